@@ -1,0 +1,79 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import jdk.test.lib.process.OutputAnalyzer;
+import jdk.test.lib.process.ProcessTools;
+
+/**
+ * Shared helpers of the pmem-jdk jtreg tests: child JVMs that run without
+ * the jtreg VM options (each test sets the pmem flags it means to test),
+ * and heap files in the emulated-pmem directory.
+ */
+public final class PmemTest {
+    private PmemTest() {}
+
+    /** Where test heap files go: java.io.tmpdir, /dev/shm under make test. */
+    public static String heapFile(String name) {
+        return new File(System.getProperty("java.io.tmpdir"),
+                        "pmem-test-" + ProcessHandle.current().pid() + "-" + name + ".heap").getPath();
+    }
+
+    public static String[] concat(String[]... parts) {
+        List<String> all = new ArrayList<>();
+        for (String[] p : parts) {
+            all.addAll(Arrays.asList(p));
+        }
+        return all.toArray(new String[0]);
+    }
+
+    /** Runs build/jdk's java with exactly these arguments. */
+    public static OutputAnalyzer run(String... args) throws Exception {
+        ProcessBuilder pb = ProcessTools.createLimitedTestJavaProcessBuilder(args);
+        OutputAnalyzer out = new OutputAnalyzer(pb.start());
+        System.out.println("[child] " + String.join(" ", args) + " -> exit " + out.getExitValue());
+        return out;
+    }
+
+    /** Runs main of cls in a child JVM with jvmArgs, jdk.internal.pmem exported. */
+    public static OutputAnalyzer runMain(Class<?> cls, String[] jvmArgs, String... mainArgs) throws Exception {
+        return run(concat(new String[] {"--add-exports", "java.base/jdk.internal.pmem=ALL-UNNAMED",
+                                         "-cp", System.getProperty("test.class.path")},
+                          jvmArgs, new String[] {cls.getName()}, mainArgs));
+    }
+
+    /** Runs a child that must fail at startup with exactly this one-line message. */
+    public static OutputAnalyzer failsWith(String message, String... args) throws Exception {
+        OutputAnalyzer out = run(args);
+        out.shouldNotHaveExitValue(0);
+        out.shouldContain(message);
+        // The message is a line of its own, not buried in a stack trace.
+        boolean ownLine = out.asLines().stream().anyMatch(l -> l.trim().equals(message));
+        if (!ownLine) {
+            throw new RuntimeException("message is not on a line of its own: " + message);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,24 @@
+# Shared settings for the pmem-jdk build scripts. Sourced, not run.
+#
+# Everything large (downloaded sources, the unpacked upstream tree, the
+# patched working tree, the OpenJDK build tree and ccache) lives in the
+# cache directory, outside the checkout, so that a new clone on a machine
+# that built before rebuilds incrementally.
+
+set -euo pipefail
+
+PMEM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PMEM_CACHE="${PMEM_JDK_CACHE:-$HOME/.cache/pmem-jdk}"
+
+# The pinned upstream: Debian's openjdk-17 source package.
+UPSTREAM_PKG=openjdk-17
+UPSTREAM_VERSION="$(sed -n 's/^version=//p' "$PMEM_ROOT/make/upstream.conf")"
+
+SRC_DIR="$PMEM_CACHE/src/$UPSTREAM_VERSION"     # downloaded files
+UPSTREAM_DIR="$PMEM_CACHE/upstream"              # pristine unpacked tree
+TREE_DIR="$PMEM_CACHE/tree"                      # upstream + patches + overlay
+BUILD_DIR="$PMEM_CACHE/build"                    # OpenJDK's build output
+CCACHE_DIR_PMEM="$PMEM_CACHE/ccache"
+
+die() { echo "pmem-jdk: error: $*" >&2; exit 1; }
+note() { echo "pmem-jdk: $*"; }

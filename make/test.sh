@@ -1,0 +1,91 @@
+#!/bin/bash
+# Runs pmem-jdk's test suites against build/jdk and prints pass/fail counts:
+#   1. HotSpot gtests named Pmem* (through the JDK's gtest launcher)
+#   2. our jtreg tests (jtreg-tests/, overlaid to test/hotspot/jtreg/pmem)
+#   3. a chosen set of HotSpot's own jtreg tests (make/hotspot-tests.txt),
+#      once as they are and once with -XX:+UsePersistentHeap
+# `make/test.sh quick` runs only 1 and 2.
+. "$(dirname "$0")/common.sh"
+
+JDK="$PMEM_ROOT/build/jdk"
+[ -x "$JDK/bin/java" ] || die "no build/jdk; run make first"
+MODE="${1:-all}"
+JT_WORK="$PMEM_CACHE/jtreg"
+TESTROOT="$TREE_DIR/test/hotspot/jtreg"
+JOBS="$(nproc)"
+PMEM_TMP="${PMEM_TEST_DIR:-/dev/shm}"   # emulated persistent memory
+
+total_pass=0; total_fail=0
+summary=()
+record() { # name pass fail
+  summary+=("$(printf '%-34s %5s passed, %s failed' "$1" "$2" "$3")")
+  total_pass=$((total_pass + $2)); total_fail=$((total_fail + $3))
+}
+
+# --- 1. gtest -------------------------------------------------------------
+run_gtest() {
+  local launcher="$BUILD_DIR/hotspot/variant-server/libjvm/gtest/gtestLauncher"
+  [ -x "$launcher" ] || die "no gtest launcher at $launcher (was the JDK configured with --with-gtest?)"
+  note "gtest: Pmem*"
+  local log="$PMEM_CACHE/gtest.log"
+  "$launcher" -jdk:"$JDK" --gtest_filter='Pmem*' >"$log" 2>&1 || true
+  grep -E '^\[ +(OK|FAILED) +\]' "$log" | sed 's/^/  /' || true
+  local pass fail
+  pass=$(grep -cE '^\[ +OK +\]' "$log" || true)
+  fail=$(grep -E '^\[ +FAILED +\] [A-Za-z_]+\.' "$log" | sort -u | wc -l)
+  if ! grep -qE '^\[==========\] [0-9]+ tests? from .* ran' "$log"; then
+    echo "  gtest did not run to completion:"; tail -20 "$log" | sed 's/^/  /'
+    fail=$((fail + 1))
+  fi
+  [ "$pass" -gt 0 ] || { echo "  no Pmem* gtest ran"; fail=$((fail + 1)); }
+  record "gtest Pmem*" "$pass" "$fail"
+}
+
+# --- 2./3. jtreg ------------------------------------------------------------
+run_jtreg() { # name, extra jtreg args..., then -- tests...
+  local name="$1"; shift
+  local args=() tests=()
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do args+=("$1"); shift; done
+  shift; tests=("$@")
+  local dir="$JT_WORK/$name"
+  rm -rf "$dir"; mkdir -p "$dir"
+  note "jtreg: $name"
+  (cd "$TESTROOT" && jtreg -jdk:"$JDK" -w:"$dir/work" -r:"$dir/report" \
+      -conc:"$JOBS" -agentvm -timeoutFactor:4 -v:fail,error,summary -noreport \
+      -javaoption:-Djava.io.tmpdir="$PMEM_TMP" \
+      "${args[@]}" "${tests[@]}") >"$dir/jtreg.log" 2>&1 || true
+  grep -E '^(FAILED|Error|TEST RESULT: (Failed|Error))' "$dir/jtreg.log" | sed 's/^/  /' | head -40 || true
+  local line pass fail err
+  line="$(grep -E '^Test results:' "$dir/jtreg.log" | tail -1)"
+  pass=$(echo "$line" | sed -n 's/.*passed: \([0-9,]*\).*/\1/p' | tr -d ,)
+  fail=$(echo "$line" | sed -n 's/.*failed: \([0-9,]*\).*/\1/p' | tr -d ,)
+  err=$(echo "$line" | sed -n 's/.*error: \([0-9,]*\).*/\1/p' | tr -d ,)
+  pass=${pass:-0}; fail=$(( ${fail:-0} + ${err:-0} ))
+  if [ -z "$line" ]; then
+    echo "  jtreg printed no results:"; tail -20 "$dir/jtreg.log" | sed 's/^/  /'
+    fail=$((fail + 1))
+  fi
+  echo "  $line (log: $dir/jtreg.log)"
+  record "jtreg $name" "$pass" "$fail"
+}
+
+bash "$PMEM_ROOT/make/overlay.sh" >/dev/null   # tests are read from the working tree
+
+run_gtest
+run_jtreg pmem -- pmem
+
+if [ "$MODE" = all ]; then
+  mapfile -t HS_TESTS < <(sed 's/#.*//; /^[[:space:]]*$/d' "$PMEM_ROOT/make/hotspot-tests.txt")
+  EXCLUDE="$PMEM_ROOT/make/hotspot-tests.exclude"
+  run_jtreg hotspot -exclude:"$EXCLUDE" -- "${HS_TESTS[@]}"
+  run_jtreg hotspot-pmem -exclude:"$EXCLUDE" \
+    -vmoption:-XX:+UsePersistentHeap -vmoption:-XX:PmemFile="$PMEM_TMP/pmem-jtreg-%p.heap" \
+    -- "${HS_TESTS[@]}"
+  rm -f "$PMEM_TMP"/pmem-jtreg-*.heap
+fi
+
+echo
+echo "pmem-jdk test summary"
+for s in "${summary[@]}"; do echo "  $s"; done
+echo "pmem-jdk: $total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
