@@ -41,7 +41,7 @@ test-quick: jdk
 	@bash make/test.sh quick
 
 clean:
-	rm -rf build "$(PMEM_JDK_CACHE)/build" "$(PMEM_JDK_CACHE)/stage" "$(PMEM_JDK_CACHE)/jtreg"
+	rm -rf build "$(PMEM_JDK_CACHE)/tree/build" "$(PMEM_JDK_CACHE)/stage" "$(PMEM_JDK_CACHE)/jtreg"
 
 distclean: clean
 	rm -rf "$(PMEM_JDK_CACHE)"

@@ -13,7 +13,7 @@ fi
 note "building the JDK in $BUILD_DIR (log: $PMEM_CACHE/build.log)"
 start=$(date +%s)
 set +e
-make -C "$BUILD_DIR" images JOBS="$(nproc)" 2>&1 | tee "$PMEM_CACHE/build.log" \
+make -C "$BUILD_DIR" jdk-image JOBS="$(nproc)" 2>&1 | tee "$PMEM_CACHE/build.log" \
   | grep --line-buffered -E '^(Compiling|Creating|Building target|Finished building|ERROR)|error:'
 rc=${PIPESTATUS[0]}
 set -e

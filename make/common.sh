@@ -17,7 +17,11 @@ UPSTREAM_VERSION="$(sed -n 's/^version=//p' "$PMEM_ROOT/make/upstream.conf")"
 SRC_DIR="$PMEM_CACHE/src/$UPSTREAM_VERSION"     # downloaded files
 UPSTREAM_DIR="$PMEM_CACHE/upstream"              # pristine unpacked tree
 TREE_DIR="$PMEM_CACHE/tree"                      # upstream + patches + overlay
-BUILD_DIR="$PMEM_CACHE/build"                    # OpenJDK's build output
+# OpenJDK's build output. It must lie inside the source tree: with ccache,
+# OpenJDK compiles with paths relative to the tree, and its dependency files
+# only match make's targets when the build dir is inside it (otherwise a
+# changed header silently recompiles nothing).
+BUILD_DIR="$TREE_DIR/build/pmem"
 CCACHE_DIR_PMEM="$PMEM_CACHE/ccache"
 
 die() { echo "pmem-jdk: error: $*" >&2; exit 1; }

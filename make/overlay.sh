@@ -14,7 +14,7 @@
 if [ ! -f "$TREE_DIR/.pmem-tree" ] || [ "$(cat "$TREE_DIR/.pmem-tree")" != "$UPSTREAM_VERSION" ]; then
   note "creating working tree $TREE_DIR"
   rm -rf "$TREE_DIR"
-  cp -a "$UPSTREAM_DIR" "$TREE_DIR"
+  cp -a "$UPSTREAM_DIR" "$TREE_DIR"   # the build dir inside it goes too: a new upstream rebuilds all
   rm -f "$TREE_DIR/.pmem-unpacked" "$TREE_DIR/.pmem-managed"
   echo "$UPSTREAM_VERSION" > "$TREE_DIR/.pmem-tree"
 fi

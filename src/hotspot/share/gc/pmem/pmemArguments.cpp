@@ -21,6 +21,7 @@
 
 #include "precompiled.hpp"
 #include "gc/pmem/pmemArguments.hpp"
+#include "jvm_io.h"
 #include "runtime/globals.hpp"
 #include "runtime/globals_extension.hpp"
 #include "runtime/java.hpp"

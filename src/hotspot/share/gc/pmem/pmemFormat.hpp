@@ -1,0 +1,137 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+#ifndef SHARE_GC_PMEM_PMEMFORMAT_HPP
+#define SHARE_GC_PMEM_PMEMFORMAT_HPP
+
+#include "memory/allStatic.hpp"
+#include "utilities/globalDefinitions.hpp"
+
+// The on-file format of a persistent heap, version 1.
+//
+//   page 0      PmemFileHeader: identity and layout (immutable, checksummed);
+//               at state_offset, PmemFileState: 8-byte fields updated in place
+//   ...         region table, type table, roots, undo log slots, card
+//               metadata: each area starts on a PmemFormat::area_alignment
+//               boundary, in this order
+//   ...         objects, up to file_size
+//
+// Everything is native-endian (x86_64 only) and offsets are from the start
+// of the file, so the areas survive mapping the file elsewhere.
+
+// The layout-relevant settings of a JVM: a file is only usable by a JVM
+// whose settings equal the ones it was created with.
+struct PmemLayoutFlags {
+  bool     compressed_oops;
+  bool     compressed_class_pointers;
+  uint32_t object_alignment;       // ObjectAlignmentInBytes
+
+  static PmemLayoutFlags current();
+};
+
+struct PmemFileHeader {
+  char     magic[16];              // PmemFormat::magic, zero padded
+  uint32_t format_version;         // PmemFormat::current_version when written
+  uint32_t header_size;            // sizeof(PmemFileHeader)
+  uint64_t file_size;              // the file is at least this long
+  uint8_t  uuid[16];               // identifies this heap, never changes
+
+  uint8_t  compressed_oops;        // PmemLayoutFlags of the creating JVM
+  uint8_t  compressed_class_pointers;
+  uint16_t object_alignment;
+  uint32_t log_slots;              // number of undo log slots
+
+  uint64_t region_table_offset;    // one PmemFormat area each: offset, size
+  uint64_t region_table_size;
+  uint64_t type_table_offset;
+  uint64_t type_table_size;
+  uint64_t roots_offset;
+  uint64_t roots_size;
+  uint64_t log_offset;
+  uint64_t log_size;               // log_slots * slot size
+  uint64_t card_meta_offset;
+  uint64_t card_meta_size;
+  uint64_t objects_offset;
+  uint64_t objects_size;           // up to file_size
+
+  uint64_t checksum;               // FNV-1a of every field above
+};
+
+// Fields the runtime changes in place, each with one persisted, aligned
+// 8-byte store, so none of them is ever torn. Not checksummed for that reason.
+struct PmemFileState {
+  uint64_t heap_address;        // where the objects area was mapped last
+  uint64_t narrow_oop_base;     // reference encoding of the last run
+  uint64_t narrow_oop_shift;
+  uint64_t narrow_klass_base;
+  uint64_t narrow_klass_shift;
+  uint64_t clean_shutdown;      // 1 after an orderly exit
+  uint64_t swizzle_phase;       // 0 when no header rewrite is under way
+  uint64_t run_count;           // JVMs that attached so far
+};
+
+class PmemFormat : AllStatic {
+public:
+  static const char     magic[16];
+  static const uint32_t current_version = 1;
+  static const size_t   header_area_size = 4 * K;   // header + state page
+  static const size_t   state_offset = 2 * K;       // PmemFileState in that page
+  static const size_t   area_alignment = 64 * K;
+
+  // Sizes of the metadata areas of a new file.
+  struct Geometry {
+    size_t region_size;       // granule of the region table
+    size_t type_table_size;
+    size_t roots_size;
+    size_t log_slot_size;
+    uint32_t log_slots;
+  };
+
+  // Smallest file that can hold the metadata of g and one region of objects.
+  static size_t min_file_size(const Geometry& g);
+
+  // Fills header for a new file of file_size bytes. Returns false (and a
+  // message in err) if the file is too small for g.
+  static bool init_header(PmemFileHeader* header, size_t file_size, const Geometry& g,
+                          const PmemLayoutFlags& flags, const uint8_t uuid[16],
+                          char* err, size_t err_len);
+
+  static uint64_t checksum(const PmemFileHeader* header);
+
+  enum Result {
+    ok,
+    not_ours,         // no pmem-jdk magic: a foreign file
+    truncated,        // shorter than its header says, or than a header
+    newer_format,     // written by a newer pmem-jdk
+    older_format,     // a format this JVM no longer reads
+    damaged,          // checksum or area bounds wrong
+    layout_mismatch   // compressed oops/class pointers/alignment differ
+  };
+
+  // Checks the first bytes of a file (len of them are readable, file_len is
+  // its length) against the format and this JVM's flags. On failure writes
+  // a one-line message, starting with path, to err.
+  static Result validate(const void* bytes, size_t len, size_t file_len,
+                         const PmemLayoutFlags& flags, const char* path,
+                         char* err, size_t err_len);
+};
+
+#endif // SHARE_GC_PMEM_PMEMFORMAT_HPP

@@ -1,0 +1,140 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+#include "precompiled.hpp"
+#include "gc/pmem/pmemHeapFile.hpp"
+#include "gc/pmem/pmemHeap.hpp"
+#include "logging/log.hpp"
+#include "runtime/globals.hpp"
+#include "runtime/java.hpp"
+#include "runtime/os.hpp"
+#include "services/memTracker.hpp"
+#include "utilities/align.hpp"
+#include "utilities/formatBuffer.hpp"
+
+#include <errno.h>
+#include <sys/mman.h>
+
+#ifndef MAP_SHARED_VALIDATE
+#define MAP_SHARED_VALIDATE 0x03
+#endif
+#ifndef MAP_SYNC
+#define MAP_SYNC 0x80000
+#endif
+
+PmemHeapFile* PmemHeap::_file = NULL;
+char*     PmemHeap::_file_base = NULL;
+HeapWord* PmemHeap::_bottom = NULL;
+HeapWord* PmemHeap::_end = NULL;
+
+// Where a new file goes without compressed oops: a fixed, high address, so
+// the raw references in the file stay valid in the next run.
+static const uintptr_t uncompressed_top = (uintptr_t)512 * G;
+
+// A reserved heap space whose memory we reserved ourselves, at the address
+// the persistent part needs. A ReservedHeapSpace of size 0 reserves nothing.
+class PmemReservedHeapSpace : public ReservedHeapSpace {
+public:
+  PmemReservedHeapSpace(char* base, size_t size, size_t alignment, size_t page_size) :
+    ReservedHeapSpace(0, alignment, page_size, NULL) {
+    initialize_members(base, size, alignment, page_size, false, false);
+  }
+};
+
+size_t PmemHeap::open_file(size_t alignment) {
+  assert(UsePersistentHeap && _file == NULL, "once, with the flag");
+  char err[1024];
+  _file = PmemHeapFile::open(PmemFile, PmemSize, PmemHeapFile::geometry_from_flags(), err, sizeof(err));
+  if (_file == NULL) {
+    vm_exit_during_initialization(err);
+  }
+  log_info(gc, pmem)("%s persistent heap %s (" SIZE_FORMAT "M)",
+                     _file->created() ? "Created" : "Opened", _file->path(), _file->size() / M);
+  return align_up((size_t)_file->header().file_size, alignment);
+}
+
+char* PmemHeap::choose_base(size_t total, size_t volatile_size, size_t alignment) {
+  const size_t file_part = total - volatile_size;
+  uintptr_t file_at;
+  if (PmemHeapAddress != 0) {
+    file_at = PmemHeapAddress;
+  } else if (_file->state().heap_address != 0) {
+    file_at = _file->state().heap_address - _file->header().objects_offset;
+  } else if (UseCompressedOops) {
+    file_at = OopEncodingHeapMax - file_part;
+  } else {
+    file_at = uncompressed_top - file_part;
+  }
+  if (!is_aligned(file_at, alignment) || file_at < volatile_size + os::vm_page_size()) {
+    vm_exit_during_initialization(err_msg("cannot place the persistent heap %s at " PTR_FORMAT
+                                          " with a " SIZE_FORMAT "M volatile heap below it",
+                                          _file->path(), file_at, volatile_size / M));
+  }
+  return (char*)(file_at - volatile_size);
+}
+
+void PmemHeap::map_file(char* at) {
+  const size_t size = _file->header().file_size;
+  // MAP_SYNC makes the mapping's page tables persistent on DAX; other file
+  // systems refuse it and get a plain shared mapping (write-back by msync).
+  void* p = ::mmap(at, size, PROT_READ | PROT_WRITE, MAP_SHARED_VALIDATE | MAP_SYNC | MAP_FIXED,
+                   _file->fd(), 0);
+  if (p == MAP_FAILED && (errno == EOPNOTSUPP || errno == EINVAL)) {
+    p = ::mmap(at, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, _file->fd(), 0);
+  }
+  if (p == MAP_FAILED || p != at) {
+    vm_exit_during_initialization(err_msg("cannot map %s at " PTR_FORMAT ": %s",
+                                          _file->path(), p2i(at), os::strerror(errno)));
+  }
+  _file_base = at;
+  _bottom = (HeapWord*)(at + _file->header().objects_offset);
+  _end = (HeapWord*)((char*)_bottom + _file->header().objects_size);
+}
+
+ReservedHeapSpace PmemHeap::reserve_heap(size_t total, size_t alignment, size_t page_size) {
+  assert(_file != NULL, "open_file first");
+  const size_t file_part = align_up((size_t)_file->header().file_size, alignment);
+  assert(total > file_part, "the volatile heap comes first");
+  const size_t volatile_size = total - file_part;
+  const bool recorded = _file->state().heap_address != 0 || PmemHeapAddress != 0;
+
+  char* base = choose_base(total, volatile_size, alignment);
+  char* got = os::attempt_reserve_memory_at(base, total);
+  if (got == NULL) {
+    if (recorded) {
+      vm_exit_during_initialization(err_msg("cannot map %s at its recorded address " PTR_FORMAT
+                                            " (the range is in use); relocating a persistent heap "
+                                            "is not supported yet",
+                                            _file->path(), p2i(base + volatile_size)));
+    }
+    // A new file may go anywhere; its references are written in this run.
+    got = os::reserve_memory_aligned(total, alignment);
+    if (got == NULL) {
+      vm_exit_during_initialization(err_msg("cannot reserve " SIZE_FORMAT "M for the Java heap "
+                                            "and the persistent heap %s", total / M, _file->path()));
+    }
+  }
+  MemTracker::record_virtual_memory_type((address)got, mtJavaHeap);
+  map_file(got + volatile_size);
+  log_info(gc, pmem)("Persistent heap mapped at " PTR_FORMAT ", objects " PTR_FORMAT "-" PTR_FORMAT,
+                     p2i(_file_base), p2i(_bottom), p2i(_end));
+  return PmemReservedHeapSpace(got, total, alignment, page_size);
+}

@@ -1,0 +1,70 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+#ifndef SHARE_GC_PMEM_PMEMHEAP_HPP
+#define SHARE_GC_PMEM_PMEMHEAP_HPP
+
+#include "memory/allStatic.hpp"
+#include "memory/virtualspace.hpp"
+#include "utilities/globalDefinitions.hpp"
+
+class PmemHeapFile;
+
+// The persistent part of the Serial heap. The heap reservation becomes
+//   young | old | persistent
+// with the heap file mapped MAP_SHARED|MAP_FIXED over the persistent part,
+// so compressed oops, the card table and is_in() cover it unchanged.
+//
+// Placement: the file keeps the address it had in the previous run, and a
+// new file goes right below OopEncodingHeapMax (zero-based compressed oops,
+// shift 3), so that a changed -Xmx moves only the volatile part and
+// references in the file keep their encoding.
+class PmemHeap : AllStatic {
+  static PmemHeapFile* _file;
+  static char*     _file_base;   // where the whole file is mapped
+  static HeapWord* _bottom;      // the objects area: the persistent part proper
+  static HeapWord* _end;
+
+  static char* choose_base(size_t total, size_t volatile_size, size_t alignment);
+  static void  map_file(char* at);
+
+public:
+  // Opens (or creates) and checks PmemFile. Returns the bytes the
+  // persistent part adds to the heap reservation. Exits the VM with a
+  // one-line message on bad input; the file is then left unchanged.
+  static size_t open_file(size_t alignment);
+
+  // Reserves total bytes (volatile part first, then the file) and maps the
+  // file at the top. Called by Universe::reserve_heap instead of the
+  // default placement.
+  static ReservedHeapSpace reserve_heap(size_t total, size_t alignment, size_t page_size);
+
+  static bool is_in(const void* p) {
+    return (HeapWord*)p >= _bottom && (HeapWord*)p < _end;
+  }
+
+  static PmemHeapFile*  file()      { return _file; }
+  static char*      file_base() { return _file_base; }
+  static HeapWord*  bottom()    { return _bottom; }
+  static HeapWord*  end()       { return _end; }
+};
+
+#endif // SHARE_GC_PMEM_PMEMHEAP_HPP
