@@ -47,15 +47,14 @@ public class TestFlags {
         };
         for (String[] other : others) {
             String gc = other[other.length - 1];
-            String[] cmd = PmemTest.concat(new String[] {"-XX:+UsePersistentHeap", "-XX:PmemFile=" + file},
-                                           other, new String[] {"-version"});
+            String[] cmd = PmemTest.concat(PmemTest.flags(file), other, new String[] {"-version"});
             PmemTest.failsWith("-XX:+UsePersistentHeap works only with the Serial collector; remove " + gc, cmd);
         }
 
         // Serial is selected ergonomically, and may be named explicitly.
         for (String[] extra : new String[][] {{}, {"-XX:+UseSerialGC"}}) {
-            String[] cmd = PmemTest.concat(new String[] {"-XX:+UsePersistentHeap", "-XX:PmemFile=" + file},
-                                           extra, new String[] {"-XX:+PrintFlagsFinal", "-version"});
+            String[] cmd = PmemTest.concat(PmemTest.flags(file), extra,
+                                           new String[] {"-XX:+PrintFlagsFinal", "-version"});
             OutputAnalyzer out = PmemTest.run(cmd);
             out.shouldHaveExitValue(0);
             out.shouldMatch("bool UsePersistentHeap += true +\\{product\\} \\{command line\\}");
@@ -79,5 +78,6 @@ public class TestFlags {
         OutputAnalyzer diag = PmemTest.run("-XX:+PmemSimulator", "-version");
         diag.shouldNotHaveExitValue(0);
         diag.shouldContain("must be enabled via -XX:+UnlockDiagnosticVMOptions");
+        PmemTest.cleanup();
     }
 }

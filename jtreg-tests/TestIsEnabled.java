@@ -37,6 +37,14 @@ public class TestIsEnabled {
             System.out.println("enabled=" + Pmem.isEnabled());
             System.out.println("file=" + Pmem.fileName());
             System.out.println("pid=" + ProcessHandle.current().pid());
+            if (!Pmem.isEnabled()) {
+                try {
+                    Pmem.isFirstRun();
+                    System.out.println("isFirstRun did not throw");
+                } catch (IllegalStateException e) {
+                    System.out.println("ISE: " + e.getMessage());
+                }
+            }
             return;
         }
 
@@ -44,10 +52,11 @@ public class TestIsEnabled {
         off.shouldHaveExitValue(0);
         off.shouldContain("enabled=false");
         off.shouldContain("file=null");
+        off.shouldContain("ISE: no persistent heap: start the JVM with -XX:+UsePersistentHeap -XX:PmemFile=<path>");
 
         String file = PmemTest.heapFile("enabled");
         OutputAnalyzer on = PmemTest.runMain(TestIsEnabled.class,
-            new String[] {"-XX:+UsePersistentHeap", "-XX:PmemFile=" + file}, "child");
+            PmemTest.flags(file), "child");
         on.shouldHaveExitValue(0);
         on.shouldContain("enabled=true");
         on.shouldContain("file=" + file);
@@ -55,9 +64,11 @@ public class TestIsEnabled {
         // %p expands to the child's process id, as -Xlog file names do.
         String pattern = PmemTest.heapFile("pid-%p");
         OutputAnalyzer pid = PmemTest.runMain(TestIsEnabled.class,
-            new String[] {"-XX:+UsePersistentHeap", "-XX:PmemFile=" + pattern}, "child");
+            PmemTest.flags(pattern), "child");
         pid.shouldHaveExitValue(0);
         String childPid = pid.firstMatch("pid=(\\d+)", 1);
         pid.shouldContain("file=" + pattern.replace("%p", childPid));
+        java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(pattern.replace("%p", childPid)));
+        PmemTest.cleanup();
     }
 }

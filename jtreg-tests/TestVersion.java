@@ -32,7 +32,7 @@ import jdk.test.lib.process.OutputAnalyzer;
 public class TestVersion {
     public static void main(String[] args) throws Exception {
         String file = PmemTest.heapFile("version");
-        for (String[] flags : new String[][] {{}, {"-XX:+UsePersistentHeap", "-XX:PmemFile=" + file}}) {
+        for (String[] flags : new String[][] {{}, PmemTest.flags(file)}) {
             OutputAnalyzer out = PmemTest.run(PmemTest.concat(flags, new String[] {"-version"}));
             out.shouldHaveExitValue(0);
             out.stderrShouldMatch("openjdk version \"17\\.0\\.\\d+\"");
@@ -44,5 +44,6 @@ public class TestVersion {
         props.shouldHaveExitValue(0);
         props.stderrShouldMatch("java\\.vendor = pmem-jdk");
         props.stderrShouldMatch("java\\.vm\\.vendor = pmem-jdk");
+        PmemTest.cleanup();
     }
 }

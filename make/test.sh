@@ -78,10 +78,14 @@ if [ "$MODE" = all ]; then
   mapfile -t HS_TESTS < <(sed 's/#.*//; /^[[:space:]]*$/d' "$PMEM_ROOT/make/hotspot-tests.txt")
   EXCLUDE="$PMEM_ROOT/make/hotspot-tests.exclude"
   run_jtreg hotspot -exclude:"$EXCLUDE" -- "${HS_TESTS[@]}"
+  # A small heap file per JVM (%p), on disk: hundreds of JVMs start here,
+  # and files in /dev/shm would hold memory until the run ends.
+  HEAPS="$JT_WORK/heaps"; rm -rf "$HEAPS"; mkdir -p "$HEAPS"
   run_jtreg hotspot-pmem -exclude:"$EXCLUDE" \
-    -vmoption:-XX:+UsePersistentHeap -vmoption:-XX:PmemFile="$PMEM_TMP/pmem-jtreg-%p.heap" \
+    -vmoption:-XX:+UsePersistentHeap -vmoption:-XX:PmemFile="$HEAPS/hs-%p.heap" \
+    -vmoption:-XX:PmemSize=16m \
     -- "${HS_TESTS[@]}"
-  rm -f "$PMEM_TMP"/pmem-jtreg-*.heap
+  rm -rf "$HEAPS"
 fi
 
 echo

@@ -20,7 +20,11 @@
  */
 
 import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.Arrays;
 import java.util.List;
 
@@ -35,10 +39,55 @@ import jdk.test.lib.process.ProcessTools;
 public final class PmemTest {
     private PmemTest() {}
 
-    /** Where test heap files go: java.io.tmpdir, /dev/shm under make test. */
-    public static String heapFile(String name) {
-        return new File(System.getProperty("java.io.tmpdir"),
-                        "pmem-test-" + ProcessHandle.current().pid() + "-" + name + ".heap").getPath();
+    private static final List<String> created = new ArrayList<>();
+
+    /**
+     * A heap file name for this test, in java.io.tmpdir (/dev/shm under make
+     * test: emulated pmem). It is deleted by {@link #cleanup()}.
+     */
+    public static synchronized String heapFile(String name) {
+        String path = new File(System.getProperty("java.io.tmpdir"),
+                               "pmem-test-" + ProcessHandle.current().pid() + "-" + name + ".heap").getPath();
+        created.add(path);
+        return path;
+    }
+
+    /** Deletes every file heapFile() named. */
+    public static synchronized void cleanup() throws Exception {
+        for (String path : created) {
+            Files.deleteIfExists(Path.of(path));
+        }
+        created.clear();
+    }
+
+    /** The flags of a JVM with a small persistent heap in file. */
+    public static String[] flags(String file) {
+        return new String[] {"-XX:+UsePersistentHeap", "-XX:PmemFile=" + file, "-XX:PmemSize=64m"};
+    }
+
+    /** Size, mtime and SHA-256 of a file: what must not change. */
+    public static String fingerprint(String file) throws Exception {
+        Path p = Path.of(file);
+        if (!Files.exists(p)) {
+            return "absent";
+        }
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        md.update(Files.readAllBytes(p));
+        return Files.size(p) + " " + Files.getLastModifiedTime(p) + " " + HexFormat.of().formatHex(md.digest());
+    }
+
+    /**
+     * Starts a JVM on file with extra flags; it must fail with message on a
+     * line of its own, and leave the file exactly as it was.
+     */
+    public static OutputAnalyzer failsUnchanged(String file, String message, String... extra) throws Exception {
+        String before = fingerprint(file);
+        OutputAnalyzer out = failsWith(message, concat(flags(file), extra, new String[] {"-version"}));
+        String after = fingerprint(file);
+        if (!before.equals(after)) {
+            throw new RuntimeException(file + " changed: " + before + " -> " + after);
+        }
+        return out;
     }
 
     public static String[] concat(String[]... parts) {

@@ -22,6 +22,7 @@
 #include "precompiled.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
 #include "gc/pmem/pmemHeap.hpp"
+#include "gc/pmem/pmemWriteback.hpp"
 #include "logging/log.hpp"
 #include "runtime/globals.hpp"
 #include "runtime/java.hpp"
@@ -74,10 +75,17 @@ size_t PmemHeap::open_file(size_t alignment) {
 char* PmemHeap::choose_base(size_t total, size_t volatile_size, size_t alignment) {
   const size_t file_part = total - volatile_size;
   uintptr_t file_at;
-  if (PmemHeapAddress != 0) {
+  const uint64_t recorded = _file->state().heap_address;
+  if (recorded != 0) {
+    file_at = recorded - _file->header().objects_offset;
+    if (PmemHeapAddress != 0 && PmemHeapAddress != file_at) {
+      vm_exit_during_initialization(err_msg("-XX:PmemHeapAddress=" PTR_FORMAT " differs from the address "
+                                            PTR_FORMAT " recorded in %s; relocating a persistent heap "
+                                            "is not supported yet", (uintptr_t)PmemHeapAddress,
+                                            file_at, _file->path()));
+    }
+  } else if (PmemHeapAddress != 0) {
     file_at = PmemHeapAddress;
-  } else if (_file->state().heap_address != 0) {
-    file_at = _file->state().heap_address - _file->header().objects_offset;
   } else if (UseCompressedOops) {
     file_at = OopEncodingHeapMax - file_part;
   } else {
@@ -109,6 +117,14 @@ void PmemHeap::map_file(char* at) {
   _end = (HeapWord*)((char*)_bottom + _file->header().objects_size);
 }
 
+// Remembers where the objects area is, so the next run maps it there again.
+void PmemHeap::record_placement() {
+  PmemFileState* state = (PmemFileState*)(_file_base + PmemFormat::state_offset);
+  state->heap_address = (uint64_t)(uintptr_t)_bottom;  // aligned 8-byte store: never torn
+  state->run_count++;
+  PmemWriteback::persist(state, sizeof(*state));
+}
+
 ReservedHeapSpace PmemHeap::reserve_heap(size_t total, size_t alignment, size_t page_size) {
   assert(_file != NULL, "open_file first");
   const size_t file_part = align_up((size_t)_file->header().file_size, alignment);
@@ -134,6 +150,7 @@ ReservedHeapSpace PmemHeap::reserve_heap(size_t total, size_t alignment, size_t 
   }
   MemTracker::record_virtual_memory_type((address)got, mtJavaHeap);
   map_file(got + volatile_size);
+  record_placement();
   log_info(gc, pmem)("Persistent heap mapped at " PTR_FORMAT ", objects " PTR_FORMAT "-" PTR_FORMAT,
                      p2i(_file_base), p2i(_bottom), p2i(_end));
   return PmemReservedHeapSpace(got, total, alignment, page_size);

@@ -45,6 +45,7 @@ class PmemHeap : AllStatic {
 
   static char* choose_base(size_t total, size_t volatile_size, size_t alignment);
   static void  map_file(char* at);
+  static void  record_placement();
 
 public:
   // Opens (or creates) and checks PmemFile. Returns the bytes the

@@ -20,6 +20,8 @@
  */
 
 #include "precompiled.hpp"
+#include "gc/pmem/pmemHeap.hpp"
+#include "gc/pmem/pmemHeapFile.hpp"
 #include "jni.h"
 #include "runtime/globals.hpp"
 #include "runtime/interfaceSupport.inline.hpp"
@@ -41,12 +43,22 @@ JVM_ENTRY(jstring, Pmem_fileName0(JNIEnv* env, jclass cls)) {
   return env->NewStringUTF(PmemFile);
 } JVM_END
 
+JVM_ENTRY(jboolean, Pmem_isFirstRun0(JNIEnv* env, jclass cls)) {
+  return PmemHeap::file() != NULL && PmemHeap::file()->created() ? JNI_TRUE : JNI_FALSE;
+} JVM_END
+
+JVM_ENTRY(jlong, Pmem_capacityBytes0(JNIEnv* env, jclass cls)) {
+  return (jlong)pointer_delta(PmemHeap::end(), PmemHeap::bottom(), 1);
+} JVM_END
+
 #define CC (char*)  /* cast a literal from (const char*) */
 #define FN_PTR(f) CAST_FROM_FN_PTR(void*, &f)
 
 static JNINativeMethod pmem_methods[] = {
   {CC "isEnabled0", CC "()Z",                  FN_PTR(Pmem_isEnabled0)},
   {CC "fileName0",  CC "()Ljava/lang/String;", FN_PTR(Pmem_fileName0)},
+  {CC "isFirstRun0", CC "()Z",                 FN_PTR(Pmem_isFirstRun0)},
+  {CC "capacityBytes0", CC "()J",              FN_PTR(Pmem_capacityBytes0)},
 };
 
 #undef CC

@@ -60,11 +60,11 @@
           "pnew and pmake carve from")                                      \
           range(4*K, 64*M)                                                  \
                                                                             \
-  product(size_t, PmemLogSize, 1*M,                                         \
+  product(size_t, PmemLogSize, 256*K,                                       \
           "Size of one per-thread undo log area in a new file")             \
-          range(64*K, 1*G)                                                  \
+          range(16*K, 1*G)                                                  \
                                                                             \
-  product(uintx, PmemLogSlots, 64,                                          \
+  product(uintx, PmemLogSlots, 32,                                          \
           "Number of undo log areas in a new file: the most transactions "  \
           "that can be open at once")                                       \
           range(1, 4096)                                                    \

@@ -66,6 +66,45 @@ public final class Pmem {
         return fileName0();
     }
 
+    /**
+     * Tells whether this JVM created the heap file, as opposed to finding it
+     * from an earlier run (go-pmem's {@code Init} result). A program uses it
+     * to decide whether to build its persistent data or to look it up.
+     *
+     * <p>The file is created complete or not at all: a JVM that crashed
+     * while creating it leaves no file, and the next JVM is a first run
+     * again.
+     *
+     * @return {@code true} if the file did not exist when this JVM started
+     * @throws IllegalStateException if {@link #isEnabled()} is {@code false}
+     */
+    public static boolean isFirstRun() {
+        checkEnabled();
+        return isFirstRun0();
+    }
+
+    /**
+     * Returns the size of the persistent part of the heap: the bytes that
+     * persistent objects may occupy. The file is larger by its metadata
+     * (header, type table, roots, undo logs).
+     *
+     * @return the capacity in bytes, fixed when the file was created
+     * @throws IllegalStateException if {@link #isEnabled()} is {@code false}
+     */
+    public static long capacityBytes() {
+        checkEnabled();
+        return capacityBytes0();
+    }
+
+    private static void checkEnabled() {
+        if (!isEnabled0()) {
+            throw new IllegalStateException(
+                "no persistent heap: start the JVM with -XX:+UsePersistentHeap -XX:PmemFile=<path>");
+        }
+    }
+
     private static native boolean isEnabled0();
     private static native String fileName0();
+    private static native boolean isFirstRun0();
+    private static native long capacityBytes0();
 }
