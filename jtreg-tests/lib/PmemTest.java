@@ -60,9 +60,10 @@ public final class PmemTest {
         created.clear();
     }
 
-    /** The flags of a JVM with a small persistent heap in file. */
+    /** The flags of a JVM with a small persistent heap in file, verified at attach. */
     public static String[] flags(String file) {
-        return new String[] {"-XX:+UsePersistentHeap", "-XX:PmemFile=" + file, "-XX:PmemSize=64m"};
+        return new String[] {"-XX:+UsePersistentHeap", "-XX:PmemFile=" + file, "-XX:PmemSize=64m",
+                             "-XX:+VerifyPersistentHeap"};
     }
 
     /** Size, mtime and SHA-256 of a file: what must not change. */

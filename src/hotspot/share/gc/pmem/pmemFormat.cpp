@@ -32,6 +32,7 @@ const uint32_t PmemFormat::current_version;
 const size_t   PmemFormat::header_area_size;
 const size_t   PmemFormat::state_offset;
 const size_t   PmemFormat::area_alignment;
+const size_t   PmemFormat::cache_line;
 
 STATIC_ASSERT(sizeof(PmemFileHeader) <= PmemFormat::state_offset);
 STATIC_ASSERT(PmemFormat::state_offset + sizeof(PmemFileState) <= PmemFormat::header_area_size);

@@ -84,8 +84,11 @@ struct PmemFileState {
   uint64_t narrow_klass_base;
   uint64_t narrow_klass_shift;
   uint64_t clean_shutdown;      // 1 after an orderly exit
-  uint64_t swizzle_phase;       // 0 when no header rewrite is under way
+  uint64_t swizzle_phase;       // 1 while object headers are being rewritten
+  uint64_t swizzle_cursor;      // objects below this offset are rewritten
   uint64_t run_count;           // JVMs that attached so far
+  uint64_t objects_top;         // bytes of the objects area handed out so far
+  uint64_t root_offset;         // the root object: objects-area offset + 1, 0 for null
 };
 
 class PmemFormat : AllStatic {
@@ -95,6 +98,7 @@ public:
   static const size_t   header_area_size = 4 * K;   // header + state page
   static const size_t   state_offset = 2 * K;       // PmemFileState in that page
   static const size_t   area_alignment = 64 * K;
+  static const size_t   cache_line = 64;            // unit of write-back
 
   // Sizes of the metadata areas of a new file.
   struct Geometry {

@@ -20,10 +20,18 @@
  */
 
 #include "precompiled.hpp"
+#include "gc/pmem/pmemAllocator.hpp"
+#include "gc/pmem/pmemAttach.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
 #include "gc/pmem/pmemHeap.hpp"
+#include "gc/pmem/pmemRoots.hpp"
+#include "gc/pmem/pmemTypeTable.hpp"
+#include "gc/pmem/pmemVerify.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
+#include "gc/shared/cardTableRS.hpp"
+#include "gc/shared/genCollectedHeap.hpp"
 #include "logging/log.hpp"
+#include "memory/resourceArea.hpp"
 #include "runtime/globals.hpp"
 #include "runtime/java.hpp"
 #include "runtime/os.hpp"
@@ -154,4 +162,42 @@ ReservedHeapSpace PmemHeap::reserve_heap(size_t total, size_t alignment, size_t 
   log_info(gc, pmem)("Persistent heap mapped at " PTR_FORMAT ", objects " PTR_FORMAT "-" PTR_FORMAT,
                      p2i(_file_base), p2i(_bottom), p2i(_end));
   return PmemReservedHeapSpace(got, total, alignment, page_size);
+}
+
+// The card table spans the whole reservation, but Serial commits cards only
+// for young and old. Reference stores into persistent objects mark cards
+// too, so the persistent part's cards must be backed. The last page of the
+// card table, the guard page, is committed already.
+void PmemHeap::commit_cards() {
+  GenCollectedHeap* heap = GenCollectedHeap::heap();
+  CardTable* ct = heap->rem_set();
+  const size_t page = os::vm_page_size();
+  char* from = align_down((char*)ct->byte_for(_file_base), page);
+  char* to = align_up((char*)ct->byte_for(_end - 1) + 1, page);
+  char* guard = align_down((char*)(ct->byte_map_base() +
+                                   ((uintptr_t)heap->reserved_region().end() >> CardTable::card_shift)), page);
+  to = MIN2(to, guard);
+  if (from < to) {
+    os::commit_memory_or_exit(from, to - from, false, "card table of the persistent heap");
+  }
+}
+
+void PmemHeap::attach(TRAPS) {
+  commit_cards();
+  PmemTypeTable::initialize();
+  PmemRoots::initialize();
+  PmemAllocator::initialize();
+  ResourceMark rm(THREAD);
+  char err[1024];
+  if (!PmemTypeTable::resolve_all(err, sizeof(err), THREAD) || !PmemAttach::run(err, sizeof(err))) {
+    vm_exit_during_initialization(err);
+  }
+  log_info(gc, pmem)("Attached %s: " SIZE_FORMAT " types, " SIZE_FORMAT " objects, " SIZE_FORMAT
+                     " headers rewritten, " SIZE_FORMAT "K of " SIZE_FORMAT "K in use",
+                     _file->path(), PmemTypeTable::count(), PmemAttach::objects_seen(),
+                     PmemAttach::headers_rewritten(), PmemAllocator::used_bytes() / K,
+                     pointer_delta(_end, _bottom, 1) / K);
+  if (VerifyPersistentHeap && !PmemVerify::verify(err, sizeof(err))) {
+    vm_exit_during_initialization(err);
+  }
 }

@@ -24,6 +24,7 @@
 
 #include "memory/allStatic.hpp"
 #include "memory/virtualspace.hpp"
+#include "utilities/exceptions.hpp"
 #include "utilities/globalDefinitions.hpp"
 
 class PmemHeapFile;
@@ -46,6 +47,7 @@ class PmemHeap : AllStatic {
   static char* choose_base(size_t total, size_t volatile_size, size_t alignment);
   static void  map_file(char* at);
   static void  record_placement();
+  static void  commit_cards();
 
 public:
   // Opens (or creates) and checks PmemFile. Returns the bytes the
@@ -57,6 +59,11 @@ public:
   // file at the top. Called by Universe::reserve_heap instead of the
   // default placement.
   static ReservedHeapSpace reserve_heap(size_t total, size_t alignment, size_t page_size);
+
+  // Just before main runs: resolves the type table against this run's
+  // classes and opens the heap to the Java API. Exits the VM with a
+  // one-line message if a persisted class is gone or changed.
+  static void attach(TRAPS);
 
   static bool is_in(const void* p) {
     return (HeapWord*)p >= _bottom && (HeapWord*)p < _end;

@@ -20,16 +20,38 @@
  */
 
 #include "precompiled.hpp"
+#include "classfile/javaClasses.inline.hpp"
+#include "classfile/vmClasses.hpp"
+#include "classfile/vmSymbols.hpp"
+#include "gc/pmem/pmemAllocator.hpp"
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
+#include "gc/pmem/pmemRoots.hpp"
+#include "gc/pmem/pmemTypeTable.hpp"
+#include "gc/pmem/pmemWriteback.hpp"
 #include "jni.h"
+#include "jvm_io.h"
+#include "memory/oopFactory.hpp"
+#include "memory/resourceArea.hpp"
+#include "oops/arrayKlass.hpp"
+#include "oops/instanceKlass.hpp"
+#include "oops/objArrayKlass.hpp"
+#include "oops/objArrayOop.inline.hpp"
+#include "oops/oop.inline.hpp"
+#include "oops/typeArrayKlass.hpp"
+#include "oops/typeArrayOop.hpp"
 #include "runtime/globals.hpp"
+#include "runtime/handles.inline.hpp"
 #include "runtime/interfaceSupport.inline.hpp"
+#include "runtime/jniHandles.inline.hpp"
+#include "utilities/copy.hpp"
 #include "utilities/debug.hpp"
+#include "utilities/growableArray.hpp"
 
 // Native methods of jdk.internal.pmem.Pmem. HotSpot binds them itself
 // (see nativeLookup.cpp), as it does for Unsafe, so they can reach the
-// heap without a JNI library of their own.
+// heap without a JNI library of their own. The Java side checks that the
+// persistent heap is enabled before calling any but isEnabled0/fileName0.
 
 JVM_ENTRY(jboolean, Pmem_isEnabled0(JNIEnv* env, jclass cls)) {
   return UsePersistentHeap ? JNI_TRUE : JNI_FALSE;
@@ -51,18 +73,210 @@ JVM_ENTRY(jlong, Pmem_capacityBytes0(JNIEnv* env, jclass cls)) {
   return (jlong)pointer_delta(PmemHeap::end(), PmemHeap::bottom(), 1);
 } JVM_END
 
+JVM_ENTRY(jlong, Pmem_usedBytes0(JNIEnv* env, jclass cls)) {
+  return (jlong)PmemAllocator::used_bytes();
+} JVM_END
+
+static void throw_refused(Klass* k, const char* why, TRAPS) {
+  ResourceMark rm(THREAD);
+  char msg[512];
+  jio_snprintf(msg, sizeof(msg), "%s cannot be persistent: %s", k->external_name(), why);
+  THROW_MSG(vmSymbols::java_lang_IllegalArgumentException(), msg);
+}
+
+static void throw_full(size_t bytes, TRAPS) {
+  char msg[256];
+  jio_snprintf(msg, sizeof(msg), "persistent heap is full: " SIZE_FORMAT " bytes requested, "
+               SIZE_FORMAT " of " SIZE_FORMAT " in use (see -XX:PmemSize)", bytes,
+               PmemAllocator::used_bytes(), pointer_delta(PmemHeap::end(), PmemHeap::bottom(), 1));
+  THROW_MSG(vmSymbols::java_lang_OutOfMemoryError(), msg);
+}
+
+// Allocates and formats an object of k: header, zeroed body, and for
+// arrays the length; the whole object is written back before it is used.
+static oop allocate(Klass* k, size_t words, int length, TRAPS) {
+  if (!PmemTypeTable::record(k)) {
+    THROW_MSG_NULL(vmSymbols::java_lang_OutOfMemoryError(),
+                   "persistent heap type table is full: too many classes have persistent instances");
+  }
+  HeapWord* mem = PmemAllocator::allocate(words);
+  if (mem == NULL) {
+    throw_full(words * HeapWordSize, CHECK_NULL);
+  }
+  oopDesc::set_mark(mem, k->prototype_header());
+  if (length >= 0) {
+    arrayOopDesc::set_length(mem, length);
+  }
+  oopDesc::release_set_klass(mem, k);
+  PmemWriteback::persist(mem, words * HeapWordSize);
+  return cast_to_oop(mem);
+}
+
+static Klass* klass_of(jclass type, TRAPS) {
+  oop mirror = JNIHandles::resolve(type);
+  if (mirror == NULL) {
+    THROW_NULL(vmSymbols::java_lang_NullPointerException());
+  }
+  Klass* k = java_lang_Class::as_Klass(mirror);
+  if (k == NULL) {
+    THROW_MSG_NULL(vmSymbols::java_lang_IllegalArgumentException(),
+                   "a primitive type cannot be persistent");
+  }
+  return k;
+}
+
+JVM_ENTRY(jobject, Pmem_pnew0(JNIEnv* env, jclass cls, jclass type)) {
+  Klass* k = klass_of(type, CHECK_NULL);
+  if (k->is_array_klass()) {
+    THROW_MSG_NULL(vmSymbols::java_lang_IllegalArgumentException(), "use pmake for arrays");
+  }
+  const char* why = PmemTypeTable::refusal(k);
+  if (why != NULL) {
+    throw_refused(k, why, CHECK_NULL);
+  }
+  InstanceKlass* ik = InstanceKlass::cast(k);
+  ik->initialize(CHECK_NULL);   // as new does: the class is initialised first
+  oop obj = allocate(ik, ik->size_helper(), -1, CHECK_NULL);
+  return JNIHandles::make_local(THREAD, obj);
+} JVM_END
+
+JVM_ENTRY(jobject, Pmem_pmake0(JNIEnv* env, jclass cls, jclass type, jint length)) {
+  Klass* k = klass_of(type, CHECK_NULL);
+  if (!k->is_array_klass()) {
+    THROW_MSG_NULL(vmSymbols::java_lang_IllegalArgumentException(), "pmake needs an array type");
+  }
+  if (length < 0) {
+    THROW_MSG_NULL(vmSymbols::java_lang_NegativeArraySizeException(), err_msg("%d", length));
+  }
+  const char* why = PmemTypeTable::refusal(k);
+  if (why != NULL) {
+    throw_refused(k, why, CHECK_NULL);
+  }
+  ArrayKlass* ak = ArrayKlass::cast(k);
+  ak->check_array_allocation_length(length, arrayOopDesc::max_array_length(ak->element_type()), CHECK_NULL);
+  size_t words = k->is_objArray_klass()
+      ? (size_t)objArrayOopDesc::object_size(length)
+      : (size_t)typeArrayOopDesc::object_size(k->layout_helper(), length);
+  oop obj = allocate(k, words, length, CHECK_NULL);
+  return JNIHandles::make_local(THREAD, obj);
+} JVM_END
+
+JVM_ENTRY(jboolean, Pmem_inPmem0(JNIEnv* env, jclass cls, jobject obj)) {
+  oop o = JNIHandles::resolve(obj);
+  return o != NULL && PmemHeap::is_in(o) ? JNI_TRUE : JNI_FALSE;
+} JVM_END
+
+// A reference that is stored into the roots must be persistent (or null).
+static oop persistent_or_null(jobject obj, TRAPS) {
+  oop o = JNIHandles::resolve(obj);
+  if (o != NULL && !PmemHeap::is_in(o)) {
+    ResourceMark rm(THREAD);
+    THROW_MSG_NULL(vmSymbols::java_lang_IllegalArgumentException(),
+                   err_msg("%s is not a persistent object (allocate it with pnew or pmake)",
+                           o->klass()->external_name()));
+  }
+  return o;
+}
+
+JVM_ENTRY(void, Pmem_persist0(JNIEnv* env, jclass cls, jobject obj)) {
+  oop o = persistent_or_null(obj, CHECK);
+  if (o != NULL) {
+    PmemWriteback::persist(cast_from_oop<void*>(o), o->size() * HeapWordSize);
+  }
+} JVM_END
+
+JVM_ENTRY(jobject, Pmem_root0(JNIEnv* env, jclass cls)) {
+  return JNIHandles::make_local(THREAD, PmemRoots::root());
+} JVM_END
+
+JVM_ENTRY(void, Pmem_setRoot0(JNIEnv* env, jclass cls, jobject obj)) {
+  oop o = persistent_or_null(obj, CHECK);
+  PmemRoots::set_root(o);
+} JVM_END
+
+// The UTF-8 bytes of a name, checked for length. NULL with an exception.
+static char* name_of(jstring name, TRAPS) {
+  oop s = JNIHandles::resolve(name);
+  if (s == NULL) {
+    THROW_NULL(vmSymbols::java_lang_NullPointerException());
+  }
+  char* utf8 = java_lang_String::as_utf8_string(s);
+  if (strlen(utf8) > PmemRoots::max_name_bytes || utf8[0] == '\0') {
+    THROW_MSG_NULL(vmSymbols::java_lang_IllegalArgumentException(),
+                   err_msg("a name must have 1 to " SIZE_FORMAT " bytes in UTF-8", PmemRoots::max_name_bytes));
+  }
+  return utf8;
+}
+
+JVM_ENTRY(jobject, Pmem_get0(JNIEnv* env, jclass cls, jstring name)) {
+  ResourceMark rm(THREAD);
+  char* n = name_of(name, CHECK_NULL);
+  return JNIHandles::make_local(THREAD, PmemRoots::get(n));
+} JVM_END
+
+JVM_ENTRY(void, Pmem_put0(JNIEnv* env, jclass cls, jstring name, jobject obj)) {
+  ResourceMark rm(THREAD);
+  char* n = name_of(name, CHECK);
+  oop o = persistent_or_null(obj, CHECK);
+  if (o == NULL) {
+    THROW_MSG(vmSymbols::java_lang_NullPointerException(), "use remove to unbind a name");
+  }
+  if (!PmemRoots::put(n, o)) {
+    THROW_MSG(vmSymbols::java_lang_IllegalStateException(),
+              err_msg("the named-object table is full (" SIZE_FORMAT " names)", PmemRoots::capacity()));
+  }
+} JVM_END
+
+JVM_ENTRY(jboolean, Pmem_remove0(JNIEnv* env, jclass cls, jstring name)) {
+  ResourceMark rm(THREAD);
+  char* n = name_of(name, CHECK_false);
+  return PmemRoots::remove(n) ? JNI_TRUE : JNI_FALSE;
+} JVM_END
+
+JVM_ENTRY(jobjectArray, Pmem_names0(JNIEnv* env, jclass cls)) {
+  ResourceMark rm(THREAD);
+  GrowableArray<const char*> names;
+  PmemRoots::names_do([&](const char* n) {
+    names.append(ResourceArea::strdup(THREAD, n));
+  });
+  objArrayOop a = oopFactory::new_objArray(vmClasses::String_klass(), names.length(), CHECK_NULL);
+  objArrayHandle h(THREAD, a);
+  for (int i = 0; i < names.length(); i++) {
+    Handle s = java_lang_String::create_from_str(names.at(i), CHECK_NULL);
+    h->obj_at_put(i, s());
+  }
+  return (jobjectArray)JNIHandles::make_local(THREAD, h());
+} JVM_END
+
 #define CC (char*)  /* cast a literal from (const char*) */
 #define FN_PTR(f) CAST_FROM_FN_PTR(void*, &f)
+#define OBJ "Ljava/lang/Object;"
+#define STR "Ljava/lang/String;"
+#define CLS "Ljava/lang/Class;"
 
 static JNINativeMethod pmem_methods[] = {
-  {CC "isEnabled0", CC "()Z",                  FN_PTR(Pmem_isEnabled0)},
-  {CC "fileName0",  CC "()Ljava/lang/String;", FN_PTR(Pmem_fileName0)},
-  {CC "isFirstRun0", CC "()Z",                 FN_PTR(Pmem_isFirstRun0)},
-  {CC "capacityBytes0", CC "()J",              FN_PTR(Pmem_capacityBytes0)},
+  {CC "isEnabled0",     CC "()Z",                FN_PTR(Pmem_isEnabled0)},
+  {CC "fileName0",      CC "()" STR,             FN_PTR(Pmem_fileName0)},
+  {CC "isFirstRun0",    CC "()Z",                FN_PTR(Pmem_isFirstRun0)},
+  {CC "capacityBytes0", CC "()J",                FN_PTR(Pmem_capacityBytes0)},
+  {CC "usedBytes0",     CC "()J",                FN_PTR(Pmem_usedBytes0)},
+  {CC "pnew0",          CC "(" CLS ")" OBJ,      FN_PTR(Pmem_pnew0)},
+  {CC "pmake0",         CC "(" CLS "I)" OBJ,     FN_PTR(Pmem_pmake0)},
+  {CC "inPmem0",        CC "(" OBJ ")Z",         FN_PTR(Pmem_inPmem0)},
+  {CC "persist0",       CC "(" OBJ ")V",         FN_PTR(Pmem_persist0)},
+  {CC "root0",          CC "()" OBJ,             FN_PTR(Pmem_root0)},
+  {CC "setRoot0",       CC "(" OBJ ")V",         FN_PTR(Pmem_setRoot0)},
+  {CC "get0",           CC "(" STR ")" OBJ,      FN_PTR(Pmem_get0)},
+  {CC "put0",           CC "(" STR OBJ ")V",     FN_PTR(Pmem_put0)},
+  {CC "remove0",        CC "(" STR ")Z",         FN_PTR(Pmem_remove0)},
+  {CC "names0",         CC "()[" STR,            FN_PTR(Pmem_names0)},
 };
 
 #undef CC
 #undef FN_PTR
+#undef OBJ
+#undef STR
+#undef CLS
 
 JVM_ENTRY(void, JVM_RegisterPmemMethods(JNIEnv* env, jclass pmem_class)) {
   ThreadToNativeFromVM ttnfv(thread);

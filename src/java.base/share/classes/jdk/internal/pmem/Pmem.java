@@ -96,6 +96,165 @@ public final class Pmem {
         return capacityBytes0();
     }
 
+    /**
+     * Returns the bytes of the persistent part handed out to objects so far,
+     * in this run and earlier ones.
+     *
+     * @return bytes in use, at most {@link #capacityBytes()}
+     * @throws IllegalStateException if {@link #isEnabled()} is {@code false}
+     */
+    public static long usedBytes() {
+        checkEnabled();
+        return usedBytes0();
+    }
+
+    /**
+     * Allocates an instance of {@code type} in the persistent heap. Its
+     * fields are zero (null, false); no constructor runs. The class is
+     * initialised first, as {@code new} would. The object is durable in
+     * that state when this method returns, but reachable after a restart
+     * only once it is linked from the root, a named object, or another
+     * reachable persistent object.
+     *
+     * @param type a class of the boot, platform or application class
+     *             loader, not abstract, hidden, finalizable, a
+     *             {@code java.lang.ref.Reference} or {@code Class}
+     * @return the new persistent object
+     * @throws IllegalArgumentException if the type cannot be persistent,
+     *         with the reason
+     * @throws OutOfMemoryError if the persistent heap is full (the message
+     *         says "persistent heap")
+     * @throws IllegalStateException if {@link #isEnabled()} is {@code false}
+     */
+    public static <T> T pnew(Class<T> type) {
+        checkEnabled();
+        return type.cast(pnew0(type));
+    }
+
+    /**
+     * Allocates an array in the persistent heap, with every element zero
+     * (null, false). Any element type is allowed: primitives, and classes
+     * of the boot, platform or application class loader.
+     *
+     * @param arrayType the array class, e.g. {@code long[].class}
+     * @param length the number of elements
+     * @return the new persistent array
+     * @throws IllegalArgumentException if {@code arrayType} is not an array
+     *         class or its element type cannot be persistent
+     * @throws NegativeArraySizeException if {@code length} is negative
+     * @throws OutOfMemoryError if the persistent heap is full
+     * @throws IllegalStateException if {@link #isEnabled()} is {@code false}
+     */
+    public static <A> A pmake(Class<A> arrayType, int length) {
+        checkEnabled();
+        return arrayType.cast(pmake0(arrayType, length));
+    }
+
+    /**
+     * Tells whether {@code obj} lives in the persistent heap.
+     *
+     * @return {@code false} for {@code null} and for volatile objects, and
+     *         always when the persistent heap is not enabled
+     */
+    public static boolean inPmem(Object obj) {
+        return isEnabled0() && inPmem0(obj);
+    }
+
+    /**
+     * Writes {@code obj} back to persistent memory and waits until it is
+     * durable (go-pmem's {@code PersistRange} over the whole object). Use it
+     * after changing a persistent object outside a transaction.
+     *
+     * @param obj a persistent object, or {@code null} (does nothing)
+     * @throws IllegalArgumentException if {@code obj} is not persistent
+     * @throws IllegalStateException if {@link #isEnabled()} is {@code false}
+     */
+    public static void persist(Object obj) {
+        checkEnabled();
+        persist0(obj);
+    }
+
+    /**
+     * Returns the root object: the entry point into the persistent heap
+     * that {@link #setRoot} set in this run or an earlier one.
+     *
+     * @return the root, or {@code null} if none was set
+     * @throws IllegalStateException if {@link #isEnabled()} is {@code false}
+     */
+    public static Object root() {
+        checkEnabled();
+        return root0();
+    }
+
+    /**
+     * Makes {@code obj} the root object. The change is durable when this
+     * method returns; a crash leaves the old root or the new one.
+     *
+     * @param obj a persistent object, or {@code null}
+     * @throws IllegalArgumentException if {@code obj} is not persistent
+     * @throws IllegalStateException if {@link #isEnabled()} is {@code false}
+     */
+    public static void setRoot(Object obj) {
+        checkEnabled();
+        setRoot0(obj);
+    }
+
+    /**
+     * Returns the persistent object bound to {@code name}.
+     *
+     * @param name a name of 1 to 111 bytes in UTF-8
+     * @param type the type the caller expects
+     * @return the object, or {@code null} if the name is not bound
+     * @throws ClassCastException if the object is not of {@code type}
+     * @throws IllegalArgumentException if the name is empty or too long
+     * @throws IllegalStateException if {@link #isEnabled()} is {@code false}
+     */
+    public static <T> T get(String name, Class<T> type) {
+        checkEnabled();
+        return type.cast(get0(name));
+    }
+
+    /**
+     * Binds {@code name} to a persistent object, replacing any earlier
+     * binding. The change is durable when this method returns; a crash
+     * leaves the old binding or the new one.
+     *
+     * @param name a name of 1 to 111 bytes in UTF-8
+     * @param obj a persistent object
+     * @throws NullPointerException if {@code obj} is {@code null} (use
+     *         {@link #remove})
+     * @throws IllegalArgumentException if {@code obj} is not persistent, or
+     *         the name is empty or too long
+     * @throws IllegalStateException if the table of names is full, or
+     *         {@link #isEnabled()} is {@code false}
+     */
+    public static void put(String name, Object obj) {
+        checkEnabled();
+        put0(name, obj);
+    }
+
+    /**
+     * Unbinds {@code name}; durable when this method returns.
+     *
+     * @return {@code true} if the name was bound
+     * @throws IllegalStateException if {@link #isEnabled()} is {@code false}
+     */
+    public static boolean remove(String name) {
+        checkEnabled();
+        return remove0(name);
+    }
+
+    /**
+     * Returns the bound names, in no particular order.
+     *
+     * @return a new, unmodifiable set
+     * @throws IllegalStateException if {@link #isEnabled()} is {@code false}
+     */
+    public static java.util.Set<String> names() {
+        checkEnabled();
+        return java.util.Set.of(names0());
+    }
+
     private static void checkEnabled() {
         if (!isEnabled0()) {
             throw new IllegalStateException(
@@ -107,4 +266,15 @@ public final class Pmem {
     private static native String fileName0();
     private static native boolean isFirstRun0();
     private static native long capacityBytes0();
+    private static native long usedBytes0();
+    private static native Object pnew0(Class<?> type);
+    private static native Object pmake0(Class<?> arrayType, int length);
+    private static native boolean inPmem0(Object obj);
+    private static native void persist0(Object obj);
+    private static native Object root0();
+    private static native void setRoot0(Object obj);
+    private static native Object get0(String name);
+    private static native void put0(String name, Object obj);
+    private static native boolean remove0(String name);
+    private static native String[] names0();
 }

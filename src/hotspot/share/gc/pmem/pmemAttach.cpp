@@ -1,0 +1,248 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+#include "precompiled.hpp"
+#include "gc/pmem/pmemAllocator.hpp"
+#include "gc/pmem/pmemAttach.hpp"
+#include "gc/pmem/pmemFormat.hpp"
+#include "gc/pmem/pmemHeap.hpp"
+#include "gc/pmem/pmemHeapFile.hpp"
+#include "gc/pmem/pmemTypeTable.hpp"
+#include "gc/pmem/pmemWalk.hpp"
+#include "gc/pmem/pmemWriteback.hpp"
+#include "jvm_io.h"
+#include "logging/log.hpp"
+#include "oops/markWord.hpp"
+#include "oops/oop.inline.hpp"
+#include "utilities/growableArray.hpp"
+#include "utilities/powerOfTwo.hpp"
+
+// While a header is rewritten, its mark word carries type index + 1 in
+// bits the mark word leaves unused (above the identity hash).
+static const int      tag_shift = 40;
+static const uint64_t tag_mask = UCONST64(0xffff) << tag_shift;
+
+static size_t _objects = 0;
+static size_t _rewritten = 0;
+
+size_t PmemAttach::objects_seen()      { return _objects; }
+size_t PmemAttach::headers_rewritten() { return _rewritten; }
+
+static PmemFileState* state() {
+  return (PmemFileState*)(PmemHeap::file_base() + PmemFormat::state_offset);
+}
+
+static void store_persist(uint64_t* field, uint64_t v) {
+  *(volatile uint64_t*)field = v;
+  PmemWriteback::persist(field, sizeof(uint64_t));
+}
+
+// The mark word an object of a new run starts with: lock, bias and age bits
+// of the previous run are meaningless now. An identity hash survives where
+// the mark word held it (unlocked); a locked object's hash was kept in a
+// lock record of the dead process and is lost.
+static uint64_t clean_mark(uint64_t m) {
+  m &= ~tag_mask;
+  if ((m & markWord::biased_lock_mask_in_place) == markWord::unlocked_value) {
+    return (m & markWord::hash_mask_in_place) | markWord::unlocked_value;
+  }
+  return markWord::prototype().value();
+}
+
+// Old klass value -> type index, open addressing.
+class ValueMap {
+  uint64_t* _keys;
+  int*      _vals;
+  size_t    _size;
+public:
+  ValueMap(size_t n) : _size(round_up_power_of_2(n * 2 + 2)) {
+    _keys = NEW_C_HEAP_ARRAY(uint64_t, _size, mtGC);
+    _vals = NEW_C_HEAP_ARRAY(int, _size, mtGC);
+    for (size_t i = 0; i < _size; i++) _vals[i] = -1;
+  }
+  ~ValueMap() {
+    FREE_C_HEAP_ARRAY(uint64_t, _keys);
+    FREE_C_HEAP_ARRAY(int, _vals);
+  }
+  void put(uint64_t k, int v) {
+    size_t i = (size_t)(k * UCONST64(0x9E3779B97F4A7C15)) & (_size - 1);
+    while (_vals[i] >= 0 && _keys[i] != k) i = (i + 1) & (_size - 1);
+    _keys[i] = k;
+    _vals[i] = v;
+  }
+  int get(uint64_t k) const {
+    size_t i = (size_t)(k * UCONST64(0x9E3779B97F4A7C15)) & (_size - 1);
+    while (_vals[i] >= 0) {
+      if (_keys[i] == k) return _vals[i];
+      i = (i + 1) & (_size - 1);
+    }
+    return -1;
+  }
+};
+
+class AttachWalk {
+  ValueMap   _old;       // klass values of headers not rewritten yet
+  HeapWord*  _top;
+  char*      _err;
+  size_t     _err_len;
+  size_t     _count;
+
+  int index_of(HeapWord* p) {
+    uint64_t m = PmemWalk::mark_bits(p);
+    if ((m & tag_mask) != 0) {
+      int idx = (int)((m & tag_mask) >> tag_shift) - 1;
+      return (size_t)idx < _count ? idx : -1;
+    }
+    return _old.get(PmemWalk::raw_klass(p));
+  }
+
+  bool damaged(HeapWord* p, const char* what) {
+    jio_snprintf(_err, _err_len, "%s is damaged: %s at offset " SIZE_FORMAT,
+                 PmemHeap::file()->path(), what, pointer_delta(p, PmemHeap::bottom(), 1));
+    return false;
+  }
+
+public:
+  AttachWalk(char* err, size_t err_len) :
+    _old(PmemTypeTable::count()), _top(PmemAllocator::top()), _err(err), _err_len(err_len),
+    _count(PmemTypeTable::count()) {
+    for (size_t i = 0; i < _count; i++) {
+      _old.put(PmemTypeTable::entry(i)->klass_value, (int)i);
+    }
+  }
+
+  // Rewrites (when swizzle) and cleans every header from offset on, a
+  // chunk at a time; each chunk's changes are durable before the next.
+  bool walk(size_t offset, bool swizzle) {
+    const size_t chunk_words = 1 * M / HeapWordSize;
+    HeapWord* p = PmemHeap::bottom() + offset / HeapWordSize;
+    GrowableArray<HeapWord*> objs;
+    GrowableArray<int> types;
+    while (p < _top) {
+      objs.clear();
+      types.clear();
+      HeapWord* limit = MIN2(p + chunk_words, _top);
+      HeapWord* q = PmemWalk::next_object(p, _top);
+      while (q < limit) {
+        int idx = index_of(q);
+        if (idx < 0) {
+          return damaged(q, "an object of unknown type");
+        }
+        size_t words = cast_to_oop(q)->size_given_klass(PmemTypeTable::resolved(idx));
+        if (words == 0 || words > pointer_delta(_top, q)) {
+          return damaged(q, "an object of impossible size");
+        }
+        objs.append(q);
+        types.append(idx);
+        q = PmemWalk::next_object(q + words, _top);
+      }
+      HeapWord* chunk_end = q;
+      _objects += objs.length();
+      if (swizzle) {
+        bool any = false;
+        for (int i = 0; i < objs.length(); i++) {       // 1: tag
+          PmemTypeEntry* e = PmemTypeTable::entry(types.at(i));
+          if (e->klass_value != e->klass_value_new) {
+            uint64_t m = clean_mark(PmemWalk::mark_bits(objs.at(i)));
+            *(volatile uint64_t*)objs.at(i) = m | ((uint64_t)(types.at(i) + 1) << tag_shift);
+            any = true;
+          }
+        }
+        if (any) {
+          PmemWriteback::persist(p, pointer_delta(chunk_end, p) * HeapWordSize);
+          for (int i = 0; i < objs.length(); i++) {     // 2: new klass
+            if ((PmemWalk::mark_bits(objs.at(i)) & tag_mask) != 0) {
+              PmemWalk::set_raw_klass(objs.at(i), PmemTypeTable::entry(types.at(i))->klass_value_new);
+              _rewritten++;
+            }
+          }
+          PmemWriteback::persist(p, pointer_delta(chunk_end, p) * HeapWordSize);
+        }
+      }
+      bool cleaned = false;
+      for (int i = 0; i < objs.length(); i++) {         // 3: untag, clean
+        uint64_t m = PmemWalk::mark_bits(objs.at(i));
+        if (clean_mark(m) != m) {
+          *(volatile uint64_t*)objs.at(i) = clean_mark(m);
+          cleaned = true;
+        }
+      }
+      if (cleaned) {
+        PmemWriteback::persist(p, pointer_delta(chunk_end, p) * HeapWordSize);
+      }
+      if (swizzle) {
+        store_persist(&state()->swizzle_cursor, (uint64_t)pointer_delta(chunk_end, PmemHeap::bottom(), 1));
+      }
+      p = chunk_end;
+    }
+    return true;
+  }
+};
+
+// The rewrite is complete: the new values become the recorded ones.
+static void finish_swizzle() {
+  for (size_t i = 0; i < PmemTypeTable::count(); i++) {
+    PmemTypeEntry* e = PmemTypeTable::entry(i);
+    e->klass_value = e->klass_value_new;
+  }
+  PmemWriteback::persist(PmemTypeTable::entry(0), PmemTypeTable::count() * sizeof(PmemTypeEntry));
+  store_persist(&state()->swizzle_phase, 0);
+  store_persist(&state()->swizzle_cursor, 0);
+}
+
+bool PmemAttach::run(char* err, size_t err_len) {
+  _objects = 0;
+  _rewritten = 0;
+  const size_t n = PmemTypeTable::count();
+  if (n == 0) {
+    return true;
+  }
+  PmemFileState* st = state();
+  if (st->swizzle_phase != 0) {
+    log_info(gc, pmem)("Finishing a header rewrite interrupted at offset " UINT64_FORMAT, st->swizzle_cursor);
+    AttachWalk resume(err, err_len);
+    if (!resume.walk((size_t)st->swizzle_cursor, true)) {
+      return false;
+    }
+    finish_swizzle();
+  }
+
+  bool moved = false;
+  for (size_t i = 0; i < n; i++) {
+    PmemTypeEntry* e = PmemTypeTable::entry(i);
+    e->klass_value_new = PmemTypeTable::klass_value(PmemTypeTable::resolved(i));
+    moved |= e->klass_value_new != e->klass_value;
+  }
+  if (moved) {
+    PmemWriteback::persist(PmemTypeTable::entry(0), n * sizeof(PmemTypeEntry));
+    store_persist(&st->swizzle_cursor, 0);
+    store_persist(&st->swizzle_phase, 1);
+  }
+  _objects = 0;
+  AttachWalk walk(err, err_len);
+  if (!walk.walk(0, moved)) {
+    return false;
+  }
+  if (moved) {
+    finish_swizzle();
+  }
+  return true;
+}

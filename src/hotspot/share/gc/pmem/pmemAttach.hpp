@@ -1,0 +1,51 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+#ifndef SHARE_GC_PMEM_PMEMATTACH_HPP
+#define SHARE_GC_PMEM_PMEMATTACH_HPP
+
+#include "memory/allStatic.hpp"
+#include "utilities/globalDefinitions.hpp"
+
+// The attach-time pass over the persistent objects: clears lock and age
+// bits left by the previous run, and rewrites klass values in headers when
+// classes sit elsewhere in this run ("swizzling").
+//
+// Swizzling is crash-safe. The new value of every type is recorded in the
+// type table and swizzle_phase set before any header changes; headers are
+// then rewritten a chunk at a time in three persisted steps: tag each
+// object's mark word with its type index, store the new klass, clear the
+// tag; swizzle_cursor records finished chunks. A header is thus always
+// either untagged with an old value (not reached yet), untagged with a new
+// value (below the cursor), or tagged, and a tag names the type whatever
+// the klass word holds. A run that finds swizzle_phase set first finishes
+// the interrupted rewrite with the recorded values, then starts its own.
+class PmemAttach : AllStatic {
+public:
+  // Returns false with a one-line message in err if the heap is damaged.
+  static bool run(char* err, size_t err_len);
+
+  // Counters of the last run(), for logging and tests.
+  static size_t objects_seen();
+  static size_t headers_rewritten();
+};
+
+#endif // SHARE_GC_PMEM_PMEMATTACH_HPP

@@ -1,0 +1,147 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+#include "precompiled.hpp"
+#include "gc/pmem/pmemFormat.hpp"
+#include "gc/pmem/pmemHeap.hpp"
+#include "gc/pmem/pmemHeapFile.hpp"
+#include "gc/pmem/pmemRoots.hpp"
+#include "gc/pmem/pmemWriteback.hpp"
+#include "oops/oop.inline.hpp"
+#include "runtime/atomic.hpp"
+#include "runtime/mutex.hpp"
+#include "runtime/mutexLocker.hpp"
+
+STATIC_ASSERT(sizeof(PmemNamedEntry) == 128);
+
+// All named-table changes are serialised; lookups take the lock too, as the
+// table is small and rarely on a hot path.
+static Mutex* _lock = NULL;
+
+void PmemRoots::initialize() {
+  _lock = new Mutex(Mutex::leaf, "PmemRoots_lock", true, Mutex::_safepoint_check_never);
+}
+
+static Mutex* roots_lock() {
+  return _lock;
+}
+
+PmemRootsArea* pmem_roots_area() {
+  return (PmemRootsArea*)(PmemHeap::file_base() + PmemHeap::file()->header().roots_offset);
+}
+
+static PmemFileState* state() {
+  return (PmemFileState*)(PmemHeap::file_base() + PmemFormat::state_offset);
+}
+
+size_t PmemRoots::capacity() {
+  return (PmemHeap::file()->header().roots_size - offset_of(PmemRootsArea, entries)) / sizeof(PmemNamedEntry);
+}
+
+uint64_t PmemRoots::encode(oop obj) {
+  if (obj == NULL) {
+    return 0;
+  }
+  assert(PmemHeap::is_in(obj), "only persistent objects");
+  return (uint64_t)pointer_delta(cast_from_oop<HeapWord*>(obj), PmemHeap::bottom(), 1) + 1;
+}
+
+oop PmemRoots::decode(uint64_t v) {
+  if (v == 0) {
+    return NULL;
+  }
+  return cast_to_oop((char*)PmemHeap::bottom() + (v - 1));
+}
+
+static void store_persist(volatile uint64_t* field, uint64_t v) {
+  Atomic::release_store(field, v);
+  PmemWriteback::persist((const void*)field, sizeof(uint64_t));
+}
+
+oop PmemRoots::root() {
+  return decode(Atomic::load_acquire(&state()->root_offset));
+}
+
+void PmemRoots::set_root(oop obj) {
+  MutexLocker ml(roots_lock(), Mutex::_no_safepoint_check_flag);
+  store_persist(&state()->root_offset, encode(obj));
+}
+
+static PmemNamedEntry* find(PmemRootsArea* a, const char* name) {
+  size_t len = strlen(name);
+  for (uint64_t i = 0; i < a->count; i++) {
+    PmemNamedEntry* e = &a->entries[i];
+    if (e->object != 0 && e->name_len == len && memcmp(e->name, name, len) == 0) {
+      return e;
+    }
+  }
+  return NULL;
+}
+
+oop PmemRoots::get(const char* name) {
+  MutexLocker ml(roots_lock(), Mutex::_no_safepoint_check_flag);
+  PmemNamedEntry* e = find(pmem_roots_area(), name);
+  return e == NULL ? (oop)NULL : decode(e->object);
+}
+
+bool PmemRoots::put(const char* name, oop obj) {
+  assert(obj != NULL && strlen(name) <= max_name_bytes, "checked by the caller");
+  MutexLocker ml(roots_lock(), Mutex::_no_safepoint_check_flag);
+  PmemRootsArea* a = pmem_roots_area();
+  PmemNamedEntry* e = find(a, name);
+  if (e != NULL) {
+    store_persist(&e->object, encode(obj));   // rebind in one store
+    return true;
+  }
+  // A free entry: one that was removed, or the next never used.
+  for (uint64_t i = 0; i < a->count && e == NULL; i++) {
+    if (a->entries[i].object == 0) {
+      e = &a->entries[i];
+    }
+  }
+  if (e == NULL) {
+    if (a->count >= capacity()) {
+      return false;
+    }
+    e = &a->entries[a->count];
+    memset(e, 0, sizeof(*e));
+    PmemWriteback::persist(e, sizeof(*e));
+    store_persist(&a->count, a->count + 1);
+  }
+  // The name first, durable, then the reference that makes the entry live.
+  size_t len = strlen(name);
+  memset(e->name, 0, sizeof(e->name));
+  memcpy(e->name, name, len);
+  e->name_len = (uint32_t)len;
+  PmemWriteback::persist(e, sizeof(*e));
+  store_persist(&e->object, encode(obj));
+  return true;
+}
+
+bool PmemRoots::remove(const char* name) {
+  MutexLocker ml(roots_lock(), Mutex::_no_safepoint_check_flag);
+  PmemNamedEntry* e = find(pmem_roots_area(), name);
+  if (e == NULL) {
+    return false;
+  }
+  store_persist(&e->object, 0);
+  return true;
+}

@@ -1,0 +1,86 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+#ifndef SHARE_GC_PMEM_PMEMROOTS_HPP
+#define SHARE_GC_PMEM_PMEMROOTS_HPP
+
+#include "memory/allStatic.hpp"
+#include "oops/oopsHierarchy.hpp"
+#include "utilities/globalDefinitions.hpp"
+
+// The entry points into the persistent heap: the root object and a table of
+// named objects, kept in the file's roots area as offsets into the objects
+// area (so they survive a move of the heap). Each change is one persisted
+// 8-byte store; a new name is written and persisted before the store that
+// makes it visible, so a crash shows either the old or the new binding.
+class PmemRoots : AllStatic {
+public:
+  static const size_t max_name_bytes = 111;   // UTF-8, without the terminator
+
+  static void initialize();
+
+  static oop  root();
+  static void set_root(oop obj);
+
+  // NULL if absent.
+  static oop  get(const char* name);
+  // false if the table is full.
+  static bool put(const char* name, oop obj);
+  // false if absent.
+  static bool remove(const char* name);
+
+  // Calls f(name) for each bound name, in table order.
+  template <typename F> static void names_do(F f);
+
+  static size_t capacity();   // names the table can hold
+
+  // Encoding of a persistent reference as an objects-area offset + 1.
+  static uint64_t encode(oop obj);
+  static oop      decode(uint64_t v);
+};
+
+// One named-table entry: 128 bytes, two per cache line.
+struct PmemNamedEntry {
+  uint64_t object;            // PmemRoots::encode(obj); 0: the entry is free
+  uint32_t name_len;
+  uint32_t reserved;
+  char     name[PmemRoots::max_name_bytes + 1];
+};
+
+struct PmemRootsArea {
+  uint64_t       count;       // entries in use or used before (high-water)
+  uint64_t       reserved[15];
+  PmemNamedEntry entries[1];  // as many as the area holds
+};
+
+PmemRootsArea* pmem_roots_area();
+
+template <typename F> void PmemRoots::names_do(F f) {
+  PmemRootsArea* a = pmem_roots_area();
+  for (uint64_t i = 0; i < a->count; i++) {
+    PmemNamedEntry* e = &a->entries[i];
+    if (e->object != 0) {
+      f(e->name);
+    }
+  }
+}
+
+#endif // SHARE_GC_PMEM_PMEMROOTS_HPP

@@ -1,0 +1,82 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+#ifndef SHARE_GC_PMEM_PMEMTYPETABLE_HPP
+#define SHARE_GC_PMEM_PMEMTYPETABLE_HPP
+
+#include "memory/allStatic.hpp"
+#include "utilities/exceptions.hpp"
+#include "utilities/globalDefinitions.hpp"
+
+class Klass;
+class outputStream;
+
+// The persistent type table: one entry per class that has instances in the
+// persistent heap, with what the next run needs to find the class again
+// (internal name, loader kind) and to tell whether it is still the same
+// (its field layout), and the narrow klass value it had when its objects
+// were written.
+struct PmemTypeEntry {
+  uint64_t klass_value;     // narrow (or full) klass in object headers written so far
+  uint64_t klass_value_new; // the value a header rewrite (swizzle) under way moves to
+  uint64_t fingerprint;     // FNV-1a of the layout text and the name
+  uint8_t  loader;          // PmemTypeTable::LoaderKind
+  uint8_t  reserved0;
+  uint16_t name_len;
+  uint16_t layout_len;      // bytes of layout text kept (may be cut short)
+  uint16_t reserved1;
+  char     name[224];       // internal name: java/lang/String, [J, [Lp/C;
+  char     layout[768];     // "name:signature@offset " per field, supers first
+};
+
+class PmemTypeTable : AllStatic {
+public:
+  enum LoaderKind { boot_loader = 0, platform_loader = 1, app_loader = 2 };
+
+  // Why k cannot have persistent instances, or NULL if it can. For arrays
+  // the element type decides.
+  static const char* refusal(Klass* k);
+
+  // Makes sure k has an entry (durable before this returns), so objects of
+  // it may be written. Returns false if the table is full.
+  static bool record(Klass* k);
+
+  // At attach: resolves every entry against this run's classes and checks
+  // its layout. On a missing or changed class, writes a one-line message
+  // to err and returns false; nothing in the file is changed.
+  static bool resolve_all(char* err, size_t err_len, TRAPS);
+
+  // After resolve_all: the entries and this run's class of each.
+  static PmemTypeEntry* entry(size_t i);
+  static Klass*         resolved(size_t i);
+  // What an object header holds for k in this run.
+  static uint64_t       klass_value(Klass* k);
+
+  static void initialize();
+  static size_t count();
+  // Whether objects of k may be in the persistent heap.
+  static bool has_entry(Klass* k);
+
+  // Layout description and fingerprint of k (exposed for tests).
+  static void describe(Klass* k, char* layout, size_t layout_len, uint64_t* fingerprint);
+};
+
+#endif // SHARE_GC_PMEM_PMEMTYPETABLE_HPP
