@@ -21,6 +21,7 @@
 
 #include "precompiled.hpp"
 #include "gc/pmem/pmemAllocator.hpp"
+#include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemFormat.hpp"
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
@@ -71,6 +72,7 @@ HeapWord* PmemAllocator::claim(size_t words) {
     }
     HeapWord* prev = Atomic::cmpxchg(&_top, cur, cur + words);
     if (prev == cur) {
+      PmemFault::reached("refill");
       persist_top(cur + words);
       return cur;
     }

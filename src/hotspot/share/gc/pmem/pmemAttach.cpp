@@ -22,6 +22,7 @@
 #include "precompiled.hpp"
 #include "gc/pmem/pmemAllocator.hpp"
 #include "gc/pmem/pmemAttach.hpp"
+#include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemFormat.hpp"
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
@@ -168,6 +169,7 @@ public:
         }
         if (any) {
           PmemWriteback::persist(p, pointer_delta(chunk_end, p) * HeapWordSize);
+          PmemFault::reached("swizzle-tagged");
           for (int i = 0; i < objs.length(); i++) {     // 2: new klass
             if ((PmemWalk::mark_bits(objs.at(i)) & tag_mask) != 0) {
               PmemWalk::set_raw_klass(objs.at(i), PmemTypeTable::entry(types.at(i))->klass_value_new);
@@ -175,6 +177,7 @@ public:
             }
           }
           PmemWriteback::persist(p, pointer_delta(chunk_end, p) * HeapWordSize);
+          PmemFault::reached("swizzle-rewritten");
         }
       }
       bool cleaned = false;
@@ -190,6 +193,7 @@ public:
       }
       if (swizzle) {
         store_persist(&state()->swizzle_cursor, (uint64_t)pointer_delta(chunk_end, PmemHeap::bottom(), 1));
+        PmemFault::reached("swizzle-chunk-done");
       }
       p = chunk_end;
     }
@@ -199,6 +203,7 @@ public:
 
 // The rewrite is complete: the new values become the recorded ones.
 static void finish_swizzle() {
+  PmemFault::reached("swizzle-finishing");
   for (size_t i = 0; i < PmemTypeTable::count(); i++) {
     PmemTypeEntry* e = PmemTypeTable::entry(i);
     e->klass_value = e->klass_value_new;

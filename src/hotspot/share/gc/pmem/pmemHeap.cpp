@@ -22,6 +22,7 @@
 #include "precompiled.hpp"
 #include "gc/pmem/pmemAllocator.hpp"
 #include "gc/pmem/pmemAttach.hpp"
+#include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemRoots.hpp"
@@ -70,6 +71,7 @@ public:
 
 size_t PmemHeap::open_file(size_t alignment) {
   assert(UsePersistentHeap && _file == NULL, "once, with the flag");
+  PmemFault::check_flag();
   char err[1024];
   _file = PmemHeapFile::open(PmemFile, PmemSize, PmemHeapFile::geometry_from_flags(), err, sizeof(err));
   if (_file == NULL) {

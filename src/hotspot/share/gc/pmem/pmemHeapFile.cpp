@@ -20,6 +20,7 @@
  */
 
 #include "precompiled.hpp"
+#include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
 #include "jvm_io.h"
 #include "runtime/globals.hpp"
@@ -107,12 +108,17 @@ int PmemHeapFile::create(const char* path, size_t size, const PmemFormat::Geomet
   if (rc != 0) {
     errno = rc;
     failed = "allocate";
-  } else if (!write_fully(fd, &header, sizeof(header), 0)) {
-    failed = "write";
-  } else if (::fsync(fd) != 0) {
+  }
+  if (failed == NULL) {
+    PmemFault::reached("create-allocated");
+    if (!write_fully(fd, &header, sizeof(header), 0)) failed = "write";
+  }
+  if (failed == NULL && ::fsync(fd) != 0) {
     failed = "sync";
-  } else if (::link(tmp, path) != 0) {
-    failed = "link";
+  }
+  if (failed == NULL) {
+    PmemFault::reached("create-written");
+    if (::link(tmp, path) != 0) failed = "link";
   }
   int saved = errno;
   ::unlink(tmp);
@@ -180,6 +186,12 @@ PmemHeapFile* PmemHeapFile::open(const char* path, size_t new_size, const PmemFo
       return NULL;
     }
     created = true;
+    // The new name must be durable too, not only the file's contents.
+    int dfd = ::open(slash != NULL ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+      (void)::fsync(dfd);
+      ::close(dfd);
+    }
   } else if (fd < 0) {
     jio_snprintf(err, err_len, "cannot open %s: %s", path, os::strerror(errno));
     return NULL;

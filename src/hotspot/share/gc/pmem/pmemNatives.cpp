@@ -153,7 +153,7 @@ JVM_ENTRY(jobject, Pmem_pmake0(JNIEnv* env, jclass cls, jclass type, jint length
     throw_refused(k, why, CHECK_NULL);
   }
   ArrayKlass* ak = ArrayKlass::cast(k);
-  ak->check_array_allocation_length(length, arrayOopDesc::max_array_length(ak->element_type()), CHECK_NULL);
+  Klass::check_array_allocation_length(length, arrayOopDesc::max_array_length(ak->element_type()), CHECK_NULL);
   size_t words = k->is_objArray_klass()
       ? (size_t)objArrayOopDesc::object_size(length)
       : (size_t)typeArrayOopDesc::object_size(k->layout_helper(), length);
@@ -236,9 +236,7 @@ JVM_ENTRY(jboolean, Pmem_remove0(JNIEnv* env, jclass cls, jstring name)) {
 JVM_ENTRY(jobjectArray, Pmem_names0(JNIEnv* env, jclass cls)) {
   ResourceMark rm(THREAD);
   GrowableArray<const char*> names;
-  PmemRoots::names_do([&](const char* n) {
-    names.append(ResourceArea::strdup(THREAD, n));
-  });
+  PmemRoots::names(&names);
   objArrayOop a = oopFactory::new_objArray(vmClasses::String_klass(), names.length(), CHECK_NULL);
   objArrayHandle h(THREAD, a);
   for (int i = 0; i < names.length(); i++) {

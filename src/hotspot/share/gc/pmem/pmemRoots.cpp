@@ -25,6 +25,7 @@
 #include "gc/pmem/pmemHeapFile.hpp"
 #include "gc/pmem/pmemRoots.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
+#include "memory/resourceArea.hpp"
 #include "oops/oop.inline.hpp"
 #include "runtime/atomic.hpp"
 #include "runtime/mutex.hpp"
@@ -44,7 +45,7 @@ static Mutex* roots_lock() {
   return _lock;
 }
 
-PmemRootsArea* pmem_roots_area() {
+static PmemRootsArea* pmem_roots_area() {
   return (PmemRootsArea*)(PmemHeap::file_base() + PmemHeap::file()->header().roots_offset);
 }
 
@@ -144,4 +145,18 @@ bool PmemRoots::remove(const char* name) {
   }
   store_persist(&e->object, 0);
   return true;
+}
+
+void PmemRoots::names(GrowableArray<const char*>* out) {
+  MutexLocker ml(roots_lock(), Mutex::_no_safepoint_check_flag);
+  PmemRootsArea* a = pmem_roots_area();
+  for (uint64_t i = 0; i < a->count; i++) {
+    PmemNamedEntry* e = &a->entries[i];
+    if (e->object != 0) {
+      char* copy = NEW_RESOURCE_ARRAY(char, e->name_len + 1);
+      memcpy(copy, e->name, e->name_len);
+      copy[e->name_len] = '\0';
+      out->append(copy);
+    }
+  }
 }

@@ -25,6 +25,7 @@
 #include "memory/allStatic.hpp"
 #include "oops/oopsHierarchy.hpp"
 #include "utilities/globalDefinitions.hpp"
+#include "utilities/growableArray.hpp"
 
 // The entry points into the persistent heap: the root object and a table of
 // named objects, kept in the file's roots area as offsets into the objects
@@ -47,8 +48,8 @@ public:
   // false if absent.
   static bool remove(const char* name);
 
-  // Calls f(name) for each bound name, in table order.
-  template <typename F> static void names_do(F f);
+  // Appends a resource-allocated copy of each bound name to out.
+  static void names(GrowableArray<const char*>* out);
 
   static size_t capacity();   // names the table can hold
 
@@ -57,7 +58,7 @@ public:
   static oop      decode(uint64_t v);
 };
 
-// One named-table entry: 128 bytes, two per cache line.
+// One named-table entry: 128 bytes, two cache lines.
 struct PmemNamedEntry {
   uint64_t object;            // PmemRoots::encode(obj); 0: the entry is free
   uint32_t name_len;
@@ -70,17 +71,5 @@ struct PmemRootsArea {
   uint64_t       reserved[15];
   PmemNamedEntry entries[1];  // as many as the area holds
 };
-
-PmemRootsArea* pmem_roots_area();
-
-template <typename F> void PmemRoots::names_do(F f) {
-  PmemRootsArea* a = pmem_roots_area();
-  for (uint64_t i = 0; i < a->count; i++) {
-    PmemNamedEntry* e = &a->entries[i];
-    if (e->object != 0) {
-      f(e->name);
-    }
-  }
-}
 
 #endif // SHARE_GC_PMEM_PMEMROOTS_HPP

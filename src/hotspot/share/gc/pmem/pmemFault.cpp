@@ -1,0 +1,72 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+#include "precompiled.hpp"
+#include "gc/pmem/pmemFault.hpp"
+#include "jvm_io.h"
+#include "runtime/atomic.hpp"
+#include "runtime/java.hpp"
+#include "utilities/formatBuffer.hpp"
+
+#include <unistd.h>
+
+// Every fault point, in the order a run meets them.
+static const char* const points[] = {
+  "create-allocated",     // a new file: space allocated, header not written
+  "create-written",       // a new file: header written and synced, not linked
+  "refill",               // allocation buffer claimed, its top not persisted
+  "swizzle-tagged",       // a chunk's headers tagged with their types
+  "swizzle-rewritten",    // a chunk's klass words rewritten, tags still set
+  "swizzle-chunk-done",   // a chunk finished and the cursor persisted
+  "swizzle-finishing",    // all headers rewritten, type table not updated
+  NULL
+};
+
+static volatile uintx _hits = 0;
+
+void PmemFault::check_flag() {
+  if (PmemFaultPoint == NULL) {
+    return;
+  }
+  char known[512] = "";
+  size_t len = 0;
+  for (int i = 0; points[i] != NULL; i++) {
+    if (strcmp(points[i], PmemFaultPoint) == 0) {
+      return;
+    }
+    len += jio_snprintf(known + len, sizeof(known) - len, "%s%s", i == 0 ? "" : ", ", points[i]);
+  }
+  vm_exit_during_initialization(err_msg("-XX:PmemFaultPoint=%s is not a fault point; they are: %s",
+                                        PmemFaultPoint, known));
+}
+
+void PmemFault::hit(const char* name) {
+  if (strcmp(name, PmemFaultPoint) == 0 && Atomic::add(&_hits, (uintx)1) == PmemFaultCount) {
+    // stderr without buffering, then end at once: no exit hooks, no flushes.
+    char msg[128];
+    int n = jio_snprintf(msg, sizeof(msg), "pmem fault point %s reached (%s %d)\n",
+                         name, "exit", exit_code);
+    if (n > 0) {
+      (void)::write(2, msg, (size_t)n);
+    }
+    ::_exit(exit_code);
+  }
+}
