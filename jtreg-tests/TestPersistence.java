@@ -46,9 +46,13 @@ public class TestPersistence {
     }
 
     static class Finalizable {
+        static int finalized;
+
         @Override
         @SuppressWarnings("removal")
-        protected void finalize() {}
+        protected void finalize() {   // not empty: HotSpot ignores empty finalizers
+            finalized++;
+        }
     }
 
     static final int N = 2000;

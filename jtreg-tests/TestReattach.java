@@ -39,7 +39,7 @@ public class TestReattach {
 
     static OutputAnalyzer start(String file, String... extra) throws Exception {
         OutputAnalyzer out = PmemTest.runMain(TestReattach.class, PmemTest.concat(PmemTest.flags(file), extra,
-            new String[] {"-Xlog:gc+pmem=info", "-Xlog:gc+heap+coops=info"}), "child");
+            new String[] {"-Xlog:gc+pmem=info", "-Xlog:gc+heap+coops=debug"}), "child");
         out.shouldHaveExitValue(0);
         return out;
     }

@@ -6,6 +6,7 @@
 #      once as they are and once with -XX:+UsePersistentHeap
 # `make/test.sh quick` runs only 1 and 2.
 . "$(dirname "$0")/common.sh"
+set +e +o pipefail   # count failures; never stop at the first one
 
 JDK="$PMEM_ROOT/build/jdk"
 [ -x "$JDK/bin/java" ] || die "no build/jdk; run make first"

@@ -21,6 +21,7 @@
 
 #include "precompiled.hpp"
 #include "gc/pmem/pmemArguments.hpp"
+#include "gc/shared/gc_globals.hpp"
 #include "runtime/globals.hpp"
 #include "unittest.hpp"
 

@@ -26,6 +26,7 @@
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
 #include "runtime/atomic.hpp"
+#include "gc/shared/gc_globals.hpp"
 #include "runtime/globals.hpp"
 #include "utilities/copy.hpp"
 

@@ -22,6 +22,7 @@
 #include "precompiled.hpp"
 #include "gc/pmem/pmemArguments.hpp"
 #include "jvm_io.h"
+#include "gc/shared/gc_globals.hpp"
 #include "runtime/globals.hpp"
 #include "runtime/globals_extension.hpp"
 #include "runtime/java.hpp"

@@ -23,6 +23,7 @@
 #define SHARE_GC_PMEM_PMEMFAULT_HPP
 
 #include "memory/allStatic.hpp"
+#include "gc/shared/gc_globals.hpp"
 #include "runtime/globals.hpp"
 #include "utilities/globalDefinitions.hpp"
 

@@ -33,6 +33,7 @@
 #include "gc/shared/genCollectedHeap.hpp"
 #include "logging/log.hpp"
 #include "memory/resourceArea.hpp"
+#include "gc/shared/gc_globals.hpp"
 #include "runtime/globals.hpp"
 #include "runtime/java.hpp"
 #include "runtime/os.hpp"
@@ -160,7 +161,6 @@ ReservedHeapSpace PmemHeap::reserve_heap(size_t total, size_t alignment, size_t 
   }
   MemTracker::record_virtual_memory_type((address)got, mtJavaHeap);
   map_file(got + volatile_size);
-  record_placement();
   log_info(gc, pmem)("Persistent heap mapped at " PTR_FORMAT ", objects " PTR_FORMAT "-" PTR_FORMAT,
                      p2i(_file_base), p2i(_bottom), p2i(_end));
   return PmemReservedHeapSpace(got, total, alignment, page_size);
@@ -202,4 +202,6 @@ void PmemHeap::attach(TRAPS) {
   if (VerifyPersistentHeap && !PmemVerify::verify(err, sizeof(err))) {
     vm_exit_during_initialization(err);
   }
+  // Only a JVM that passed every check leaves a trace in the file.
+  record_placement();
 }

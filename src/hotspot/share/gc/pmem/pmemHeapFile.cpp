@@ -23,6 +23,7 @@
 #include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
 #include "jvm_io.h"
+#include "gc/shared/gc_globals.hpp"
 #include "runtime/globals.hpp"
 #include "runtime/os.hpp"
 #include "utilities/align.hpp"

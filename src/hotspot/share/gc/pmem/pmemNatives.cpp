@@ -40,10 +40,12 @@
 #include "oops/oop.inline.hpp"
 #include "oops/typeArrayKlass.hpp"
 #include "oops/typeArrayOop.hpp"
+#include "gc/shared/gc_globals.hpp"
 #include "runtime/globals.hpp"
 #include "runtime/handles.inline.hpp"
 #include "runtime/interfaceSupport.inline.hpp"
 #include "runtime/jniHandles.inline.hpp"
+#include "utilities/align.hpp"
 #include "utilities/copy.hpp"
 #include "utilities/debug.hpp"
 #include "utilities/growableArray.hpp"
@@ -153,10 +155,14 @@ JVM_ENTRY(jobject, Pmem_pmake0(JNIEnv* env, jclass cls, jclass type, jint length
     throw_refused(k, why, CHECK_NULL);
   }
   ArrayKlass* ak = ArrayKlass::cast(k);
-  Klass::check_array_allocation_length(length, arrayOopDesc::max_array_length(ak->element_type()), CHECK_NULL);
-  size_t words = k->is_objArray_klass()
-      ? (size_t)objArrayOopDesc::object_size(length)
-      : (size_t)typeArrayOopDesc::object_size(k->layout_helper(), length);
+  if (length > arrayOopDesc::max_array_length(ak->element_type())) {
+    THROW_MSG_NULL(vmSymbols::java_lang_OutOfMemoryError(), "Requested array size exceeds VM limit");
+  }
+  // Header and elements, as the layout helper describes any array class.
+  int lh = k->layout_helper();
+  size_t bytes = (size_t)Klass::layout_helper_header_size(lh) +
+                 ((size_t)length << Klass::layout_helper_log2_element_size(lh));
+  size_t words = align_up(bytes, (size_t)MinObjAlignmentInBytes) / HeapWordSize;
   oop obj = allocate(k, words, length, CHECK_NULL);
   return JNIHandles::make_local(THREAD, obj);
 } JVM_END
@@ -248,33 +254,33 @@ JVM_ENTRY(jobjectArray, Pmem_names0(JNIEnv* env, jclass cls)) {
 
 #define CC (char*)  /* cast a literal from (const char*) */
 #define FN_PTR(f) CAST_FROM_FN_PTR(void*, &f)
-#define OBJ "Ljava/lang/Object;"
-#define STR "Ljava/lang/String;"
-#define CLS "Ljava/lang/Class;"
+#define SIG_OBJ "Ljava/lang/Object;"
+#define SIG_STR "Ljava/lang/String;"
+#define SIG_CLS "Ljava/lang/Class;"
 
 static JNINativeMethod pmem_methods[] = {
   {CC "isEnabled0",     CC "()Z",                FN_PTR(Pmem_isEnabled0)},
-  {CC "fileName0",      CC "()" STR,             FN_PTR(Pmem_fileName0)},
+  {CC "fileName0",      CC "()" SIG_STR,             FN_PTR(Pmem_fileName0)},
   {CC "isFirstRun0",    CC "()Z",                FN_PTR(Pmem_isFirstRun0)},
   {CC "capacityBytes0", CC "()J",                FN_PTR(Pmem_capacityBytes0)},
   {CC "usedBytes0",     CC "()J",                FN_PTR(Pmem_usedBytes0)},
-  {CC "pnew0",          CC "(" CLS ")" OBJ,      FN_PTR(Pmem_pnew0)},
-  {CC "pmake0",         CC "(" CLS "I)" OBJ,     FN_PTR(Pmem_pmake0)},
-  {CC "inPmem0",        CC "(" OBJ ")Z",         FN_PTR(Pmem_inPmem0)},
-  {CC "persist0",       CC "(" OBJ ")V",         FN_PTR(Pmem_persist0)},
-  {CC "root0",          CC "()" OBJ,             FN_PTR(Pmem_root0)},
-  {CC "setRoot0",       CC "(" OBJ ")V",         FN_PTR(Pmem_setRoot0)},
-  {CC "get0",           CC "(" STR ")" OBJ,      FN_PTR(Pmem_get0)},
-  {CC "put0",           CC "(" STR OBJ ")V",     FN_PTR(Pmem_put0)},
-  {CC "remove0",        CC "(" STR ")Z",         FN_PTR(Pmem_remove0)},
-  {CC "names0",         CC "()[" STR,            FN_PTR(Pmem_names0)},
+  {CC "pnew0",          CC "(" SIG_CLS ")" SIG_OBJ,      FN_PTR(Pmem_pnew0)},
+  {CC "pmake0",         CC "(" SIG_CLS "I)" SIG_OBJ,     FN_PTR(Pmem_pmake0)},
+  {CC "inPmem0",        CC "(" SIG_OBJ ")Z",         FN_PTR(Pmem_inPmem0)},
+  {CC "persist0",       CC "(" SIG_OBJ ")V",         FN_PTR(Pmem_persist0)},
+  {CC "root0",          CC "()" SIG_OBJ,             FN_PTR(Pmem_root0)},
+  {CC "setRoot0",       CC "(" SIG_OBJ ")V",         FN_PTR(Pmem_setRoot0)},
+  {CC "get0",           CC "(" SIG_STR ")" SIG_OBJ,      FN_PTR(Pmem_get0)},
+  {CC "put0",           CC "(" SIG_STR SIG_OBJ ")V",     FN_PTR(Pmem_put0)},
+  {CC "remove0",        CC "(" SIG_STR ")Z",         FN_PTR(Pmem_remove0)},
+  {CC "names0",         CC "()[" SIG_STR,            FN_PTR(Pmem_names0)},
 };
 
 #undef CC
 #undef FN_PTR
-#undef OBJ
-#undef STR
-#undef CLS
+#undef SIG_OBJ
+#undef SIG_STR
+#undef SIG_CLS
 
 JVM_ENTRY(void, JVM_RegisterPmemMethods(JNIEnv* env, jclass pmem_class)) {
   ThreadToNativeFromVM ttnfv(thread);
