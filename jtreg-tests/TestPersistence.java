@@ -164,6 +164,10 @@ public class TestPersistence {
             System.gc();
         }
         check(keep[0] == head && System.identityHashCode(head) == addressCheck, "same object after GC");
+        long[] hash = Pmem.pmake(long[].class, 1);   // the identity hash survives the JVM too
+        hash[0] = addressCheck;
+        Pmem.persist(hash);
+        Pmem.put("hash", hash);
         verifyList(head);
         check(Pmem.usedBytes() > used0 && Pmem.usedBytes() <= Pmem.capacityBytes(), "usedBytes");
         System.out.println("wrote " + N);
@@ -184,7 +188,8 @@ public class TestPersistence {
         Node head = (Node) Pmem.root();
         verifyList(head);
         check(Pmem.names().equals(Set.of("longs", "bytes", "bools", "floats", "shorts", "ints", "doubles",
-                                         "nodes", "nested")), "names " + Pmem.names());
+                                         "nodes", "nested", "hash")), "names " + Pmem.names());
+        check(System.identityHashCode(head) == Pmem.get("hash", long[].class)[0], "identity hash kept");
         long[] longs = Pmem.get("longs", long[].class);
         for (int i = 0; i < longs.length; i++) check(longs[i] == (long) i * i, "longs");
         byte[] bytes = Pmem.get("bytes", byte[].class);

@@ -2,8 +2,8 @@
 # Runs pmem-jdk's test suites against build/jdk and prints pass/fail counts:
 #   1. HotSpot gtests named Pmem* (through the JDK's gtest launcher)
 #   2. our jtreg tests (jtreg-tests/, overlaid to test/hotspot/jtreg/pmem)
-#   3. a chosen set of HotSpot's own jtreg tests (make/hotspot-tests.txt),
-#      once as they are and once with -XX:+UsePersistentHeap
+#   3. chosen HotSpot and java/util jtreg tests (make/hotspot-tests.txt,
+#      make/jdk-tests.txt), once as they are and once with -XX:+UsePersistentHeap
 # `make/test.sh quick` runs only 1 and 2.
 . "$(dirname "$0")/common.sh"
 set +e +o pipefail   # count failures; never stop at the first one
@@ -12,7 +12,6 @@ JDK="$PMEM_ROOT/build/jdk"
 [ -x "$JDK/bin/java" ] || die "no build/jdk; run make first"
 MODE="${1:-all}"
 JT_WORK="$PMEM_CACHE/jtreg"
-TESTROOT="$TREE_DIR/test/hotspot/jtreg"
 JOBS="$(nproc)"
 PMEM_TMP="${PMEM_TEST_DIR:-/dev/shm}"   # emulated persistent memory
 
@@ -43,16 +42,16 @@ run_gtest() {
 }
 
 # --- 2./3. jtreg ------------------------------------------------------------
-run_jtreg() { # name, extra jtreg args..., then -- tests...
-  local name="$1"; shift
+run_jtreg() { # root (under test/), name, extra jtreg args..., then -- tests...
+  local root="$TREE_DIR/test/$1" name="$2"; shift 2
   local args=() tests=()
   while [ $# -gt 0 ] && [ "$1" != "--" ]; do args+=("$1"); shift; done
   shift; tests=("$@")
   local dir="$JT_WORK/$name"
   rm -rf "$dir"; mkdir -p "$dir"
   note "jtreg: $name"
-  (cd "$TESTROOT" && jtreg -jdk:"$JDK" -w:"$dir/work" -r:"$dir/report" \
-      -conc:"$JOBS" -agentvm -timeoutFactor:4 -v:fail,error,summary -noreport \
+  (cd "$root" && jtreg -jdk:"$JDK" -w:"$dir/work" -r:"$dir/report" \
+      -conc:"$JOBS" -agentvm -timeoutFactor:4 -ignore:quiet -v:fail,error,summary -noreport \
       -javaoption:-Djava.io.tmpdir="$PMEM_TMP" \
       "${args[@]}" "${tests[@]}") >"$dir/jtreg.log" 2>&1 || true
   grep -E '^(FAILED|Error|TEST RESULT: (Failed|Error))' "$dir/jtreg.log" | sed 's/^/  /' | head -40 || true
@@ -73,19 +72,22 @@ run_jtreg() { # name, extra jtreg args..., then -- tests...
 bash "$PMEM_ROOT/make/overlay.sh" >/dev/null   # tests are read from the working tree
 
 run_gtest
-run_jtreg pmem -- pmem
+run_jtreg hotspot/jtreg pmem -- pmem
 
+list() { sed 's/#.*//; /^[[:space:]]*$/d' "$PMEM_ROOT/make/$1"; }
 if [ "$MODE" = all ]; then
-  mapfile -t HS_TESTS < <(sed 's/#.*//; /^[[:space:]]*$/d' "$PMEM_ROOT/make/hotspot-tests.txt")
+  mapfile -t HS_TESTS < <(list hotspot-tests.txt)
+  mapfile -t JDK_TESTS < <(list jdk-tests.txt)
   EXCLUDE="$PMEM_ROOT/make/hotspot-tests.exclude"
-  run_jtreg hotspot -exclude:"$EXCLUDE" -- "${HS_TESTS[@]}"
   # A small heap file per JVM (%p), on disk: hundreds of JVMs start here,
   # and files in /dev/shm would hold memory until the run ends.
   HEAPS="$JT_WORK/heaps"; rm -rf "$HEAPS"; mkdir -p "$HEAPS"
-  run_jtreg hotspot-pmem -exclude:"$EXCLUDE" \
-    -vmoption:-XX:+UsePersistentHeap -vmoption:-XX:PmemFile="$HEAPS/hs-%p.heap" \
-    -vmoption:-XX:PmemSize=16m \
-    -- "${HS_TESTS[@]}"
+  PMEM_OPTS=(-vmoption:-XX:+UsePersistentHeap -vmoption:-XX:PmemFile="$HEAPS/jt-%p.heap"
+             -vmoption:-XX:PmemSize=16m -vmoption:-XX:+VerifyPersistentHeap)
+  run_jtreg hotspot/jtreg hotspot -exclude:"$EXCLUDE" -- "${HS_TESTS[@]}"
+  run_jtreg hotspot/jtreg hotspot-pmem -exclude:"$EXCLUDE" "${PMEM_OPTS[@]}" -- "${HS_TESTS[@]}"
+  run_jtreg jdk java-util -- "${JDK_TESTS[@]}"
+  run_jtreg jdk java-util-pmem "${PMEM_OPTS[@]}" -- "${JDK_TESTS[@]}"
   rm -rf "$HEAPS"
 fi
 

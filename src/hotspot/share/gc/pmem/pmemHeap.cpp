@@ -124,6 +124,7 @@ void PmemHeap::map_file(char* at) {
                                           _file->path(), p2i(at), os::strerror(errno)));
   }
   _file_base = at;
+  PmemWriteback::initialize(at, size);
   _bottom = (HeapWord*)(at + _file->header().objects_offset);
   _end = (HeapWord*)((char*)_bottom + _file->header().objects_size);
 }

@@ -21,19 +21,46 @@
 
 #include "precompiled.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
+#include "logging/log.hpp"
 #include "runtime/os.hpp"
 #include "utilities/align.hpp"
 #include "utilities/debug.hpp"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <sys/mman.h>
+
+typedef int  (*pmem_is_pmem_fn)(const void* addr, size_t len);
+typedef void (*pmem_persist_fn)(const void* addr, size_t len);
+
+static pmem_persist_fn _pmem_persist = NULL;   // NULL: msync
+
+void PmemWriteback::initialize(void* base, size_t size) {
+  void* lib = ::dlopen("libpmem.so.1", RTLD_NOW | RTLD_LOCAL);
+  if (lib == NULL) {
+    log_info(gc, pmem)("libpmem.so.1 not found (%s); writing back with msync", ::dlerror());
+    return;
+  }
+  pmem_is_pmem_fn is_pmem = (pmem_is_pmem_fn)::dlsym(lib, "pmem_is_pmem");
+  pmem_persist_fn persist = (pmem_persist_fn)::dlsym(lib, "pmem_persist");
+  if (is_pmem != NULL && persist != NULL && is_pmem(base, size) != 0) {
+    _pmem_persist = persist;
+  }
+  log_info(gc, pmem)("Write-back: %s", method());
+}
+
+const char* PmemWriteback::method() {
+  return _pmem_persist != NULL ? "pmem_persist (cache-line flush and fence)" : "msync";
+}
 
 void PmemWriteback::persist(const void* addr, size_t len) {
   if (len == 0) {
     return;
   }
-  // msync works on every file system; cache-line flushes for real (or
-  // emulated) pmem come with libpmem.
+  if (_pmem_persist != NULL) {
+    _pmem_persist(addr, len);
+    return;
+  }
   const uintptr_t page = os::vm_page_size();
   uintptr_t start = align_down((uintptr_t)addr, page);
   uintptr_t end = align_up((uintptr_t)addr + len, page);

@@ -28,10 +28,22 @@
 // The one path by which anything in the persistent heap is made durable.
 // Every write-back goes through here: it is where the persistence-domain
 // simulator and crash-after-N-write-backs hook in.
+//
+// On persistent memory (DAX, or any file when PMEM_IS_PMEM_FORCE=1, which
+// is how tests emulate pmem on /dev/shm) it flushes cache lines and fences
+// with libpmem's pmem_persist; elsewhere it uses msync. libpmem is loaded
+// when the heap is mapped, not linked: a JVM without the flag, or a machine
+// without libpmem1, never needs it.
 class PmemWriteback : AllStatic {
 public:
+  // Decides the method for the mapping [base, base + size).
+  static void initialize(void* base, size_t size);
+
   // Writes [addr, addr + len) back to the persistence domain and waits for it.
   static void persist(const void* addr, size_t len);
+
+  // "pmem_persist" or "msync", for logs and tests.
+  static const char* method();
 };
 
 #endif // SHARE_GC_PMEM_PMEMWRITEBACK_HPP
