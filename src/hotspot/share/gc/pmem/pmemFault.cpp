@@ -37,6 +37,12 @@ static const char* const points[] = {
   "swizzle-rewritten",    // a chunk's klass words rewritten, tags still set
   "swizzle-chunk-done",   // a chunk finished and the cursor persisted
   "swizzle-finishing",    // all headers rewritten, type table not updated
+  "recovery-restored",    // an unfinished txn's old values restored, log not retired
+  "log-appended",         // an undo log entry durable, its store not yet done
+  "txn-stored",           // a store inside a txn done (not yet written back)
+  "commit-written-back",  // a txn's lines written back and fenced, log not retired
+  "commit-retired",       // a txn's log retired (the txn is durable)
+  "abort-restored",       // an aborted txn's old values restored, log not retired
   NULL
 };
 
@@ -60,13 +66,17 @@ void PmemFault::check_flag() {
 
 void PmemFault::hit(const char* name) {
   if (strcmp(name, PmemFaultPoint) == 0 && Atomic::add(&_hits, (uintx)1) == PmemFaultCount) {
-    // stderr without buffering, then end at once: no exit hooks, no flushes.
-    char msg[128];
-    int n = jio_snprintf(msg, sizeof(msg), "pmem fault point %s reached (%s %d)\n",
-                         name, "exit", exit_code);
-    if (n > 0) {
-      (void)::write(2, msg, (size_t)n);
-    }
-    ::_exit(exit_code);
+    crash(name, PmemFaultCount);
   }
+}
+
+void PmemFault::crash(const char* name, uintx count) {
+  // stderr without buffering, then end at once: no exit hooks, no flushes.
+  char msg[160];
+  int n = jio_snprintf(msg, sizeof(msg), "pmem fault point %s reached (#" UINTX_FORMAT ", exit %d)\n",
+                       name, count, exit_code);
+  if (n > 0) {
+    (void)::write(2, msg, (size_t)n);
+  }
+  ::_exit(exit_code);
 }

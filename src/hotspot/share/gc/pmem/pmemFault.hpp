@@ -45,6 +45,9 @@ public:
   // Exits with a one-line message if PmemFaultPoint names no fault point.
   static void check_flag();
 
+  // Ends the process now, as a power cut would, naming why.
+  static void crash(const char* name, uintx count);
+
 private:
   static void hit(const char* name);
 };

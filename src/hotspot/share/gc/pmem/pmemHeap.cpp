@@ -26,6 +26,7 @@
 #include "gc/pmem/pmemHeapFile.hpp"
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemRoots.hpp"
+#include "gc/pmem/pmemTxn.hpp"
 #include "gc/pmem/pmemTypeTable.hpp"
 #include "gc/pmem/pmemVerify.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
@@ -112,19 +113,32 @@ char* PmemHeap::choose_base(size_t total, size_t volatile_size, size_t alignment
 
 void PmemHeap::map_file(char* at) {
   const size_t size = _file->header().file_size;
-  // MAP_SYNC makes the mapping's page tables persistent on DAX; other file
-  // systems refuse it and get a plain shared mapping (write-back by msync).
-  void* p = ::mmap(at, size, PROT_READ | PROT_WRITE, MAP_SHARED_VALIDATE | MAP_SYNC | MAP_FIXED,
-                   _file->fd(), 0);
-  if (p == MAP_FAILED && (errno == EOPNOTSUPP || errno == EINVAL)) {
-    p = ::mmap(at, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, _file->fd(), 0);
+  void* p;
+  void* shadow = NULL;
+  if (PmemSimulator) {
+    // The heap is a private copy of the file; only write-backs reach the
+    // file, through a second, shared mapping (see PmemWriteback).
+    p = ::mmap(at, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, _file->fd(), 0);
+    shadow = ::mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, _file->fd(), 0);
+    if (shadow == MAP_FAILED) {
+      vm_exit_during_initialization(err_msg("cannot map %s for the simulator: %s",
+                                            _file->path(), os::strerror(errno)));
+    }
+  } else {
+    // MAP_SYNC makes the mapping's page tables persistent on DAX; other file
+    // systems refuse it and get a plain shared mapping (write-back by msync).
+    p = ::mmap(at, size, PROT_READ | PROT_WRITE, MAP_SHARED_VALIDATE | MAP_SYNC | MAP_FIXED,
+               _file->fd(), 0);
+    if (p == MAP_FAILED && (errno == EOPNOTSUPP || errno == EINVAL)) {
+      p = ::mmap(at, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, _file->fd(), 0);
+    }
   }
   if (p == MAP_FAILED || p != at) {
     vm_exit_during_initialization(err_msg("cannot map %s at " PTR_FORMAT ": %s",
                                           _file->path(), p2i(at), os::strerror(errno)));
   }
   _file_base = at;
-  PmemWriteback::initialize(at, size);
+  PmemWriteback::initialize(at, size, shadow);
   _bottom = (HeapWord*)(at + _file->header().objects_offset);
   _end = (HeapWord*)((char*)_bottom + _file->header().objects_size);
 }
@@ -187,6 +201,13 @@ void PmemHeap::commit_cards() {
 
 void PmemHeap::attach(TRAPS) {
   commit_cards();
+  // Undo the transactions the last run left open before anything reads the heap.
+  size_t entries;
+  const size_t txns = PmemTxn::recover_all(&entries);
+  if (txns > 0) {
+    log_info(gc, pmem)("Recovery: rolled back %s: " SIZE_FORMAT " unfinished transaction(s), "
+                       SIZE_FORMAT " stores undone", _file->path(), txns, entries);
+  }
   PmemTypeTable::initialize();
   PmemRoots::initialize();
   PmemAllocator::initialize();

@@ -26,7 +26,9 @@
 #include "gc/pmem/pmemAllocator.hpp"
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
+#include "gc/pmem/pmemBarrier.hpp"
 #include "gc/pmem/pmemRoots.hpp"
+#include "gc/pmem/pmemTxn.hpp"
 #include "gc/pmem/pmemTypeTable.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
 #include "jni.h"
@@ -111,6 +113,10 @@ static oop allocate(Klass* k, size_t words, int length, TRAPS) {
   }
   oopDesc::release_set_klass(mem, k);
   PmemWriteback::persist(mem, words * HeapWordSize);
+  PmemTxn* txn = PmemTxn::of(THREAD);
+  if (txn != NULL) {
+    txn->allocated(mem, words);   // inside a txn: written back again at commit, never logged
+  }
   return cast_to_oop(mem);
 }
 
@@ -197,7 +203,9 @@ JVM_ENTRY(jobject, Pmem_root0(JNIEnv* env, jclass cls)) {
 
 JVM_ENTRY(void, Pmem_setRoot0(JNIEnv* env, jclass cls, jobject obj)) {
   oop o = persistent_or_null(obj, CHECK);
-  PmemRoots::set_root(o);
+  if (!PmemRoots::set_root(o)) {
+    PmemBarrier::throw_log_full(THREAD);
+  }
 } JVM_END
 
 // The UTF-8 bytes of a name, checked for length. NULL with an exception.
@@ -227,16 +235,23 @@ JVM_ENTRY(void, Pmem_put0(JNIEnv* env, jclass cls, jstring name, jobject obj)) {
   if (o == NULL) {
     THROW_MSG(vmSymbols::java_lang_NullPointerException(), "use remove to unbind a name");
   }
-  if (!PmemRoots::put(n, o)) {
+  PmemRoots::PutResult r = PmemRoots::put(n, o);
+  if (r == PmemRoots::table_full) {
     THROW_MSG(vmSymbols::java_lang_IllegalStateException(),
               err_msg("the named-object table is full (" SIZE_FORMAT " names)", PmemRoots::capacity()));
+  } else if (r == PmemRoots::log_full) {
+    PmemBarrier::throw_log_full(THREAD);
   }
 } JVM_END
 
 JVM_ENTRY(jboolean, Pmem_remove0(JNIEnv* env, jclass cls, jstring name)) {
   ResourceMark rm(THREAD);
   char* n = name_of(name, CHECK_false);
-  return PmemRoots::remove(n) ? JNI_TRUE : JNI_FALSE;
+  PmemRoots::PutResult r = PmemRoots::remove(n);
+  if (r == PmemRoots::log_full) {
+    PmemBarrier::throw_log_full(CHECK_false);
+  }
+  return r == PmemRoots::done ? JNI_TRUE : JNI_FALSE;
 } JVM_END
 
 JVM_ENTRY(jobjectArray, Pmem_names0(JNIEnv* env, jclass cls)) {
@@ -258,6 +273,33 @@ JVM_ENTRY(jobjectArray, Pmem_names0(JNIEnv* env, jclass cls)) {
 #define SIG_STR "Ljava/lang/String;"
 #define SIG_CLS "Ljava/lang/Class;"
 
+JVM_ENTRY(void, Pmem_txnBegin0(JNIEnv* env, jclass cls)) {
+  PmemTxn::of_or_create(THREAD)->begin(THREAD);
+} JVM_END
+
+static PmemTxn* open_txn(TRAPS) {
+  PmemTxn* txn = PmemTxn::of(THREAD);
+  if (txn == NULL || txn->depth() == 0) {
+    THROW_MSG_NULL(vmSymbols::java_lang_IllegalStateException(), "no transaction is open");
+  }
+  return txn;
+}
+
+JVM_ENTRY(void, Pmem_txnCommit0(JNIEnv* env, jclass cls)) {
+  PmemTxn* txn = open_txn(CHECK);
+  txn->commit();
+} JVM_END
+
+JVM_ENTRY(void, Pmem_txnAbort0(JNIEnv* env, jclass cls)) {
+  PmemTxn* txn = open_txn(CHECK);
+  txn->abort();
+} JVM_END
+
+JVM_ENTRY(jint, Pmem_txnDepth0(JNIEnv* env, jclass cls)) {
+  PmemTxn* txn = PmemTxn::of(THREAD);
+  return txn == NULL ? 0 : txn->depth();
+} JVM_END
+
 static JNINativeMethod pmem_methods[] = {
   {CC "isEnabled0",     CC "()Z",                FN_PTR(Pmem_isEnabled0)},
   {CC "fileName0",      CC "()" SIG_STR,             FN_PTR(Pmem_fileName0)},
@@ -273,6 +315,10 @@ static JNINativeMethod pmem_methods[] = {
   {CC "get0",           CC "(" SIG_STR ")" SIG_OBJ,      FN_PTR(Pmem_get0)},
   {CC "put0",           CC "(" SIG_STR SIG_OBJ ")V",     FN_PTR(Pmem_put0)},
   {CC "remove0",        CC "(" SIG_STR ")Z",         FN_PTR(Pmem_remove0)},
+  {CC "txnBegin0",      CC "()V",                FN_PTR(Pmem_txnBegin0)},
+  {CC "txnCommit0",     CC "()V",                FN_PTR(Pmem_txnCommit0)},
+  {CC "txnAbort0",      CC "()V",                FN_PTR(Pmem_txnAbort0)},
+  {CC "txnDepth0",      CC "()I",                FN_PTR(Pmem_txnDepth0)},
   {CC "names0",         CC "()[" SIG_STR,            FN_PTR(Pmem_names0)},
 };
 

@@ -24,6 +24,7 @@
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
 #include "gc/pmem/pmemRoots.hpp"
+#include "gc/pmem/pmemTxn.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
 #include "memory/resourceArea.hpp"
 #include "oops/oop.inline.hpp"
@@ -72,6 +73,13 @@ oop PmemRoots::decode(uint64_t v) {
   return cast_to_oop((char*)PmemHeap::bottom() + (v - 1));
 }
 
+// Inside a transaction the old value is logged first, so that the change
+// is undone with the transaction's other stores. False: the log is full.
+static bool log_in_txn(volatile uint64_t* field) {
+  PmemTxn* txn = PmemTxn::of(Thread::current());
+  return txn == NULL || txn->depth() == 0 || txn->log_store((void*)field, sizeof(uint64_t));
+}
+
 static void store_persist(volatile uint64_t* field, uint64_t v) {
   Atomic::release_store(field, v);
   PmemWriteback::persist((const void*)field, sizeof(uint64_t));
@@ -81,9 +89,13 @@ oop PmemRoots::root() {
   return decode(Atomic::load_acquire(&state()->root_offset));
 }
 
-void PmemRoots::set_root(oop obj) {
+bool PmemRoots::set_root(oop obj) {
   MutexLocker ml(roots_lock(), Mutex::_no_safepoint_check_flag);
+  if (!log_in_txn(&state()->root_offset)) {
+    return false;
+  }
   store_persist(&state()->root_offset, encode(obj));
+  return true;
 }
 
 static PmemNamedEntry* find(PmemRootsArea* a, const char* name) {
@@ -103,14 +115,17 @@ oop PmemRoots::get(const char* name) {
   return e == NULL ? (oop)NULL : decode(e->object);
 }
 
-bool PmemRoots::put(const char* name, oop obj) {
+PmemRoots::PutResult PmemRoots::put(const char* name, oop obj) {
   assert(obj != NULL && strlen(name) <= max_name_bytes, "checked by the caller");
   MutexLocker ml(roots_lock(), Mutex::_no_safepoint_check_flag);
   PmemRootsArea* a = pmem_roots_area();
   PmemNamedEntry* e = find(a, name);
   if (e != NULL) {
+    if (!log_in_txn(&e->object)) {
+      return log_full;
+    }
     store_persist(&e->object, encode(obj));   // rebind in one store
-    return true;
+    return done;
   }
   // A free entry: one that was removed, or the next never used.
   for (uint64_t i = 0; i < a->count && e == NULL; i++) {
@@ -120,7 +135,7 @@ bool PmemRoots::put(const char* name, oop obj) {
   }
   if (e == NULL) {
     if (a->count >= capacity()) {
-      return false;
+      return table_full;
     }
     e = &a->entries[a->count];
     memset(e, 0, sizeof(*e));
@@ -128,23 +143,30 @@ bool PmemRoots::put(const char* name, oop obj) {
     store_persist(&a->count, a->count + 1);
   }
   // The name first, durable, then the reference that makes the entry live.
+  // (A free entry's name needs no undo: an entry without a reference is free.)
+  if (!log_in_txn(&e->object)) {
+    return log_full;
+  }
   size_t len = strlen(name);
   memset(e->name, 0, sizeof(e->name));
   memcpy(e->name, name, len);
   e->name_len = (uint32_t)len;
   PmemWriteback::persist(e, sizeof(*e));
   store_persist(&e->object, encode(obj));
-  return true;
+  return done;
 }
 
-bool PmemRoots::remove(const char* name) {
+PmemRoots::PutResult PmemRoots::remove(const char* name) {
   MutexLocker ml(roots_lock(), Mutex::_no_safepoint_check_flag);
   PmemNamedEntry* e = find(pmem_roots_area(), name);
   if (e == NULL) {
-    return false;
+    return absent;
+  }
+  if (!log_in_txn(&e->object)) {
+    return log_full;
   }
   store_persist(&e->object, 0);
-  return true;
+  return done;
 }
 
 void PmemRoots::names(GrowableArray<const char*>* out) {

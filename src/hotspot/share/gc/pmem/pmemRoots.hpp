@@ -38,15 +38,18 @@ public:
 
   static void initialize();
 
+  // Inside a transaction, changes to the roots are undo-logged with the
+  // other stores; log_full means the log had no room and nothing changed.
+  enum PutResult { done, absent, table_full, log_full };
+
   static oop  root();
-  static void set_root(oop obj);
+  // false if the transaction's log is full.
+  static bool set_root(oop obj);
 
   // NULL if absent.
   static oop  get(const char* name);
-  // false if the table is full.
-  static bool put(const char* name, oop obj);
-  // false if absent.
-  static bool remove(const char* name);
+  static PutResult put(const char* name, oop obj);
+  static PutResult remove(const char* name);
 
   // Appends a resource-allocated copy of each bound name to out.
   static void names(GrowableArray<const char*>* out);

@@ -30,19 +30,47 @@
 // simulator and crash-after-N-write-backs hook in.
 //
 // On persistent memory (DAX, or any file when PMEM_IS_PMEM_FORCE=1, which
-// is how tests emulate pmem on /dev/shm) it flushes cache lines and fences
-// with libpmem's pmem_persist; elsewhere it uses msync. libpmem is loaded
-// when the heap is mapped, not linked: a JVM without the flag, or a machine
-// without libpmem1, never needs it.
+// is how tests emulate pmem on /dev/shm) it flushes cache lines with
+// libpmem's pmem_flush and fences with pmem_drain; elsewhere it uses msync.
+// libpmem is loaded when the heap is mapped, not linked: a JVM without the
+// flag, or a machine without libpmem1, never needs it.
+//
+// Under -XX:+PmemSimulator the heap is mapped privately and "flushing" a
+// line copies it into a second, shared mapping of the file: the file then
+// holds exactly what the persistence domain of real hardware could hold
+// after a power cut (plus random early evictions, PmemSimulatorEvictPPM).
+// Before initialize() (GoogleTests on plain buffers) write-back does nothing.
 class PmemWriteback : AllStatic {
+  static char*    _shadow;        // simulator: the shared mapping of the file
+  static char*    _base;          // the heap's mapping
+  static size_t   _size;
+  static volatile uint64_t _count;  // write-backs so far, for PmemCrashAfterWritebacks
+
+  static void counted();
+  static void copy_lines(uintptr_t start, uintptr_t end);
+
 public:
-  // Decides the method for the mapping [base, base + size).
-  static void initialize(void* base, size_t size);
+  // Decides the method for the mapping [base, base + size). shadow is the
+  // simulator's shared mapping of the same file, or NULL.
+  static void initialize(void* base, size_t size, void* shadow);
 
-  // Writes [addr, addr + len) back to the persistence domain and waits for it.
-  static void persist(const void* addr, size_t len);
+  // Starts writing [addr, addr + len) back; drain() waits for all of it.
+  static void flush(const void* addr, size_t len);
+  static void drain();
 
-  // "pmem_persist" or "msync", for logs and tests.
+  // flush + drain: [addr, addr + len) is durable when this returns.
+  static void persist(const void* addr, size_t len) {
+    flush(addr, len);
+    drain();
+  }
+
+  // Simulator: with the chance PmemSimulatorEvictPPM, lets the cache line
+  // at addr reach the file now, as a cache eviction might.
+  static void maybe_evict(const void* addr);
+
+  static bool simulating() { return _shadow != NULL; }
+
+  // "pmem_persist", "msync", "simulator", for logs and tests.
   static const char* method();
 };
 

@@ -161,9 +161,86 @@ public final class Pmem {
     }
 
     /**
+     * Runs {@code body} as one failure-atomic transaction.
+     *
+     * <p>Every store to persistent memory that {@code body} makes, in any
+     * method it calls, is undo-logged; when {@code body} returns, all of
+     * them become durable together, and only then does this method return.
+     * A crash or power loss before that leaves none of them: the next JVM
+     * on the file rolls the transaction back before the program sees the
+     * heap. Objects allocated with {@link #pnew} and {@link #pmake} inside
+     * are written back at commit as well.
+     *
+     * <p>If {@code body} throws, its persistent stores are undone, durably,
+     * and the exception is rethrown. Transactions nest: an inner one becomes
+     * durable with the outermost one, and an exception escaping an inner
+     * body undoes just that body's stores. Volatile objects are never
+     * rolled back.
+     *
+     * <p>A transaction gives atomicity, not isolation: share persistent
+     * objects between threads under locks, as volatile ones.
+     *
+     * @param body the transaction's work
+     * @throws IllegalStateException if {@link #isEnabled()} is {@code false},
+     *         or if the transaction stores more than its undo log holds
+     *         (then nothing of it remains)
+     */
+    public static void txn(Runnable body) {
+        checkEnabled();
+        txnBegin0();
+        boolean done = false;
+        try {
+            body.run();
+            done = true;
+        } finally {
+            if (done) {
+                txnCommit0();
+            } else {
+                txnAbort0();
+            }
+        }
+    }
+
+    /**
+     * Runs {@code body} as one failure-atomic transaction and returns its
+     * result; in every other way as {@link #txn(Runnable)}.
+     *
+     * @param <T> the result type
+     * @param body the transaction's work
+     * @return what {@code body} returned, once its stores are durable
+     * @throws IllegalStateException as {@link #txn(Runnable)}
+     */
+    public static <T> T txn(java.util.function.Supplier<T> body) {
+        checkEnabled();
+        txnBegin0();
+        boolean done = false;
+        try {
+            T result = body.get();
+            done = true;
+            return result;
+        } finally {
+            if (done) {
+                txnCommit0();
+            } else {
+                txnAbort0();
+            }
+        }
+    }
+
+    /**
+     * Tells how deeply the calling thread is nested in transactions.
+     *
+     * @return 0 outside any transaction, 1 in one, 2 in a nested one, ...
+     */
+    public static int txnDepth() {
+        return isEnabled0() ? txnDepth0() : 0;
+    }
+
+    /**
      * Writes {@code obj} back to persistent memory and waits until it is
-     * durable (go-pmem's {@code PersistRange} over the whole object). Use it
-     * after changing a persistent object outside a transaction.
+     * durable (go-pmem's {@code PersistRange} over the whole object). Stores
+     * outside a transaction are already durable one by one; this is for
+     * the rare object changed by other means.
      *
      * @param obj a persistent object, or {@code null} (does nothing)
      * @throws IllegalArgumentException if {@code obj} is not persistent
@@ -187,8 +264,10 @@ public final class Pmem {
     }
 
     /**
-     * Makes {@code obj} the root object. The change is durable when this
-     * method returns; a crash leaves the old root or the new one.
+     * Makes {@code obj} the root object. Outside a transaction the change
+     * is durable when this method returns, and a crash leaves the old root
+     * or the new one; inside one it commits or rolls back with the
+     * transaction, as do {@link #put} and {@link #remove}.
      *
      * @param obj a persistent object, or {@code null}
      * @throws IllegalArgumentException if {@code obj} is not persistent
@@ -277,4 +356,8 @@ public final class Pmem {
     private static native void put0(String name, Object obj);
     private static native boolean remove0(String name);
     private static native String[] names0();
+    private static native void txnBegin0();
+    private static native void txnCommit0();
+    private static native void txnAbort0();
+    private static native int txnDepth0();
 }

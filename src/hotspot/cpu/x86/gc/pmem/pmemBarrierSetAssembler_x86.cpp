@@ -1,0 +1,105 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+
+#include "precompiled.hpp"
+#include "asm/macroAssembler.inline.hpp"
+#include "gc/pmem/pmemBarrier.hpp"
+#include "gc/pmem/pmemBarrierSetAssembler_x86.hpp"
+#include "gc/pmem/pmemHeap.hpp"
+#include "gc/shared/gc_globals.hpp"
+
+#define __ masm->
+
+// Every register, and xmm0 (float and double values live there), survive
+// the runtime calls of the slow path.
+void PmemBarrierSetAssembler::save_state(MacroAssembler* masm) {
+  __ pusha();
+  __ subptr(rsp, 2 * wordSize);
+  __ movdbl(Address(rsp, 0), xmm0);
+}
+
+void PmemBarrierSetAssembler::restore_state(MacroAssembler* masm) {
+  __ movdbl(xmm0, Address(rsp, 0));
+  __ addptr(rsp, 2 * wordSize);
+  __ popa();
+}
+
+void PmemBarrierSetAssembler::store_at(MacroAssembler* masm, DecoratorSet decorators, BasicType type,
+                                       Address dst, Register val, Register tmp1, Register tmp2) {
+  if (!UsePersistentHeap || (decorators & IN_HEAP) == 0) {
+    CardTableBarrierSetAssembler::store_at(masm, decorators, type, dst, val, tmp1, tmp2);
+    return;
+  }
+  const Register addr = rscratch1;
+  const Register tmp = rscratch2;
+  assert(!dst.uses(addr) && !dst.uses(tmp) && val != addr && val != tmp, "registers in use");
+  assert(dst.base() != noreg, "stores are relative to their object");
+  const bool is_ref = is_reference_type(type);
+  const int len = is_ref ? heapOopSize : type2aelembytes(type);
+  Label volatile_dst, done;
+
+  // Fast path: (dst - bottom) >= size, unsigned, means a volatile destination.
+  __ lea(addr, dst);
+  __ mov64(tmp, (int64_t)PmemHeap::bottom());
+  __ subptr(addr, tmp);
+  __ mov64(tmp, (int64_t)pointer_delta(PmemHeap::end(), PmemHeap::bottom(), 1));
+  __ cmpptr(addr, tmp);
+  __ jcc(Assembler::aboveEqual, volatile_dst);
+
+  // Persistent destination. Before the store: check, and log in a txn. The
+  // call may throw; it may also reach a safepoint, which is safe because
+  // the registers hold only the persistent holder (persistent objects never
+  // move), primitives, and a stored reference that is null or persistent
+  // (else the call throws).
+  save_state(masm);
+  __ lea(addr, dst);
+  if (is_ref) {
+    const Register v = val == noreg ? r9 : val;
+    if (val == noreg) {
+      __ xorptr(v, v);
+    }
+    __ movptr(tmp, dst.base());
+    __ call_VM(noreg, CAST_FROM_FN_PTR(address, PmemBarrier::interpreter_before_oop_store), tmp, addr, v);
+  } else {
+    __ movl(tmp, len);
+    __ call_VM(noreg, CAST_FROM_FN_PTR(address, PmemBarrier::interpreter_before_store), addr, tmp);
+  }
+  restore_state(masm);
+
+  // The store (the card table's code may change the address registers, so
+  // the address waits on the stack), then write-back outside a txn.
+  __ lea(addr, dst);
+  __ push(addr);
+  CardTableBarrierSetAssembler::store_at(masm, decorators, type, dst, val, tmp1, tmp2);
+  __ pop(addr);
+  save_state(masm);
+  __ movl(tmp, len);
+  __ call_VM_leaf(CAST_FROM_FN_PTR(address, PmemBarrier::after_store), addr, tmp);
+  restore_state(masm);
+  __ jmp(done);
+
+  __ bind(volatile_dst);
+  CardTableBarrierSetAssembler::store_at(masm, decorators, type, dst, val, tmp1, tmp2);
+  __ bind(done);
+}
+
+#undef __

@@ -1,0 +1,105 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+
+#include "precompiled.hpp"
+#include "classfile/vmSymbols.hpp"
+#include "gc/pmem/pmemBarrier.hpp"
+#include "gc/pmem/pmemFault.hpp"
+#include "gc/pmem/pmemTxn.hpp"
+#include "gc/pmem/pmemWriteback.hpp"
+#include "memory/resourceArea.hpp"
+#include "oops/arrayKlass.hpp"
+#include "oops/instanceKlass.hpp"
+#include "oops/oop.inline.hpp"
+#include "runtime/fieldDescriptor.inline.hpp"
+#include "runtime/interfaceSupport.inline.hpp"
+#include "utilities/formatBuffer.hpp"
+
+void PmemBarrier::describe(oop holder, const void* addr, char* buf, size_t len) {
+  const int offset = (int)pointer_delta(addr, cast_from_oop<void*>(holder), 1);
+  Klass* k = holder->klass();
+  if (k->is_array_klass()) {
+    const BasicType et = ArrayKlass::cast(k)->element_type();
+    const int index = (offset - arrayOopDesc::base_offset_in_bytes(et)) / type2aelembytes(et);
+    jio_snprintf(buf, len, "element [%d] of persistent %s", index, k->external_name());
+    return;
+  }
+  fieldDescriptor fd;
+  if (InstanceKlass::cast(k)->find_field_from_offset(offset, false, &fd)) {
+    jio_snprintf(buf, len, "persistent field %s.%s", fd.field_holder()->external_name(),
+                 fd.name()->as_C_string());
+  } else {
+    jio_snprintf(buf, len, "offset %d of persistent %s", offset, k->external_name());
+  }
+}
+
+void PmemBarrier::check_reference(oop holder, const void* addr, oop val, TRAPS) {
+  if (val == NULL || PmemHeap::is_in(cast_from_oop<void*>(val))) {
+    return;
+  }
+  ResourceMark rm(THREAD);
+  char where[512];
+  describe(holder, addr, where, sizeof(where));
+  THROW_MSG(vmSymbols::java_lang_IllegalArgumentException(),
+            err_msg("cannot store a reference to a volatile %s in %s: a persistent object "
+                    "may refer only to persistent objects (Pmem.pnew, Pmem.pmake) and null",
+                    val->klass()->external_name(), where));
+}
+
+void PmemBarrier::throw_log_full(TRAPS) {
+  THROW_MSG(vmSymbols::java_lang_IllegalStateException(),
+            err_msg("transaction too large: its undo log is full (each of the file's log slots "
+                    "holds " SIZE_FORMAT "K; -XX:PmemLogSize sets it for a new file)",
+                    PmemTxn::log_capacity() / K));
+}
+
+void PmemBarrier::before_write(const void* addr, size_t len, TRAPS) {
+  PmemTxn* txn = PmemTxn::of(THREAD);
+  if (txn != NULL && txn->depth() > 0 && !txn->log_store((void*)addr, len)) {
+    throw_log_full(THREAD);
+  }
+}
+
+void PmemBarrier::after_write(const void* addr, size_t len) {
+  if (!PmemTxn::in_txn(Thread::current())) {
+    PmemWriteback::persist(addr, len);
+  } else {
+    PmemWriteback::maybe_evict(addr);
+    PmemFault::reached("txn-stored");
+  }
+}
+
+JRT_ENTRY(void, PmemBarrier::interpreter_before_store(JavaThread* current, void* addr, int len))
+  before_write(addr, (size_t)len, current);
+JRT_END
+
+JRT_ENTRY(void, PmemBarrier::interpreter_before_oop_store(JavaThread* current, oopDesc* holder,
+                                                         void* addr, oopDesc* val))
+  // holder and val are persistent (or val null) unless this throws, and
+  // persistent objects never move: the caller's registers stay valid.
+  check_reference(holder, addr, val, CHECK);
+  before_write(addr, heapOopSize, current);
+JRT_END
+
+JRT_LEAF(void, PmemBarrier::after_store(void* addr, int len))
+  after_write(addr, (size_t)len);
+JRT_END

@@ -1,0 +1,64 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+
+#ifndef SHARE_GC_PMEM_PMEMBARRIER_HPP
+#define SHARE_GC_PMEM_PMEMBARRIER_HPP
+
+#include "gc/pmem/pmemHeap.hpp"
+#include "gc/shared/gc_globals.hpp"
+#include "memory/allStatic.hpp"
+#include "oops/oopsHierarchy.hpp"
+#include "utilities/exceptions.hpp"
+
+class JavaThread;
+
+// The slow path of the persistent-store barrier, shared by the
+// interpreter, the compilers and the C++ runtime (JNI, Unsafe, arraycopy).
+// Every store whose destination is in the persistent heap comes here:
+//   before it: a reference store is checked (only persistent objects and
+//              null may be stored), and inside a txn the old bytes are logged;
+//   after it:  outside a txn the bytes are written back and fenced, so the
+//              store is durable before the thread goes on.
+class PmemBarrier : AllStatic {
+public:
+  static bool is_persistent(const void* p) {
+    return UsePersistentHeap && PmemHeap::is_in(p);
+  }
+
+  // C++ runtime paths. before_write throws if a transaction's log is full;
+  // check_reference throws IllegalArgumentException naming the field and
+  // both classes if val is a volatile object. Neither stores anything.
+  static void check_reference(oop holder, const void* addr, oop val, TRAPS);
+  static void before_write(const void* addr, size_t len, TRAPS);
+  static void after_write(const void* addr, size_t len);
+  static void throw_log_full(TRAPS);
+
+  // The interpreter's calls (only for persistent destinations).
+  static void interpreter_before_store(JavaThread* current, void* addr, int len);
+  static void interpreter_before_oop_store(JavaThread* current, oopDesc* holder, void* addr, oopDesc* val);
+  static void after_store(void* addr, int len);   // leaf
+
+  // Writes "persistent field Foo.bar" or "element [3] of persistent Foo[]".
+  static void describe(oop holder, const void* addr, char* buf, size_t len);
+};
+
+#endif // SHARE_GC_PMEM_PMEMBARRIER_HPP

@@ -1,0 +1,55 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+
+#include "precompiled.hpp"
+#include "gc/pmem/pmemBarrierSet.hpp"
+#include "gc/pmem/pmemThreadLocalData.hpp"
+#include "gc/pmem/pmemTxn.hpp"
+#include "gc/shared/barrierSetAssembler.hpp"
+#include CPU_HEADER(gc/pmem/pmemBarrierSetAssembler)
+#ifdef COMPILER1
+#include "gc/shared/c1/cardTableBarrierSetC1.hpp"
+#endif
+#ifdef COMPILER2
+#include "gc/shared/c2/cardTableBarrierSetC2.hpp"
+#endif
+
+PmemBarrierSet::PmemBarrierSet(CardTable* card_table) :
+  CardTableBarrierSet(make_barrier_set_assembler<PmemBarrierSetAssembler>(),
+                      make_barrier_set_c1<CardTableBarrierSetC1>(),
+                      make_barrier_set_c2<CardTableBarrierSetC2>(),
+                      card_table,
+                      BarrierSet::FakeRtti(BarrierSet::CardTableBarrierSet)) {}
+
+void PmemBarrierSet::on_thread_create(Thread* thread) {
+  CardTableBarrierSet::on_thread_create(thread);
+  PmemThreadLocalData::create(thread);
+}
+
+void PmemBarrierSet::on_thread_destroy(Thread* thread) {
+  PmemTxn* txn = PmemThreadLocalData::txn(thread);
+  if (txn != NULL) {
+    PmemThreadLocalData::set_txn(thread, NULL);
+    delete txn;
+  }
+  CardTableBarrierSet::on_thread_destroy(thread);
+}

@@ -1,0 +1,179 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+
+#include "precompiled.hpp"
+#include "gc/pmem/pmemFault.hpp"
+#include "gc/pmem/pmemLog.hpp"
+#include "gc/pmem/pmemWriteback.hpp"
+#include "runtime/orderAccess.hpp"
+#include "utilities/align.hpp"
+#include "utilities/debug.hpp"
+
+#include <string.h>
+
+void PmemLog::init(char* file_base, size_t file_size, char* slot, size_t slot_size) {
+  _file_base = file_base;
+  _file_size = file_size;
+  _slot = slot;
+  _slot_size = slot_size;
+  _cursor = header_size;
+  _active = (*state() & 1) != 0;
+  _gen = (uint32_t)(*state() >> 1);
+}
+
+uint32_t PmemLog::checksum(uint64_t word0, uint32_t gen, const uint64_t* data, size_t words) {
+  // FNV-1a over 64-bit words, folded to 32 bits: enough to tell a torn
+  // entry (some lines written, some not) from a whole one.
+  uint64_t h = UCONST64(0xcbf29ce484222325);
+  h = (h ^ word0) * UCONST64(0x100000001b3);
+  h = (h ^ gen) * UCONST64(0x100000001b3);
+  for (size_t i = 0; i < words; i++) {
+    h = (h ^ data[i]) * UCONST64(0x100000001b3);
+  }
+  return (uint32_t)(h ^ (h >> 32)) | 1;   // never 0: a zero word ends the log
+}
+
+bool PmemLog::entry_at(size_t pos, uint32_t gen, uint64_t* word0, size_t* next) const {
+  if (pos + 2 * sizeof(uint64_t) > _slot_size) {
+    return false;
+  }
+  const uint64_t* e = (const uint64_t*)(_slot + pos);
+  const uint64_t w0 = e[0];
+  const uint64_t w1 = e[1];
+  const size_t len = (size_t)(w0 & 0xffff);
+  const uint64_t target = w0 >> 16;
+  if (w0 == 0 || len == 0 || len > max_entry_data || (uint32_t)(w1 >> 32) != gen) {
+    return false;
+  }
+  const size_t words = align_up(len, sizeof(uint64_t)) / sizeof(uint64_t);
+  const size_t end = pos + (2 + words) * sizeof(uint64_t);
+  if (end > _slot_size || target + len > _file_size) {
+    return false;
+  }
+  if ((uint32_t)w1 != checksum(w0, gen, e + 2, words)) {
+    return false;
+  }
+  *word0 = w0;
+  *next = end;
+  return true;
+}
+
+void PmemLog::begin() {
+  assert(!_active, "a transaction is open in this slot");
+  _gen = (uint32_t)(*state() >> 1) + 1;
+  _cursor = header_size;
+  _entries = 0;
+}
+
+bool PmemLog::append(const void* target, size_t len) {
+  assert(len > 0 && len <= max_entry_data, "entry of " SIZE_FORMAT " bytes", len);
+  const size_t words = align_up(len, sizeof(uint64_t)) / sizeof(uint64_t);
+  const size_t size = (2 + words) * sizeof(uint64_t);
+  // Room for the entry and the zero word that ends the log after it.
+  if (_cursor + size + sizeof(uint64_t) > _slot_size) {
+    return false;
+  }
+  uint64_t* e = (uint64_t*)(_slot + _cursor);
+  e[1 + words] = 0;          // the last data word gets its padding zeroed
+  memcpy(e + 2, target, len);
+  const uint64_t w0 = ((uint64_t)((const char*)target - _file_base) << 16) | len;
+  e[0] = w0;
+  e[1] = ((uint64_t)_gen << 32) | checksum(w0, _gen, e + 2, words);
+  e[2 + words] = 0;          // ends the scan here
+  PmemWriteback::flush(e, size + sizeof(uint64_t));
+  if (!_active) {
+    *state() = ((uint64_t)_gen << 1) | 1;
+    PmemWriteback::flush(_slot, sizeof(uint64_t));
+    _active = true;
+  }
+  PmemWriteback::drain();
+  _cursor += size;
+  _entries++;
+  PmemFault::reached("log-appended");
+  return true;
+}
+
+// Restores the entries from position from on, newest first, durably.
+void PmemLog::restore_from(size_t from, size_t* restored) {
+  // Entries vary in size, so find their positions first.
+  size_t count = 0;
+  uint64_t w0;
+  size_t next;
+  for (size_t pos = header_size; entry_at(pos, _gen, &w0, &next); pos = next) {
+    if (pos >= from) count++;
+  }
+  size_t* at = NEW_C_HEAP_ARRAY(size_t, count + 1, mtGC);
+  size_t n = 0;
+  for (size_t pos = header_size; entry_at(pos, _gen, &w0, &next); pos = next) {
+    if (pos >= from) at[n++] = pos;
+  }
+  for (size_t i = n; i-- > 0; ) {
+    const uint64_t* e = (const uint64_t*)(_slot + at[i]);
+    char* target = _file_base + (e[0] >> 16);
+    const size_t len = (size_t)(e[0] & 0xffff);
+    memcpy(target, e + 2, len);
+    PmemWriteback::flush(target, len);
+  }
+  PmemWriteback::drain();
+  FREE_C_HEAP_ARRAY(size_t, at);
+  *restored = n;
+}
+
+void PmemLog::undo_to(size_t mark) {
+  assert(mark >= header_size && mark <= _cursor, "bad mark");
+  if (!_active) {
+    return;
+  }
+  size_t restored;
+  restore_from(mark, &restored);
+  PmemFault::reached("abort-restored");
+  // Cut the log at mark: the entries after it are undone.
+  *(volatile uint64_t*)(_slot + mark) = 0;
+  PmemWriteback::persist(_slot + mark, sizeof(uint64_t));
+  _cursor = mark;
+  _entries -= restored;
+}
+
+void PmemLog::retire() {
+  if (!_active) {
+    return;    // nothing was logged: nothing to retire
+  }
+  OrderAccess::storestore();
+  *state() = (uint64_t)_gen << 1;
+  PmemWriteback::persist(_slot, sizeof(uint64_t));
+  _active = false;
+  _cursor = header_size;
+  _entries = 0;
+}
+
+size_t PmemLog::recover(char* file_base, size_t file_size, char* slot, size_t slot_size) {
+  PmemLog log;
+  log.init(file_base, file_size, slot, slot_size);
+  if (!log._active) {
+    return 0;
+  }
+  size_t restored;
+  log.restore_from(header_size, &restored);
+  PmemFault::reached("recovery-restored");
+  log.retire();
+  return restored;
+}

@@ -1,0 +1,55 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+
+#ifndef SHARE_GC_PMEM_PMEMTHREADLOCALDATA_HPP
+#define SHARE_GC_PMEM_PMEMTHREADLOCALDATA_HPP
+
+#include "gc/shared/gc_globals.hpp"
+#include "runtime/thread.hpp"
+#include "utilities/debug.hpp"
+#include "utilities/sizes.hpp"
+
+class PmemTxn;
+
+// What the persistent heap keeps per thread, in Thread's GC data area
+// (the Serial collector leaves it unused).
+class PmemThreadLocalData {
+  PmemTxn* _txn;    // created at the thread's first Pmem.txn
+
+  PmemThreadLocalData() : _txn(NULL) {}
+
+  static PmemThreadLocalData* data(Thread* thread) {
+    assert(UsePersistentHeap, "only with the persistent heap");
+    return thread->gc_data<PmemThreadLocalData>();
+  }
+
+public:
+  static void create(Thread* thread)  { new (data(thread)) PmemThreadLocalData(); }
+  static PmemTxn* txn(Thread* thread) { return data(thread)->_txn; }
+  static void set_txn(Thread* thread, PmemTxn* t) { data(thread)->_txn = t; }
+
+  static ByteSize txn_offset() {
+    return Thread::gc_data_offset() + byte_offset_of(PmemThreadLocalData, _txn);
+  }
+};
+
+#endif // SHARE_GC_PMEM_PMEMTHREADLOCALDATA_HPP

@@ -1,0 +1,96 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+
+#ifndef SHARE_GC_PMEM_PMEMTXN_HPP
+#define SHARE_GC_PMEM_PMEMTXN_HPP
+
+#include "gc/pmem/pmemLog.hpp"
+#include "memory/allocation.hpp"
+#include "runtime/thread.hpp"
+#include "utilities/growableArray.hpp"
+
+// A thread's failure-atomic transaction (Pmem.txn). Nested transactions
+// flatten into the outermost one, which alone makes the stores durable;
+// each level keeps a savepoint so that an exception escaping a nested body
+// undoes just that body's stores, and the enclosing body may go on.
+//
+// Stores are undo-logged once per location and level (a small volatile set
+// remembers what is logged); objects allocated inside need no logging and
+// are written back whole at commit.
+class PmemTxn : public CHeapObj<mtGC> {
+  struct Logged { uintptr_t addr; size_t len; };
+  struct Range  { uintptr_t start; uintptr_t end; };
+
+  PmemLog  _log;
+  int      _slot;       // the log slot, -1 until the outermost begin claims one
+  int      _depth;
+  GrowableArrayCHeap<size_t, mtGC> _marks;   // savepoint of each nested level
+  GrowableArrayCHeap<Range, mtGC>  _fresh;   // objects allocated inside
+  Logged*  _logged;     // open addressing on addr; addr 0 is an empty slot
+  size_t   _logged_cap;
+  size_t   _logged_count;
+
+  bool  already_logged(uintptr_t addr, size_t len) const;
+  void  remember(uintptr_t addr, size_t len);
+  void  forget_logged();
+  bool  is_fresh(uintptr_t addr) const;
+  void  claim_slot(JavaThread* thread);
+  void  release_slot();
+
+public:
+  PmemTxn();
+  ~PmemTxn();
+
+  // The calling thread's transaction, NULL if it never opened one.
+  static PmemTxn* of(Thread* thread);
+  static PmemTxn* of_or_create(Thread* thread);
+  static bool in_txn(Thread* thread) {
+    PmemTxn* t = of(thread);
+    return t != NULL && t->_depth > 0;
+  }
+
+  int depth() const { return _depth; }
+
+  // Opens a (nested) transaction. The outermost claims a log slot, waiting
+  // (safepoint-safe) while every slot is taken.
+  void begin(JavaThread* thread);
+  // Closes a level; the outermost writes everything back and retires the log.
+  void commit();
+  // Undoes the stores of the innermost level and closes it.
+  void abort();
+
+  // Logs the len bytes at addr (in the persistent heap) before a store
+  // changes them. Returns false if the log is full.
+  bool log_store(void* addr, size_t len);
+  // Records an object allocated inside the transaction.
+  void allocated(HeapWord* obj, size_t words);
+
+  // At attach, before anything reads the heap: rolls back every
+  // transaction that was open when the last run ended. Returns the
+  // number of transactions rolled back.
+  static size_t recover_all(size_t* entries);
+
+  // Bytes of one log slot.
+  static size_t log_capacity();
+};
+
+#endif // SHARE_GC_PMEM_PMEMTXN_HPP
