@@ -30,7 +30,10 @@
 #include "oops/arrayKlass.hpp"
 #include "oops/instanceKlass.hpp"
 #include "oops/oop.inline.hpp"
+#include "code/nmethod.hpp"
+#include "oops/method.inline.hpp"
 #include "runtime/fieldDescriptor.inline.hpp"
+#include "runtime/frame.inline.hpp"
 #include "runtime/interfaceSupport.inline.hpp"
 #include "utilities/formatBuffer.hpp"
 
@@ -88,7 +91,24 @@ void PmemBarrier::after_write(const void* addr, size_t len) {
   }
 }
 
+// Until C1 and C2 have the barrier, a method that stores to the persistent
+// heap stays in the interpreter, which has it.
+static void keep_interpreted(JavaThread* current) {
+  frame f = current->last_frame();
+  if (f.is_interpreted_frame()) {
+    Method* m = f.interpreter_frame_method();
+    if (!m->is_not_compilable(CompLevel_all)) {
+      m->set_not_compilable("stores to the persistent heap", CompLevel_all, false);
+      m->set_dont_inline(true);   // nor is it compiled into its callers
+      if (m->code() != NULL) {
+        m->code()->make_not_entrant();
+      }
+    }
+  }
+}
+
 JRT_ENTRY(void, PmemBarrier::interpreter_before_store(JavaThread* current, void* addr, int len))
+  keep_interpreted(current);
   before_write(addr, (size_t)len, current);
 JRT_END
 
@@ -96,6 +116,7 @@ JRT_ENTRY(void, PmemBarrier::interpreter_before_oop_store(JavaThread* current, o
                                                          void* addr, oopDesc* val))
   // holder and val are persistent (or val null) unless this throws, and
   // persistent objects never move: the caller's registers stay valid.
+  keep_interpreted(current);
   check_reference(holder, addr, val, CHECK);
   before_write(addr, heapOopSize, current);
 JRT_END

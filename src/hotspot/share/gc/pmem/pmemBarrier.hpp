@@ -61,4 +61,29 @@ public:
   static void describe(oop holder, const void* addr, char* buf, size_t len);
 };
 
+// Brackets a write by C++ runtime code (JNI, Unsafe, arraycopy) of len
+// bytes at addr: logs them first inside a txn, writes them back after
+// outside one; does nothing for volatile destinations. Use as
+//   PmemWriteGuard g(addr, len, THREAD); g.check(CHECK);   ...the write...
+// The write-back happens when g goes out of scope, after the write.
+class PmemWriteGuard : public StackObj {
+  const void* _addr;
+  size_t      _len;
+  bool        _on;
+public:
+  PmemWriteGuard(const void* addr, size_t len, TRAPS)
+    : _addr(addr), _len(len), _on(PmemBarrier::is_persistent(addr)) {
+    if (_on) {
+      PmemBarrier::before_write(addr, len, THREAD);
+      _on = !HAS_PENDING_EXCEPTION;
+    }
+  }
+  void check(TRAPS) const {}   // lets callers write g.check(CHECK_...)
+  ~PmemWriteGuard() {
+    if (_on) {
+      PmemBarrier::after_write(_addr, _len);
+    }
+  }
+};
+
 #endif // SHARE_GC_PMEM_PMEMBARRIER_HPP
