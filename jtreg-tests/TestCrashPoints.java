@@ -80,7 +80,7 @@ public class TestCrashPoints {
         pb.environment().put("PMEM_IS_PMEM_FORCE", "1");
         OutputAnalyzer forced = new OutputAnalyzer(pb.start());
         forced.shouldHaveExitValue(0);
-        forced.shouldContain("Write-back: pmem_persist (cache-line flush and fence)");
+        forced.shouldContain("Write-back: pmem_flush and pmem_drain (cache-line write-back and fence)");
         forced.shouldContain("length=20");
         PmemTest.cleanup();
     }

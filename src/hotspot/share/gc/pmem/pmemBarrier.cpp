@@ -28,6 +28,9 @@
 #include "gc/pmem/pmemWriteback.hpp"
 #include "memory/resourceArea.hpp"
 #include "oops/arrayKlass.hpp"
+#include "oops/objArrayKlass.hpp"
+#include "oops/typeArrayKlass.hpp"
+#include "utilities/ostream.hpp"
 #include "oops/instanceKlass.hpp"
 #include "oops/oop.inline.hpp"
 #include "code/nmethod.hpp"
@@ -37,13 +40,28 @@
 #include "runtime/interfaceSupport.inline.hpp"
 #include "utilities/formatBuffer.hpp"
 
+// "java.lang.Object[]" rather than "[Ljava.lang.Object;".
+static const char* java_name(Klass* k) {
+  if (!k->is_array_klass()) {
+    return k->external_name();
+  }
+  ArrayKlass* ak = ArrayKlass::cast(k);
+  Klass* bottom = k->is_objArray_klass() ? ObjArrayKlass::cast(k)->bottom_klass() : k;
+  const char* base = bottom->is_typeArray_klass()
+      ? type2name_tab[TypeArrayKlass::cast(bottom)->element_type()] : bottom->external_name();
+  stringStream ss;
+  ss.print("%s", base);
+  for (int i = 0; i < ak->dimension(); i++) ss.print("[]");
+  return ss.as_string();
+}
+
 void PmemBarrier::describe(oop holder, const void* addr, char* buf, size_t len) {
   const int offset = (int)pointer_delta(addr, cast_from_oop<void*>(holder), 1);
   Klass* k = holder->klass();
   if (k->is_array_klass()) {
     const BasicType et = ArrayKlass::cast(k)->element_type();
     const int index = (offset - arrayOopDesc::base_offset_in_bytes(et)) / type2aelembytes(et);
-    jio_snprintf(buf, len, "element [%d] of persistent %s", index, k->external_name());
+    jio_snprintf(buf, len, "element [%d] of persistent %s", index, java_name(k));
     return;
   }
   fieldDescriptor fd;
@@ -65,7 +83,7 @@ void PmemBarrier::check_reference(oop holder, const void* addr, oop val, TRAPS) 
   THROW_MSG(vmSymbols::java_lang_IllegalArgumentException(),
             err_msg("cannot store a reference to a volatile %s in %s: a persistent object "
                     "may refer only to persistent objects (Pmem.pnew, Pmem.pmake) and null",
-                    val->klass()->external_name(), where));
+                    java_name(val->klass()), where));
 }
 
 void PmemBarrier::throw_log_full(TRAPS) {
