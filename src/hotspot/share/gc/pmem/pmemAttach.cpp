@@ -60,6 +60,13 @@ static void store_persist(uint64_t* field, uint64_t v) {
 // of the previous run are meaningless now. An identity hash survives where
 // the mark word held it (unlocked); a locked object's hash was kept in a
 // lock record of the dead process and is lost.
+// Tags are only ever set on clean, unlocked marks. A mark word that holds a
+// lock pointer (an object locked when the last run ended) has high bits too,
+// but is no tag.
+static bool is_tagged(uint64_t m) {
+  return (m & markWord::biased_lock_mask_in_place) == markWord::unlocked_value && (m & tag_mask) != 0;
+}
+
 static uint64_t clean_mark(uint64_t m) {
   m &= ~tag_mask;
   if ((m & markWord::biased_lock_mask_in_place) == markWord::unlocked_value) {
@@ -108,7 +115,7 @@ class AttachWalk {
 
   int index_of(HeapWord* p) {
     uint64_t m = PmemWalk::mark_bits(p);
-    if ((m & tag_mask) != 0) {
+    if (is_tagged(m)) {
       int idx = (int)((m & tag_mask) >> tag_shift) - 1;
       return (size_t)idx < _count ? idx : -1;
     }
@@ -171,7 +178,7 @@ public:
           PmemWriteback::persist(p, pointer_delta(chunk_end, p) * HeapWordSize);
           PmemFault::reached("swizzle-tagged");
           for (int i = 0; i < objs.length(); i++) {     // 2: new klass
-            if ((PmemWalk::mark_bits(objs.at(i)) & tag_mask) != 0) {
+            if (is_tagged(PmemWalk::mark_bits(objs.at(i)))) {
               PmemWalk::set_raw_klass(objs.at(i), PmemTypeTable::entry(types.at(i))->klass_value_new);
               _rewritten++;
             }
