@@ -94,8 +94,7 @@ void PmemBarrier::throw_log_full(TRAPS) {
 }
 
 void PmemBarrier::before_write(const void* addr, size_t len, TRAPS) {
-  PmemTxn* txn = PmemTxn::of(THREAD);
-  if (txn != NULL && txn->depth() > 0 && !txn->log_store((void*)addr, len)) {
+  if (!PmemTxn::log_if_open(THREAD, (void*)addr, len)) {
     throw_log_full(THREAD);
   }
 }

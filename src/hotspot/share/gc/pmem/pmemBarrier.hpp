@@ -64,8 +64,9 @@ public:
 // Brackets a write by C++ runtime code (JNI, Unsafe, arraycopy) of len
 // bytes at addr: logs them first inside a txn, writes them back after
 // outside one; does nothing for volatile destinations. Use as
-//   PmemWriteGuard g(addr, len, THREAD); g.check(CHECK);   ...the write...
-// The write-back happens when g goes out of scope, after the write.
+//   PmemWriteGuard g(addr, len, CHECK);   ...the write...
+// (a full log throws and leaves g inert). The write-back happens when g
+// goes out of scope, after the write.
 class PmemWriteGuard : public StackObj {
   const void* _addr;
   size_t      _len;
@@ -78,7 +79,6 @@ public:
       _on = !HAS_PENDING_EXCEPTION;
     }
   }
-  void check(TRAPS) const {}   // lets callers write g.check(CHECK_...)
   ~PmemWriteGuard() {
     if (_on) {
       PmemBarrier::after_write(_addr, _len);

@@ -27,6 +27,7 @@
 #include "runtime/orderAccess.hpp"
 #include "utilities/align.hpp"
 #include "utilities/debug.hpp"
+#include "utilities/growableArray.hpp"
 
 #include <string.h>
 
@@ -115,27 +116,21 @@ bool PmemLog::append(const void* target, size_t len) {
 // Restores the entries from position from on, newest first, durably.
 void PmemLog::restore_from(size_t from, size_t* restored) {
   // Entries vary in size, so find their positions first.
-  size_t count = 0;
+  GrowableArrayCHeap<size_t, mtGC> at;
   uint64_t w0;
   size_t next;
   for (size_t pos = header_size; entry_at(pos, _gen, &w0, &next); pos = next) {
-    if (pos >= from) count++;
+    if (pos >= from) at.append(pos);
   }
-  size_t* at = NEW_C_HEAP_ARRAY(size_t, count + 1, mtGC);
-  size_t n = 0;
-  for (size_t pos = header_size; entry_at(pos, _gen, &w0, &next); pos = next) {
-    if (pos >= from) at[n++] = pos;
-  }
-  for (size_t i = n; i-- > 0; ) {
-    const uint64_t* e = (const uint64_t*)(_slot + at[i]);
+  for (int i = at.length() - 1; i >= 0; i--) {
+    const uint64_t* e = (const uint64_t*)(_slot + at.at(i));
     char* target = _file_base + (e[0] >> 16);
     const size_t len = (size_t)(e[0] & 0xffff);
     memcpy(target, e + 2, len);
     PmemWriteback::flush(target, len);
   }
   PmemWriteback::drain();
-  FREE_C_HEAP_ARRAY(size_t, at);
-  *restored = n;
+  *restored = (size_t)at.length();
 }
 
 void PmemLog::undo_to(size_t mark) {

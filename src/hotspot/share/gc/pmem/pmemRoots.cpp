@@ -76,8 +76,7 @@ oop PmemRoots::decode(uint64_t v) {
 // Inside a transaction the old value is logged first, so that the change
 // is undone with the transaction's other stores. False: the log is full.
 static bool log_in_txn(volatile uint64_t* field) {
-  PmemTxn* txn = PmemTxn::of(Thread::current());
-  return txn == NULL || txn->depth() == 0 || txn->log_store((void*)field, sizeof(uint64_t));
+  return PmemTxn::log_if_open(Thread::current(), (void*)field, sizeof(uint64_t));
 }
 
 static void store_persist(volatile uint64_t* field, uint64_t v) {

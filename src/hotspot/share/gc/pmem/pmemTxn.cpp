@@ -54,9 +54,9 @@ PmemTxn::PmemTxn() : _slot(-1), _depth(0), _marks(4), _fresh(4),
                      _logged(NULL), _logged_cap(0), _logged_count(0) {}
 
 PmemTxn::~PmemTxn() {
-  if (_depth > 0) {
-    // The thread ends inside a transaction (it was killed): undo it.
-    while (_depth > 0) abort();
+  // A thread that ends inside a transaction (it was killed) undoes it.
+  while (_depth > 0) {
+    abort();
   }
   FREE_C_HEAP_ARRAY(Logged, _logged);
 }

@@ -81,6 +81,11 @@ public:
   // Logs the len bytes at addr (in the persistent heap) before a store
   // changes them. Returns false if the log is full.
   bool log_store(void* addr, size_t len);
+  // log_store in thread's open transaction, if it has one; true otherwise.
+  static bool log_if_open(Thread* thread, void* addr, size_t len) {
+    PmemTxn* t = of(thread);
+    return t == NULL || t->_depth == 0 || t->log_store(addr, len);
+  }
   // Records an object allocated inside the transaction.
   void allocated(HeapWord* obj, size_t words);
 

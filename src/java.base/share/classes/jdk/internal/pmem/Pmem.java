@@ -186,19 +186,10 @@ public final class Pmem {
      *         (then nothing of it remains)
      */
     public static void txn(Runnable body) {
-        checkEnabled();
-        txnBegin0();
-        boolean done = false;
-        try {
+        txn(() -> {
             body.run();
-            done = true;
-        } finally {
-            if (done) {
-                txnCommit0();
-            } else {
-                txnAbort0();
-            }
-        }
+            return null;
+        });
     }
 
     /**
