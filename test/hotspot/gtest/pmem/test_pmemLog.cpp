@@ -37,15 +37,23 @@ struct Image {
   ~Image() { FREE_C_HEAP_ARRAY(char, bytes); }
   char* slot() { return bytes + slot_at; }
   uint64_t* data() { return (uint64_t*)(bytes + data_at); }
+  size_t recover() { return PmemLog::recover(bytes, size, slot(), slot_size); }
+};
+
+// An image with a transaction open in its slot.
+struct OpenLog : public Image {
+  PmemLog log;
+  OpenLog() {
+    log.init(bytes, size, slot(), slot_size);
+    log.begin();
+  }
 };
 
 } // namespace
 
 TEST(PmemLog, recovery_restores_newest_first) {
-  Image img;
-  PmemLog log;
-  log.init(img.bytes, Image::size, img.slot(), Image::slot_size);
-  log.begin();
+  OpenLog img;
+  PmemLog& log = img.log;
   img.data()[0] = 1;
   ASSERT_TRUE(log.append(&img.data()[0], 8));
   img.data()[0] = 2;
@@ -53,18 +61,16 @@ TEST(PmemLog, recovery_restores_newest_first) {
   img.data()[0] = 3;
   ASSERT_TRUE(log.is_active());
   // The process dies here: recovery restores the oldest value.
-  EXPECT_EQ((size_t)2, PmemLog::recover(img.bytes, Image::size, img.slot(), Image::slot_size));
+  EXPECT_EQ((size_t)2, img.recover());
   EXPECT_EQ((uint64_t)1, img.data()[0]);
   // Idempotent: the log is retired, a second recovery does nothing.
-  EXPECT_EQ((size_t)0, PmemLog::recover(img.bytes, Image::size, img.slot(), Image::slot_size));
+  EXPECT_EQ((size_t)0, img.recover());
   EXPECT_EQ((uint64_t)1, img.data()[0]);
 }
 
 TEST(PmemLog, torn_entry_ends_the_scan) {
-  Image img;
-  PmemLog log;
-  log.init(img.bytes, Image::size, img.slot(), Image::slot_size);
-  log.begin();
+  OpenLog img;
+  PmemLog& log = img.log;
   img.data()[0] = 10;
   img.data()[1] = 20;
   ASSERT_TRUE(log.append(&img.data()[0], 8));
@@ -75,22 +81,20 @@ TEST(PmemLog, torn_entry_ends_the_scan) {
   // store never happened as far as recovery knows, and it is skipped.
   uint64_t* second = (uint64_t*)(img.slot() + PmemLog::header_size + 24);
   second[2] ^= 0xff;
-  EXPECT_EQ((size_t)1, PmemLog::recover(img.bytes, Image::size, img.slot(), Image::slot_size));
+  EXPECT_EQ((size_t)1, img.recover());
   EXPECT_EQ((uint64_t)10, img.data()[0]);
   EXPECT_EQ((uint64_t)21, img.data()[1]);
 }
 
 TEST(PmemLog, commit_retires_and_old_entries_never_count) {
-  Image img;
-  PmemLog log;
-  log.init(img.bytes, Image::size, img.slot(), Image::slot_size);
-  log.begin();
+  OpenLog img;
+  PmemLog& log = img.log;
   img.data()[0] = 5;
   ASSERT_TRUE(log.append(&img.data()[0], 8));
   img.data()[0] = 6;
   log.retire();                                 // committed
   EXPECT_FALSE(log.is_active());
-  EXPECT_EQ((size_t)0, PmemLog::recover(img.bytes, Image::size, img.slot(), Image::slot_size));
+  EXPECT_EQ((size_t)0, img.recover());
   EXPECT_EQ((uint64_t)6, img.data()[0]);
   // The next transaction's generation differs: the old entry is not its own.
   log.begin();
@@ -100,10 +104,8 @@ TEST(PmemLog, commit_retires_and_old_entries_never_count) {
 }
 
 TEST(PmemLog, undo_to_savepoint_and_full_slot) {
-  Image img;
-  PmemLog log;
-  log.init(img.bytes, Image::size, img.slot(), Image::slot_size);
-  log.begin();
+  OpenLog img;
+  PmemLog& log = img.log;
   img.data()[0] = 1;
   ASSERT_TRUE(log.append(&img.data()[0], 8));
   img.data()[0] = 2;
