@@ -51,6 +51,14 @@ public class TestFlags {
             PmemTest.failsWith("-XX:+UsePersistentHeap works only with the Serial collector; remove " + gc, cmd);
         }
 
+        // An unknown fault point lists every one, none cut off.
+        PmemTest.failsWith("-XX:PmemFaultPoint=help is not a fault point; they are: create-allocated, "
+            + "create-written, refill, swizzle-tagged, swizzle-rewritten, swizzle-chunk-done, "
+            + "swizzle-finishing, recovery-restored, log-appended, txn-stored, commit-written-back, "
+            + "commit-retired, abort-restored",
+            PmemTest.concat(PmemTest.flags(file), new String[] {"-XX:+UnlockDiagnosticVMOptions",
+                "-XX:PmemFaultPoint=help", "-version"}));
+
         // Serial is selected ergonomically, and may be named explicitly.
         for (String[] extra : new String[][] {{}, {"-XX:+UseSerialGC"}}) {
             String[] cmd = PmemTest.concat(PmemTest.flags(file), extra,

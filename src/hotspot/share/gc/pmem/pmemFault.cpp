@@ -60,8 +60,8 @@ void PmemFault::check_flag() {
     }
     len += jio_snprintf(known + len, sizeof(known) - len, "%s%s", i == 0 ? "" : ", ", points[i]);
   }
-  vm_exit_during_initialization(err_msg("-XX:PmemFaultPoint=%s is not a fault point; they are: %s",
-                                        PmemFaultPoint, known));
+  vm_exit_during_initialization(FormatBuffer<1024>("-XX:PmemFaultPoint=%s is not a fault point; they are: %s",
+                                                  PmemFaultPoint, known));
 }
 
 void PmemFault::hit(const char* name) {
