@@ -22,6 +22,7 @@
 #include "precompiled.hpp"
 #include "gc/pmem/pmemArguments.hpp"
 #include "jvm_io.h"
+#include "compiler/compiler_globals.hpp"
 #include "gc/shared/gc_globals.hpp"
 #include "runtime/globals.hpp"
 #include "runtime/globals_extension.hpp"
@@ -88,6 +89,15 @@ void PmemArguments::select_gc() {
                                           "Serial collector; remove %s", other));
   }
   FLAG_SET_ERGO(UseSerialGC, true);
+#ifdef COMPILER2
+  // C2's fill intrinsic writes arrays with a stub that has no persistent-store barrier.
+  if (OptimizeFill) {
+    if (!FLAG_IS_DEFAULT(OptimizeFill)) {
+      warning("-XX:+OptimizeFill is ignored with -XX:+UsePersistentHeap");
+    }
+    FLAG_SET_ERGO(OptimizeFill, false);
+  }
+#endif
 
   char expanded[JVM_MAXPATHLEN];
   if (!expand_file_name(PmemFile, os::current_process_id(), expanded, sizeof(expanded))) {

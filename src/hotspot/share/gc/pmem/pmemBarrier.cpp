@@ -33,11 +33,9 @@
 #include "utilities/ostream.hpp"
 #include "oops/instanceKlass.hpp"
 #include "oops/oop.inline.hpp"
-#include "code/nmethod.hpp"
-#include "oops/method.inline.hpp"
 #include "runtime/fieldDescriptor.inline.hpp"
-#include "runtime/frame.inline.hpp"
 #include "runtime/interfaceSupport.inline.hpp"
+#include "runtime/jniHandles.inline.hpp"
 #include "utilities/formatBuffer.hpp"
 
 // "java.lang.Object[]" rather than "[Ljava.lang.Object;".
@@ -56,6 +54,10 @@ static const char* java_name(Klass* k) {
 }
 
 void PmemBarrier::describe(oop holder, const void* addr, char* buf, size_t len) {
+  if (holder == NULL) {   // an Unsafe store with no base object
+    jio_snprintf(buf, len, "persistent memory at " PTR_FORMAT, p2i(addr));
+    return;
+  }
   const int offset = (int)pointer_delta(addr, cast_from_oop<void*>(holder), 1);
   Klass* k = holder->klass();
   if (k->is_array_klass()) {
@@ -108,24 +110,12 @@ void PmemBarrier::after_write(const void* addr, size_t len) {
   }
 }
 
-// Until C1 and C2 have the barrier, a method that stores to the persistent
-// heap stays in the interpreter, which has it.
-static void keep_interpreted(JavaThread* current) {
-  frame f = current->last_frame();
-  if (f.is_interpreted_frame()) {
-    Method* m = f.interpreter_frame_method();
-    if (!m->is_not_compilable(CompLevel_all)) {
-      m->set_not_compilable("stores to the persistent heap", CompLevel_all, false);
-      m->set_dont_inline(true);   // nor is it compiled into its callers
-      if (m->code() != NULL) {
-        m->code()->make_not_entrant();
-      }
-    }
-  }
+bool PmemBarrier::is_persistent_constant(jobject handle) {
+  ThreadInVMfromNative tivn(JavaThread::current());
+  return PmemHeap::is_in(cast_from_oop<void*>(JNIHandles::resolve(handle)));
 }
 
 JRT_ENTRY(void, PmemBarrier::interpreter_before_store(JavaThread* current, void* addr, int len))
-  keep_interpreted(current);
   before_write(addr, (size_t)len, current);
 JRT_END
 
@@ -133,7 +123,6 @@ JRT_ENTRY(void, PmemBarrier::interpreter_before_oop_store(JavaThread* current, o
                                                          void* addr, oopDesc* val))
   // holder and val are persistent (or val null) unless this throws, and
   // persistent objects never move: the caller's registers stay valid.
-  keep_interpreted(current);
   check_reference(holder, addr, val, CHECK);
   before_write(addr, heapOopSize, current);
 JRT_END

@@ -25,6 +25,7 @@
 
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/shared/gc_globals.hpp"
+#include "jni.h"
 #include "memory/allStatic.hpp"
 #include "oops/oopsHierarchy.hpp"
 #include "utilities/exceptions.hpp"
@@ -56,6 +57,10 @@ public:
   static void interpreter_before_store(JavaThread* current, void* addr, int len);
   static void interpreter_before_oop_store(JavaThread* current, oopDesc* holder, void* addr, oopDesc* val);
   static void after_store(void* addr, int len);   // leaf
+
+  // For the compilers (threads in native state): is the constant object
+  // behind the handle persistent?
+  static bool is_persistent_constant(jobject handle);
 
   // Writes "persistent field Foo.bar" or "element [3] of persistent Foo[]".
   static void describe(oop holder, const void* addr, char* buf, size_t len);

@@ -27,16 +27,16 @@
 #include "gc/shared/barrierSetAssembler.hpp"
 #include CPU_HEADER(gc/pmem/pmemBarrierSetAssembler)
 #ifdef COMPILER1
-#include "gc/shared/c1/cardTableBarrierSetC1.hpp"
+#include "gc/pmem/c1/pmemBarrierSetC1.hpp"
 #endif
 #ifdef COMPILER2
-#include "gc/shared/c2/cardTableBarrierSetC2.hpp"
+#include "gc/pmem/c2/pmemBarrierSetC2.hpp"
 #endif
 
 PmemBarrierSet::PmemBarrierSet(CardTable* card_table) :
   CardTableBarrierSet(make_barrier_set_assembler<PmemBarrierSetAssembler>(),
-                      make_barrier_set_c1<CardTableBarrierSetC1>(),
-                      make_barrier_set_c2<CardTableBarrierSetC2>(),
+                      make_barrier_set_c1<PmemBarrierSetC1>(),
+                      make_barrier_set_c2<PmemBarrierSetC2>(),
                       card_table,
                       BarrierSet::FakeRtti(BarrierSet::CardTableBarrierSet)) {}
 

@@ -1,0 +1,531 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+
+#include "precompiled.hpp"
+#include "ci/ciEnv.hpp"
+#include "ci/ciMethod.hpp"
+#include "gc/pmem/c2/pmemBarrierSetC2.hpp"
+#include "gc/pmem/pmemBarrier.hpp"
+#include "gc/pmem/pmemHeap.hpp"
+#include "oops/access.inline.hpp"
+#include "opto/callnode.hpp"
+#include "opto/castnode.hpp"
+#include "opto/cfgnode.hpp"
+#include "opto/compile.hpp"
+#include "opto/convertnode.hpp"
+#include "opto/graphKit.hpp"
+#include "opto/addnode.hpp"
+#include "opto/movenode.hpp"
+#include "opto/runtime.hpp"
+#include "opto/subnode.hpp"
+#include "opto/type.hpp"
+#include "runtime/atomic.hpp"
+#include "runtime/interfaceSupport.inline.hpp"
+#include "utilities/align.hpp"
+
+address PmemBarrierSetC2::_store_stub      = NULL;
+address PmemBarrierSetC2::_atomic_stub     = NULL;
+address PmemBarrierSetC2::_atomic_oop_stub = NULL;
+
+// The kind word the slow paths pass: access size in bytes, whether it is a
+// reference, and for atomics the operation.
+enum {
+  kind_size_mask  = 0xff,
+  kind_ref        = 0x100,
+  kind_op_shift   = 12,
+  op_cmpxchg_bool = 1,
+  op_cmpxchg_val  = 2,
+  op_xchg         = 3,
+  op_add          = 4
+};
+
+// ---------------------------------------------------------------------------
+// The runtime side: called through the stubs of generate_stubs(), in Java
+// thread state, only for addresses in the persistent heap. Persistent
+// objects never move, so the raw addresses stay valid across a safepoint.
+
+static void store_bits(void* p, size_t len, jlong bits) {
+  if (!is_aligned(p, len)) {
+    memcpy(p, &bits, len);    // mismatched Unsafe access; little-endian
+    return;
+  }
+  switch (len) {
+    case 1: Atomic::store((volatile jbyte*)p,  (jbyte)bits);  break;
+    case 2: Atomic::store((volatile jshort*)p, (jshort)bits); break;
+    case 4: Atomic::store((volatile jint*)p,   (jint)bits);   break;
+    case 8: Atomic::store((volatile jlong*)p,  bits);         break;
+    default: ShouldNotReachHere();
+  }
+}
+
+static void pmem_c2_store(oopDesc* holder, jlong addr, jlong bits, oopDesc* ref, jint kind,
+                          JavaThread* current);
+JRT_ENTRY(void, pmem_c2_store(oopDesc* holder, jlong addr, jlong bits, oopDesc* ref, jint kind,
+                              JavaThread* current))
+  void* p = (void*)addr;
+  const size_t len = kind & kind_size_mask;
+  if ((kind & kind_ref) != 0) {
+    PmemBarrier::check_reference(holder, p, ref, CHECK);
+    PmemBarrier::before_write(p, len, CHECK);
+    if (UseCompressedOops) {
+      RawAccess<>::oop_store((narrowOop*)p, oop(ref));
+    } else {
+      RawAccess<>::oop_store((oop*)p, oop(ref));
+    }
+  } else {
+    PmemBarrier::before_write(p, len, CHECK);
+    store_bits(p, len, bits);
+  }
+  PmemBarrier::after_write(p, len);
+JRT_END
+
+// Byte and short atomics, done with a 4-byte CAS on the aligned word that
+// holds them (objects are 8-byte aligned, so the word is the object's).
+template <typename T>
+static T sub_word_atomic(T* p, int op, T expected, T value) {
+  volatile jint* w = (volatile jint*)align_down(p, sizeof(jint));
+  const int shift = (int)pointer_delta(p, (void*)w, 1) * BitsPerByte;   // little-endian
+  const juint mask = right_n_bits(sizeof(T) * BitsPerByte) << shift;
+  for (;;) {
+    const jint cur = Atomic::load(w);
+    const T old = (T)((juint)cur >> shift);
+    T nv;
+    switch (op) {
+      case op_cmpxchg_bool:
+      case op_cmpxchg_val: if (old != expected) return old; nv = value; break;
+      case op_xchg:        nv = value; break;
+      case op_add:         nv = (T)(old + value); break;
+      default:             ShouldNotReachHere(); return old;
+    }
+    const jint next = (jint)(((juint)cur & ~mask) | (((juint)nv << shift) & mask));
+    if (Atomic::cmpxchg(w, cur, next) == cur) {
+      return old;
+    }
+  }
+}
+
+template <typename T>
+static T word_atomic(T* p, int op, T expected, T value) {
+  switch (op) {
+    case op_cmpxchg_bool:
+    case op_cmpxchg_val: return Atomic::cmpxchg(p, expected, value);
+    case op_xchg:        return Atomic::xchg(p, value);
+    case op_add:         return Atomic::fetch_and_add(p, value);
+    default:             ShouldNotReachHere(); return 0;
+  }
+}
+
+static jlong pmem_c2_atomic(jlong addr, jlong value, jlong expected, jint kind, JavaThread* current);
+JRT_ENTRY(jlong, pmem_c2_atomic(jlong addr, jlong value, jlong expected, jint kind,
+                                JavaThread* current))
+  void* p = (void*)addr;
+  const size_t len = kind & kind_size_mask;
+  const int op = kind >> kind_op_shift;
+  PmemBarrier::before_write(p, len, CHECK_0);
+  jlong old;
+  switch (len) {
+    case 1: old = sub_word_atomic((jbyte*)p,  op, (jbyte)expected,  (jbyte)value);  break;
+    case 2: old = sub_word_atomic((jshort*)p, op, (jshort)expected, (jshort)value); break;
+    case 4: old = word_atomic((jint*)p,  op, (jint)expected, (jint)value);          break;
+    case 8: old = word_atomic((jlong*)p, op, expected, value);                      break;
+    default: ShouldNotReachHere(); old = 0;
+  }
+  PmemBarrier::after_write(p, len);
+  if (op == op_cmpxchg_bool) {
+    // Compare as the access's own width: old is sign-extended from it.
+    return old == (len == 8 ? expected : (len == 4 ? (jlong)(jint)expected
+                                         : (len == 2 ? (jlong)(jshort)expected : (jlong)(jbyte)expected)));
+  }
+  return old;
+JRT_END
+
+// Returns the old reference as raw bits (it is persistent or null, so it
+// does not move), or for a boolean CAS whether it succeeded.
+static jlong pmem_c2_atomic_oop(oopDesc* holder, jlong addr, oopDesc* value, oopDesc* expected,
+                                jint kind, JavaThread* current);
+JRT_ENTRY(jlong, pmem_c2_atomic_oop(oopDesc* holder, jlong addr, oopDesc* value, oopDesc* expected,
+                                    jint kind, JavaThread* current))
+  void* p = (void*)addr;
+  const int op = kind >> kind_op_shift;
+  PmemBarrier::check_reference(holder, p, value, CHECK_0);
+  PmemBarrier::before_write(p, heapOopSize, CHECK_0);
+  oop old;
+  if (op == op_xchg) {
+    old = UseCompressedOops ? RawAccess<>::oop_atomic_xchg((narrowOop*)p, oop(value))
+                            : RawAccess<>::oop_atomic_xchg((oop*)p, oop(value));
+  } else {
+    old = UseCompressedOops ? RawAccess<>::oop_atomic_cmpxchg((narrowOop*)p, oop(expected), oop(value))
+                            : RawAccess<>::oop_atomic_cmpxchg((oop*)p, oop(expected), oop(value));
+  }
+  PmemBarrier::after_write(p, heapOopSize);
+  if (op == op_cmpxchg_bool) {
+    return old == oop(expected);
+  }
+  return (jlong)cast_from_oop<intptr_t>(old);
+JRT_END
+
+// ---------------------------------------------------------------------------
+// Call types and stubs.
+
+static const TypeFunc* store_Type() {
+  const Type** fields = TypeTuple::fields(7);
+  fields[TypeFunc::Parms + 0] = TypeInstPtr::BOTTOM;   // holder, may be null
+  fields[TypeFunc::Parms + 1] = TypeLong::LONG;        // address
+  fields[TypeFunc::Parms + 2] = Type::HALF;
+  fields[TypeFunc::Parms + 3] = TypeLong::LONG;        // primitive value's bits
+  fields[TypeFunc::Parms + 4] = Type::HALF;
+  fields[TypeFunc::Parms + 5] = TypeInstPtr::BOTTOM;   // reference value
+  fields[TypeFunc::Parms + 6] = TypeInt::INT;          // kind
+  const TypeTuple* domain = TypeTuple::make(TypeFunc::Parms + 7, fields);
+  const TypeTuple* range = TypeTuple::make(TypeFunc::Parms, TypeTuple::fields(0));
+  return TypeFunc::make(domain, range);
+}
+
+static const TypeTuple* long_result() {
+  const Type** fields = TypeTuple::fields(2);
+  fields[TypeFunc::Parms + 0] = TypeLong::LONG;
+  fields[TypeFunc::Parms + 1] = Type::HALF;
+  return TypeTuple::make(TypeFunc::Parms + 2, fields);
+}
+
+static const TypeFunc* atomic_Type() {
+  const Type** fields = TypeTuple::fields(7);
+  fields[TypeFunc::Parms + 0] = TypeLong::LONG;        // address
+  fields[TypeFunc::Parms + 1] = Type::HALF;
+  fields[TypeFunc::Parms + 2] = TypeLong::LONG;        // new value or addend
+  fields[TypeFunc::Parms + 3] = Type::HALF;
+  fields[TypeFunc::Parms + 4] = TypeLong::LONG;        // expected value
+  fields[TypeFunc::Parms + 5] = Type::HALF;
+  fields[TypeFunc::Parms + 6] = TypeInt::INT;          // kind
+  return TypeFunc::make(TypeTuple::make(TypeFunc::Parms + 7, fields), long_result());
+}
+
+static const TypeFunc* atomic_oop_Type() {
+  const Type** fields = TypeTuple::fields(6);
+  fields[TypeFunc::Parms + 0] = TypeInstPtr::BOTTOM;   // holder
+  fields[TypeFunc::Parms + 1] = TypeLong::LONG;        // address
+  fields[TypeFunc::Parms + 2] = Type::HALF;
+  fields[TypeFunc::Parms + 3] = TypeInstPtr::BOTTOM;   // new value
+  fields[TypeFunc::Parms + 4] = TypeInstPtr::BOTTOM;   // expected value
+  fields[TypeFunc::Parms + 5] = TypeInt::INT;          // kind
+  return TypeFunc::make(TypeTuple::make(TypeFunc::Parms + 6, fields), long_result());
+}
+
+bool PmemBarrierSetC2::generate_stubs(ciEnv* env) {
+  _store_stub = OptoRuntime::generate_stub(env, store_Type, CAST_FROM_FN_PTR(address, pmem_c2_store),
+                                           "pmem_store", 0, false, false);
+  _atomic_stub = OptoRuntime::generate_stub(env, atomic_Type, CAST_FROM_FN_PTR(address, pmem_c2_atomic),
+                                            "pmem_atomic", 0, false, false);
+  _atomic_oop_stub = OptoRuntime::generate_stub(env, atomic_oop_Type,
+                                                CAST_FROM_FN_PTR(address, pmem_c2_atomic_oop),
+                                                "pmem_atomic_oop", 0, false, false);
+  return _store_stub != NULL && _atomic_stub != NULL && _atomic_oop_stub != NULL;
+}
+
+// ---------------------------------------------------------------------------
+// The graph side.
+
+static bool may_be_persistent(C2Access& access) {
+  if (!access.is_parse_access() || (access.decorators() & IN_HEAP) == 0) {
+    return false;   // expansion-time accesses write fresh objects only
+  }
+  Node* base = access.base();
+  if (base == NULL || base->is_top()) {
+    return true;
+  }
+  PhaseGVN& gvn = access.gvn();
+  if (AllocateNode::Ideal_allocation(base, &gvn) != NULL) {
+    return false;   // allocated by new in this compilation: volatile
+  }
+  const TypeOopPtr* t = gvn.type(base)->isa_oopptr();
+  if (t != NULL && t->const_oop() != NULL) {
+    return PmemBarrier::is_persistent_constant(t->const_oop()->constant_encoding());
+  }
+  // A constructor's receiver: pnew and pmake run no constructor, so an
+  // object being constructed is always a volatile one.
+  Compile* C = Compile::current();
+  if (!C->is_osr_compilation() && C->method()->is_object_initializer()) {
+    Node* b = base->uncast();
+    if (b->is_Proj() && b->in(0)->is_Start() && b->as_Proj()->_con == TypeFunc::Parms) {
+      return false;
+    }
+  }
+  return true;
+}
+
+static Node* holder_of(GraphKit* kit, C2Access& access) {
+  Node* base = access.base();
+  if (base != NULL && !base->is_top() && kit->gvn().type(base)->isa_oopptr() != NULL) {
+    return base;
+  }
+  return kit->null();
+}
+
+// A primitive value as the 64 bits the runtime stores.
+static Node* to_bits(GraphKit* kit, BasicType bt, Node* v) {
+  PhaseGVN& gvn = kit->gvn();
+  switch (bt) {
+    case T_FLOAT:  return gvn.transform(new ConvI2LNode(gvn.transform(new MoveF2INode(v))));
+    case T_DOUBLE: return gvn.transform(new MoveD2LNode(v));
+    case T_LONG:   return v;
+    default:       return gvn.transform(new ConvI2LNode(v));
+  }
+}
+
+// Builds   if (adr in the persistent heap) slow else fast   and merges
+// control, memory, i/o and an optional result after both are emitted.
+// The caller emits the fast path, calls end_fast, emits the slow path
+// (which may throw), then calls end_slow.
+class PmemDiamond : public StackObj {
+  GraphKit*   _kit;
+  RegionNode* _region;
+  PhiNode*    _mem;
+  PhiNode*    _io;
+  PhiNode*    _result;
+  Node*       _slow_ctl;
+  Node*       _mem_before;
+  Node*       _io_before;
+
+  void add(uint i, Node* result) {
+    _region->init_req(i, _kit->control());
+    _mem->init_req(i, _kit->reset_memory());
+    _io->init_req(i, _kit->i_o());
+    if (_result != NULL) {
+      _result->init_req(i, result);
+    }
+  }
+
+public:
+  PmemDiamond(GraphKit* kit, Node* adr_x, const Type* result_type) : _kit(kit) {
+    PhaseGVN& gvn = kit->gvn();
+    Node* off = gvn.transform(new SubXNode(adr_x, kit->MakeConX((intptr_t)PmemHeap::bottom())));
+    Node* size = kit->MakeConX((intptr_t)pointer_delta(PmemHeap::end(), PmemHeap::bottom(), 1));
+    Node* cmp = gvn.transform(new CmpULNode(off, size));
+    Node* in_pmem = gvn.transform(new BoolNode(cmp, BoolTest::lt));
+    IfNode* iff = kit->create_and_map_if(kit->control(), in_pmem, PROB_UNLIKELY_MAG(3), COUNT_UNKNOWN);
+    _slow_ctl = gvn.transform(new IfTrueNode(iff));
+    kit->set_control(gvn.transform(new IfFalseNode(iff)));
+    _mem_before = kit->reset_memory();
+    kit->set_all_memory(_mem_before);
+    _io_before = kit->i_o();
+    _region = new RegionNode(3);
+    _mem = new PhiNode(_region, Type::MEMORY, TypePtr::BOTTOM);
+    _io = new PhiNode(_region, Type::ABIO);
+    _result = result_type != NULL ? new PhiNode(_region, result_type) : NULL;
+  }
+
+  void end_fast(Node* result) {
+    add(1, result);
+    _kit->set_control(_slow_ctl);
+    _kit->set_all_memory(_mem_before);
+    _kit->set_i_o(_io_before);
+  }
+
+  Node* end_slow(Node* result) {
+    add(2, result);
+    PhaseGVN& gvn = _kit->gvn();
+    _kit->set_control(gvn.transform(_region));
+    _kit->set_all_memory(gvn.transform(_mem));
+    _kit->set_i_o(gvn.transform(_io));
+    return _result != NULL ? gvn.transform(_result) : NULL;
+  }
+};
+
+// The access's address as a long: the base object's address plus the
+// offsets of the AddP chain. A CastP2X of the derived pointer itself would
+// leave a derived pointer live across the slow call with no base the oop
+// map can name. (If the call moves a volatile base, the stale long still
+// lies outside the persistent heap, and persistent objects never move.)
+static Node* address_bits(GraphKit* kit, C2Access& access) {
+  PhaseGVN& gvn = kit->gvn();
+  Node* adr = access.addr().node();
+  if (adr->is_AddP() && !adr->in(AddPNode::Base)->is_top()) {
+    Node* base = adr->in(AddPNode::Base);
+    Node* sum = NULL;
+    Node* a = adr;
+    while (a->is_AddP() && a->in(AddPNode::Base) == base) {
+      Node* off = a->in(AddPNode::Offset);
+      sum = sum == NULL ? off : gvn.transform(new AddXNode(sum, off));
+      a = a->in(AddPNode::Address);
+    }
+    if (a == base) {
+      return gvn.transform(new AddXNode(gvn.transform(new CastP2XNode(NULL, base)), sum));
+    }
+  }
+  return gvn.transform(new CastP2XNode(NULL, adr));
+}
+
+Node* PmemBarrierSetC2::store_at_resolved(C2Access& access, C2AccessValue& val) const {
+  const BasicType bt = access.type();
+  if (!may_be_persistent(access) || !(is_java_primitive(bt) || is_reference_type(bt))) {
+    return CardTableBarrierSetC2::store_at_resolved(access, val);
+  }
+  GraphKit* kit = static_cast<C2ParseAccess&>(access).kit();
+  const bool is_ref = is_reference_type(bt);
+  Node* adr_x = address_bits(kit, access);
+  Node* bits = is_ref ? kit->longcon(0) : to_bits(kit, bt, val.node());
+  Node* ref  = is_ref ? val.node() : kit->null();
+  const jint kind = type2aelembytes(bt) | (is_ref ? kind_ref : 0);
+
+  PmemDiamond d(kit, adr_x, NULL);
+  Node* store = CardTableBarrierSetC2::store_at_resolved(access, val);
+  d.end_fast(NULL);
+  Node* call = kit->make_runtime_call(GraphKit::RC_NO_LEAF, store_Type(), _store_stub, "pmem_store",
+                                      TypePtr::BOTTOM, holder_of(kit, access), adr_x, kit->top(),
+                                      bits, kit->top(), ref, kit->intcon(kind));
+  kit->make_slow_call_ex(call, kit->env()->Throwable_klass(), false);
+  d.end_slow(NULL);
+  // The store is on one arm only: the access fence must not pin a membar to it.
+  access.set_raw_access(NULL);
+  return store;
+}
+
+// The atomic's slow path; fast_result is what the plain atomic produced.
+static Node* atomic_slow_path(C2AtomicParseAccess& access, PmemDiamond& d, int op,
+                              Node* expected, Node* new_val, const Type* value_type,
+                              address prim_stub, address oop_stub) {
+  GraphKit* kit = access.kit();
+  PhaseGVN& gvn = kit->gvn();
+  const BasicType bt = access.type();
+  const bool is_ref = access.is_oop();
+  const jint kind = type2aelembytes(bt) | (is_ref ? kind_ref : 0) | (op << kind_op_shift);
+  Node* adr_x = address_bits(kit, access);
+  Node* call;
+  if (is_ref) {
+    call = kit->make_runtime_call(GraphKit::RC_NO_LEAF, atomic_oop_Type(), oop_stub, "pmem_atomic_oop",
+                                  TypePtr::BOTTOM, holder_of(kit, access), adr_x, kit->top(), new_val,
+                                  expected != NULL ? expected : kit->null(), kit->intcon(kind));
+  } else {
+    Node* ev = expected != NULL ? to_bits(kit, bt, expected) : kit->longcon(0);
+    call = kit->make_runtime_call(GraphKit::RC_NO_LEAF, atomic_Type(), prim_stub, "pmem_atomic",
+                                  TypePtr::BOTTOM, adr_x, kit->top(), to_bits(kit, bt, new_val), kit->top(),
+                                  ev, kit->top(), kit->intcon(kind));
+  }
+  kit->make_slow_call_ex(call, kit->env()->Throwable_klass(), false);
+  Node* r = gvn.transform(new ProjNode(call, TypeFunc::Parms));
+  Node* result;
+  if (op == op_cmpxchg_bool || !(is_ref || bt == T_LONG)) {
+    result = gvn.transform(new ConvL2INode(r));
+  } else if (bt == T_LONG) {
+    result = r;
+  } else {
+    Node* raw = gvn.transform(new CastX2PNode(r));
+    result = gvn.transform(new CheckCastPPNode(kit->control(), raw, value_type));
+  }
+  Node* merged = d.end_slow(result);
+  access.set_raw_access(NULL);
+  return merged;
+}
+
+static const Type* atomic_result_type(C2AtomicParseAccess& access, int op, const Type* value_type) {
+  if (op == op_cmpxchg_bool) return TypeInt::BOOL;
+  if (access.is_oop())       return value_type;
+  return access.type() == T_LONG ? (const Type*)TypeLong::LONG : (const Type*)TypeInt::INT;
+}
+
+#define PMEM_ATOMIC(op, expected, new_val, fast_call)                                      \
+  if (!may_be_persistent(access)) {                                                        \
+    return fast_call;                                                                      \
+  }                                                                                        \
+  PmemDiamond d(access.kit(), address_bits(access.kit(), access),                          \
+                atomic_result_type(access, op, value_type));                               \
+  d.end_fast(fast_call);                                                                   \
+  return atomic_slow_path(access, d, op, expected, new_val, value_type,                    \
+                          _atomic_stub, _atomic_oop_stub);
+
+Node* PmemBarrierSetC2::atomic_cmpxchg_val_at_resolved(C2AtomicParseAccess& access, Node* expected_val,
+                                                       Node* new_val, const Type* value_type) const {
+  PMEM_ATOMIC(op_cmpxchg_val, expected_val, new_val,
+              CardTableBarrierSetC2::atomic_cmpxchg_val_at_resolved(access, expected_val, new_val, value_type))
+}
+
+Node* PmemBarrierSetC2::atomic_cmpxchg_bool_at_resolved(C2AtomicParseAccess& access, Node* expected_val,
+                                                        Node* new_val, const Type* value_type) const {
+  PMEM_ATOMIC(op_cmpxchg_bool, expected_val, new_val,
+              CardTableBarrierSetC2::atomic_cmpxchg_bool_at_resolved(access, expected_val, new_val, value_type))
+}
+
+Node* PmemBarrierSetC2::atomic_xchg_at_resolved(C2AtomicParseAccess& access, Node* new_val,
+                                                const Type* value_type) const {
+  PMEM_ATOMIC(op_xchg, NULL, new_val,
+              CardTableBarrierSetC2::atomic_xchg_at_resolved(access, new_val, value_type))
+}
+
+Node* PmemBarrierSetC2::atomic_add_at_resolved(C2AtomicParseAccess& access, Node* new_val,
+                                               const Type* value_type) const {
+  PMEM_ATOMIC(op_add, NULL, new_val,
+              CardTableBarrierSetC2::atomic_add_at_resolved(access, new_val, value_type))
+}
+
+#undef PMEM_ATOMIC
+
+bool PmemBarrierSetC2::array_copy_requires_gc_barriers(bool tightly_coupled_alloc, BasicType type,
+                                                       bool is_clone, bool is_clone_instance,
+                                                       ArrayCopyPhase phase) const {
+  if (phase == Optimization && !tightly_coupled_alloc && !is_clone) {
+    return true;
+  }
+  return CardTableBarrierSetC2::array_copy_requires_gc_barriers(tightly_coupled_alloc, type, is_clone,
+                                                                is_clone_instance, phase);
+}
+
+bool PmemBarrierSetC2::writes_without_barrier(vmIntrinsics::ID id) {
+  switch (id) {
+    case vmIntrinsics::_copyMemory:
+    case vmIntrinsics::_compressStringC:
+    case vmIntrinsics::_compressStringB:
+    case vmIntrinsics::_inflateStringC:
+    case vmIntrinsics::_inflateStringB:
+    case vmIntrinsics::_getCharsStringU:
+    case vmIntrinsics::_encodeISOArray:
+    case vmIntrinsics::_encodeByteISOArray:
+    case vmIntrinsics::_encodeAsciiArray:
+    case vmIntrinsics::_multiplyToLen:
+    case vmIntrinsics::_squareToLen:
+    case vmIntrinsics::_mulAdd:
+    case vmIntrinsics::_montgomeryMultiply:
+    case vmIntrinsics::_montgomerySquare:
+    case vmIntrinsics::_bigIntegerRightShiftWorker:
+    case vmIntrinsics::_bigIntegerLeftShiftWorker:
+    case vmIntrinsics::_aescrypt_encryptBlock:
+    case vmIntrinsics::_aescrypt_decryptBlock:
+    case vmIntrinsics::_cipherBlockChaining_encryptAESCrypt:
+    case vmIntrinsics::_cipherBlockChaining_decryptAESCrypt:
+    case vmIntrinsics::_electronicCodeBook_encryptAESCrypt:
+    case vmIntrinsics::_electronicCodeBook_decryptAESCrypt:
+    case vmIntrinsics::_counterMode_AESCrypt:
+    case vmIntrinsics::_md5_implCompress:
+    case vmIntrinsics::_sha_implCompress:
+    case vmIntrinsics::_sha2_implCompress:
+    case vmIntrinsics::_sha5_implCompress:
+    case vmIntrinsics::_sha3_implCompress:
+    case vmIntrinsics::_digestBase_implCompressMB:
+    case vmIntrinsics::_base64_encodeBlock:
+    case vmIntrinsics::_base64_decodeBlock:
+    case vmIntrinsics::_ghash_processBlocks:
+    case vmIntrinsics::_VectorStoreOp:
+    case vmIntrinsics::_VectorScatterOp:
+      return true;
+    default:
+      return false;
+  }
+}

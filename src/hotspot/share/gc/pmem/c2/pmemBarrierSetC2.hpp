@@ -1,0 +1,77 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+
+#ifndef SHARE_GC_PMEM_C2_PMEMBARRIERSETC2_HPP
+#define SHARE_GC_PMEM_C2_PMEMBARRIERSETC2_HPP
+
+#include "classfile/vmIntrinsics.hpp"
+#include "gc/shared/c2/cardTableBarrierSetC2.hpp"
+
+class ciEnv;
+
+// C2's part of the persistent-store barrier. Every heap store or atomic
+// that may hit the persistent heap becomes
+//   if ((addr - pmem_bottom) <u pmem_size) { runtime call } else { plain access }
+// The call (a safepoint, so it may throw) does the whole access in the VM:
+// reference check, undo logging inside a txn, the store or atomic, and the
+// write-back outside a txn. Doing the access there, not around a compiled
+// one, keeps deoptimization simple: a frame deoptimized at the call resumes
+// after the bytecode, whose effect is complete.
+//
+// Stores that provably hit a volatile object get no barrier: objects
+// allocated in this compilation, the receiver of a constructor (pnew runs
+// none), and constants outside the persistent heap (class mirrors, so
+// every putstatic).
+class PmemBarrierSetC2 : public CardTableBarrierSetC2 {
+  static address _store_stub;
+  static address _atomic_stub;
+  static address _atomic_oop_stub;
+
+protected:
+  virtual Node* store_at_resolved(C2Access& access, C2AccessValue& val) const;
+  virtual Node* atomic_cmpxchg_val_at_resolved(C2AtomicParseAccess& access, Node* expected_val,
+                                               Node* new_val, const Type* value_type) const;
+  virtual Node* atomic_cmpxchg_bool_at_resolved(C2AtomicParseAccess& access, Node* expected_val,
+                                                Node* new_val, const Type* value_type) const;
+  virtual Node* atomic_xchg_at_resolved(C2AtomicParseAccess& access, Node* new_val,
+                                        const Type* value_type) const;
+  virtual Node* atomic_add_at_resolved(C2AtomicParseAccess& access, Node* new_val,
+                                       const Type* value_type) const;
+
+public:
+  // Small copies into an array that may be persistent stay ArrayCopyNodes
+  // (whose expansion sends persistent destinations to the VM) instead of
+  // becoming plain loads and stores.
+  virtual bool array_copy_requires_gc_barriers(bool tightly_coupled_alloc, BasicType type,
+                                               bool is_clone, bool is_clone_instance,
+                                               ArrayCopyPhase phase) const;
+
+  // The runtime stubs the slow paths call; made by OptoRuntime::generate.
+  static bool generate_stubs(ciEnv* env);
+
+  // Intrinsics whose code writes arrays or memory with no barrier: C2 does
+  // not use them while the persistent heap is on (the Java or native code
+  // they replace runs instead, and its stores have the barrier).
+  static bool writes_without_barrier(vmIntrinsics::ID id);
+};
+
+#endif // SHARE_GC_PMEM_C2_PMEMBARRIERSETC2_HPP
