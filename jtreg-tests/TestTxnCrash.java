@@ -27,7 +27,8 @@
  *          at 200+ random write-backs under the persistence-domain simulator
  *          (with random early evictions); after each restart the total is
  *          unchanged, no account is negative, the list's count matches its
- *          length, and the heap verifies.
+ *          length, and the heap verifies. The workers rotate through the
+ *          interpreter, C1 and C2 (warmed up, and -Xcomp).
  * @library /test/lib /pmem/lib
  * @modules java.base/jdk.internal.pmem
  * @run driver/timeout=1200 TestTxnCrash
@@ -93,9 +94,23 @@ public class TestTxnCrash {
         PmemTest.cleanup();
     }
 
+    // The workers take turns in each execution tier: the interpreter, C1
+    // (which refuses methods that may store to pmem, so they stay
+    // interpreted), C2 after a short warm-up, and C2 for every test method
+    // from its first call.
+    static final String[][] TIERS = {
+        {"-Xint"},
+        {"-XX:TieredStopAtLevel=1"},
+        {"-XX:-TieredCompilation", "-XX:CompileThreshold=100"},
+        {"-XX:-TieredCompilation", "-Xcomp", "-XX:CompileCommand=quiet",
+         "-XX:CompileCommand=compileonly,TestTxnCrash*::*"},
+    };
+    static int workers;
+
     // One child that works until it crashes (or finishes), then one that checks.
     static int crash(String file, String[] faultFlags, Random rnd) throws Exception {
-        String[] jvm = PmemTest.concat(new String[] {"-Xint", "-XX:+UnlockDiagnosticVMOptions"},
+        String[] jvm = PmemTest.concat(TIERS[workers++ % TIERS.length],
+                                       new String[] {"-XX:+UnlockDiagnosticVMOptions"},
                                        PmemTest.flags(file), faultFlags);
         OutputAnalyzer out = PmemTest.runMain(TestTxnCrash.class, jvm, "3", Long.toString(rnd.nextLong()));
         int rc = out.getExitValue();

@@ -30,7 +30,7 @@
 #include "gc/pmem/pmemHeap.hpp"
 
 static bool may_be_persistent(LIRAccess& access) {
-  if ((access.decorators() & IN_HEAP) == 0) {
+  if ((access.decorators() & IN_NATIVE) != 0) {
     return false;
   }
   Value base = access.base().item().value();

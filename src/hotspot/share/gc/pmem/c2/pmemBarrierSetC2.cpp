@@ -245,8 +245,11 @@ bool PmemBarrierSetC2::generate_stubs(ciEnv* env) {
 // The graph side.
 
 static bool may_be_persistent(C2Access& access) {
-  if (!access.is_parse_access() || (access.decorators() & IN_HEAP) == 0) {
+  if (!access.is_parse_access()) {
     return false;   // expansion-time accesses write fresh objects only
+  }
+  if ((access.decorators() & IN_NATIVE) != 0) {
+    return false;   // off-heap; Unsafe accesses to an unknown base have neither IN_ flag
   }
   Node* base = access.base();
   if (base == NULL || base->is_top()) {
