@@ -204,6 +204,25 @@ public class TestTxn {
         }
         expect(x.balance == 42 && x.count == 7, "VarHandle and Unsafe stores rolled back");
 
+        // Unsafe bulk writes into a persistent array: copyMemory, copySwapMemory, setMemory.
+        long[] bulk = Pmem.pmake(long[].class, 4);
+        long base = Unsafe.ARRAY_LONG_BASE_OFFSET;
+        long[] from = {0x0102030405060708L, 2, 3, 4};
+        boolean[] wrote = {false};
+        try {
+            Pmem.txn(() -> {
+                Unsafe.getUnsafe().copyMemory(from, base, bulk, base, 16);
+                Unsafe.getUnsafe().copySwapMemory(from, base, bulk, base + 16, 16, 8);
+                Unsafe.getUnsafe().setMemory(bulk, base + 8, 8, (byte) 1);
+                wrote[0] = bulk[0] == from[0] && bulk[2] == Long.reverseBytes(from[0])
+                           && bulk[1] == 0x0101010101010101L;
+                throw new RuntimeException("undo");
+            });
+        } catch (RuntimeException expected) {
+        }
+        expect(wrote[0], "Unsafe bulk writes wrote");
+        for (long v : bulk) expect(v == 0, "Unsafe bulk writes rolled back");
+
         // A transaction larger than its log fails whole.
         long[] big = Pmem.pmake(long[].class, 100_000);
         try {
