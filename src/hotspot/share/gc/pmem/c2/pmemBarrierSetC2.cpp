@@ -294,7 +294,7 @@ static Node* to_bits(GraphKit* kit, BasicType bt, Node* v) {
   }
 }
 
-// Builds   if (adr in the persistent heap) slow else fast   and merges
+// Builds   if (test_x in the persistent heap) slow else fast   and merges
 // control, memory, i/o and an optional result after both are emitted.
 // The caller emits the fast path, calls end_fast, emits the slow path
 // (which may throw), then calls end_slow.
@@ -318,9 +318,9 @@ class PmemDiamond : public StackObj {
   }
 
 public:
-  PmemDiamond(GraphKit* kit, Node* adr_x, const Type* result_type) : _kit(kit) {
+  PmemDiamond(GraphKit* kit, Node* test_x, const Type* result_type) : _kit(kit) {
     PhaseGVN& gvn = kit->gvn();
-    Node* off = gvn.transform(new SubXNode(adr_x, kit->MakeConX((intptr_t)PmemHeap::bottom())));
+    Node* off = gvn.transform(new SubXNode(test_x, kit->MakeConX((intptr_t)PmemHeap::bottom())));
     Node* size = kit->MakeConX((intptr_t)pointer_delta(PmemHeap::end(), PmemHeap::bottom(), 1));
     Node* cmp = gvn.transform(new CmpULNode(off, size));
     Node* in_pmem = gvn.transform(new BoolNode(cmp, BoolTest::lt));
@@ -377,6 +377,19 @@ static Node* address_bits(GraphKit* kit, C2Access& access) {
   return gvn.transform(new CastP2XNode(NULL, adr));
 }
 
+// What the range test looks at: the base object when there is one. An
+// object lies wholly inside or wholly outside the persistent heap, and the
+// base is loop-invariant where the address is not, so loop unswitching can
+// hoist the test out of a loop over a volatile array and leave the plain
+// loop free to unroll and vectorize.
+static Node* test_bits(GraphKit* kit, C2Access& access) {
+  Node* adr = access.addr().node();
+  if (adr->is_AddP() && !adr->in(AddPNode::Base)->is_top()) {
+    return kit->gvn().transform(new CastP2XNode(NULL, adr->in(AddPNode::Base)));
+  }
+  return address_bits(kit, access);
+}
+
 Node* PmemBarrierSetC2::store_at_resolved(C2Access& access, C2AccessValue& val) const {
   const BasicType bt = access.type();
   if (!may_be_persistent(access) || !(is_java_primitive(bt) || is_reference_type(bt))) {
@@ -389,7 +402,7 @@ Node* PmemBarrierSetC2::store_at_resolved(C2Access& access, C2AccessValue& val) 
   Node* ref  = is_ref ? val.node() : kit->null();
   const jint kind = type2aelembytes(bt) | (is_ref ? kind_ref : 0);
 
-  PmemDiamond d(kit, adr_x, NULL);
+  PmemDiamond d(kit, test_bits(kit, access), NULL);
   Node* store = CardTableBarrierSetC2::store_at_resolved(access, val);
   d.end_fast(NULL);
   Node* call = kit->make_runtime_call(GraphKit::RC_NO_LEAF, store_Type(), _store_stub, "pmem_store",
@@ -449,7 +462,7 @@ static const Type* atomic_result_type(C2AtomicParseAccess& access, int op, const
   if (!may_be_persistent(access)) {                                                        \
     return fast_call;                                                                      \
   }                                                                                        \
-  PmemDiamond d(access.kit(), address_bits(access.kit(), access),                          \
+  PmemDiamond d(access.kit(), test_bits(access.kit(), access),                             \
                 atomic_result_type(access, op, value_type));                               \
   d.end_fast(fast_call);                                                                   \
   return atomic_slow_path(access, d, op, expected, new_val, value_type,                    \

@@ -30,7 +30,8 @@ class ciEnv;
 
 // C2's part of the persistent-store barrier. Every heap store or atomic
 // that may hit the persistent heap becomes
-//   if ((addr - pmem_bottom) <u pmem_size) { runtime call } else { plain access }
+//   if ((base - pmem_bottom) <u pmem_size) { runtime call } else { plain access }
+// (base: the object accessed, or the address where there is none)
 // The call (a safepoint, so it may throw) does the whole access in the VM:
 // reference check, undo logging inside a txn, the store or atomic, and the
 // write-back outside a txn. Doing the access there, not around a compiled
