@@ -22,10 +22,13 @@
 /*
  * @test
  * @summary java -version names pmem-jdk and the pinned upstream version,
- *          with and without the persistent heap.
+ *          with and without the persistent heap; the image trusts the system CA store.
  * @library /test/lib /pmem/lib
  * @run driver TestVersion
  */
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import jdk.test.lib.process.OutputAnalyzer;
 
@@ -44,6 +47,12 @@ public class TestVersion {
         props.shouldHaveExitValue(0);
         props.stderrShouldMatch("java\\.vendor = pmem-jdk");
         props.stderrShouldMatch("java\\.vm\\.vendor = pmem-jdk");
+        // Like Debian's own JDK, the image trusts the system's CA store (ca-certificates-java).
+        Path system = Path.of("/etc/ssl/certs/java/cacerts");
+        Path ours = Path.of(System.getProperty("test.jdk"), "lib", "security", "cacerts");
+        if (Files.exists(system) && !Files.isSameFile(system, ours)) {
+            throw new RuntimeException(ours + " is not the system CA store " + system);
+        }
         PmemTest.cleanup();
     }
 }

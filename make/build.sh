@@ -23,4 +23,9 @@ if [ "$rc" != 0 ]; then
 fi
 mkdir -p "$PMEM_ROOT/build"
 ln -sfn "$BUILD_DIR/images/jdk" "$PMEM_ROOT/build/jdk"
+# Like Debian's own package, trust the system's CA store (ca-certificates-java,
+# which the boot JDK pulls in), so tools such as Maven work on this JDK.
+if [ -f /etc/ssl/certs/java/cacerts ]; then
+  ln -sfn /etc/ssl/certs/java/cacerts "$BUILD_DIR/images/jdk/lib/security/cacerts"
+fi
 note "build/jdk is ready ($(( $(date +%s) - start ))s): $("$PMEM_ROOT/build/jdk/bin/java" -version 2>&1 | sed -n 2p)"

@@ -7,6 +7,8 @@ PKGS=(
   # unpacking the source package and building OpenJDK
   dpkg-dev xz-utils patch autoconf automake zip unzip file make g++-12 ccache
   openjdk-17-jdk-headless
+  # the CA store the built JDK links to, as Debian's own JDK does
+  ca-certificates-java
   # system libraries, as in Debian's own configure line
   libasound2-dev libcups2-dev libfontconfig-dev libfreetype-dev libharfbuzz-dev
   liblcms2-dev libpng-dev libjpeg-dev libgif-dev zlib1g-dev libpcsclite-dev
