@@ -43,7 +43,7 @@ static PmemFileState* state() {
 
 void PmemAllocator::initialize() {
   size_t used = (size_t)state()->objects_top;
-  size_t capacity = pointer_delta(PmemHeap::end(), PmemHeap::bottom(), 1);
+  size_t capacity = PmemHeap::size_in_bytes();
   _top = (HeapWord*)((char*)PmemHeap::bottom() + MIN2(used, capacity));
 }
 

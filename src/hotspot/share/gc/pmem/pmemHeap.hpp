@@ -73,6 +73,7 @@ public:
   static char*      file_base() { return _file_base; }
   static HeapWord*  bottom()    { return _bottom; }
   static HeapWord*  end()       { return _end; }
+  static size_t     size_in_bytes() { return pointer_delta(_end, _bottom, 1); }   // of the objects area
 };
 
 #endif // SHARE_GC_PMEM_PMEMHEAP_HPP

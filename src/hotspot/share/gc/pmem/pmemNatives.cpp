@@ -74,7 +74,7 @@ JVM_ENTRY(jboolean, Pmem_isFirstRun0(JNIEnv* env, jclass cls)) {
 } JVM_END
 
 JVM_ENTRY(jlong, Pmem_capacityBytes0(JNIEnv* env, jclass cls)) {
-  return (jlong)pointer_delta(PmemHeap::end(), PmemHeap::bottom(), 1);
+  return (jlong)PmemHeap::size_in_bytes();
 } JVM_END
 
 JVM_ENTRY(jlong, Pmem_usedBytes0(JNIEnv* env, jclass cls)) {
@@ -92,7 +92,7 @@ static void throw_full(size_t bytes, TRAPS) {
   char msg[256];
   jio_snprintf(msg, sizeof(msg), "persistent heap is full: " SIZE_FORMAT " bytes requested, "
                SIZE_FORMAT " of " SIZE_FORMAT " in use (see -XX:PmemSize)", bytes,
-               PmemAllocator::used_bytes(), pointer_delta(PmemHeap::end(), PmemHeap::bottom(), 1));
+               PmemAllocator::used_bytes(), PmemHeap::size_in_bytes());
   THROW_MSG(vmSymbols::java_lang_OutOfMemoryError(), msg);
 }
 

@@ -141,21 +141,17 @@ JRT_ENTRY(jlong, pmem_c2_atomic(jlong addr, jlong value, jlong expected, jint ki
   const size_t len = kind & kind_size_mask;
   const int op = kind >> kind_op_shift;
   PmemBarrier::before_write(p, len, CHECK_0);
+  // expected is narrowed to the access's width, as old comes back sign-extended from it.
   jlong old;
   switch (len) {
-    case 1: old = sub_word_atomic((jbyte*)p,  op, (jbyte)expected,  (jbyte)value);  break;
-    case 2: old = sub_word_atomic((jshort*)p, op, (jshort)expected, (jshort)value); break;
-    case 4: old = word_atomic((jint*)p,  op, (jint)expected, (jint)value);          break;
-    case 8: old = word_atomic((jlong*)p, op, expected, value);                      break;
+    case 1: expected = (jbyte)expected;  old = sub_word_atomic((jbyte*)p,  op, (jbyte)expected,  (jbyte)value);  break;
+    case 2: expected = (jshort)expected; old = sub_word_atomic((jshort*)p, op, (jshort)expected, (jshort)value); break;
+    case 4: expected = (jint)expected;   old = word_atomic((jint*)p,  op, (jint)expected, (jint)value);          break;
+    case 8:                              old = word_atomic((jlong*)p, op, expected, value);                      break;
     default: ShouldNotReachHere(); old = 0;
   }
   PmemBarrier::after_write(p, len);
-  if (op == op_cmpxchg_bool) {
-    // Compare as the access's own width: old is sign-extended from it.
-    return old == (len == 8 ? expected : (len == 4 ? (jlong)(jint)expected
-                                         : (len == 2 ? (jlong)(jshort)expected : (jlong)(jbyte)expected)));
-  }
-  return old;
+  return op == op_cmpxchg_bool ? (jlong)(old == expected) : old;
 JRT_END
 
 // Returns the old reference as raw bits (it is persistent or null, so it
@@ -321,7 +317,7 @@ public:
   PmemDiamond(GraphKit* kit, Node* test_x, const Type* result_type) : _kit(kit) {
     PhaseGVN& gvn = kit->gvn();
     Node* off = gvn.transform(new SubXNode(test_x, kit->MakeConX((intptr_t)PmemHeap::bottom())));
-    Node* size = kit->MakeConX((intptr_t)pointer_delta(PmemHeap::end(), PmemHeap::bottom(), 1));
+    Node* size = kit->MakeConX((intptr_t)PmemHeap::size_in_bytes());
     Node* cmp = gvn.transform(new CmpULNode(off, size));
     Node* in_pmem = gvn.transform(new BoolNode(cmp, BoolTest::lt));
     IfNode* iff = kit->create_and_map_if(kit->control(), in_pmem, PROB_UNLIKELY_MAG(3), COUNT_UNKNOWN);
