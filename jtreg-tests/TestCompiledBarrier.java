@@ -22,8 +22,10 @@
 /*
  * @test
  * @summary The barrier in compiled code: stores, atomics, arraycopy, fill and
- *          String.getChars into persistent objects from C2-compiled methods
- *          (-Xcomp, and hot loops that C2 compiles and OSR-compiles) are
+ *          String.getChars into persistent objects from methods compiled by
+ *          C2 and by C1 (each with -Xcomp, and as hot loops that it compiles
+ *          and OSR-compiles; C1 also with a field resolved only after
+ *          compilation, its offset patched in) are
  *          logged inside a txn (an exception undoes them), checked (a volatile
  *          reference is refused, also by a handler in the same compiled
  *          method), and outside a txn written back: the run is under the
@@ -60,6 +62,23 @@ public class TestCompiledBarrier {
         byte flag;
     }
 
+    // Loaded only after lateStore is compiled: C1 compiles that store with
+    // the field unresolved and patches its offset in on first execution.
+    static class Late {
+        long x;
+        Object o;
+        volatile int vx;   // C1 deoptimizes when it patches a volatile field access
+    }
+
+    static void lateStore(Object late, long v, Object o) {
+        if (late != null) {
+            Late l = (Late) late;
+            l.x = v;
+            l.o = o;
+            l.vx = (int) v;
+        }
+    }
+
     static final VarHandle I, L, REF, B;
     static {
         try {
@@ -91,7 +110,9 @@ public class TestCompiledBarrier {
             {"-XX:-TieredCompilation", "-Xcomp", "-Xbatch",
              "-XX:CompileCommand=quiet", "-XX:CompileCommand=compileonly,TestCompiledBarrier*::*"},
             {"-XX:-TieredCompilation", "-Xbatch"},
-            {"-XX:TieredStopAtLevel=1"},   // C1 refuses these methods: they run interpreted
+            {"-XX:TieredStopAtLevel=1", "-Xcomp", "-Xbatch", "-XX:+PrintCompilation",
+             "-XX:CompileCommand=quiet", "-XX:CompileCommand=compileonly,TestCompiledBarrier*::*"},
+            {"-XX:TieredStopAtLevel=1"},   // C1 warmed up, OSR included
         };
         for (String[] mode : modes) {
             String file = PmemTest.heapFile("compiled" + mode.length);
@@ -100,6 +121,8 @@ public class TestCompiledBarrier {
             System.out.println(run.getOutput());
             run.shouldHaveExitValue(0);
             run.shouldContain("ALL CHECKS PASSED");
+            // C1 compiled every kernel, barrier included, instead of refusing it.
+            run.shouldNotContain("COMPILE SKIPPED");
             OutputAnalyzer check = PmemTest.runMain(TestCompiledBarrier.class, PmemTest.flags(file), "verify");
             System.out.println(check.getOutput());
             check.shouldHaveExitValue(0);
@@ -177,6 +200,9 @@ public class TestCompiledBarrier {
     // ---- the run under the simulator ----
 
     static void run() {
+        for (int n = 0; n < WARM; n++) {
+            lateStore(null, n, null);   // compiled before Late is loaded
+        }
         Rec r = Pmem.pnew(Rec.class);
         long[] a = Pmem.pmake(long[].class, 8);
         Object[] objs = Pmem.pmake(Object[].class, 4);
@@ -232,6 +258,20 @@ public class TestCompiledBarrier {
             }
         }
 
+        // The late-resolved field store: rolled back in a failing txn, then
+        // durable on its own.
+        Late late = Pmem.pnew(Late.class);
+        Pmem.txn(() -> Pmem.put("late", late));
+        try {
+            Pmem.txn(() -> {
+                lateStore(late, 77, r);
+                throw new IllegalStateException("abort");
+            });
+        } catch (IllegalStateException e) {
+            expect(late.x == 0 && late.o == null && late.vx == 0, "late-resolved stores rolled back");
+        }
+        lateStore(late, LAST, a);
+
         // Committed fill and getChars (outside a txn, durable on their own).
         fillAndChars(copy, cs, "hello");
 
@@ -285,5 +325,7 @@ public class TestCompiledBarrier {
         expect(new String(cs).equals("hello"), "getChars");
         for (long x : copy) expect(x == 99L, "fill");
         expect(ocopy[0] == r && ocopy[1] == a && ocopy[2] == null && ocopy[3] == objs, "Object[] arraycopy");
+        Late late = Pmem.get("late", Late.class);
+        expect(late.x == LAST && late.o == a && late.vx == LAST, "late-resolved field stores");
     }
 }

@@ -130,3 +130,19 @@ JRT_END
 JRT_LEAF(void, PmemBarrier::after_store(void* addr, int len))
   after_write(addr, (size_t)len);
 JRT_END
+
+JRT_LEAF(jint, PmemBarrier::c1_before_store(oopDesc* holder, void* addr, oopDesc* val, jint len))
+  if (val != NULL && !PmemHeap::is_in(val)) {
+    return 1;
+  }
+  return PmemTxn::log_if_open(Thread::current(), addr, (size_t)len) ? 0 : 2;
+JRT_END
+
+JRT_ENTRY(void, PmemBarrier::c1_throw(JavaThread* current, jint why, oopDesc* holder,
+                                      void* addr, oopDesc* val))
+  if (why == 1) {
+    check_reference(holder, addr, val, CHECK);
+  }
+  throw_log_full(current);
+JRT_END
+

@@ -58,6 +58,12 @@ public:
   static void interpreter_before_oop_store(JavaThread* current, oopDesc* holder, void* addr, oopDesc* val);
   static void after_store(void* addr, int len);   // leaf
 
+  // C1's calls. c1_before_store is a leaf: it checks val (null for a
+  // primitive store) and logs, and returns 0, or why the store must not
+  // happen: 1, val is volatile; 2, the log is full. c1_throw throws that.
+  static jint c1_before_store(oopDesc* holder, void* addr, oopDesc* val, jint len);
+  static void c1_throw(JavaThread* current, jint why, oopDesc* holder, void* addr, oopDesc* val);
+
   // For the compilers (threads in native state): is the constant object
   // behind the handle persistent?
   static bool is_persistent_constant(jobject handle);

@@ -26,6 +26,11 @@
 #include "gc/pmem/pmemBarrierSetAssembler_x86.hpp"
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/shared/gc_globals.hpp"
+#ifdef COMPILER1
+#include "c1/c1_LIRAssembler.hpp"
+#include "c1/c1_MacroAssembler.hpp"
+#include "gc/pmem/c1/pmemBarrierSetC1.hpp"
+#endif
 
 #define __ masm->
 
@@ -103,3 +108,67 @@ void PmemBarrierSetAssembler::store_at(MacroAssembler* masm, DecoratorSet decora
 }
 
 #undef __
+
+#ifdef COMPILER1
+
+#define __ ce->masm()->
+
+// The register allocator treats this stub as a call: no value lives in a
+// register here, so the leaf calls need no saving and a throw unwinds like
+// an exception from a callee. The operands come in the C argument
+// registers: holder, address, value (see PmemBarrierSetC1::barrier).
+void PmemBarrierSetAssembler::gen_c1_stub(LIR_Assembler* ce, PmemBarrierStubC1* stub) {
+  __ bind(*stub->entry());
+  assert(stub->holder()->as_register() == c_rarg0 && stub->addr()->as_pointer_register() == c_rarg1 &&
+         (!stub->value()->is_valid() || stub->value()->as_register() == c_rarg2), "operands in argument registers");
+  if (!stub->value()->is_valid()) {
+    __ xorptr(c_rarg2, c_rarg2);
+  }
+  if (!stub->before()) {
+    __ mov(c_rarg0, c_rarg1);
+    __ movl(c_rarg1, stub->len());
+    __ call_VM_leaf(CAST_FROM_FN_PTR(address, PmemBarrier::after_store), 2);
+    __ jmp(*stub->continuation());
+    return;
+  }
+  // The throw stub finds them in the reserved argument area.
+  ce->store_parameter(c_rarg0, 0);
+  ce->store_parameter(c_rarg1, 1);
+  ce->store_parameter(c_rarg2, 2);
+  __ movl(c_rarg3, stub->len());
+  __ call_VM_leaf(CAST_FROM_FN_PTR(address, PmemBarrier::c1_before_store), 4);
+  __ testl(rax, rax);
+  __ jcc(Assembler::zero, *stub->continuation());
+  ce->store_parameter(rax, 3);
+  PmemBarrierSetC1* bs = (PmemBarrierSetC1*)BarrierSet::barrier_set()->barrier_set_c1();
+  __ call(RuntimeAddress(bs->throw_blob()->code_begin()));
+  ce->add_call_info_here(stub->info());   // the access's exception state
+  __ should_not_reach_here();
+}
+
+#undef __
+#define __ sasm->
+
+// Enters the VM to throw why c1_before_store refused a store. Arguments in
+// the caller's reserved argument area: holder, address, value, why.
+OopMapSet* PmemBarrierSetAssembler::generate_c1_throw_stub(StubAssembler* sasm) {
+  __ prologue("pmem_c1_throw", false);
+  __ load_parameter(3, c_rarg1);
+  __ load_parameter(0, c_rarg2);
+  __ load_parameter(1, c_rarg3);
+  __ load_parameter(2, c_rarg4);
+  // No frame size is set yet, so call_RT forwards the exception with
+  // leave + StubRoutines::forward_exception_entry(): right for a caller
+  // whose registers are all dead. Runtime1's own forward_exception stub
+  // would restore registers this stub never saved.
+  const int call_offset = __ call_RT(noreg, noreg, CAST_FROM_FN_PTR(address, PmemBarrier::c1_throw), 4);
+  __ should_not_reach_here();
+  __ set_frame_size(2);   // return address and saved rbp
+  OopMapSet* oop_maps = new OopMapSet();
+  oop_maps->add_gc_map(call_offset, new OopMap(2 * VMRegImpl::slots_per_word, 0));
+  return oop_maps;
+}
+
+#undef __
+
+#endif // COMPILER1

@@ -26,6 +26,13 @@
 #include "asm/macroAssembler.hpp"
 #include "gc/shared/cardTableBarrierSetAssembler.hpp"
 
+#ifdef COMPILER1
+class LIR_Assembler;
+class OopMapSet;
+class PmemBarrierStubC1;
+class StubAssembler;
+#endif
+
 // The interpreter's persistent-store barrier. The fast path, taken by
 // every store to a volatile object, is one unsigned range test of the
 // destination against the persistent part; stores into it call
@@ -37,6 +44,12 @@ class PmemBarrierSetAssembler : public CardTableBarrierSetAssembler {
 public:
   virtual void store_at(MacroAssembler* masm, DecoratorSet decorators, BasicType type,
                         Address dst, Register val, Register tmp1, Register tmp2);
+
+#ifdef COMPILER1
+  // C1's out-of-line barrier calls (see PmemBarrierSetC1).
+  void gen_c1_stub(LIR_Assembler* ce, PmemBarrierStubC1* stub);
+  OopMapSet* generate_c1_throw_stub(StubAssembler* sasm);
+#endif
 };
 
 #endif // CPU_X86_GC_PMEM_PMEMBARRIERSETASSEMBLER_X86_HPP

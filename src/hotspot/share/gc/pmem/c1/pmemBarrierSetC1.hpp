@@ -23,23 +23,88 @@
 #ifndef SHARE_GC_PMEM_C1_PMEMBARRIERSETC1_HPP
 #define SHARE_GC_PMEM_C1_PMEMBARRIERSETC1_HPP
 
+#include "c1/c1_CodeStubs.hpp"
+#include "classfile/vmIntrinsics.hpp"
 #include "gc/shared/c1/cardTableBarrierSetC1.hpp"
 
-// C1's part of the persistent-store barrier, for now a refusal: C1 does
-// not compile a method with a heap store or atomic that may hit the
-// persistent heap (it records the method not compilable at its tiers, so
-// tiered compilation takes it to C2, whose code has the barrier, and C1-only
-// runs keep it in the interpreter, which has it too). Stores C1 can prove
-// volatile (new objects, a constructor's receiver, class mirrors) compile
-// as before. A C1 slow path is future work: its exception and
-// deoptimization states need the store's full JVM state, which C1 keeps
-// only for some stores.
+// C1's part of the persistent-store barrier. Every heap store or atomic
+// that may hit the persistent heap becomes
+//   if ((addr - bottom) <u size) call before   (check; undo log in a txn)
+//   the access
+//   if ((addr - bottom) <u size) call after    (write-back outside a txn)
+// as in the interpreter. Both calls are leaves: no safepoint can fall
+// between the log entry and the store, so C1 needs no JVM state to resume
+// there. A refused store (volatile reference, full log) throws from a
+// second call that carries the access's exception state, the way C1
+// throws a NullPointerException. The out-of-line calls count as calls for
+// the register allocator (values live across a barrier sit on the stack),
+// which lets the throw unwind like an exception from a callee.
+//
+// C1 has no exception state for its Unsafe put and get-and-set/add
+// intrinsics, so it does not use them (refuses_intrinsic): the Java or
+// native Unsafe code runs instead (the natives are guarded, the Java
+// get-and-set loops use the compareAndSet intrinsic, which has a barrier).
+// A method with a field store that needs patching is not compiled by C1
+// (tiered compilation takes it to C2).
 class PmemBarrierSetC1 : public CardTableBarrierSetC1 {
+  CodeBlob* _throw_blob;   // Runtime1 stub: enters the VM and throws
+
+  void barrier(LIRAccess& access, bool before, LIR_Opr addr, LIR_Opr value, int len, CodeEmitInfo* info);
+  bool prepare(LIRAccess& access, CodeEmitInfo** info, LIR_Opr* addr);
+
 protected:
   virtual void store_at_resolved(LIRAccess& access, LIR_Opr value);
   virtual LIR_Opr atomic_cmpxchg_at_resolved(LIRAccess& access, LIRItem& cmp_value, LIRItem& new_value);
   virtual LIR_Opr atomic_xchg_at_resolved(LIRAccess& access, LIRItem& value);
   virtual LIR_Opr atomic_add_at_resolved(LIRAccess& access, LIRItem& value);
+
+public:
+  PmemBarrierSetC1() : _throw_blob(NULL) {}
+  CodeBlob* throw_blob() const { return _throw_blob; }
+  virtual void generate_c1_runtime_stubs(BufferBlob* buffer_blob);
+
+  // Intrinsics C1 must not use while UsePersistentHeap is on.
+  static bool refuses_intrinsic(vmIntrinsics::ID id);
+};
+
+// The out-of-line half of one barrier: a call of PmemBarrier::c1_before_store
+// (then, if it refuses, of the throw stub) or of PmemBarrier::after_store.
+class PmemBarrierStubC1 : public CodeStub {
+  const bool    _before;
+  LIR_Opr       _holder;   // the accessed object, for messages
+  LIR_Opr       _addr;     // pointer register: the accessed address
+  LIR_Opr       _value;    // stored reference (checked), or illegal
+  const int     _len;
+  CodeEmitInfo* _info;     // exception state, before only
+
+public:
+  PmemBarrierStubC1(bool before, LIR_Opr holder, LIR_Opr addr, LIR_Opr value, int len, CodeEmitInfo* info)
+    : _before(before), _holder(holder), _addr(addr), _value(value), _len(len), _info(info) {}
+
+  bool before() const       { return _before; }
+  LIR_Opr holder() const    { return _holder; }
+  LIR_Opr addr() const      { return _addr; }
+  LIR_Opr value() const     { return _value; }
+  int len() const           { return _len; }
+  CodeEmitInfo* info() const { return _info; }
+
+  virtual void emit_code(LIR_Assembler* ce);
+  virtual void visit(LIR_OpVisitState* visitor) {
+    visitor->do_call();   // all registers are dead here, see above
+    if (_info != NULL) {
+      visitor->do_slow_case(_info);
+    } else {
+      visitor->do_slow_case();
+    }
+    visitor->do_input(_holder);
+    visitor->do_input(_addr);
+    if (_value->is_valid()) {
+      visitor->do_input(_value);
+    }
+  }
+#ifndef PRODUCT
+  virtual void print_name(outputStream* out) const { out->print("PmemBarrierStubC1"); }
+#endif
 };
 
 #endif // SHARE_GC_PMEM_C1_PMEMBARRIERSETC1_HPP
