@@ -51,7 +51,7 @@ size_t PmemTxn::log_capacity() {
 }
 
 PmemTxn::PmemTxn() : _slot(-1), _depth(0), _marks(4), _fresh(4),
-                     _logged(NULL), _logged_cap(0), _logged_count(0) {}
+                     _logged(NULL), _logged_cap(0), _logged_count(0), _logged_gen(1) {}
 
 PmemTxn::~PmemTxn() {
   // A thread that ends inside a transaction (it was killed) undoes it.
@@ -149,7 +149,7 @@ void PmemTxn::abort() {
 
 bool PmemTxn::already_logged(uintptr_t addr, size_t len) const {
   if (_logged_count == 0) return false;
-  for (size_t i = (addr >> 3) & (_logged_cap - 1); _logged[i].addr != 0; i = (i + 1) & (_logged_cap - 1)) {
+  for (size_t i = (addr >> 3) & (_logged_cap - 1); _logged[i].gen == _logged_gen; i = (i + 1) & (_logged_cap - 1)) {
     if (_logged[i].addr == addr) {
       return _logged[i].len >= len;
     }
@@ -161,30 +161,37 @@ void PmemTxn::remember(uintptr_t addr, size_t len) {
   if (2 * (_logged_count + 1) > _logged_cap) {
     Logged* old = _logged;
     const size_t old_cap = _logged_cap;
+    const uint32_t old_gen = _logged_gen;
     _logged_cap = old_cap == 0 ? 256 : 2 * old_cap;
     _logged = NEW_C_HEAP_ARRAY(Logged, _logged_cap, mtGC);
     memset(_logged, 0, _logged_cap * sizeof(Logged));
     _logged_count = 0;
+    _logged_gen = 1;
     for (size_t i = 0; i < old_cap; i++) {
-      if (old[i].addr != 0) remember(old[i].addr, old[i].len);
+      if (old[i].gen == old_gen) remember(old[i].addr, old[i].len);
     }
     FREE_C_HEAP_ARRAY(Logged, old);
   }
   size_t i = (addr >> 3) & (_logged_cap - 1);
-  while (_logged[i].addr != 0 && _logged[i].addr != addr) {
+  while (_logged[i].gen == _logged_gen && _logged[i].addr != addr) {
     i = (i + 1) & (_logged_cap - 1);
   }
-  if (_logged[i].addr == 0) {
+  if (_logged[i].gen != _logged_gen) {
     _logged_count++;
+    _logged[i].gen = _logged_gen;
+    _logged[i].addr = addr;
+    _logged[i].len = 0;
   }
-  _logged[i].addr = addr;
-  _logged[i].len = MAX2(_logged[i].len, len);
+  _logged[i].len = MAX2(_logged[i].len, (uint32_t)len);
 }
 
 void PmemTxn::forget_logged() {
   if (_logged_count > 0) {
-    memset(_logged, 0, _logged_cap * sizeof(Logged));
     _logged_count = 0;
+    if (++_logged_gen == 0) {   // wrapped: old gens would look current again
+      memset(_logged, 0, _logged_cap * sizeof(Logged));
+      _logged_gen = 1;
+    }
   }
 }
 

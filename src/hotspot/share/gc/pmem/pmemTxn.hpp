@@ -37,7 +37,7 @@
 // remembers what is logged); objects allocated inside need no logging and
 // are written back whole at commit.
 class PmemTxn : public CHeapObj<mtGC> {
-  struct Logged { uintptr_t addr; size_t len; };
+  struct Logged { uintptr_t addr; uint32_t len; uint32_t gen; };
   struct Range  { uintptr_t start; uintptr_t end; };
 
   PmemLog  _log;
@@ -45,9 +45,10 @@ class PmemTxn : public CHeapObj<mtGC> {
   int      _depth;
   GrowableArrayCHeap<size_t, mtGC> _marks;   // savepoint of each nested level
   GrowableArrayCHeap<Range, mtGC>  _fresh;   // objects allocated inside
-  Logged*  _logged;     // open addressing on addr; addr 0 is an empty slot
-  size_t   _logged_cap;
-  size_t   _logged_count;
+  Logged*  _logged;     // open addressing on addr; a slot is in use only
+  size_t   _logged_cap; // while its gen is _logged_gen, so forgetting
+  size_t   _logged_count; // them all is one increment, not a memset
+  uint32_t _logged_gen;
 
   bool  already_logged(uintptr_t addr, size_t len) const;
   void  remember(uintptr_t addr, size_t len);
