@@ -116,17 +116,10 @@ public class TestCompiledBarrier {
         };
         for (String[] mode : modes) {
             String file = PmemTest.heapFile("compiled" + mode.length);
-            OutputAnalyzer run = PmemTest.runMain(TestCompiledBarrier.class,
-                    PmemTest.concat(PmemTest.flags(file), mode, new String[] {"-XX:+UnlockDiagnosticVMOptions", "-XX:+PmemSimulator"}), "run");
-            System.out.println(run.getOutput());
-            run.shouldHaveExitValue(0);
-            run.shouldContain("ALL CHECKS PASSED");
+            OutputAnalyzer run = PmemTest.runThenVerify(TestCompiledBarrier.class, file,
+                    PmemTest.concat(mode, new String[] {"-XX:+UnlockDiagnosticVMOptions", "-XX:+PmemSimulator"}));
             // C1 compiled every kernel, barrier included, instead of refusing it.
             run.shouldNotContain("COMPILE SKIPPED");
-            OutputAnalyzer check = PmemTest.runMain(TestCompiledBarrier.class, PmemTest.flags(file), "verify");
-            System.out.println(check.getOutput());
-            check.shouldHaveExitValue(0);
-            check.shouldContain("ALL CHECKS PASSED");
         }
         PmemTest.cleanup();
     }

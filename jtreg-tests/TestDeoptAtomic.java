@@ -38,7 +38,6 @@
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import jdk.internal.pmem.Pmem;
-import jdk.test.lib.process.OutputAnalyzer;
 import jdk.test.whitebox.WhiteBox;
 
 public class TestDeoptAtomic {
@@ -81,15 +80,7 @@ public class TestDeoptAtomic {
         for (String[] tier : tiers) {
             String file = PmemTest.heapFile("deopt" + tier.length + (tier.length > 0 ? tier[0].length() : 0));
             String[] wb = {"-Xbootclasspath/a:.", "-XX:+UnlockDiagnosticVMOptions", "-XX:+WhiteBoxAPI"};
-            OutputAnalyzer run = PmemTest.runMain(TestDeoptAtomic.class,
-                    PmemTest.concat(PmemTest.flags(file), tier, wb), "run");
-            System.out.println(run.getOutput());
-            run.shouldHaveExitValue(0);
-            run.shouldContain("ALL CHECKS PASSED");
-            OutputAnalyzer check = PmemTest.runMain(TestDeoptAtomic.class, PmemTest.flags(file), "verify");
-            System.out.println(check.getOutput());
-            check.shouldHaveExitValue(0);
-            check.shouldContain("ALL CHECKS PASSED");
+            PmemTest.runThenVerify(TestDeoptAtomic.class, file, PmemTest.concat(tier, wb));
         }
         PmemTest.cleanup();
     }

@@ -114,6 +114,23 @@ public final class PmemTest {
                           jvmArgs, new String[] {cls.getName()}, mainArgs));
     }
 
+    /**
+     * Runs main of cls with "run" (flags of file plus runArgs), then a second
+     * JVM with "verify" on the same file; both must exit 0 and print ALL
+     * CHECKS PASSED. Returns the run's output.
+     */
+    public static OutputAnalyzer runThenVerify(Class<?> cls, String file, String... runArgs) throws Exception {
+        OutputAnalyzer run = runMain(cls, concat(flags(file), runArgs), "run");
+        System.out.println(run.getOutput());
+        run.shouldHaveExitValue(0);
+        run.shouldContain("ALL CHECKS PASSED");
+        OutputAnalyzer check = runMain(cls, flags(file), "verify");
+        System.out.println(check.getOutput());
+        check.shouldHaveExitValue(0);
+        check.shouldContain("ALL CHECKS PASSED");
+        return run;
+    }
+
     /** Runs a child that must fail at startup with exactly this one-line message. */
     public static OutputAnalyzer failsWith(String message, String... args) throws Exception {
         OutputAnalyzer out = run(args);
