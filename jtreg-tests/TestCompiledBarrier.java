@@ -97,13 +97,7 @@ public class TestCompiledBarrier {
     static final int LAST = 4242;     // the value the stores end with
 
     public static void main(String[] args) throws Exception {
-        if (args.length > 0) {
-            if (args[0].equals("run")) {
-                run();
-            } else {
-                verify();
-            }
-            System.out.println("ALL CHECKS PASSED");
+        if (PmemTest.child(args, TestCompiledBarrier::run, TestCompiledBarrier::verify)) {
             return;
         }
         String[][] modes = {

@@ -63,13 +63,7 @@ public class TestDeoptAtomic {
     static final int ADDS = 200_000;
 
     public static void main(String[] args) throws Exception {
-        if (args.length > 0) {
-            if (args[0].equals("run")) {
-                run();
-            } else {
-                verify();
-            }
-            System.out.println("ALL CHECKS PASSED");
+        if (PmemTest.child(args, TestDeoptAtomic::run, TestDeoptAtomic::verify)) {
             return;
         }
         String[][] tiers = {

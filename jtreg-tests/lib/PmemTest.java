@@ -114,6 +114,29 @@ public final class PmemTest {
                           jvmArgs, new String[] {cls.getName()}, mainArgs));
     }
 
+    /** A step of a child JVM's main. */
+    public interface Step {
+        void run() throws Exception;
+    }
+
+    /**
+     * The child side of runThenVerify: for args "run" or "verify" runs that
+     * step and prints ALL CHECKS PASSED, returning true; returns false when
+     * args is empty (main is the test driver).
+     */
+    public static boolean child(String[] args, Step run, Step verify) throws Exception {
+        if (args.length == 0) {
+            return false;
+        }
+        if (args[0].equals("run")) {
+            run.run();
+        } else {
+            verify.run();
+        }
+        System.out.println("ALL CHECKS PASSED");
+        return true;
+    }
+
     /**
      * Runs main of cls with "run" (flags of file plus runArgs), then a second
      * JVM with "verify" on the same file; both must exit 0 and print ALL

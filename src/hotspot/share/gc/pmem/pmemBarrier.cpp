@@ -75,8 +75,13 @@ void PmemBarrier::describe(oop holder, const void* addr, char* buf, size_t len) 
   }
 }
 
+// What a persistent object may refer to: null and persistent objects.
+static bool may_refer_to(oop val) {
+  return val == NULL || PmemHeap::is_in(cast_from_oop<void*>(val));
+}
+
 void PmemBarrier::check_reference(oop holder, const void* addr, oop val, TRAPS) {
-  if (val == NULL || PmemHeap::is_in(cast_from_oop<void*>(val))) {
+  if (may_refer_to(val)) {
     return;
   }
   ResourceMark rm(THREAD);
@@ -132,7 +137,7 @@ JRT_LEAF(void, PmemBarrier::after_store(void* addr, int len))
 JRT_END
 
 JRT_LEAF(jint, PmemBarrier::c1_before_store(oopDesc* holder, void* addr, oopDesc* val, jint len))
-  if (val != NULL && !PmemHeap::is_in(val)) {
+  if (!may_refer_to(val)) {
     return 1;
   }
   return PmemTxn::log_if_open(Thread::current(), addr, (size_t)len) ? 0 : 2;

@@ -121,15 +121,15 @@ void PmemBarrierSetAssembler::gen_c1_stub(LIR_Assembler* ce, PmemBarrierStubC1* 
   __ bind(*stub->entry());
   assert(stub->holder()->as_register() == c_rarg0 && stub->addr()->as_pointer_register() == c_rarg1 &&
          (!stub->value()->is_valid() || stub->value()->as_register() == c_rarg2), "operands in argument registers");
-  if (!stub->value()->is_valid()) {
-    __ xorptr(c_rarg2, c_rarg2);
-  }
   if (!stub->before()) {
     __ mov(c_rarg0, c_rarg1);
     __ movl(c_rarg1, stub->len());
     __ call_VM_leaf(CAST_FROM_FN_PTR(address, PmemBarrier::after_store), 2);
     __ jmp(*stub->continuation());
     return;
+  }
+  if (!stub->value()->is_valid()) {
+    __ xorptr(c_rarg2, c_rarg2);   // a primitive store: nothing to check
   }
   // The throw stub finds them in the reserved argument area.
   ce->store_parameter(c_rarg0, 0);
