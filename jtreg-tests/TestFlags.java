@@ -53,9 +53,9 @@ public class TestFlags {
 
         // An unknown fault point lists every one, none cut off.
         PmemTest.failsWith("-XX:PmemFaultPoint=help is not a fault point; they are: create-allocated, "
-            + "create-written, refill, swizzle-tagged, swizzle-rewritten, swizzle-chunk-done, "
-            + "swizzle-finishing, recovery-restored, log-appended, txn-stored, commit-written-back, "
-            + "commit-retired, abort-restored",
+            + "create-written, refill, chunk-zeroed, allocated, swizzle-tagged, swizzle-rewritten, "
+            + "swizzle-chunk-done, swizzle-finishing, recovery-restored, log-appended, txn-stored, "
+            + "commit-written-back, commit-retired, abort-restored, gc-marked, gc-swept",
             PmemTest.concat(PmemTest.flags(file), new String[] {"-XX:+UnlockDiagnosticVMOptions",
                 "-XX:PmemFaultPoint=help", "-version"}));
 

@@ -78,7 +78,8 @@ public class TestPersistence {
         OutputAnalyzer full = PmemTest.runMain(TestPersistence.class,
             PmemTest.concat(PmemTest.flags(small), new String[] {"-XX:PmemSize=16m"}), "fill");
         full.shouldHaveExitValue(0);
-        full.shouldMatch("full after \\d+ MiB: persistent heap is full: \\d+ bytes requested");
+        full.shouldMatch("full after \\d+ MiB: persistent heap is full: \\d+ bytes requested, "
+            + "\\d+ of \\d+ in use after a full collection, largest free chunk \\d+ bytes");
         PmemTest.cleanup();
     }
 
@@ -265,9 +266,11 @@ public class TestPersistence {
 
     static void fill() {
         int mib = 0;
+        // Held by volatile references, so no collection can free them.
+        java.util.List<byte[]> held = new java.util.ArrayList<>();
         try {
             while (true) {
-                Pmem.pmake(byte[].class, 1 << 20);
+                held.add(Pmem.pmake(byte[].class, 1 << 20));
                 mib++;
             }
         } catch (OutOfMemoryError e) {

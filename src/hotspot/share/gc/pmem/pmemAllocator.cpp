@@ -24,61 +24,116 @@
 #include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemFormat.hpp"
 #include "gc/pmem/pmemHeap.hpp"
+#include "gc/pmem/pmemThreadLocalData.hpp"
+#include "gc/pmem/pmemWalk.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
-#include "runtime/atomic.hpp"
 #include "gc/shared/gc_globals.hpp"
+#include "runtime/atomic.hpp"
 #include "runtime/globals.hpp"
+#include "runtime/mutex.hpp"
+#include "runtime/mutexLocker.hpp"
+#include "runtime/thread.hpp"
+#include "runtime/threadSMR.hpp"
 #include "utilities/copy.hpp"
 
 HeapWord* volatile PmemAllocator::_top = NULL;
-
-// The calling thread's allocation buffer. Memory left in a buffer when its
-// thread ends stays unused (zero) until the persistent heap is collected.
-static THREAD_LOCAL HeapWord* _buffer_top = NULL;
-static THREAD_LOCAL HeapWord* _buffer_end = NULL;
+HeapWord* PmemAllocator::_soft_limit = NULL;
+PmemFreeList PmemAllocator::_free;
+size_t PmemAllocator::_unlisted_free_words = 0;
+size_t PmemAllocator::_allocated_since_gc = 0;
+Mutex* PmemAllocator::_lock = NULL;
 
 static PmemFileState* state() {
   return (PmemFileState*)(PmemHeap::file_base() + PmemFormat::state_offset);
 }
 
+// Before the first collection of a run, and as a floor after each, top
+// may grow this far without one: 1/64 of the file, at least 16 buffers.
+static size_t soft_floor_bytes() {
+  return MAX2(PmemHeap::size_in_bytes() / 64, 16 * PmemAllocationBufferSize);
+}
+
+// As Serial sizes the old generation: after a collection, keep at least
+// MinHeapFreeRatio percent of the space up to the soft limit free.
+static HeapWord* soft_limit_for(size_t live_bytes) {
+  const size_t free_pct = MIN2(MinHeapFreeRatio, (uintx)90);
+  const size_t target = live_bytes / (100 - free_pct) * 100;
+  const size_t bytes = MIN2(MAX2(target, soft_floor_bytes()), PmemHeap::size_in_bytes());
+  return PmemHeap::bottom() + bytes / HeapWordSize;
+}
+
 void PmemAllocator::initialize() {
   size_t used = (size_t)state()->objects_top;
   size_t capacity = PmemHeap::size_in_bytes();
-  _top = (HeapWord*)((char*)PmemHeap::bottom() + MIN2(used, capacity));
+  _top = (HeapWord*)((char*)PmemHeap::bottom() + align_down(MIN2(used, capacity), HeapWordSize));
+  _soft_limit = soft_limit_for(used);
+  _lock = new Mutex(Mutex::leaf, "PmemAllocator_lock", true, Mutex::_safepoint_check_never);
 }
 
 void PmemAllocator::persist_top(HeapWord* top) {
-  // Raise the recorded top to at least ours. Another thread may have
-  // raised it further; it is never lowered, so racing refills cannot
-  // hide each other's memory. Writing the line back makes whatever value
-  // it holds durable, which covers ours.
+  // Raise the recorded top to at least ours; it is never lowered.
   uint64_t mine = (uint64_t)pointer_delta(top, PmemHeap::bottom(), 1);
   volatile uint64_t* recorded = &state()->objects_top;
-  uint64_t cur = Atomic::load(recorded);
-  while (cur < mine) {
-    uint64_t prev = Atomic::cmpxchg(recorded, cur, mine);
-    if (prev == cur) {
-      break;
-    }
-    cur = prev;
+  if (Atomic::load(recorded) < mine) {
+    Atomic::store(recorded, mine);
   }
   PmemWriteback::persist((const void*)recorded, sizeof(uint64_t));
 }
 
-HeapWord* PmemAllocator::claim(size_t words) {
-  HeapWord* cur = Atomic::load(&_top);
-  for (;;) {
-    if (pointer_delta(PmemHeap::end(), cur) < words) {
-      return NULL;
-    }
-    HeapWord* prev = Atomic::cmpxchg(&_top, cur, cur + words);
-    if (prev == cur) {
-      PmemFault::reached("refill");
-      persist_top(cur + words);
-      return cur;
-    }
-    cur = prev;
+HeapWord* PmemAllocator::claim_top(size_t words, bool past_limit) {
+  HeapWord* cur = _top;
+  if (pointer_delta(PmemHeap::end(), cur) < words ||
+      (!past_limit && cur + words > _soft_limit)) {
+    return NULL;
   }
+  Atomic::store(&_top, cur + words);
+  PmemFault::reached("refill");
+  persist_top(cur + words);
+  return cur;
+}
+
+// Hands out the first got words (want, or the whole chunk when the rest
+// would be too short to list) of a free chunk of at least min words; see
+// the class comment for the order of the writes.
+HeapWord* PmemAllocator::take_chunk(size_t min, size_t want, size_t* got) {
+  PmemFreeList::Chunk ch;
+  if (!_free.take(min, want, &ch)) {
+    return NULL;
+  }
+  HeapWord* c = ch.start;
+  const size_t n = ch.words;
+  const size_t m = n - MIN2(n, want) >= PmemFreeList::min_chunk_words ? want : n;
+  if (m < n) {
+    *(volatile uint64_t*)(c + m) = PmemWalk::free_tag(n - m);   // hidden by c's tag so far
+  }
+  Copy::zero_to_words(c + 1, m - 1);
+  PmemWriteback::flush(c, (m < n ? m + 1 : m) * HeapWordSize);
+  PmemWriteback::drain();
+  PmemFault::reached("chunk-zeroed");
+  *(volatile uint64_t*)c = 0;
+  PmemWriteback::persist(c, HeapWordSize);
+  if (m < n) {
+    _free.add(c + m, n - m);
+  }
+  *got = m;
+  return c;
+}
+
+HeapWord* PmemAllocator::take_locked(size_t min, size_t want, bool past_limit, size_t* got) {
+  MutexLocker ml(_lock, Mutex::_no_safepoint_check_flag);
+  HeapWord* c = take_chunk(min, want, got);
+  if (c == NULL) {
+    *got = want;
+    c = claim_top(want, past_limit);
+    if (c == NULL && want > min) {
+      *got = min;   // the last words of the file
+      c = claim_top(min, past_limit);
+    }
+  }
+  if (c != NULL) {
+    _allocated_since_gc += *got * HeapWordSize;
+  }
+  return c;
 }
 
 // An object header (mark word, klass, array length: 16 bytes) must not
@@ -91,38 +146,64 @@ static size_t header_pad(HeapWord* p) {
   return ((uintptr_t)p & (PmemFormat::cache_line - 1)) == PmemFormat::cache_line - HeapWordSize ? 1 : 0;
 }
 
-HeapWord* PmemAllocator::allocate(size_t words) {
+HeapWord* PmemAllocator::allocate(Thread* thread, size_t words, bool past_limit) {
   const size_t buffer_words = PmemAllocationBufferSize / HeapWordSize;
+  HeapWord* top = PmemThreadLocalData::buffer_top(thread);
   HeapWord* mem;
-  if (_buffer_top != NULL && pointer_delta(_buffer_end, _buffer_top) >= words + header_pad(_buffer_top)) {
-    mem = _buffer_top + header_pad(_buffer_top);
-    _buffer_top = mem + words;
+  size_t got;
+  if (top != NULL && pointer_delta(PmemThreadLocalData::buffer_end(thread), top) >= words + header_pad(top)) {
+    mem = top + header_pad(top);
+    PmemThreadLocalData::set_buffer_top(thread, mem + words);
   } else if (words > buffer_words / 4) {
-    // Large: directly, keeping the buffer for small objects.
-    mem = claim(words + 1);
-    if (mem != NULL) {
-      mem += header_pad(mem);
+    // Large: a chunk of its own (a word more, for a pad), keeping the buffer.
+    HeapWord* c = take_locked(words + 1, words + 1, past_limit, &got);
+    if (c == NULL) {
+      return NULL;
     }
+    mem = c + header_pad(c);
   } else {
-    HeapWord* buf = claim(buffer_words);
-    if (buf == NULL) {
-      mem = claim(words + 1);   // the last bytes of the heap
-      if (mem != NULL) {
-        mem += header_pad(mem);
-      }
-    } else {
-      mem = buf + header_pad(buf);
-      _buffer_top = mem + words;
-      _buffer_end = buf + buffer_words;
+    // The rest of the old buffer stays zero; the next sweep frees it.
+    HeapWord* c = take_locked(words + 1, buffer_words, past_limit, &got);
+    if (c == NULL) {
+      return NULL;
     }
+    mem = c + header_pad(c);
+    PmemThreadLocalData::set_buffer(thread, mem + words, c + got);
   }
-  if (mem != NULL) {
-    // Fresh file space is zero; memory reused after a crash may not be.
-    Copy::zero_to_words(mem, words);
-  }
+  // Fresh and reused memory are zero already; this is cheap insurance.
+  Copy::zero_to_words(mem, words);
   return mem;
 }
 
 size_t PmemAllocator::used_bytes() {
-  return pointer_delta(Atomic::load(&_top), PmemHeap::bottom(), 1);
+  return pointer_delta(Atomic::load(&_top), PmemHeap::bottom(), 1) - free_bytes();
+}
+
+size_t PmemAllocator::soft_limit_bytes() {
+  return pointer_delta(_soft_limit, PmemHeap::bottom(), 1);
+}
+
+void PmemAllocator::retire_buffers() {
+  assert(SafepointSynchronize::is_at_safepoint(), "threads must be stopped");
+  for (JavaThreadIteratorWithHandle jtiwh; JavaThread* t = jtiwh.next(); ) {
+    PmemThreadLocalData::set_buffer(t, NULL, NULL);
+  }
+}
+
+void PmemAllocator::begin_rebuild() {
+  _free.clear();
+  _unlisted_free_words = 0;
+}
+
+void PmemAllocator::add_free(HeapWord* start, size_t words) {
+  if (words >= PmemFreeList::min_chunk_words) {
+    _free.add(start, words);
+  } else {
+    _unlisted_free_words += words;
+  }
+}
+
+void PmemAllocator::end_rebuild(size_t live_bytes) {
+  _allocated_since_gc = 0;
+  _soft_limit = soft_limit_for(live_bytes);
 }

@@ -22,33 +22,70 @@
 #ifndef SHARE_GC_PMEM_PMEMALLOCATOR_HPP
 #define SHARE_GC_PMEM_PMEMALLOCATOR_HPP
 
+#include "gc/pmem/pmemFreeList.hpp"
 #include "memory/allStatic.hpp"
 #include "utilities/globalDefinitions.hpp"
 
-struct PmemFileState;
+class Mutex;
+class Thread;
 
-// Allocation in the persistent part: each thread bump-allocates in its own
-// buffer (PmemAllocationBufferSize), refilled from a shared top whose
-// high-water mark is persisted before any of the memory is handed out.
-// A crash therefore leaves at most unreachable objects below the persisted
-// top, never an object beyond it. Free memory is zero, and a zero word is
-// never an object header, so the objects area stays parsable.
+// Allocation in the persistent part. Each thread bump-allocates in its own
+// buffer (PmemAllocationBufferSize), refilled from a free chunk that the
+// collector left, or else from the never-used rest of the file above a
+// shared top. Objects larger than a quarter buffer take a chunk (or top
+// space) of their own.
+//
+// Crash safety rests on two rules:
+//  * top's high-water mark (PmemFileState::objects_top) is raised and
+//    persisted before any memory above the old one is handed out, and that
+//    memory is zero, so a crash leaves at most unreachable objects below it;
+//  * a free chunk is made zero, its remainder tagged as a chunk of its own,
+//    both persisted, and only then its own tag cleared (persisted): at any
+//    moment the walker sees a tagged chunk, or zeros and whole objects.
+// The buffers and the free list are volatile: a collection retires every
+// buffer and rebuilds the list.
 class PmemAllocator : AllStatic {
-  static HeapWord* volatile _top;   // next free word in the objects area
+  static HeapWord* volatile _top;      // next never-used word of the objects area
+  static HeapWord* _soft_limit;        // top grows past this only after a collection
+  static PmemFreeList _free;
+  static size_t _unlisted_free_words;  // swept free but too short to hand out
+  static size_t _allocated_since_gc;   // bytes handed out since the last collection
+  static Mutex* _lock;                 // guards all of the above but _top's reads
 
-  static HeapWord* claim(size_t words);
+  static HeapWord* claim_top(size_t words, bool past_limit);
   static void      persist_top(HeapWord* top);
+  static HeapWord* take_chunk(size_t min, size_t want, size_t* got);
+  static HeapWord* take_locked(size_t min, size_t want, bool past_limit, size_t* got);
 
 public:
   // Resumes from the top recorded in the file.
   static void initialize();
 
-  // Returns size words of zeroed persistent memory, or NULL when the
-  // persistent heap is full.
-  static HeapWord* allocate(size_t words);
+  // Returns size words of zeroed persistent memory, or NULL when neither
+  // a free chunk nor the file's rest holds them (or the rest would grow
+  // past the soft limit, unless past_limit). Never safepoints.
+  static HeapWord* allocate(Thread* thread, size_t words, bool past_limit);
 
+  // Bytes handed out and not known free: live objects, the garbage made
+  // since the last collection and the unused rest of thread buffers.
   static size_t used_bytes();
   static HeapWord* top() { return _top; }
+  static size_t allocated_since_gc() { return _allocated_since_gc; }
+
+  // -- for the collector, at a safepoint --
+  // Forgets every thread's buffer (their unused rest is zero, and free to
+  // the sweep that follows).
+  static void retire_buffers();
+  // Replaces the free list with the chunks of a sweep; each chunk is
+  // tagged in the file already. live_bytes sets the next soft limit.
+  static void begin_rebuild();
+  static void add_free(HeapWord* start, size_t words);
+  static void end_rebuild(size_t live_bytes);
+
+  static size_t free_bytes()        { return (_free.free_words() + _unlisted_free_words) * HeapWordSize; }
+  static size_t free_chunks()       { return _free.chunks(); }
+  static size_t largest_free_bytes() { return _free.largest() * HeapWordSize; }
+  static size_t soft_limit_bytes();
 };
 
 #endif // SHARE_GC_PMEM_PMEMALLOCATOR_HPP

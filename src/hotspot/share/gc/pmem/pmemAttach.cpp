@@ -139,8 +139,12 @@ public:
 
   // Rewrites (when swizzle) and cleans every header from offset on, a
   // chunk at a time; each chunk's changes are durable before the next.
-  bool walk(size_t offset, bool swizzle) {
+  // With list_free, hands every free chunk it passes to the allocator.
+  bool walk(size_t offset, bool swizzle, bool list_free) {
     const size_t chunk_words = 1 * M / HeapWordSize;
+    auto on_free = [&](HeapWord* start, size_t words) {
+      if (list_free) PmemAllocator::add_free(start, words);
+    };
     HeapWord* p = PmemHeap::bottom() + offset / HeapWordSize;
     GrowableArray<HeapWord*> objs;
     GrowableArray<int> types;
@@ -148,7 +152,7 @@ public:
       objs.clear();
       types.clear();
       HeapWord* limit = MIN2(p + chunk_words, _top);
-      HeapWord* q = PmemWalk::next_object(p, _top);
+      HeapWord* q = PmemWalk::next_object(p, _top, on_free);
       while (q < limit) {
         int idx = index_of(q);
         if (idx < 0) {
@@ -160,7 +164,7 @@ public:
         }
         objs.append(q);
         types.append(idx);
-        q = PmemWalk::next_object(q + words, _top);
+        q = PmemWalk::next_object(q + words, _top, on_free);
       }
       HeapWord* chunk_end = q;
       _objects += objs.length();
@@ -231,7 +235,7 @@ bool PmemAttach::run(char* err, size_t err_len) {
   if (st->swizzle_phase != 0) {
     log_info(gc, pmem)("Finishing a header rewrite interrupted at offset " UINT64_FORMAT, st->swizzle_cursor);
     AttachWalk resume(err, err_len);
-    if (!resume.walk((size_t)st->swizzle_cursor, true)) {
+    if (!resume.walk((size_t)st->swizzle_cursor, true, false)) {
       return false;
     }
     finish_swizzle();
@@ -250,7 +254,8 @@ bool PmemAttach::run(char* err, size_t err_len) {
   }
   _objects = 0;
   AttachWalk walk(err, err_len);
-  if (!walk.walk(0, moved)) {
+  PmemAllocator::begin_rebuild();
+  if (!walk.walk(0, moved, true)) {
     return false;
   }
   if (moved) {

@@ -33,6 +33,8 @@ static const char* const points[] = {
   "create-allocated",     // a new file: space allocated, header not written
   "create-written",       // a new file: header written and synced, not linked
   "refill",               // allocation buffer claimed, its top not persisted
+  "chunk-zeroed",         // a reused free chunk zeroed and its rest tagged, its own tag not cleared
+  "allocated",            // pnew/pmake: an object written back, not yet returned
   "swizzle-tagged",       // a chunk's headers tagged with their types
   "swizzle-rewritten",    // a chunk's klass words rewritten, tags still set
   "swizzle-chunk-done",   // a chunk finished and the cursor persisted
@@ -43,6 +45,8 @@ static const char* const points[] = {
   "commit-written-back",  // a txn's lines written back and fenced, log not retired
   "commit-retired",       // a txn's log retired (the txn is durable)
   "abort-restored",       // an aborted txn's old values restored, log not retired
+  "gc-marked",            // a collection of the persistent part marked, nothing swept
+  "gc-swept",             // a sweep wrote one free chunk's tag
   NULL
 };
 

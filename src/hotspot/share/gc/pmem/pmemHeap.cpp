@@ -22,6 +22,7 @@
 #include "precompiled.hpp"
 #include "gc/pmem/pmemAllocator.hpp"
 #include "gc/pmem/pmemAttach.hpp"
+#include "gc/pmem/pmemCollector.hpp"
 #include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
 #include "gc/pmem/pmemHeap.hpp"
@@ -200,6 +201,8 @@ void PmemHeap::commit_cards() {
 }
 
 void PmemHeap::attach(TRAPS) {
+  // Whether the last run ended in an orderly exit, before anything changes it.
+  const bool after_crash = _file->state().clean_shutdown == 0 && !_file->created();
   commit_cards();
   // Undo the transactions the last run left open before anything reads the heap.
   size_t entries;
@@ -216,12 +219,13 @@ void PmemHeap::attach(TRAPS) {
   if (!PmemTypeTable::resolve_all(err, sizeof(err), THREAD) || !PmemAttach::run(err, sizeof(err))) {
     vm_exit_during_initialization(err);
   }
+  PmemCollector::attach(after_crash);
   log_info(gc, pmem)("Attached %s: " SIZE_FORMAT " types, " SIZE_FORMAT " objects, " SIZE_FORMAT
                      " headers rewritten, " SIZE_FORMAT "K of " SIZE_FORMAT "K in use",
                      _file->path(), PmemTypeTable::count(), PmemAttach::objects_seen(),
                      PmemAttach::headers_rewritten(), PmemAllocator::used_bytes() / K,
                      pointer_delta(_end, _bottom, 1) / K);
-  if (VerifyPersistentHeap && !PmemVerify::verify(err, sizeof(err))) {
+  if (VerifyPersistentHeap && !PmemVerify::verify(err, sizeof(err), true)) {
     vm_exit_during_initialization(err);
   }
   // Only a JVM that passed every check leaves a trace in the file.

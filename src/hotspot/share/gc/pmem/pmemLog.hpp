@@ -79,13 +79,19 @@ public:
   // durable. Returns false, recording nothing, when the slot is full.
   bool append(const void* target, size_t len);
 
-  // Calls f(target address, length) for each entry of the open transaction.
-  template <typename F> void do_entries(F f) const {
+  // Calls f(target address, length, old bytes) for each entry of the open
+  // transaction, oldest first.
+  template <typename F> void do_entries_with_old(F f) const {
     uint64_t w0;
     size_t next;
     for (size_t pos = header_size; pos < _cursor && entry_at(pos, _gen, &w0, &next); pos = next) {
-      f(_file_base + (w0 >> 16), (size_t)(w0 & 0xffff));
+      f(_file_base + (w0 >> 16), (size_t)(w0 & 0xffff), (const char*)(_slot + pos + 2 * sizeof(uint64_t)));
     }
+  }
+
+  // Calls f(target address, length) for each entry of the open transaction.
+  template <typename F> void do_entries(F f) const {
+    do_entries_with_old([&](char* target, size_t len, const char*) { f(target, len); });
   }
 
   // The end of the entries: a savepoint for undo_to().

@@ -24,6 +24,8 @@
 #include "classfile/vmClasses.hpp"
 #include "classfile/vmSymbols.hpp"
 #include "gc/pmem/pmemAllocator.hpp"
+#include "gc/pmem/pmemCollector.hpp"
+#include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
 #include "gc/pmem/pmemBarrier.hpp"
@@ -89,10 +91,11 @@ static void throw_refused(Klass* k, const char* why, TRAPS) {
 }
 
 static void throw_full(size_t bytes, TRAPS) {
-  char msg[256];
+  char msg[512];
   jio_snprintf(msg, sizeof(msg), "persistent heap is full: " SIZE_FORMAT " bytes requested, "
-               SIZE_FORMAT " of " SIZE_FORMAT " in use (see -XX:PmemSize)", bytes,
-               PmemAllocator::used_bytes(), PmemHeap::size_in_bytes());
+               SIZE_FORMAT " of " SIZE_FORMAT " in use after a full collection, largest free chunk "
+               SIZE_FORMAT " bytes (see -XX:PmemSize)", bytes,
+               PmemAllocator::used_bytes(), PmemHeap::size_in_bytes(), PmemAllocator::largest_free_bytes());
   THROW_MSG(vmSymbols::java_lang_OutOfMemoryError(), msg);
 }
 
@@ -103,7 +106,7 @@ static oop allocate(Klass* k, size_t words, int length, TRAPS) {
     THROW_MSG_NULL(vmSymbols::java_lang_OutOfMemoryError(),
                    "persistent heap type table is full: too many classes have persistent instances");
   }
-  HeapWord* mem = PmemAllocator::allocate(words);
+  HeapWord* mem = PmemCollector::allocate(THREAD, words);
   if (mem == NULL) {
     throw_full(words * HeapWordSize, CHECK_NULL);
   }
@@ -113,6 +116,7 @@ static oop allocate(Klass* k, size_t words, int length, TRAPS) {
   }
   oopDesc::release_set_klass(mem, k);
   PmemWriteback::persist(mem, words * HeapWordSize);
+  PmemFault::reached("allocated");
   PmemTxn* txn = PmemTxn::of(THREAD);
   if (txn != NULL) {
     txn->allocated(mem, words);   // inside a txn: written back again at commit, never logged

@@ -84,6 +84,30 @@ static void store_persist(volatile uint64_t* field, uint64_t v) {
   PmemWriteback::persist((const void*)field, sizeof(uint64_t));
 }
 
+void PmemRoots::objects_do(void f(oop)) {
+  oop r = root();
+  if (r != NULL) {
+    f(r);
+  }
+  PmemRootsArea* a = pmem_roots_area();
+  for (uint64_t i = 0; i < a->count; i++) {
+    if (a->entries[i].object != 0) {
+      f(decode(a->entries[i].object));
+    }
+  }
+}
+
+bool PmemRoots::is_reference_slot(const void* addr) {
+  if (addr == (const void*)&state()->root_offset) {
+    return true;
+  }
+  PmemRootsArea* a = pmem_roots_area();
+  const char* first = (const char*)&a->entries[0];
+  const char* p = (const char*)addr;
+  return p >= first && p < (const char*)&a->entries[a->count] &&
+         (size_t)(p - first) % sizeof(PmemNamedEntry) == offset_of(PmemNamedEntry, object);
+}
+
 oop PmemRoots::root() {
   return decode(Atomic::load_acquire(&state()->root_offset));
 }

@@ -56,6 +56,13 @@ public:
 
   static size_t capacity();   // names the table can hold
 
+  // Calls f(obj) for the root and every named object.
+  static void objects_do(void f(oop));
+
+  // Whether addr is a slot holding an encoded reference (the root or a
+  // named entry's object), as an undo log entry may target.
+  static bool is_reference_slot(const void* addr);
+
   // Encoding of a persistent reference as an objects-area offset + 1.
   static uint64_t encode(oop obj);
   static oop      decode(uint64_t v);

@@ -33,9 +33,11 @@ class PmemTxn;
 // What the persistent heap keeps per thread, in Thread's GC data area
 // (the Serial collector leaves it unused).
 class PmemThreadLocalData {
-  PmemTxn* _txn;    // created at the thread's first Pmem.txn
+  PmemTxn*  _txn;         // created at the thread's first Pmem.txn
+  HeapWord* _buffer_top;  // the persistent allocation buffer (PmemAllocator)
+  HeapWord* _buffer_end;
 
-  PmemThreadLocalData() : _txn(NULL) {}
+  PmemThreadLocalData() : _txn(NULL), _buffer_top(NULL), _buffer_end(NULL) {}
 
   static PmemThreadLocalData* data(Thread* thread) {
     assert(UsePersistentHeap, "only with the persistent heap");
@@ -46,6 +48,14 @@ public:
   static void create(Thread* thread)  { new (data(thread)) PmemThreadLocalData(); }
   static PmemTxn* txn(Thread* thread) { return data(thread)->_txn; }
   static void set_txn(Thread* thread, PmemTxn* t) { data(thread)->_txn = t; }
+
+  static HeapWord* buffer_top(Thread* thread) { return data(thread)->_buffer_top; }
+  static HeapWord* buffer_end(Thread* thread) { return data(thread)->_buffer_end; }
+  static void set_buffer(Thread* thread, HeapWord* top, HeapWord* end) {
+    data(thread)->_buffer_top = top;
+    data(thread)->_buffer_end = end;
+  }
+  static void set_buffer_top(Thread* thread, HeapWord* top) { data(thread)->_buffer_top = top; }
 
   static ByteSize txn_offset() {
     return Thread::gc_data_offset() + byte_offset_of(PmemThreadLocalData, _txn);

@@ -90,6 +90,18 @@ public:
   // Records an object allocated inside the transaction.
   void allocated(HeapWord* obj, size_t words);
 
+  // For the collector: what an open transaction must keep alive.
+  // f(target, length, old bytes) for each undo log entry...
+  template <typename F> void do_log_entries(F f) const {
+    if (_depth > 0) _log.do_entries_with_old(f);
+  }
+  // ...and f(start, end) for each run of objects allocated inside.
+  template <typename F> void do_fresh(F f) const {
+    if (_depth > 0) {
+      for (int i = 0; i < _fresh.length(); i++) f((HeapWord*)_fresh.at(i).start, (HeapWord*)_fresh.at(i).end);
+    }
+  }
+
   // At attach, before anything reads the heap: rolls back every
   // transaction that was open when the last run ended. Returns the
   // number of transactions rolled back.

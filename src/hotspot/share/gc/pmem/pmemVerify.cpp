@@ -62,7 +62,7 @@ public:
   size_t refs() const { return _refs; }
 };
 
-bool PmemVerify::verify(char* err, size_t err_len) {
+bool PmemVerify::verify(char* err, size_t err_len, bool at_attach) {
   HeapWord* bottom = PmemHeap::bottom();
   HeapWord* top = PmemAllocator::top();
   const char* path = PmemHeap::file()->path();
@@ -80,7 +80,7 @@ bool PmemVerify::verify(char* err, size_t err_len) {
     }
     uint64_t m = obj->mark().value();
     // At attach nothing may be locked yet: an unlocked mark, maybe a hash.
-    if ((m & ~markWord::hash_mask_in_place) != markWord::unlocked_value) {
+    if (at_attach && (m & ~markWord::hash_mask_in_place) != markWord::unlocked_value) {
       jio_snprintf(err, err_len, "VerifyPersistentHeap: %s: object at offset " SIZE_FORMAT
                    " has a stale mark word " PTR_FORMAT, path, off, (uintptr_t)m);
       return false;

@@ -32,7 +32,8 @@
 class PmemVerify : AllStatic {
 public:
   // Returns false with a one-line message in err at the first problem.
-  static bool verify(char* err, size_t err_len);
+  // At attach no object may be locked yet; later, locks are normal.
+  static bool verify(char* err, size_t err_len, bool at_attach);
 };
 
 #endif // SHARE_GC_PMEM_PMEMVERIFY_HPP

@@ -1,0 +1,376 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+#include "precompiled.hpp"
+#include "gc/pmem/pmemAllocator.hpp"
+#include "gc/pmem/pmemCollector.hpp"
+#include "gc/pmem/pmemFault.hpp"
+#include "gc/pmem/pmemFormat.hpp"
+#include "gc/pmem/pmemHeap.hpp"
+#include "gc/pmem/pmemMark.hpp"
+#include "gc/pmem/pmemRoots.hpp"
+#include "gc/pmem/pmemTxn.hpp"
+#include "gc/pmem/pmemVerify.hpp"
+#include "gc/pmem/pmemWalk.hpp"
+#include "gc/pmem/pmemWriteback.hpp"
+#include "gc/shared/gcLocker.hpp"
+#include "gc/shared/gcVMOperations.hpp"
+#include "gc/shared/genCollectedHeap.hpp"
+#include "logging/log.hpp"
+#include "memory/iterator.inline.hpp"
+#include "memory/universe.hpp"
+#include "oops/compressedOops.inline.hpp"
+#include "oops/oop.inline.hpp"
+#include "runtime/mutexLocker.hpp"
+#include "runtime/os.hpp"
+#include "runtime/threadSMR.hpp"
+#include "runtime/vmThread.hpp"
+#include "utilities/growableArray.hpp"
+#include "utilities/ostream.hpp"
+
+bool PmemCollector::_attached = false;
+bool PmemCollector::_requested = false;
+bool PmemCollector::_collecting = false;
+uint PmemCollector::_collections = 0;
+
+static const char* _why = NULL;      // of the collection under way, for the log
+static size_t _used_before = 0;
+static jlong _started = 0;
+
+static PmemFileState* state() {
+  return (PmemFileState*)(PmemHeap::file_base() + PmemFormat::state_offset);
+}
+
+static double ms_since(jlong t) {
+  return (double)(os::elapsed_counter() - t) * 1000.0 / (double)os::elapsed_frequency();
+}
+
+// -- roots --------------------------------------------------------------
+
+static void mark(oop obj) {
+  PmemMark::mark_and_trace(obj);
+}
+
+// An undo log entry in the objects area: the bytes it would restore.
+struct LoggedRange {
+  char*       target;
+  size_t      len;
+  const char* old;
+};
+
+static int by_target(LoggedRange* a, LoggedRange* b) {
+  return a->target < b->target ? -1 : (a->target > b->target ? 1 : 0);
+}
+
+// Marks the references an undo would put back into one logged range.
+class OldValueClosure : public BasicOopIterateClosure {
+  const LoggedRange& _r;
+  template <typename T> void work(T* p) {
+    const char* at = (const char*)p;
+    if (at < _r.target || at + sizeof(T) > _r.target + _r.len) {
+      return;   // a neighbour of the range, not logged
+    }
+    T v;
+    memcpy(&v, _r.old + (at - _r.target), sizeof(T));
+    if (!CompressedOops::is_null(v)) {
+      mark(CompressedOops::decode_not_null(v));
+    }
+  }
+public:
+  OldValueClosure(const LoggedRange& r) : _r(r) {}
+  virtual void do_oop(oop* p)       { work(p); }
+  virtual void do_oop(narrowOop* p) { work(p); }
+};
+
+// An open transaction may be undone: the objects its log would write into
+// must stay where they are, and the references it would put back must stay
+// valid. The log holds addresses, not objects, so one walk finds the
+// object each entry lies in (an entry never spans objects; an Unsafe store
+// to a raw address, which could, writes primitives only).
+static void mark_logged(GrowableArrayCHeap<LoggedRange, mtGC>& ranges) {
+  ranges.sort(by_target);
+  HeapWord* top = PmemAllocator::top();
+  int j = 0;
+  for (HeapWord* p = PmemWalk::next_object(PmemHeap::bottom(), top); p < top && j < ranges.length(); ) {
+    oop obj = cast_to_oop(p);
+    HeapWord* end = p + obj->size();
+    while (j < ranges.length() && ranges.at(j).target < (char*)p) {
+      j++;   // in free space: nothing to keep
+    }
+    for (int k = j; k < ranges.length() && ranges.at(k).target < (char*)end; k++) {
+      const LoggedRange& r = ranges.at(k);
+      mark(obj);
+      OldValueClosure cl(r);
+      obj->oop_iterate(&cl, MemRegion(align_down((HeapWord*)r.target, HeapWordSize),
+                                      align_up((HeapWord*)(r.target + r.len), HeapWordSize)));
+    }
+    p = PmemWalk::next_object(end, top);
+  }
+}
+
+void PmemCollector::mark_roots() {
+  PmemRoots::objects_do(mark);
+  GrowableArrayCHeap<LoggedRange, mtGC> ranges;
+  for (JavaThreadIteratorWithHandle jtiwh; JavaThread* t = jtiwh.next(); ) {
+    PmemTxn* txn = PmemTxn::of(t);
+    if (txn == NULL) {
+      continue;
+    }
+    // Objects allocated inside: a commit writes them back, and a store to
+    // them is not logged, so their memory must not change hands.
+    txn->do_fresh([&](HeapWord* start, HeapWord* end) {
+      for (HeapWord* p = PmemWalk::next_object(start, end); p < end;
+           p = PmemWalk::next_object(p + cast_to_oop(p)->size(), end)) {
+        mark(cast_to_oop(p));
+      }
+    });
+    txn->do_log_entries([&](char* target, size_t len, const char* old) {
+      if (PmemHeap::is_in(target)) {
+        LoggedRange r = { target, len, old };
+        ranges.append(r);
+      } else if (PmemRoots::is_reference_slot(target)) {
+        oop o = PmemRoots::decode(*(const uint64_t*)old);
+        if (o != NULL) {
+          mark(o);
+        }
+      }
+    });
+  }
+  if (ranges.length() > 0) {
+    mark_logged(ranges);
+  }
+}
+
+// -- sweep --------------------------------------------------------------
+
+// Makes [start, end) one free chunk: a single aligned 8-byte store, not
+// repeated when the file already says so.
+static bool free_run(HeapWord* start, HeapWord* end) {
+  const size_t words = pointer_delta(end, start);
+  PmemAllocator::add_free(start, words);
+  const uint64_t tag = PmemWalk::free_tag(words);
+  if (PmemWalk::mark_bits(start) == tag) {
+    return false;
+  }
+  *(volatile uint64_t*)start = tag;
+  PmemWriteback::flush(start, sizeof(uint64_t));
+  PmemFault::reached("gc-swept");
+  return true;
+}
+
+void PmemCollector::sweep(const char* why, size_t used_before, jlong started) {
+  const double mark_ms = ms_since(started);
+  const jlong sweep_started = os::elapsed_counter();
+  PmemFault::reached("gc-marked");
+  HeapWord* top = PmemAllocator::top();
+  PmemAllocator::begin_rebuild();
+  size_t live_words = 0;
+  size_t tags = 0;
+  HeapWord* cur = PmemHeap::bottom();
+  for (HeapWord* obj = PmemMark::next_marked(cur, top); obj < top; obj = PmemMark::next_marked(cur, top)) {
+    if (obj > cur && free_run(cur, obj)) {
+      tags++;
+    }
+    const size_t words = cast_to_oop(obj)->size();
+    live_words += words;
+    cur = obj + words;
+  }
+  if (cur < top && free_run(cur, top)) {
+    tags++;
+  }
+  PmemWriteback::drain();
+  const size_t objects = PmemMark::marked_objects();
+  PmemMark::end();
+  PmemAllocator::end_rebuild(live_words * HeapWordSize);
+  _collections++;
+  log_info(gc, pmem)("Persistent heap collected (%s): " SIZE_FORMAT "K live in " SIZE_FORMAT " objects, "
+                     SIZE_FORMAT "K freed, free " SIZE_FORMAT "K in " SIZE_FORMAT " chunks (largest "
+                     SIZE_FORMAT "K), top " SIZE_FORMAT "K of " SIZE_FORMAT "K, " SIZE_FORMAT
+                     " tags written; mark %.3fms sweep %.3fms",
+                     why, live_words * HeapWordSize / K, objects,
+                     (used_before - MIN2(used_before, live_words * HeapWordSize)) / K,
+                     PmemAllocator::free_bytes() / K, PmemAllocator::free_chunks(),
+                     PmemAllocator::largest_free_bytes() / K,
+                     pointer_delta(top, PmemHeap::bottom(), 1) / K, PmemHeap::size_in_bytes() / K,
+                     tags, mark_ms, ms_since(sweep_started));
+}
+
+// -- in Serial's full GC ------------------------------------------------
+
+bool PmemCollector::should_collect(GCCause::Cause cause) {
+  if (_requested) {
+    _why = "allocation";
+    return true;
+  }
+  if (PmemAlwaysCollect) {
+    _why = "PmemAlwaysCollect";
+    return true;
+  }
+  switch (cause) {
+    case GCCause::_java_lang_system_gc:
+    case GCCause::_dcmd_gc_run:
+    case GCCause::_heap_inspection:
+    case GCCause::_heap_dump:
+    case GCCause::_jvmti_force_gc:
+    case GCCause::_wb_full_gc:
+      _why = GCCause::to_string(cause);
+      return true;
+    default:
+      break;
+  }
+  if (PmemAllocator::used_bytes() >= PmemHeap::size_in_bytes() / 100 * PmemGCTriggerPercent) {
+    _why = "PmemGCTriggerPercent";
+    return true;
+  }
+  return false;
+}
+
+void PmemCollector::begin_full_gc(GCCause::Cause cause) {
+  assert(SafepointSynchronize::is_at_safepoint(), "in a full GC");
+  _collecting = _attached && should_collect(cause);
+  if (!_collecting) {
+    return;
+  }
+  _started = os::elapsed_counter();
+  _used_before = PmemAllocator::used_bytes();
+  PmemAllocator::retire_buffers();
+  PmemMark::begin();
+  mark_roots();
+}
+
+void PmemCollector::end_marking() {
+  if (_collecting) {
+    sweep(_why, _used_before, _started);
+    _collecting = false;
+  }
+}
+
+// -- allocation ---------------------------------------------------------
+
+// A full GC that collects the persistent part, for an allocation that found
+// no room; skipped when another one finished meanwhile.
+class VM_PmemCollect : public VM_GenCollectFull {
+  uint _before;
+public:
+  VM_PmemCollect(uint gc_count, uint full_count, uint before) :
+    VM_GenCollectFull(gc_count, full_count, GCCause::_allocation_failure, GenCollectedHeap::OldGen),
+    _before(before) {}
+  virtual bool skip_operation() const { return PmemCollector::collections() != _before; }
+  virtual void doit() {
+    PmemCollector::_requested = true;
+    VM_GenCollectFull::doit();
+    PmemCollector::_requested = false;
+  }
+};
+
+void PmemCollector::collect_for_allocation(JavaThread* thread, uint before, size_t words) {
+  log_debug(gc, pmem)("Persistent allocation of " SIZE_FORMAT " bytes found no room below the soft limit ("
+                      SIZE_FORMAT "K): collecting", words * HeapWordSize, PmemAllocator::soft_limit_bytes() / K);
+  // A JNI critical region may hold the GC off (GCLocker): wait for it a few times.
+  for (int attempt = 0; attempt < 3 && _collections == before; attempt++) {
+    uint gc_count, full_count;
+    {
+      MutexLocker ml(Heap_lock);
+      gc_count = Universe::heap()->total_collections();
+      full_count = Universe::heap()->total_full_collections();
+    }
+    VM_PmemCollect op(gc_count, full_count, before);
+    VMThread::execute(&op);
+    if (_collections == before && GCLocker::is_active_and_needs_gc() && !thread->in_critical()) {
+      GCLocker::stall_until_clear();
+    }
+  }
+}
+
+HeapWord* PmemCollector::allocate(JavaThread* thread, size_t words) {
+  const uint before = _collections;
+  HeapWord* mem = PmemAllocator::allocate(thread, words, false);
+  if (mem == NULL && _attached) {
+    collect_for_allocation(thread, before, words);
+    mem = PmemAllocator::allocate(thread, words, true);
+  }
+  return mem;
+}
+
+// -- attach and exit ----------------------------------------------------
+
+void PmemCollector::attach(bool after_crash) {
+  if (after_crash) {
+    // Objects allocated but never linked, or unlinked by a committed txn
+    // whose sweep never came: nothing volatile refers to anything yet.
+    const jlong started = os::elapsed_counter();
+    const size_t used_before = PmemAllocator::used_bytes();
+    PmemMark::begin();
+    PmemRoots::objects_do(mark);
+    sweep("recovery after an abrupt end", used_before, started);
+  } else {
+    PmemAllocator::end_rebuild(PmemAllocator::used_bytes());   // the attach walk listed the chunks
+  }
+  // From now until an orderly exit, an abrupt end calls for recovery.
+  volatile uint64_t* clean = &state()->clean_shutdown;
+  if (*clean != 0) {
+    *clean = 0;
+    PmemWriteback::persist((const void*)clean, sizeof(uint64_t));
+  }
+  _attached = true;
+}
+
+void PmemCollector::detach() {
+  if (_attached) {
+    volatile uint64_t* clean = &state()->clean_shutdown;
+    *clean = 1;
+    PmemWriteback::persist((const void*)clean, sizeof(uint64_t));
+  }
+}
+
+// -- inspection ---------------------------------------------------------
+
+void PmemCollector::object_iterate(ObjectClosure* cl) {
+  if (!_attached) {
+    return;
+  }
+  HeapWord* top = PmemAllocator::top();
+  for (HeapWord* p = PmemWalk::next_object(PmemHeap::bottom(), top); p < top;
+       p = PmemWalk::next_object(p + cast_to_oop(p)->size(), top)) {
+    cl->do_object(cast_to_oop(p));
+  }
+}
+
+void PmemCollector::verify() {
+  if (!_attached) {
+    return;
+  }
+  char err[1024];
+  if (!PmemVerify::verify(err, sizeof(err), false /* at_attach */)) {
+    fatal("%s", err);
+  }
+}
+
+void PmemCollector::print_on(outputStream* st) {
+  if (PmemHeap::file() == NULL) {
+    return;
+  }
+  st->print_cr(" persistent part total " SIZE_FORMAT "K, used " SIZE_FORMAT "K, free " SIZE_FORMAT "K in "
+               SIZE_FORMAT " chunks, top " SIZE_FORMAT "K [" PTR_FORMAT ", " PTR_FORMAT ")",
+               PmemHeap::size_in_bytes() / K, PmemAllocator::used_bytes() / K, PmemAllocator::free_bytes() / K,
+               PmemAllocator::free_chunks(), pointer_delta(PmemAllocator::top(), PmemHeap::bottom(), 1) / K,
+               p2i(PmemHeap::bottom()), p2i(PmemHeap::end()));
+}

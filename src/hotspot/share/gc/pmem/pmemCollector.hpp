@@ -1,0 +1,92 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+#ifndef SHARE_GC_PMEM_PMEMCOLLECTOR_HPP
+#define SHARE_GC_PMEM_PMEMCOLLECTOR_HPP
+
+#include "gc/shared/gcCause.hpp"
+#include "memory/allStatic.hpp"
+#include "utilities/globalDefinitions.hpp"
+
+class JavaThread;
+class ObjectClosure;
+class outputStream;
+
+// Garbage collection of the persistent part, as a phase of Serial's full
+// GC (gc/serial/genMarkSweep.cpp calls in before and after marking).
+//
+// Not every full GC collects it: one that the volatile heap needs treats
+// persistent objects as live and never looks inside them, so its pause
+// does not grow with persistent data. The persistent part is collected
+//  * when an allocation in it fails, or top would pass the soft limit
+//    (see PmemAllocator), by a full GC of its own;
+//  * in any full GC once PmemGCTriggerPercent of it is in use;
+//  * on request: System.gc(), jcmd GC.run, jmap -histo:live, heap dumps of
+//    live objects, JVMTI ForceGarbageCollection, WhiteBox.fullGC;
+//  * in every full GC with -XX:+PmemAlwaysCollect (diagnostic);
+//  * at attach after a run that did not end in an orderly exit.
+// Such a collection marks from every root (the root, named objects, what
+// open transactions' undo logs hold and allocated, and every volatile
+// reference) into a side bitmap (PmemMark), moves nothing, and sweeps each
+// run of unmarked space into one tagged free chunk (PmemWalk), which the
+// allocator reuses. Every tag is a single 8-byte store, so a crash at any
+// point leaves a file the next run parses, with every reachable object in it.
+class PmemCollector : AllStatic {
+  friend class VM_PmemCollect;
+
+  static bool _attached;     // the heap is open to Java: GCs may look inside
+  static bool _requested;    // the full GC under way is the allocator's
+  static bool _collecting;   // ... and it collects the persistent part
+  static uint _collections;
+
+  static bool should_collect(GCCause::Cause cause);
+  static void mark_roots();
+  static void sweep(const char* why, size_t used_before, jlong started);
+  static void collect_for_allocation(JavaThread* thread, uint before, size_t words);
+
+public:
+  // At attach, after the type table is resolved and headers rewritten.
+  // After a crash, collects (persistent roots only); else the free list is
+  // what the attach walk found tagged in the file.
+  static void attach(bool after_crash);
+  static bool is_attached() { return _attached; }
+
+  // Called by Serial's full GC, at a safepoint, around its marking phase.
+  static void begin_full_gc(GCCause::Cause cause);
+  static void end_marking();
+
+  // For pnew and pmake: allocates, collecting when the allocator asks for
+  // it. NULL if the persistent heap is full even after a collection.
+  static HeapWord* allocate(JavaThread* thread, size_t words);
+
+  static uint collections() { return _collections; }
+
+  // The persistent objects, for heap inspection and dumps (skips free space).
+  static void object_iterate(ObjectClosure* cl);
+  // -XX:+VerifyBeforeGC etc.: walks and checks the persistent part.
+  static void verify();
+  static void print_on(outputStream* st);
+
+  // At the end of an orderly exit: the next run needs no recovery sweep.
+  static void detach();
+};
+
+#endif // SHARE_GC_PMEM_PMEMCOLLECTOR_HPP

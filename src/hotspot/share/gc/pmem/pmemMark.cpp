@@ -1,0 +1,124 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+#include "precompiled.hpp"
+#include "gc/pmem/pmemAllocator.hpp"
+#include "gc/pmem/pmemHeap.hpp"
+#include "gc/pmem/pmemMark.hpp"
+#include "gc/shared/taskqueue.hpp"
+#include "memory/iterator.inline.hpp"
+#include "oops/access.inline.hpp"
+#include "oops/compressedOops.inline.hpp"
+#include "oops/objArrayOop.inline.hpp"
+#include "oops/oop.inline.hpp"
+#include "utilities/bitMap.inline.hpp"
+#include "utilities/stack.inline.hpp"
+
+bool PmemMark::_active = false;
+
+static CHeapBitMap _bits(mtGC);       // a bit per word of the objects area
+static Stack<oop, mtGC> _stack;       // marked, fields not yet visited
+static Stack<ObjArrayTask, mtGC> _arrays;   // big arrays, a stride at a time
+static size_t _marked = 0;
+
+static BitMap::idx_t index_of(const void* p) {
+  return pointer_delta((HeapWord*)p, PmemHeap::bottom());
+}
+
+static void mark_and_push(oop obj) {
+  if (!PmemHeap::is_in(cast_from_oop<void*>(obj))) {
+    return;   // cannot happen: the barrier keeps volatile objects out
+  }
+  const BitMap::idx_t i = index_of(cast_from_oop<void*>(obj));
+  if (!_bits.at(i)) {
+    _bits.set_bit(i);
+    _marked++;
+    _stack.push(obj);
+  }
+}
+
+class PmemMarkClosure : public BasicOopIterateClosure {
+  template <typename T> void work(T* p) {
+    T heap_oop = RawAccess<>::oop_load(p);
+    if (!CompressedOops::is_null(heap_oop)) {
+      mark_and_push(CompressedOops::decode_not_null(heap_oop));
+    }
+  }
+public:
+  virtual void do_oop(oop* p)       { work(p); }
+  virtual void do_oop(narrowOop* p) { work(p); }
+};
+
+static void drain() {
+  PmemMarkClosure cl;
+  while (!_stack.is_empty() || !_arrays.is_empty()) {
+    while (!_stack.is_empty()) {
+      oop obj = _stack.pop();
+      if (obj->is_objArray()) {
+        _arrays.push(ObjArrayTask(obj, 0));   // a long array would flood the stack
+      } else {
+        obj->oop_iterate(&cl);
+      }
+    }
+    if (!_arrays.is_empty()) {
+      ObjArrayTask t = _arrays.pop();
+      objArrayOop a = objArrayOop(t.obj());
+      const int end = MIN2(a->length(), t.index() + (int)ObjArrayMarkingStride);
+      a->oop_iterate_range(&cl, t.index(), end);
+      if (end < a->length()) {
+        _arrays.push(ObjArrayTask(a, end));
+      }
+    }
+  }
+}
+
+void PmemMark::begin() {
+  if (_bits.size() == 0) {
+    _bits.initialize(pointer_delta(PmemHeap::end(), PmemHeap::bottom()));
+  } else {
+    _bits.clear_range(0, index_of(PmemAllocator::top()));
+  }
+  _marked = 0;
+  _active = true;
+}
+
+void PmemMark::end() {
+  assert(_stack.is_empty() && _arrays.is_empty(), "marking not finished");
+  _active = false;
+}
+
+void PmemMark::mark_and_trace(oop obj) {
+  assert(_active, "not marking");
+  mark_and_push(obj);
+  drain();
+}
+
+bool PmemMark::is_marked(oop obj) {
+  return _bits.at(index_of(cast_from_oop<void*>(obj)));
+}
+
+HeapWord* PmemMark::next_marked(HeapWord* from, HeapWord* limit) {
+  return PmemHeap::bottom() + _bits.get_next_one_offset(index_of(from), index_of(limit));
+}
+
+size_t PmemMark::marked_objects() {
+  return _marked;
+}

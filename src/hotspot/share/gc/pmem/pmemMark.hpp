@@ -1,0 +1,58 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+#ifndef SHARE_GC_PMEM_PMEMMARK_HPP
+#define SHARE_GC_PMEM_PMEMMARK_HPP
+
+#include "memory/allStatic.hpp"
+#include "oops/oopsHierarchy.hpp"
+#include "utilities/globalDefinitions.hpp"
+
+// Marking of the persistent part, in a volatile side bitmap (one bit per
+// word): nothing is written into persistent headers, so a crash during a
+// collection leaves the file as the mutator left it. Persistent objects
+// refer only to persistent objects, so marking one marks everything it
+// reaches at once, with a stack of its own; Serial's full GC calls in when
+// its tracing of the volatile heap meets a persistent object.
+// Active from PmemMark::begin() to end(), only in collections of the
+// persistent part and in recovery at attach.
+class PmemMark : AllStatic {
+  static bool _active;
+
+public:
+  static bool is_active() { return _active; }
+
+  // Clears the bitmap below the allocator's top.
+  static void begin();
+  static void end();
+
+  // Marks obj, which must be persistent, and everything it reaches.
+  static void mark_and_trace(oop obj);
+  static bool is_marked(oop obj);
+  // What Serial's is-alive closure answers for a persistent object.
+  static bool is_live(oop obj) { return !_active || is_marked(obj); }
+
+  // The first marked address in [from, limit), or limit.
+  static HeapWord* next_marked(HeapWord* from, HeapWord* limit);
+  static size_t marked_objects();
+};
+
+#endif // SHARE_GC_PMEM_PMEMMARK_HPP
