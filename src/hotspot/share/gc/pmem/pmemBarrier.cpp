@@ -120,18 +120,6 @@ bool PmemBarrier::is_persistent_constant(jobject handle) {
   return PmemHeap::is_in(cast_from_oop<void*>(JNIHandles::resolve(handle)));
 }
 
-JRT_ENTRY(void, PmemBarrier::interpreter_before_store(JavaThread* current, void* addr, int len))
-  before_write(addr, (size_t)len, current);
-JRT_END
-
-JRT_ENTRY(void, PmemBarrier::interpreter_before_oop_store(JavaThread* current, oopDesc* holder,
-                                                         void* addr, oopDesc* val))
-  // holder and val are persistent (or val null) unless this throws, and
-  // persistent objects never move: the caller's registers stay valid.
-  check_reference(holder, addr, val, CHECK);
-  before_write(addr, heapOopSize, current);
-JRT_END
-
 JRT_LEAF(void, PmemBarrier::after_store(void* addr, int len))
   after_write(addr, (size_t)len);
 JRT_END
@@ -143,11 +131,19 @@ JRT_LEAF(jint, PmemBarrier::c1_before_store(oopDesc* holder, void* addr, oopDesc
   return PmemTxn::log_if_open(Thread::current(), addr, (size_t)len) ? 0 : 2;
 JRT_END
 
+static void refuse(jint why, oop holder, void* addr, oop val, TRAPS) {
+  if (why == 1) {
+    PmemBarrier::check_reference(holder, addr, val, CHECK);
+  }
+  PmemBarrier::throw_log_full(THREAD);
+}
+
 JRT_ENTRY(void, PmemBarrier::c1_throw(JavaThread* current, jint why, oopDesc* holder,
                                       void* addr, oopDesc* val))
-  if (why == 1) {
-    check_reference(holder, addr, val, CHECK);
-  }
-  throw_log_full(current);
+  refuse(why, holder, addr, val, current);
 JRT_END
 
+JRT_ENTRY(void, PmemBarrier::interpreter_refuse(JavaThread* current, oopDesc* holder,
+                                                void* addr, oopDesc* val))
+  refuse(may_refer_to(val) ? 2 : 1, holder, addr, val, current);
+JRT_END

@@ -53,16 +53,16 @@ public:
   static void after_write(const void* addr, size_t len);
   static void throw_log_full(TRAPS);
 
-  // The interpreter's calls (only for persistent destinations).
-  static void interpreter_before_store(JavaThread* current, void* addr, int len);
-  static void interpreter_before_oop_store(JavaThread* current, oopDesc* holder, void* addr, oopDesc* val);
   static void after_store(void* addr, int len);   // leaf
 
-  // C1's calls. c1_before_store is a leaf: it checks val (null for a
-  // primitive store) and logs, and returns 0, or why the store must not
-  // happen: 1, val is volatile; 2, the log is full. c1_throw throws that.
+  // The interpreter's and C1's calls (only for persistent destinations).
+  // c1_before_store is a leaf, so no safepoint falls between it and the
+  // store: it checks val (null for a primitive store) and logs, and
+  // returns 0, or why the store must not happen: 1, val is volatile; 2,
+  // the log is full. c1_throw (C1) and interpreter_refuse throw that.
   static jint c1_before_store(oopDesc* holder, void* addr, oopDesc* val, jint len);
   static void c1_throw(JavaThread* current, jint why, oopDesc* holder, void* addr, oopDesc* val);
+  static void interpreter_refuse(JavaThread* current, oopDesc* holder, void* addr, oopDesc* val);
 
   // For the compilers (threads in native state): is the constant object
   // behind the handle persistent?

@@ -48,6 +48,11 @@ void PmemBarrierSetAssembler::restore_state(MacroAssembler* masm) {
   __ popa();
 }
 
+// Where save_state keeps rscratch1 (popa's layout, above xmm0's slot).
+static Address saved_rscratch1() {
+  return Address(rsp, (2 + 5) * wordSize);
+}
+
 void PmemBarrierSetAssembler::store_at(MacroAssembler* masm, DecoratorSet decorators, BasicType type,
                                        Address dst, Register val, Register tmp1, Register tmp2) {
   if (!UsePersistentHeap || (decorators & IN_HEAP) == 0) {
@@ -60,7 +65,7 @@ void PmemBarrierSetAssembler::store_at(MacroAssembler* masm, DecoratorSet decora
   assert(dst.base() != noreg, "stores are relative to their object");
   const bool is_ref = is_reference_type(type);
   const int len = is_ref ? heapOopSize : type2aelembytes(type);
-  Label volatile_dst, done;
+  Label volatile_dst, refused, done;
 
   // Fast path: (dst - bottom) >= size, unsigned, means a volatile destination.
   __ lea(addr, dst);
@@ -70,25 +75,33 @@ void PmemBarrierSetAssembler::store_at(MacroAssembler* masm, DecoratorSet decora
   __ cmpptr(addr, tmp);
   __ jcc(Assembler::aboveEqual, volatile_dst);
 
-  // Persistent destination. Before the store: check, and log in a txn. The
-  // call may throw; it may also reach a safepoint, which is safe because
-  // the registers hold only the persistent holder (persistent objects never
-  // move), primitives, and a stored reference that is null or persistent
-  // (else the call throws).
+  // Persistent destination. Before the store: check, and log in a txn, in
+  // a leaf call (the one C1 uses): no safepoint may fall here. The store
+  // template has popped its operands into registers, and the registers
+  // saved below now fill those expression stack slots, which the frame's
+  // oop map still describes as the operands: a GC walking this frame would
+  // read a saved register as a reference.
   save_state(masm);
+  const Register v = is_ref && val != noreg ? val : noreg;
   __ lea(addr, dst);
   if (is_ref) {
-    const Register v = val == noreg ? r9 : val;
-    if (val == noreg) {
-      __ xorptr(v, v);
-    }
     __ movptr(tmp, dst.base());
-    __ call_VM(noreg, CAST_FROM_FN_PTR(address, PmemBarrier::interpreter_before_oop_store), tmp, addr, v);
   } else {
-    __ movl(tmp, len);
-    __ call_VM(noreg, CAST_FROM_FN_PTR(address, PmemBarrier::interpreter_before_store), addr, tmp);
+    __ xorptr(tmp, tmp);
   }
+  if (v != noreg) {
+    __ movptr(c_rarg2, v);   // first: v may be any argument register
+  } else {
+    __ xorptr(c_rarg2, c_rarg2);
+  }
+  __ movptr(c_rarg0, tmp);
+  __ movptr(c_rarg1, addr);
+  __ movl(c_rarg3, len);
+  __ MacroAssembler::call_VM_leaf_base(CAST_FROM_FN_PTR(address, PmemBarrier::c1_before_store), 4);
+  __ movptr(saved_rscratch1(), rax);   // the result outlives the restore in addr, a scratch register
   restore_state(masm);
+  __ testl(addr, addr);
+  __ jcc(Assembler::notZero, refused);
 
   // The store (the card table's code may change the address registers, so
   // the address waits on the stack), then write-back outside a txn.
@@ -101,6 +114,21 @@ void PmemBarrierSetAssembler::store_at(MacroAssembler* masm, DecoratorSet decora
   __ call_VM_leaf(CAST_FROM_FN_PTR(address, PmemBarrier::after_store), addr, tmp);
   restore_state(masm);
   __ jmp(done);
+
+  // Refused (a volatile reference, or a full log): throw, with every
+  // register as the template left it and nothing extra on the stack.
+  __ bind(refused);
+  __ lea(addr, dst);
+  if (is_ref) {
+    __ movptr(tmp, dst.base());
+  } else {
+    __ xorptr(tmp, tmp);
+  }
+  // (A null or primitive store is refused only for a full log; what goes
+  // in val's place then is never looked at.)
+  __ call_VM(noreg, CAST_FROM_FN_PTR(address, PmemBarrier::interpreter_refuse), tmp, addr,
+             v != noreg ? v : tmp);
+  __ should_not_reach_here();
 
   __ bind(volatile_dst);
   CardTableBarrierSetAssembler::store_at(masm, decorators, type, dst, val, tmp1, tmp2);
