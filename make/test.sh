@@ -82,8 +82,11 @@ if [ "$MODE" = all ]; then
   # A small heap file per JVM (%p), on disk: hundreds of JVMs start here,
   # and files in /dev/shm would hold memory until the run ends.
   HEAPS="$JT_WORK/heaps"; rm -rf "$HEAPS"; mkdir -p "$HEAPS"
+  # Every full GC also collects the persistent part (PmemAlwaysCollect), so
+  # HotSpot's tests run its marking through their volatile roots.
   PMEM_OPTS=(-vmoption:-XX:+UsePersistentHeap -vmoption:-XX:PmemFile="$HEAPS/jt-%p.heap"
-             -vmoption:-XX:PmemSize=16m -vmoption:-XX:+VerifyPersistentHeap)
+             -vmoption:-XX:PmemSize=16m -vmoption:-XX:+VerifyPersistentHeap
+             -vmoption:-XX:+UnlockDiagnosticVMOptions -vmoption:-XX:+PmemAlwaysCollect)
   run_jtreg hotspot/jtreg hotspot -exclude:"$EXCLUDE" -- "${HS_TESTS[@]}"
   run_jtreg hotspot/jtreg hotspot-pmem -exclude:"$EXCLUDE" "${PMEM_OPTS[@]}" -- "${HS_TESTS[@]}"
   run_jtreg jdk java-util -- "${JDK_TESTS[@]}"

@@ -52,10 +52,19 @@ public final class PmemTest {
         return path;
     }
 
-    /** Deletes every file heapFile() named. */
+    /**
+     * Deletes every file heapFile() named, and the temporaries (NAME.new-PID)
+     * that a crash in the middle of creating one leaves behind.
+     */
     public static synchronized void cleanup() throws Exception {
         for (String path : created) {
-            Files.deleteIfExists(Path.of(path));
+            Path p = Path.of(path);
+            Files.deleteIfExists(p);
+            try (var temps = Files.newDirectoryStream(p.getParent(), p.getFileName() + ".new-*")) {
+                for (Path t : temps) {
+                    Files.deleteIfExists(t);
+                }
+            }
         }
         created.clear();
     }
