@@ -20,7 +20,7 @@ OUT=${OUT:-target/results/gc-pause-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT" target/gc-pause
 "$PMEM_JDK/bin/javac" --add-exports java.base/jdk.internal.pmem=ALL-UNNAMED -d target/gc-pause gc-pause/GcPause.java
 export PMEM_IS_PMEM_FORCE=1
-VM=(-Xmx512m -Xmn32m -Xlog:gc,gc+pmem -cp target/gc-pause)
+VM=(-Xmx512m -Xmn32m -Xlog:gc -cp target/gc-pause)
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR == 0) print "-"; else print a[int((NR+1)/2)]}'; }
 pauses() { # log, cause: pause times in ms after the "MARK"-independent cause
@@ -39,7 +39,7 @@ rm -f "$HEAP"
 for n in $SIZES; do
   log="$OUT/pmem-$n.log"
   "$PMEM_JDK/bin/java" --add-exports java.base/jdk.internal.pmem=ALL-UNNAMED -XX:+UsePersistentHeap \
-      -XX:PmemFile="$HEAP" -XX:PmemSize=1g "${VM[@]}" GcPause "$n" "$ROUNDS" > "$log" 2>&1 \
+      -XX:PmemFile="$HEAP" -XX:PmemSize=1g -Dpmem=true "${VM[@]}" -Xlog:gc+pmem GcPause "$n" "$ROUNDS" > "$log" 2>&1 \
     || { tail -20 "$log" >&2; exit 1; }
   live=$(grep "Persistent heap collected (System.gc())" "$log" | tail -1 | sed -n 's/.*: \([0-9]*K\) live.*/\1/p')
   printf '| %s | %s | %s | %s | %s | %s |\n' "$n" \
