@@ -23,8 +23,8 @@ export PMEM_IS_PMEM_FORCE=1
 VM=(-Xmx512m -Xmn32m -Xlog:gc -cp target/gc-pause)
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR == 0) print "-"; else print a[int((NR+1)/2)]}'; }
-pauses() { # log, cause: pause times in ms after the "MARK"-independent cause
-  grep "Pause Full ($2)" "$1" | sed -n 's/.* \([0-9.]*\)ms$/\1/p' | median
+pauses() { # log, cause: pause times in ms, between the program's two marks
+  sed -n '/MARK volatile-gc/,$p' "$1" | grep "Pause Full ($2)" | sed -n 's/.* \([0-9.]*\)ms$/\1/p' | median
 }
 field() { # log, regex with one number
   grep "Persistent heap collected (System.gc())" "$1" | sed -n "s/.*$2.*/\1/p" | median
@@ -41,7 +41,7 @@ for n in $SIZES; do
   "$PMEM_JDK/bin/java" --add-exports java.base/jdk.internal.pmem=ALL-UNNAMED -XX:+UsePersistentHeap \
       -XX:PmemFile="$HEAP" -XX:PmemSize=1g -Dpmem=true "${VM[@]}" -Xlog:gc+pmem GcPause "$n" "$ROUNDS" > "$log" 2>&1 \
     || { tail -20 "$log" >&2; exit 1; }
-  live=$(grep "Persistent heap collected (System.gc())" "$log" | tail -1 | sed -n 's/.*: \([0-9]*K\) live.*/\1/p')
+  live=$(grep "Persistent heap collected (System.gc())" "$log" | tail -1 | sed -n 's/.*: used \([0-9]*K\) (live.*/\1/p')
   printf '| %s | %s | %s | %s | %s | %s |\n' "$n" \
     "$(pauses "$log" 'Allocation Failure')" "$(pauses "$log" 'System.gc()')" \
     "$(field "$log" 'mark \([0-9.]*\)ms')" "$(field "$log" 'sweep \([0-9.]*\)ms')" "$live"

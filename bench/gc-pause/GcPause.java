@@ -53,7 +53,9 @@ public class GcPause {
             keep.add(new long[4]);
         }
         // 1. Allocation-failure full GCs: each large array lands in the old
-        // generation, which the previous one (now garbage) fills.
+        // generation, which the previous one (now garbage) fills. (Before
+        // the mark, building the persistent data has its own collections.)
+        System.out.println("MARK volatile-gc");
         long total = Runtime.getRuntime().maxMemory();
         byte[] big = null;
         for (int i = 0; i < rounds; i++) {

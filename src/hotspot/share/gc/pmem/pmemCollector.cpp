@@ -201,7 +201,9 @@ void PmemCollector::sweep(const char* why, size_t used_before, jlong started) {
   PmemMark::end();
   PmemAllocator::end_rebuild(live_words * HeapWordSize);
   _collections++;
-  log_info(gc, pmem)("Persistent heap collected (%s): " SIZE_FORMAT "K live in " SIZE_FORMAT " objects, "
+  // Used is the live size right after a sweep; top is how much of the
+  // file was ever handed out.
+  log_info(gc, pmem)("Persistent heap collected (%s): used " SIZE_FORMAT "K (live, " SIZE_FORMAT " objects), "
                      SIZE_FORMAT "K freed, free " SIZE_FORMAT "K in " SIZE_FORMAT " chunks (largest "
                      SIZE_FORMAT "K), top " SIZE_FORMAT "K of " SIZE_FORMAT "K, " SIZE_FORMAT
                      " tags written; mark %.3fms sweep %.3fms",
