@@ -203,6 +203,12 @@ void PmemAllocator::add_free(HeapWord* start, size_t words) {
   }
 }
 
+void PmemAllocator::raise_soft_limit() {
+  MutexLocker ml(_lock, Mutex::_no_safepoint_check_flag);
+  HeapWord* step = _top + soft_floor_bytes() / HeapWordSize;
+  _soft_limit = MAX2(_soft_limit, MIN2(step, PmemHeap::end()));
+}
+
 void PmemAllocator::end_rebuild(size_t live_bytes) {
   _allocated_since_gc = 0;
   _soft_limit = soft_limit_for(live_bytes);

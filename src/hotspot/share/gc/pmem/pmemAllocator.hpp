@@ -81,6 +81,9 @@ public:
   static void begin_rebuild();
   static void add_free(HeapWord* start, size_t words);
   static void end_rebuild(size_t live_bytes);
+  // A collection did not make room below the soft limit: let top grow a
+  // step past where it is, so the next allocations do not collect again.
+  static void raise_soft_limit();
 
   static size_t free_bytes()        { return (_free.free_words() + _unlisted_free_words) * HeapWordSize; }
   static size_t free_chunks()       { return _free.chunks(); }

@@ -45,6 +45,18 @@ void PmemBarrierSet::on_thread_create(Thread* thread) {
   PmemThreadLocalData::create(thread);
 }
 
+// A thread that ends inside a transaction undoes it here, under
+// Threads_lock and before it leaves the thread list: until then a
+// collection sees its log among the roots, so what the undo writes into and
+// puts back is still there. (on_thread_destroy can come much later.)
+void PmemBarrierSet::on_thread_detach(Thread* thread) {
+  PmemTxn* txn = PmemThreadLocalData::txn(thread);
+  if (txn != NULL) {
+    txn->abort_all();
+  }
+  CardTableBarrierSet::on_thread_detach(thread);
+}
+
 void PmemBarrierSet::on_thread_destroy(Thread* thread) {
   PmemTxn* txn = PmemThreadLocalData::txn(thread);
   if (txn != NULL) {

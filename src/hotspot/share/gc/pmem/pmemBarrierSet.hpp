@@ -36,6 +36,7 @@ public:
 
   virtual void on_thread_create(Thread* thread);
   virtual void on_thread_destroy(Thread* thread);
+  virtual void on_thread_detach(Thread* thread);
 };
 
 #endif // SHARE_GC_PMEM_PMEMBARRIERSET_HPP

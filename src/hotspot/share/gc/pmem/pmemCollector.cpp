@@ -307,7 +307,13 @@ HeapWord* PmemCollector::allocate(JavaThread* thread, size_t words) {
   HeapWord* mem = PmemAllocator::allocate(thread, words, false);
   if (mem == NULL && _attached) {
     collect_for_allocation(thread, before, words);
-    mem = PmemAllocator::allocate(thread, words, true);
+    mem = PmemAllocator::allocate(thread, words, false);
+    if (mem == NULL) {
+      // The collection freed too little, or nothing holds this size:
+      // grow rather than collect at every such request.
+      PmemAllocator::raise_soft_limit();
+      mem = PmemAllocator::allocate(thread, words, true);
+    }
   }
   return mem;
 }
@@ -367,8 +373,8 @@ void PmemCollector::verify() {
 }
 
 void PmemCollector::print_on(outputStream* st) {
-  if (PmemHeap::file() == NULL) {
-    return;
+  if (PmemHeap::file() == NULL || PmemAllocator::top() == NULL) {
+    return;   // not mapped, or before attach
   }
   st->print_cr(" persistent part total " SIZE_FORMAT "K, used " SIZE_FORMAT "K, free " SIZE_FORMAT "K in "
                SIZE_FORMAT " chunks, top " SIZE_FORMAT "K [" PTR_FORMAT ", " PTR_FORMAT ")",

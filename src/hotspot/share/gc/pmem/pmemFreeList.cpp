@@ -35,7 +35,7 @@ void PmemFreeList::add(HeapWord* start, size_t words) {
   _chunks++;
 }
 
-bool PmemFreeList::take_from(int b, size_t min, Chunk* out) {
+bool PmemFreeList::take_from(int b, size_t min, size_t scan, Chunk* out) {
   GrowableArrayCHeap<Chunk, mtGC>& bin = _bin[b];
   if (bin.is_empty()) {
     return false;
@@ -44,8 +44,8 @@ bool PmemFreeList::take_from(int b, size_t min, Chunk* out) {
   if (bin_of(min) < b) {
     found = bin.length() - 1;   // every chunk here is at least 2^b > min
   } else {
-    // The bin of min itself holds shorter chunks too: look at a few.
-    for (int i = bin.length() - 1, seen = 0; i >= 0 && seen < 16; i--, seen++) {
+    // The bin of min itself holds shorter chunks too: look at scan of them.
+    for (int i = bin.length() - 1, seen = 0; i >= 0 && (size_t)seen < scan; i--, seen++) {
       if (bin.at(i).words >= min) {
         found = i;
         break;
@@ -67,13 +67,13 @@ bool PmemFreeList::take(size_t min, size_t want, Chunk* out) {
   // Smallest chunk that holds want: a buffer cut from it leaves big chunks
   // whole for big objects.
   for (int b = bin_of(want); b < bins; b++) {
-    if (take_from(b, want, out)) {
+    if (take_from(b, want, SIZE_MAX, out)) {   // a big request must not miss a fit
       return true;
     }
   }
   // Else the largest that holds min.
   for (int b = bin_of(want); b >= bin_of(min); b--) {
-    if (take_from(b, min, out)) {
+    if (take_from(b, min, 16, out)) {
       return true;
     }
   }

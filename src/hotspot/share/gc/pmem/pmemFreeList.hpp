@@ -46,7 +46,7 @@ private:
   size_t _chunks;
 
   static int bin_of(size_t words);
-  bool take_from(int b, size_t min, Chunk* out);   // a chunk of >= min words in bin b
+  bool take_from(int b, size_t min, size_t scan, Chunk* out);   // >= min words, in bin b
 
 public:
   // Chunks shorter than this hold no object; they stay tagged in the file

@@ -54,10 +54,7 @@ PmemTxn::PmemTxn() : _slot(-1), _depth(0), _marks(4), _fresh(4),
                      _logged(NULL), _logged_cap(0), _logged_count(0), _logged_gen(1) {}
 
 PmemTxn::~PmemTxn() {
-  // A thread that ends inside a transaction (it was killed) undoes it.
-  while (_depth > 0) {
-    abort();
-  }
+  abort_all();   // normally done already, at the thread's detach
   FREE_C_HEAP_ARRAY(Logged, _logged);
 }
 

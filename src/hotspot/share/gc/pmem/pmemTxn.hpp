@@ -78,6 +78,10 @@ public:
   void commit();
   // Undoes the stores of the innermost level and closes it.
   void abort();
+  // Undoes every level (a thread that ends inside a transaction).
+  void abort_all() {
+    while (_depth > 0) abort();
+  }
 
   // Logs the len bytes at addr (in the persistent heap) before a store
   // changes them. Returns false if the log is full.

@@ -45,6 +45,7 @@
 address PmemBarrierSetC2::_store_stub      = NULL;
 address PmemBarrierSetC2::_atomic_stub     = NULL;
 address PmemBarrierSetC2::_atomic_oop_stub = NULL;
+address PmemBarrierSetC2::_atomic_oop_val_stub = NULL;
 
 // The kind word the slow paths pass: access size in bytes, whether it is a
 // reference, and for atomics the operation.
@@ -154,8 +155,10 @@ JRT_ENTRY(jlong, pmem_c2_atomic(jlong addr, jlong value, jlong expected, jint ki
   return op == op_cmpxchg_bool ? (jlong)(old == expected) : old;
 JRT_END
 
-// Returns the old reference as raw bits (it is persistent or null, so it
-// does not move), or for a boolean CAS whether it succeeded.
+// For a boolean CAS returns whether it succeeded. Otherwise the old
+// reference goes back in vm_result, which is a GC root: the return to
+// compiled code may pass a safepoint, and a collection of the persistent
+// part may free an object that only the overwritten field held.
 static jlong pmem_c2_atomic_oop(oopDesc* holder, jlong addr, oopDesc* value, oopDesc* expected,
                                 jint kind, JavaThread* current);
 JRT_ENTRY(jlong, pmem_c2_atomic_oop(oopDesc* holder, jlong addr, oopDesc* value, oopDesc* expected,
@@ -176,7 +179,8 @@ JRT_ENTRY(jlong, pmem_c2_atomic_oop(oopDesc* holder, jlong addr, oopDesc* value,
   if (op == op_cmpxchg_bool) {
     return old == oop(expected);
   }
-  return (jlong)cast_from_oop<intptr_t>(old);
+  current->set_vm_result(old);
+  return 0;
 JRT_END
 
 // ---------------------------------------------------------------------------
@@ -226,6 +230,15 @@ static const TypeFunc* atomic_oop_Type() {
   return TypeFunc::make(TypeTuple::make(TypeFunc::Parms + 6, fields), long_result());
 }
 
+// The same call, returning the old reference (through vm_result, which the
+// stub loads after the call, as for new_instance).
+static const TypeFunc* atomic_oop_val_Type() {
+  const TypeFunc* t = atomic_oop_Type();
+  const Type** fields = TypeTuple::fields(1);
+  fields[TypeFunc::Parms + 0] = TypeRawPtr::BOTTOM;
+  return TypeFunc::make(t->domain(), TypeTuple::make(TypeFunc::Parms + 1, fields));
+}
+
 bool PmemBarrierSetC2::generate_stubs(ciEnv* env) {
   _store_stub = OptoRuntime::generate_stub(env, store_Type, CAST_FROM_FN_PTR(address, pmem_c2_store),
                                            "pmem_store", 0, false, false);
@@ -234,7 +247,10 @@ bool PmemBarrierSetC2::generate_stubs(ciEnv* env) {
   _atomic_oop_stub = OptoRuntime::generate_stub(env, atomic_oop_Type,
                                                 CAST_FROM_FN_PTR(address, pmem_c2_atomic_oop),
                                                 "pmem_atomic_oop", 0, false, false);
-  return _store_stub != NULL && _atomic_stub != NULL && _atomic_oop_stub != NULL;
+  _atomic_oop_val_stub = OptoRuntime::generate_stub(env, atomic_oop_val_Type,
+                                                    CAST_FROM_FN_PTR(address, pmem_c2_atomic_oop),
+                                                    "pmem_atomic_oop_val", 0, true /* result in vm_result */, false);
+  return _store_stub != NULL && _atomic_stub != NULL && _atomic_oop_stub != NULL && _atomic_oop_val_stub != NULL;
 }
 
 // ---------------------------------------------------------------------------
@@ -414,7 +430,7 @@ Node* PmemBarrierSetC2::store_at_resolved(C2Access& access, C2AccessValue& val) 
 // The atomic's slow path; fast_result is what the plain atomic produced.
 static Node* atomic_slow_path(C2AtomicParseAccess& access, PmemDiamond& d, int op,
                               Node* expected, Node* new_val, const Type* value_type,
-                              address prim_stub, address oop_stub) {
+                              address prim_stub, address oop_stub, address oop_val_stub) {
   GraphKit* kit = access.kit();
   PhaseGVN& gvn = kit->gvn();
   const BasicType bt = access.type();
@@ -423,7 +439,9 @@ static Node* atomic_slow_path(C2AtomicParseAccess& access, PmemDiamond& d, int o
   Node* adr_x = address_bits(kit, access);
   Node* call;
   if (is_ref) {
-    call = kit->make_runtime_call(GraphKit::RC_NO_LEAF, atomic_oop_Type(), oop_stub, "pmem_atomic_oop",
+    const bool val = op != op_cmpxchg_bool;
+    call = kit->make_runtime_call(GraphKit::RC_NO_LEAF, val ? atomic_oop_val_Type() : atomic_oop_Type(),
+                                  val ? oop_val_stub : oop_stub, val ? "pmem_atomic_oop_val" : "pmem_atomic_oop",
                                   TypePtr::BOTTOM, holder_of(kit, access), adr_x, kit->top(), new_val,
                                   expected != NULL ? expected : kit->null(), kit->intcon(kind));
   } else {
@@ -440,8 +458,7 @@ static Node* atomic_slow_path(C2AtomicParseAccess& access, PmemDiamond& d, int o
   } else if (bt == T_LONG) {
     result = r;
   } else {
-    Node* raw = gvn.transform(new CastX2PNode(r));
-    result = gvn.transform(new CheckCastPPNode(kit->control(), raw, value_type));
+    result = gvn.transform(new CheckCastPPNode(kit->control(), r, value_type));   // r: the vm_result load
   }
   Node* merged = d.end_slow(result);
   access.set_raw_access(NULL);
@@ -462,7 +479,7 @@ static const Type* atomic_result_type(C2AtomicParseAccess& access, int op, const
                 atomic_result_type(access, op, value_type));                               \
   d.end_fast(fast_call);                                                                   \
   return atomic_slow_path(access, d, op, expected, new_val, value_type,                    \
-                          _atomic_stub, _atomic_oop_stub);
+                          _atomic_stub, _atomic_oop_stub, _atomic_oop_val_stub);
 
 Node* PmemBarrierSetC2::atomic_cmpxchg_val_at_resolved(C2AtomicParseAccess& access, Node* expected_val,
                                                        Node* new_val, const Type* value_type) const {

@@ -45,7 +45,8 @@ class ciEnv;
 class PmemBarrierSetC2 : public CardTableBarrierSetC2 {
   static address _store_stub;
   static address _atomic_stub;
-  static address _atomic_oop_stub;
+  static address _atomic_oop_stub;       // boolean CAS of a reference
+  static address _atomic_oop_val_stub;   // xchg, compare-and-exchange: old value in vm_result
 
 protected:
   virtual Node* store_at_resolved(C2Access& access, C2AccessValue& val) const;
