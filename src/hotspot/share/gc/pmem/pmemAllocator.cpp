@@ -43,9 +43,6 @@ size_t PmemAllocator::_unlisted_free_words = 0;
 size_t PmemAllocator::_allocated_since_gc = 0;
 Mutex* PmemAllocator::_lock = NULL;
 
-static PmemFileState* state() {
-  return (PmemFileState*)(PmemHeap::file_base() + PmemFormat::state_offset);
-}
 
 // Before the first collection of a run, and as a floor after each, top
 // may grow this far without one: 1/64 of the file, at least 16 buffers.
@@ -63,7 +60,7 @@ static HeapWord* soft_limit_for(size_t live_bytes) {
 }
 
 void PmemAllocator::initialize() {
-  size_t used = (size_t)state()->objects_top;
+  size_t used = (size_t)PmemHeap::state()->objects_top;
   size_t capacity = PmemHeap::size_in_bytes();
   _top = (HeapWord*)((char*)PmemHeap::bottom() + align_down(MIN2(used, capacity), HeapWordSize));
   _soft_limit = soft_limit_for(used);
@@ -73,7 +70,7 @@ void PmemAllocator::initialize() {
 void PmemAllocator::persist_top(HeapWord* top) {
   // Raise the recorded top to at least ours; it is never lowered.
   uint64_t mine = (uint64_t)pointer_delta(top, PmemHeap::bottom(), 1);
-  volatile uint64_t* recorded = &state()->objects_top;
+  volatile uint64_t* recorded = &PmemHeap::state()->objects_top;
   if (Atomic::load(recorded) < mine) {
     Atomic::store(recorded, mine);
   }

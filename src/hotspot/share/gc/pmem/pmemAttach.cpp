@@ -47,14 +47,7 @@ static size_t _rewritten = 0;
 size_t PmemAttach::objects_seen()      { return _objects; }
 size_t PmemAttach::headers_rewritten() { return _rewritten; }
 
-static PmemFileState* state() {
-  return (PmemFileState*)(PmemHeap::file_base() + PmemFormat::state_offset);
-}
 
-static void store_persist(uint64_t* field, uint64_t v) {
-  *(volatile uint64_t*)field = v;
-  PmemWriteback::persist(field, sizeof(uint64_t));
-}
 
 // The mark word an object of a new run starts with: lock, bias and age bits
 // of the previous run are meaningless now. An identity hash survives where
@@ -203,7 +196,7 @@ public:
         PmemWriteback::persist(p, pointer_delta(chunk_end, p) * HeapWordSize);
       }
       if (swizzle) {
-        store_persist(&state()->swizzle_cursor, (uint64_t)pointer_delta(chunk_end, PmemHeap::bottom(), 1));
+        PmemWriteback::store_persist(&PmemHeap::state()->swizzle_cursor, (uint64_t)pointer_delta(chunk_end, PmemHeap::bottom(), 1));
         PmemFault::reached("swizzle-chunk-done");
       }
       p = chunk_end;
@@ -220,8 +213,8 @@ static void finish_swizzle() {
     e->klass_value = e->klass_value_new;
   }
   PmemWriteback::persist(PmemTypeTable::entry(0), PmemTypeTable::count() * sizeof(PmemTypeEntry));
-  store_persist(&state()->swizzle_phase, 0);
-  store_persist(&state()->swizzle_cursor, 0);
+  PmemWriteback::store_persist(&PmemHeap::state()->swizzle_phase, 0);
+  PmemWriteback::store_persist(&PmemHeap::state()->swizzle_cursor, 0);
 }
 
 bool PmemAttach::run(char* err, size_t err_len) {
@@ -231,7 +224,7 @@ bool PmemAttach::run(char* err, size_t err_len) {
   if (n == 0) {
     return true;
   }
-  PmemFileState* st = state();
+  PmemFileState* st = PmemHeap::state();
   if (st->swizzle_phase != 0) {
     log_info(gc, pmem)("Finishing a header rewrite interrupted at offset " UINT64_FORMAT, st->swizzle_cursor);
     AttachWalk resume(err, err_len);
@@ -249,8 +242,8 @@ bool PmemAttach::run(char* err, size_t err_len) {
   }
   if (moved) {
     PmemWriteback::persist(PmemTypeTable::entry(0), n * sizeof(PmemTypeEntry));
-    store_persist(&st->swizzle_cursor, 0);
-    store_persist(&st->swizzle_phase, 1);
+    PmemWriteback::store_persist(&st->swizzle_cursor, 0);
+    PmemWriteback::store_persist(&st->swizzle_phase, 1);
   }
   _objects = 0;
   AttachWalk walk(err, err_len);

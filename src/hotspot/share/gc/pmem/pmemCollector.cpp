@@ -55,12 +55,17 @@ static const char* _why = NULL;      // of the collection under way, for the log
 static size_t _used_before = 0;
 static jlong _started = 0;
 
-static PmemFileState* state() {
-  return (PmemFileState*)(PmemHeap::file_base() + PmemFormat::state_offset);
-}
 
 static double ms_since(jlong t) {
   return (double)(os::elapsed_counter() - t) * 1000.0 / (double)os::elapsed_frequency();
+}
+
+// f(obj) for each object in [from, to), which must start at an object or
+// free space.
+template <typename F> static void objects_do(HeapWord* from, HeapWord* to, F f) {
+  for (HeapWord* p = PmemWalk::next_object(from, to); p < to; p = PmemWalk::next_object(p + cast_to_oop(p)->size(), to)) {
+    f(cast_to_oop(p));
+  }
 }
 
 // -- roots --------------------------------------------------------------
@@ -136,12 +141,7 @@ void PmemCollector::mark_roots() {
     }
     // Objects allocated inside: a commit writes them back, and a store to
     // them is not logged, so their memory must not change hands.
-    txn->do_fresh([&](HeapWord* start, HeapWord* end) {
-      for (HeapWord* p = PmemWalk::next_object(start, end); p < end;
-           p = PmemWalk::next_object(p + cast_to_oop(p)->size(), end)) {
-        mark(cast_to_oop(p));
-      }
-    });
+    txn->do_fresh([&](HeapWord* start, HeapWord* end) { objects_do(start, end, mark); });
     txn->do_log_entries([&](char* target, size_t len, const char* old) {
       if (PmemHeap::is_in(target)) {
         LoggedRange r = { target, len, old };
@@ -333,19 +333,15 @@ void PmemCollector::attach(bool after_crash) {
     PmemAllocator::end_rebuild(PmemAllocator::used_bytes());   // the attach walk listed the chunks
   }
   // From now until an orderly exit, an abrupt end calls for recovery.
-  volatile uint64_t* clean = &state()->clean_shutdown;
-  if (*clean != 0) {
-    *clean = 0;
-    PmemWriteback::persist((const void*)clean, sizeof(uint64_t));
+  if (PmemHeap::state()->clean_shutdown != 0) {
+    PmemWriteback::store_persist(&PmemHeap::state()->clean_shutdown, 0);
   }
   _attached = true;
 }
 
 void PmemCollector::detach() {
   if (_attached) {
-    volatile uint64_t* clean = &state()->clean_shutdown;
-    *clean = 1;
-    PmemWriteback::persist((const void*)clean, sizeof(uint64_t));
+    PmemWriteback::store_persist(&PmemHeap::state()->clean_shutdown, 1);
   }
 }
 
@@ -355,11 +351,7 @@ void PmemCollector::object_iterate(ObjectClosure* cl) {
   if (!_attached) {
     return;
   }
-  HeapWord* top = PmemAllocator::top();
-  for (HeapWord* p = PmemWalk::next_object(PmemHeap::bottom(), top); p < top;
-       p = PmemWalk::next_object(p + cast_to_oop(p)->size(), top)) {
-    cl->do_object(cast_to_oop(p));
-  }
+  objects_do(PmemHeap::bottom(), PmemAllocator::top(), [&](oop obj) { cl->do_object(obj); });
 }
 
 void PmemCollector::verify() {

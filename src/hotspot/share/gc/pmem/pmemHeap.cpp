@@ -146,10 +146,10 @@ void PmemHeap::map_file(char* at) {
 
 // Remembers where the objects area is, so the next run maps it there again.
 void PmemHeap::record_placement() {
-  PmemFileState* state = (PmemFileState*)(_file_base + PmemFormat::state_offset);
-  state->heap_address = (uint64_t)(uintptr_t)_bottom;  // aligned 8-byte store: never torn
-  state->run_count++;
-  PmemWriteback::persist(state, sizeof(*state));
+  PmemFileState* st = state();
+  st->heap_address = (uint64_t)(uintptr_t)_bottom;  // aligned 8-byte store: never torn
+  st->run_count++;
+  PmemWriteback::persist(st, sizeof(*st));
 }
 
 ReservedHeapSpace PmemHeap::reserve_heap(size_t total, size_t alignment, size_t page_size) {

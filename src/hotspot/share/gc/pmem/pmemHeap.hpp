@@ -22,6 +22,7 @@
 #ifndef SHARE_GC_PMEM_PMEMHEAP_HPP
 #define SHARE_GC_PMEM_PMEMHEAP_HPP
 
+#include "gc/pmem/pmemFormat.hpp"
 #include "memory/allStatic.hpp"
 #include "memory/virtualspace.hpp"
 #include "utilities/exceptions.hpp"
@@ -71,6 +72,8 @@ public:
 
   static PmemHeapFile*  file()      { return _file; }
   static char*      file_base() { return _file_base; }
+  // The file's in-place state, as mapped (PmemHeapFile::state() is a copy from opening).
+  static PmemFileState* state() { return (PmemFileState*)(_file_base + PmemFormat::state_offset); }
   static HeapWord*  bottom()    { return _bottom; }
   static HeapWord*  end()       { return _end; }
   static size_t     size_in_bytes() { return pointer_delta(_end, _bottom, 1); }   // of the objects area

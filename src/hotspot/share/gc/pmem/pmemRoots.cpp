@@ -50,9 +50,6 @@ static PmemRootsArea* pmem_roots_area() {
   return (PmemRootsArea*)(PmemHeap::file_base() + PmemHeap::file()->header().roots_offset);
 }
 
-static PmemFileState* state() {
-  return (PmemFileState*)(PmemHeap::file_base() + PmemFormat::state_offset);
-}
 
 size_t PmemRoots::capacity() {
   return (PmemHeap::file()->header().roots_size - offset_of(PmemRootsArea, entries)) / sizeof(PmemNamedEntry);
@@ -79,10 +76,6 @@ static bool log_in_txn(volatile uint64_t* field) {
   return PmemTxn::log_if_open(Thread::current(), (void*)field, sizeof(uint64_t));
 }
 
-static void store_persist(volatile uint64_t* field, uint64_t v) {
-  Atomic::release_store(field, v);
-  PmemWriteback::persist((const void*)field, sizeof(uint64_t));
-}
 
 void PmemRoots::objects_do(void f(oop)) {
   oop r = root();
@@ -98,7 +91,7 @@ void PmemRoots::objects_do(void f(oop)) {
 }
 
 bool PmemRoots::is_reference_slot(const void* addr) {
-  if (addr == (const void*)&state()->root_offset) {
+  if (addr == (const void*)&PmemHeap::state()->root_offset) {
     return true;
   }
   PmemRootsArea* a = pmem_roots_area();
@@ -109,15 +102,15 @@ bool PmemRoots::is_reference_slot(const void* addr) {
 }
 
 oop PmemRoots::root() {
-  return decode(Atomic::load_acquire(&state()->root_offset));
+  return decode(Atomic::load_acquire(&PmemHeap::state()->root_offset));
 }
 
 bool PmemRoots::set_root(oop obj) {
   MutexLocker ml(roots_lock(), Mutex::_no_safepoint_check_flag);
-  if (!log_in_txn(&state()->root_offset)) {
+  if (!log_in_txn(&PmemHeap::state()->root_offset)) {
     return false;
   }
-  store_persist(&state()->root_offset, encode(obj));
+  PmemWriteback::store_persist(&PmemHeap::state()->root_offset, encode(obj));
   return true;
 }
 
@@ -147,7 +140,7 @@ PmemRoots::PutResult PmemRoots::put(const char* name, oop obj) {
     if (!log_in_txn(&e->object)) {
       return log_full;
     }
-    store_persist(&e->object, encode(obj));   // rebind in one store
+    PmemWriteback::store_persist(&e->object, encode(obj));   // rebind in one store
     return done;
   }
   // A free entry: one that was removed, or the next never used.
@@ -163,7 +156,7 @@ PmemRoots::PutResult PmemRoots::put(const char* name, oop obj) {
     e = &a->entries[a->count];
     memset(e, 0, sizeof(*e));
     PmemWriteback::persist(e, sizeof(*e));
-    store_persist(&a->count, a->count + 1);
+    PmemWriteback::store_persist(&a->count, a->count + 1);
   }
   // The name first, durable, then the reference that makes the entry live.
   // (A free entry's name needs no undo: an entry without a reference is free.)
@@ -175,7 +168,7 @@ PmemRoots::PutResult PmemRoots::put(const char* name, oop obj) {
   memcpy(e->name, name, len);
   e->name_len = (uint32_t)len;
   PmemWriteback::persist(e, sizeof(*e));
-  store_persist(&e->object, encode(obj));
+  PmemWriteback::store_persist(&e->object, encode(obj));
   return done;
 }
 
@@ -188,7 +181,7 @@ PmemRoots::PutResult PmemRoots::remove(const char* name) {
   if (!log_in_txn(&e->object)) {
     return log_full;
   }
-  store_persist(&e->object, 0);
+  PmemWriteback::store_persist(&e->object, 0);
   return done;
 }
 

@@ -148,3 +148,8 @@ void PmemWriteback::maybe_evict(const void* addr) {
     copy_lines((uintptr_t)addr, (uintptr_t)addr + 1);
   }
 }
+
+void PmemWriteback::store_persist(volatile uint64_t* field, uint64_t v) {
+  Atomic::release_store(field, v);
+  persist((const void*)field, sizeof(uint64_t));
+}

@@ -64,6 +64,10 @@ public:
     drain();
   }
 
+  // One aligned 8-byte store, durable when this returns: how every field
+  // of PmemFileState and the roots area changes.
+  static void store_persist(volatile uint64_t* field, uint64_t v);
+
   // Simulator: with the chance PmemSimulatorEvictPPM, lets the cache line
   // at addr reach the file now, as a cache eviction might.
   static void maybe_evict(const void* addr);
