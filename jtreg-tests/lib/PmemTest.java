@@ -116,6 +116,19 @@ public final class PmemTest {
         return out;
     }
 
+    /**
+     * Runs build/jdk's java with these arguments and PMEM_IS_PMEM_FORCE=1:
+     * libpmem then treats the file as persistent memory (as the benchmarks
+     * do), and compiled code writes back with cache-line instructions.
+     */
+    public static OutputAnalyzer runForcedPmem(String... args) throws Exception {
+        ProcessBuilder pb = ProcessTools.createLimitedTestJavaProcessBuilder(args);
+        pb.environment().put("PMEM_IS_PMEM_FORCE", "1");
+        OutputAnalyzer out = new OutputAnalyzer(pb.start());
+        System.out.println("[child, PMEM_IS_PMEM_FORCE=1] " + String.join(" ", args) + " -> exit " + out.getExitValue());
+        return out;
+    }
+
     /** Runs main of cls in a child JVM with jvmArgs, jdk.internal.pmem exported. */
     public static OutputAnalyzer runMain(Class<?> cls, String[] jvmArgs, String... mainArgs) throws Exception {
         return run(concat(new String[] {"--add-exports", "java.base/jdk.internal.pmem=ALL-UNNAMED",

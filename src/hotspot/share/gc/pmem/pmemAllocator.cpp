@@ -25,6 +25,7 @@
 #include "gc/pmem/pmemFormat.hpp"
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemThreadLocalData.hpp"
+#include "gc/pmem/pmemTxn.hpp"
 #include "gc/pmem/pmemWalk.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
 #include "gc/shared/gc_globals.hpp"
@@ -165,6 +166,10 @@ HeapWord* PmemAllocator::allocate(Thread* thread, size_t words, bool past_limit)
       return NULL;
     }
     mem = c + header_pad(c);
+    PmemTxn* txn = PmemTxn::of(thread);
+    if (txn != NULL) {
+      txn->buffer_replaced(top, mem);   // an open txn's fresh objects now start here too
+    }
     PmemThreadLocalData::set_buffer(thread, mem + words, c + got);
   }
   // Fresh and reused memory are zero already; this is cheap insurance.
@@ -183,6 +188,10 @@ size_t PmemAllocator::soft_limit_bytes() {
 void PmemAllocator::retire_buffers() {
   assert(SafepointSynchronize::is_at_safepoint(), "threads must be stopped");
   for (JavaThreadIteratorWithHandle jtiwh; JavaThread* t = jtiwh.next(); ) {
+    PmemTxn* txn = PmemTxn::of(t);
+    if (txn != NULL) {
+      txn->buffer_replaced(PmemThreadLocalData::buffer_top(t), NULL);
+    }
     PmemThreadLocalData::set_buffer(t, NULL, NULL);
   }
 }

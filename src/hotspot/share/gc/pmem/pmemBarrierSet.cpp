@@ -53,6 +53,7 @@ void PmemBarrierSet::on_thread_detach(Thread* thread) {
   PmemTxn* txn = PmemThreadLocalData::txn(thread);
   if (txn != NULL) {
     txn->abort_all();
+    txn->detach();
   }
   CardTableBarrierSet::on_thread_detach(thread);
 }

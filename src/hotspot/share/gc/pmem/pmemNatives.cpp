@@ -281,6 +281,24 @@ JVM_ENTRY(void, Pmem_txnBegin0(JNIEnv* env, jclass cls)) {
   PmemTxn::of_or_create(THREAD)->begin(THREAD);
 } JVM_END
 
+JVM_ENTRY(jboolean, Pmem_txnBeginFast0(JNIEnv* env, jclass cls)) {
+  return PmemTxn::fast_begin();
+} JVM_END
+
+JVM_ENTRY(jboolean, Pmem_txnCommitFast0(JNIEnv* env, jclass cls)) {
+  return PmemTxn::fast_commit();
+} JVM_END
+
+// Interpreted (and where the compilers do not inline them): the caller
+// takes the full path.
+JVM_ENTRY(jobject, Pmem_pnewFast0(JNIEnv* env, jclass cls, jclass type)) {
+  return NULL;
+} JVM_END
+
+JVM_ENTRY(jobject, Pmem_pmakeFast0(JNIEnv* env, jclass cls, jclass type, jint length)) {
+  return NULL;
+} JVM_END
+
 static PmemTxn* open_txn(TRAPS) {
   PmemTxn* txn = PmemTxn::of(THREAD);
   if (txn == NULL || txn->depth() == 0) {
@@ -320,6 +338,10 @@ static JNINativeMethod pmem_methods[] = {
   {CC "put0",           CC "(" SIG_STR SIG_OBJ ")V",     FN_PTR(Pmem_put0)},
   {CC "remove0",        CC "(" SIG_STR ")Z",         FN_PTR(Pmem_remove0)},
   {CC "txnBegin0",      CC "()V",                FN_PTR(Pmem_txnBegin0)},
+  {CC "txnBeginFast0",  CC "()Z",                FN_PTR(Pmem_txnBeginFast0)},
+  {CC "txnCommitFast0", CC "()Z",                FN_PTR(Pmem_txnCommitFast0)},
+  {CC "pnewFast0",      CC "(" SIG_CLS ")" SIG_OBJ,      FN_PTR(Pmem_pnewFast0)},
+  {CC "pmakeFast0",     CC "(" SIG_CLS "I)" SIG_OBJ,     FN_PTR(Pmem_pmakeFast0)},
   {CC "txnCommit0",     CC "()V",                FN_PTR(Pmem_txnCommit0)},
   {CC "txnAbort0",      CC "()V",                FN_PTR(Pmem_txnAbort0)},
   {CC "txnDepth0",      CC "()I",                FN_PTR(Pmem_txnDepth0)},

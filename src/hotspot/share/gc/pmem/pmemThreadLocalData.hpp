@@ -57,6 +57,12 @@ public:
   }
   static void set_buffer_top(Thread* thread, HeapWord* top) { data(thread)->_buffer_top = top; }
 
+  static ByteSize buffer_top_offset() {
+    return Thread::gc_data_offset() + byte_offset_of(PmemThreadLocalData, _buffer_top);
+  }
+  static ByteSize buffer_end_offset() {
+    return Thread::gc_data_offset() + byte_offset_of(PmemThreadLocalData, _buffer_end);
+  }
   static ByteSize txn_offset() {
     return Thread::gc_data_offset() + byte_offset_of(PmemThreadLocalData, _txn);
   }

@@ -22,12 +22,14 @@
 
 #include "precompiled.hpp"
 #include "gc/pmem/pmemFault.hpp"
+#include "gc/pmem/pmemFormat.hpp"
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
 #include "gc/pmem/pmemThreadLocalData.hpp"
 #include "gc/pmem/pmemTxn.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
 #include "logging/log.hpp"
+#include "oops/oop.inline.hpp"
 #include "runtime/atomic.hpp"
 #include "runtime/interfaceSupport.inline.hpp"
 #include "runtime/os.hpp"
@@ -36,6 +38,10 @@
 #include <string.h>
 
 static volatile uint8_t* _slot_taken = NULL;   // one flag per log slot
+
+// A commit with more than this to write back goes through the native
+// commit, where a safepoint need not wait for it.
+static const size_t fast_commit_max_bytes = 256 * K;
 
 static size_t slot_size() {
   const PmemFileHeader& h = PmemHeap::file()->header();
@@ -50,11 +56,13 @@ size_t PmemTxn::log_capacity() {
   return slot_size();
 }
 
-PmemTxn::PmemTxn() : _slot(-1), _depth(0), _marks(4), _fresh(4),
-                     _logged(NULL), _logged_cap(0), _logged_count(0), _logged_gen(1) {}
+PmemTxn::PmemTxn(Thread* thread) : _thread(thread), _slot(-1), _last_slot(0), _depth(0), _marks(4), _fresh(4),
+                     _open_from(NULL), _written(16), _logged(NULL), _logged_cap(0), _logged_count(0),
+                     _logged_gen(1) {}
 
 PmemTxn::~PmemTxn() {
   abort_all();   // normally done already, at the thread's detach
+  detach();
   FREE_C_HEAP_ARRAY(Logged, _logged);
 }
 
@@ -65,38 +73,83 @@ PmemTxn* PmemTxn::of(Thread* thread) {
 PmemTxn* PmemTxn::of_or_create(Thread* thread) {
   PmemTxn* t = PmemThreadLocalData::txn(thread);
   if (t == NULL) {
-    t = new PmemTxn();
+    t = new PmemTxn(thread);
     PmemThreadLocalData::set_txn(thread, t);
   }
   return t;
 }
 
-void PmemTxn::claim_slot(JavaThread* thread) {
+// Tries the slot this thread used last first: with fewer threads than
+// slots each keeps to its own, and its flag's cache line stays local.
+bool PmemTxn::try_claim_slot() {
   const int slots = (int)PmemHeap::file()->header().log_slots;
-  for (;;) {
-    for (int i = 0; i < slots; i++) {
-      if (_slot_taken[i] == 0 && Atomic::cmpxchg(&_slot_taken[i], (uint8_t)0, (uint8_t)1) == 0) {
-        _slot = i;
-        _log.init(PmemHeap::file_base(), PmemHeap::file()->header().file_size, slot_base(i), slot_size());
-        return;
-      }
+  for (int n = 0; n < slots; n++) {
+    const int i = (_last_slot + n) % slots;
+    if (_slot_taken[i] == 0 && Atomic::cmpxchg(&_slot_taken[i], (uint8_t)0, (uint8_t)1) == 0) {
+      _slot = i;
+      _last_slot = i;
+      _log.init(PmemHeap::file_base(), PmemHeap::file()->header().file_size, slot_base(i), slot_size());
+      return true;
     }
-    // More open transactions than log slots (PmemLogSlots): wait for one.
+  }
+  return false;
+}
+
+void PmemTxn::claim_slot(JavaThread* thread) {
+  if (try_claim_slot()) {
+    return;
+  }
+  // More threads in transactions than log slots (PmemLogSlots): wait for one.
+  do {
     ThreadBlockInVM tbivm(thread);
     os::naked_short_sleep(1);
-  }
+  } while (!try_claim_slot());
 }
 
 void PmemTxn::release_slot() {
-  Atomic::release_store(&_slot_taken[_slot], (uint8_t)0);
-  _slot = -1;
+  if (_slot >= 0) {
+    Atomic::release_store(&_slot_taken[_slot], (uint8_t)0);
+    _slot = -1;
+  }
+}
+
+void PmemTxn::detach() {
+  assert(_depth == 0, "transaction still open");
+  release_slot();
+}
+
+// The outermost level starts: nothing allocated inside yet, nothing logged.
+void PmemTxn::open(HeapWord* buffer_top) {
+  _log.begin();
+  _fresh.clear();
+  _written.clear();
+  _open_from = buffer_top;
+}
+
+// Folds the open range into the closed ones.
+void PmemTxn::close() {
+  HeapWord* top = PmemThreadLocalData::buffer_top(_thread);
+  if (_open_from != NULL && top > _open_from) {
+    allocated(_open_from, pointer_delta(top, _open_from));
+  }
+  _open_from = top;
+}
+
+// The outermost level ended (committed or undone).
+void PmemTxn::finish() {
+  _fresh.clear();
+  _written.clear();
+  _open_from = NULL;
+  forget_logged();
+  release_slot();
 }
 
 void PmemTxn::begin(JavaThread* thread) {
   if (_depth == 0) {
-    claim_slot(thread);
-    _log.begin();
-    _fresh.clear();
+    if (_slot < 0) {   // fast_begin may have claimed it
+      claim_slot(thread);
+    }
+    open(PmemThreadLocalData::buffer_top(thread));
   } else {
     _marks.push(_log.mark());
   }
@@ -110,9 +163,12 @@ void PmemTxn::commit() {
     _marks.pop();
     return;
   }
-  // Write back every line stored to and every new object, fence, retire.
+  // Write back every logged part and every new object, fence, retire.
+  close();
   bool wrote = _log.is_active();
-  _log.do_entries([](char* addr, size_t len) { PmemWriteback::flush(addr, len); });
+  for (int i = 0; i < _written.length(); i++) {
+    PmemWriteback::flush((void*)_written.at(i).start, _written.at(i).end - _written.at(i).start);
+  }
   for (int i = 0; i < _fresh.length(); i++) {
     PmemWriteback::flush((void*)_fresh.at(i).start, _fresh.at(i).end - _fresh.at(i).start);
     wrote = true;
@@ -123,9 +179,7 @@ void PmemTxn::commit() {
     _log.retire();
     PmemFault::reached("commit-retired");
   }
-  _fresh.clear();
-  forget_logged();
-  release_slot();
+  finish();
 }
 
 void PmemTxn::abort() {
@@ -137,49 +191,90 @@ void PmemTxn::abort() {
   }
   _log.undo_to(PmemLog::header_size);
   _log.retire();
-  _fresh.clear();
-  forget_logged();
-  release_slot();
+  finish();
 }
 
-// The set of logged locations: open addressing, linear probing.
+JRT_LEAF(jboolean, PmemTxn::fast_begin())
+  JavaThread* thread = JavaThread::current();
+  PmemTxn* t = of(thread);
+  if (t == NULL || (t->_depth == 0 && !t->try_claim_slot())) {
+    return false;
+  }
+  t->begin(thread);   // holds a slot: never blocks
+  return true;
+JRT_END
 
-bool PmemTxn::already_logged(uintptr_t addr, size_t len) const {
-  if (_logged_count == 0) return false;
-  for (size_t i = (addr >> 3) & (_logged_cap - 1); _logged[i].gen == _logged_gen; i = (i + 1) & (_logged_cap - 1)) {
-    if (_logged[i].addr == addr) {
-      return _logged[i].len >= len;
+JRT_LEAF(jboolean, PmemTxn::fast_commit())
+  PmemTxn* t = of(JavaThread::current());
+  if (t == NULL || t->_depth == 0) {
+    return false;   // the native commit says what is wrong
+  }
+  if (t->_depth == 1) {
+    size_t bytes = 0;
+    for (int i = 0; i < t->_written.length(); i++) bytes += t->_written.at(i).end - t->_written.at(i).start;
+    t->do_fresh([&](HeapWord* s, HeapWord* e) { bytes += pointer_delta(e, s, 1); });
+    if (bytes > fast_commit_max_bytes) {
+      return false;
     }
   }
-  return false;
+  t->commit();
+  return true;
+JRT_END
+
+// The set of logged lines: open addressing, linear probing.
+
+static uint64_t byte_mask(size_t offset, size_t len) {
+  return len >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << len) - 1) << offset;
 }
 
-void PmemTxn::remember(uintptr_t addr, size_t len) {
-  if (2 * (_logged_count + 1) > _logged_cap) {
-    Logged* old = _logged;
-    const size_t old_cap = _logged_cap;
-    const uint32_t old_gen = _logged_gen;
-    _logged_cap = old_cap == 0 ? 256 : 2 * old_cap;
-    _logged = NEW_C_HEAP_ARRAY(Logged, _logged_cap, mtGC);
-    memset(_logged, 0, _logged_cap * sizeof(Logged));
-    _logged_count = 0;
-    _logged_gen = 1;
-    for (size_t i = 0; i < old_cap; i++) {
-      if (old[i].gen == old_gen) remember(old[i].addr, old[i].len);
+PmemTxn::Logged* PmemTxn::find_line(uintptr_t line) const {
+  if (_logged_count == 0) return NULL;
+  for (size_t i = (line >> 6) & (_logged_cap - 1); _logged[i].gen == _logged_gen; i = (i + 1) & (_logged_cap - 1)) {
+    if (_logged[i].line == line) {
+      return &_logged[i];
     }
-    FREE_C_HEAP_ARRAY(Logged, old);
   }
-  size_t i = (addr >> 3) & (_logged_cap - 1);
-  while (_logged[i].gen == _logged_gen && _logged[i].addr != addr) {
-    i = (i + 1) & (_logged_cap - 1);
+  return NULL;
+}
+
+// Records [start, end) as logged, line by line.
+void PmemTxn::remember(uintptr_t start, uintptr_t end) {
+  const size_t line_size = PmemFormat::cache_line;
+  for (uintptr_t line = align_down(start, line_size); line < end; line += line_size) {
+    const uintptr_t lo = MAX2(line, start);
+    const uintptr_t hi = MIN2(line + line_size, end);
+    if (2 * (_logged_count + 1) > _logged_cap) {
+      Logged* old = _logged;
+      const size_t old_cap = _logged_cap;
+      const uint32_t old_gen = _logged_gen;
+      _logged_cap = old_cap == 0 ? 256 : 2 * old_cap;
+      _logged = NEW_C_HEAP_ARRAY(Logged, _logged_cap, mtGC);
+      memset(_logged, 0, _logged_cap * sizeof(Logged));
+      _logged_count = 0;
+      _logged_gen = 1;
+      for (size_t i = 0; i < old_cap; i++) {
+        if (old[i].gen == old_gen) {
+          size_t j = (old[i].line >> 6) & (_logged_cap - 1);
+          while (_logged[j].gen == _logged_gen) j = (j + 1) & (_logged_cap - 1);
+          _logged[j] = old[i];
+          _logged[j].gen = _logged_gen;
+          _logged_count++;
+        }
+      }
+      FREE_C_HEAP_ARRAY(Logged, old);
+    }
+    size_t i = (line >> 6) & (_logged_cap - 1);
+    while (_logged[i].gen == _logged_gen && _logged[i].line != line) {
+      i = (i + 1) & (_logged_cap - 1);
+    }
+    if (_logged[i].gen != _logged_gen) {
+      _logged_count++;
+      _logged[i].gen = _logged_gen;
+      _logged[i].line = line;
+      _logged[i].mask = 0;
+    }
+    _logged[i].mask |= byte_mask(lo - line, hi - lo);
   }
-  if (_logged[i].gen != _logged_gen) {
-    _logged_count++;
-    _logged[i].gen = _logged_gen;
-    _logged[i].addr = addr;
-    _logged[i].len = 0;
-  }
-  _logged[i].len = MAX2(_logged[i].len, (uint32_t)len);
 }
 
 void PmemTxn::forget_logged() {
@@ -193,6 +288,10 @@ void PmemTxn::forget_logged() {
 }
 
 bool PmemTxn::is_fresh(uintptr_t addr) const {
+  if (_open_from != NULL && addr >= (uintptr_t)_open_from &&
+      addr < (uintptr_t)PmemThreadLocalData::buffer_top(_thread)) {
+    return true;
+  }
   for (int i = _fresh.length() - 1; i >= 0; i--) {
     if (addr >= _fresh.at(i).start && addr < _fresh.at(i).end) return true;
   }
@@ -203,6 +302,9 @@ void PmemTxn::allocated(HeapWord* obj, size_t words) {
   if (_depth == 0) return;
   const uintptr_t start = (uintptr_t)obj;
   const uintptr_t end = start + words * HeapWordSize;
+  if (_open_from != NULL && obj >= _open_from && obj < PmemThreadLocalData::buffer_top(_thread)) {
+    return;   // in the buffer's open range already
+  }
   // Bump allocation makes neighbours: grow the last range when it touches.
   if (_fresh.length() > 0 && _fresh.at(_fresh.length() - 1).end == start) {
     _fresh.at(_fresh.length() - 1).end = end;
@@ -212,23 +314,56 @@ void PmemTxn::allocated(HeapWord* obj, size_t words) {
   }
 }
 
-bool PmemTxn::log_store(void* addr, size_t len) {
+void PmemTxn::buffer_replaced(HeapWord* old_top, HeapWord* new_start) {
+  if (_depth == 0) return;
+  if (_open_from != NULL && old_top > _open_from) {
+    HeapWord* from = _open_from;
+    _open_from = NULL;   // so allocated() records the range
+    allocated(from, pointer_delta(old_top, from));
+  }
+  _open_from = new_start;
+}
+
+bool PmemTxn::log_store(void* addr, size_t len, oop holder) {
   assert(_depth > 0, "no transaction");
+  const size_t line_size = PmemFormat::cache_line;
   const uintptr_t a = (uintptr_t)addr;
-  if (is_fresh(a) || (len <= sizeof(jlong) && already_logged(a, len))) {
+  if (is_fresh(a)) {
     return true;
+  }
+  uintptr_t lo = a;
+  uintptr_t hi = a + len;
+  const uintptr_t line = align_down(a, line_size);
+  if (hi <= line + line_size) {
+    // Within one line: done if those bytes are logged, else log the
+    // holder's part of the line.
+    Logged* e = find_line(line);
+    const uint64_t want = byte_mask(a - line, len);
+    if (e != NULL && (e->mask & want) == want) {
+      return true;
+    }
+    if (holder != NULL) {
+      const uintptr_t obj = cast_from_oop<uintptr_t>(holder);
+      const uintptr_t obj_end = obj + holder->size() * HeapWordSize;
+      if (obj <= a && hi <= obj_end) {
+        lo = MAX2(line, obj);
+        hi = MIN2(line + line_size, obj_end);
+      }
+    }
   }
   // Ranges (arraycopy, JNI regions) are logged in entries of at most
   // PmemLog::max_entry_data bytes.
-  for (size_t done = 0; done < len; ) {
-    const size_t n = MIN2(len - done, PmemLog::max_entry_data);
-    if (!_log.append((char*)addr + done, n)) {
+  for (uintptr_t p = lo; p < hi; ) {
+    const size_t n = MIN2((size_t)(hi - p), PmemLog::max_entry_data);
+    if (!_log.append((void*)p, n)) {
       return false;
     }
-    done += n;
+    Range r = { p, p + n };
+    _written.push(r);
+    p += n;
   }
-  if (len <= sizeof(jlong)) {
-    remember(a, len);
+  if (hi - lo <= PmemLog::max_entry_data) {
+    remember(lo, hi);
   }
   return true;
 }

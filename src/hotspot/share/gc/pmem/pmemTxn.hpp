@@ -24,7 +24,9 @@
 #define SHARE_GC_PMEM_PMEMTXN_HPP
 
 #include "gc/pmem/pmemLog.hpp"
+#include "gc/pmem/pmemThreadLocalData.hpp"
 #include "memory/allocation.hpp"
+#include "oops/oopsHierarchy.hpp"
 #include "runtime/thread.hpp"
 #include "utilities/growableArray.hpp"
 
@@ -33,32 +35,55 @@
 // each level keeps a savepoint so that an exception escaping a nested body
 // undoes just that body's stores, and the enclosing body may go on.
 //
-// Stores are undo-logged once per location and level (a small volatile set
-// remembers what is logged); objects allocated inside need no logging and
-// are written back whole at commit.
+// Stores are undo-logged a cache line at a time: the first store of a level
+// to a line logs the part of that line its object covers (never a
+// neighbour's bytes: undoing them could erase another thread's durable
+// store), and a small volatile set of lines, with a mask of the bytes
+// logged, lets later stores to those bytes go unlogged. So ten stores to a
+// long[10] cost two or three fenced log entries, not ten.
+//
+// Objects allocated inside need no logging and are written back whole at
+// commit. Most of them come from the thread's allocation buffer, which
+// compiled pnew bumps inline: the part of the buffer used since begin (or
+// since the buffer was replaced) is one open range, read from the buffer's
+// top when needed, so inline allocation needs no bookkeeping.
+//
+// Begin and commit need no VM state: compiled code calls fast_begin and
+// fast_commit as leaf calls, with no JNI transition. The outermost begin
+// claims a log slot with one compare-and-swap (the thread's last slot
+// first) and commit gives it back; only a thread that finds every slot
+// taken waits, in the native begin.
 class PmemTxn : public CHeapObj<mtGC> {
-  struct Logged { uintptr_t addr; uint32_t len; uint32_t gen; };
+  struct Logged { uintptr_t line; uint64_t mask; uint32_t gen; };
   struct Range  { uintptr_t start; uintptr_t end; };
 
+  Thread*  _thread;
   PmemLog  _log;
-  int      _slot;       // the log slot, -1 until the outermost begin claims one
+  int      _slot;       // the log slot, -1 outside a transaction
+  int      _last_slot;  // where the next claim looks first
   int      _depth;
   GrowableArrayCHeap<size_t, mtGC> _marks;   // savepoint of each nested level
   GrowableArrayCHeap<Range, mtGC>  _fresh;   // objects allocated inside
-  Logged*  _logged;     // open addressing on addr; a slot is in use only
+  HeapWord* _open_from; // the open range: [_open_from, buffer top)
+  GrowableArrayCHeap<Range, mtGC>  _written; // what commit writes back
+  Logged*  _logged;     // open addressing on line; a slot is in use only
   size_t   _logged_cap; // while its gen is _logged_gen, so forgetting
   size_t   _logged_count; // them all is one increment, not a memset
   uint32_t _logged_gen;
 
-  bool  already_logged(uintptr_t addr, size_t len) const;
-  void  remember(uintptr_t addr, size_t len);
+  Logged* find_line(uintptr_t line) const;
+  void  remember(uintptr_t start, uintptr_t end);
   void  forget_logged();
   bool  is_fresh(uintptr_t addr) const;
+  bool  try_claim_slot();
   void  claim_slot(JavaThread* thread);
   void  release_slot();
+  void  open(HeapWord* buffer_top);
+  void  close();
+  void  finish();
 
 public:
-  PmemTxn();
+  PmemTxn(Thread* thread);
   ~PmemTxn();
 
   // The calling thread's transaction, NULL if it never opened one.
@@ -71,8 +96,8 @@ public:
 
   int depth() const { return _depth; }
 
-  // Opens a (nested) transaction. The outermost claims a log slot, waiting
-  // (safepoint-safe) while every slot is taken.
+  // Opens a (nested) transaction. The outermost claims a log slot if the
+  // thread holds none, waiting (safepoint-safe) while every slot is taken.
   void begin(JavaThread* thread);
   // Closes a level; the outermost writes everything back and retires the log.
   void commit();
@@ -82,17 +107,33 @@ public:
   void abort_all() {
     while (_depth > 0) abort();
   }
+  // The thread ends (every level undone): holds no log slot.
+  void detach();
+
+  // Leaf calls for compiled code (no safepoint, no thread state change).
+  // fast_begin returns false if it cannot begin without blocking or
+  // allocating (first transaction of the thread, every slot taken); the
+  // caller then calls the native begin. fast_commit returns false if the
+  // commit has more than a little to write back: the native commit does
+  // that, so a long write-back does not delay a safepoint.
+  static jboolean fast_begin();
+  static jboolean fast_commit();
 
   // Logs the len bytes at addr (in the persistent heap) before a store
-  // changes them. Returns false if the log is full.
-  bool log_store(void* addr, size_t len);
+  // changes them; holder, if known, is the object they lie in, and lets a
+  // small store log the object's part of the cache line. Returns false if
+  // the log is full.
+  bool log_store(void* addr, size_t len, oop holder = NULL);
   // log_store in thread's open transaction, if it has one; true otherwise.
-  static bool log_if_open(Thread* thread, void* addr, size_t len) {
+  static bool log_if_open(Thread* thread, void* addr, size_t len, oop holder = NULL) {
     PmemTxn* t = of(thread);
-    return t == NULL || t->_depth == 0 || t->log_store(addr, len);
+    return t == NULL || t->_depth == 0 || t->log_store(addr, len, holder);
   }
   // Records an object allocated inside the transaction.
   void allocated(HeapWord* obj, size_t words);
+  // The thread's allocation buffer is replaced (refill, or a collection
+  // retired it: new_start NULL).
+  void buffer_replaced(HeapWord* old_top, HeapWord* new_start);
 
   // For the collector: what an open transaction must keep alive.
   // f(target, length, old bytes) for each undo log entry...
@@ -100,11 +141,7 @@ public:
     if (_depth > 0) _log.do_entries_with_old(f);
   }
   // ...and f(start, end) for each run of objects allocated inside.
-  template <typename F> void do_fresh(F f) const {
-    if (_depth > 0) {
-      for (int i = 0; i < _fresh.length(); i++) f((HeapWord*)_fresh.at(i).start, (HeapWord*)_fresh.at(i).end);
-    }
-  }
+  template <typename F> void do_fresh(F f) const;
 
   // At attach, before anything reads the heap: rolls back every
   // transaction that was open when the last run ended. Returns the
@@ -114,5 +151,12 @@ public:
   // Bytes of one log slot.
   static size_t log_capacity();
 };
+
+template <typename F> void PmemTxn::do_fresh(F f) const {
+  if (_depth == 0) return;
+  for (int i = 0; i < _fresh.length(); i++) f((HeapWord*)_fresh.at(i).start, (HeapWord*)_fresh.at(i).end);
+  HeapWord* top = PmemThreadLocalData::buffer_top(_thread);
+  if (_open_from != NULL && top > _open_from) f(_open_from, top);
+}
 
 #endif // SHARE_GC_PMEM_PMEMTXN_HPP

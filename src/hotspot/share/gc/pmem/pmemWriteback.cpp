@@ -88,6 +88,10 @@ const char* PmemWriteback::method() {
   }
 }
 
+bool PmemWriteback::by_instructions() {
+  return _method == by_libpmem && PmemCrashAfterWritebacks == 0 && PmemFaultPoint == NULL;
+}
+
 void PmemWriteback::counted() {
   if (PmemCrashAfterWritebacks != 0 &&
       Atomic::add(&_count, (uint64_t)1) == (uint64_t)PmemCrashAfterWritebacks) {

@@ -74,6 +74,12 @@ public:
 
   static bool simulating() { return _shadow != NULL; }
 
+  // May compiled code write back with cache-line instructions and a fence
+  // of its own? Only where libpmem does the same, and no write-back is
+  // being counted or watched (simulator, PmemCrashAfterWritebacks,
+  // PmemFaultPoint).
+  static bool by_instructions();
+
   // "pmem_persist", "msync", "simulator", for logs and tests.
   static const char* method();
 };

@@ -86,14 +86,14 @@ JRT_ENTRY(void, pmem_c2_store(oopDesc* holder, jlong addr, jlong bits, oopDesc* 
   const size_t len = kind & kind_size_mask;
   if ((kind & kind_ref) != 0) {
     PmemBarrier::check_reference(holder, p, ref, CHECK);
-    PmemBarrier::before_write(p, len, CHECK);
+    PmemBarrier::before_write(p, len, holder, CHECK);
     if (UseCompressedOops) {
       RawAccess<>::oop_store((narrowOop*)p, oop(ref));
     } else {
       RawAccess<>::oop_store((oop*)p, oop(ref));
     }
   } else {
-    PmemBarrier::before_write(p, len, CHECK);
+    PmemBarrier::before_write(p, len, holder, CHECK);
     store_bits(p, len, bits);
   }
   PmemBarrier::after_write(p, len);

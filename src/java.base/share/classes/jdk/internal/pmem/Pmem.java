@@ -21,6 +21,8 @@
 
 package jdk.internal.pmem;
 
+import jdk.internal.vm.annotation.IntrinsicCandidate;
+
 /**
  * The persistent heap of pmem-jdk.
  *
@@ -45,6 +47,10 @@ public final class Pmem {
         registerNatives();
     }
 
+    // Fixed for the JVM's life: a constant to the JIT, so checkEnabled()
+    // costs nothing in compiled code.
+    private static final boolean ENABLED = isEnabled0();
+
     /**
      * Tells whether this JVM runs with a persistent heap.
      *
@@ -52,7 +58,7 @@ public final class Pmem {
      *         {@code -XX:+UsePersistentHeap}; never changes while it runs
      */
     public static boolean isEnabled() {
-        return isEnabled0();
+        return ENABLED;
     }
 
     /**
@@ -128,7 +134,11 @@ public final class Pmem {
      */
     public static <T> T pnew(Class<T> type) {
         checkEnabled();
-        return type.cast(pnew0(type));
+        Object obj = pnewFast0(type);
+        if (obj == null) {
+            obj = pnew0(type);
+        }
+        return type.cast(obj);
     }
 
     /**
@@ -147,7 +157,11 @@ public final class Pmem {
      */
     public static <A> A pmake(Class<A> arrayType, int length) {
         checkEnabled();
-        return arrayType.cast(pmake0(arrayType, length));
+        Object array = pmakeFast0(arrayType, length);
+        if (array == null) {
+            array = pmake0(arrayType, length);
+        }
+        return arrayType.cast(array);
     }
 
     /**
@@ -157,7 +171,7 @@ public final class Pmem {
      *         always when the persistent heap is not enabled
      */
     public static boolean inPmem(Object obj) {
-        return isEnabled0() && inPmem0(obj);
+        return ENABLED && inPmem0(obj);
     }
 
     /**
@@ -203,7 +217,9 @@ public final class Pmem {
      */
     public static <T> T txn(java.util.function.Supplier<T> body) {
         checkEnabled();
-        txnBegin0();
+        if (!txnBeginFast0()) {
+            txnBegin0();
+        }
         boolean done = false;
         try {
             T result = body.get();
@@ -211,7 +227,9 @@ public final class Pmem {
             return result;
         } finally {
             if (done) {
-                txnCommit0();
+                if (!txnCommitFast0()) {
+                    txnCommit0();
+                }
             } else {
                 txnAbort0();
             }
@@ -224,7 +242,7 @@ public final class Pmem {
      * @return 0 outside any transaction, 1 in one, 2 in a nested one, ...
      */
     public static int txnDepth() {
-        return isEnabled0() ? txnDepth0() : 0;
+        return ENABLED ? txnDepth0() : 0;
     }
 
     /**
@@ -326,7 +344,7 @@ public final class Pmem {
     }
 
     private static void checkEnabled() {
-        if (!isEnabled0()) {
+        if (!ENABLED) {
             throw new IllegalStateException(
                 "no persistent heap: start the JVM with -XX:+UsePersistentHeap -XX:PmemFile=<path>");
         }
@@ -348,6 +366,22 @@ public final class Pmem {
     private static native boolean remove0(String name);
     private static native String[] names0();
     private static native void txnBegin0();
+
+    // The fast paths. C2 compiles pnewFast0 and pmakeFast0 to a bump of
+    // the thread's persistent allocation buffer when the class is a
+    // constant already in the type table; C1 and C2 compile the txn pair
+    // to leaf calls, with no JNI transition. Each returns null or false
+    // when it cannot do the work (a new buffer is needed, every log slot is
+    // taken, a large write-back), and the caller then takes the full native
+    // path. Interpreted, pnewFast0 and pmakeFast0 always return null.
+    @IntrinsicCandidate
+    private static native Object pnewFast0(Class<?> type);
+    @IntrinsicCandidate
+    private static native Object pmakeFast0(Class<?> arrayType, int length);
+    @IntrinsicCandidate
+    private static native boolean txnBeginFast0();
+    @IntrinsicCandidate
+    private static native boolean txnCommitFast0();
     private static native void txnCommit0();
     private static native void txnAbort0();
     private static native int txnDepth0();

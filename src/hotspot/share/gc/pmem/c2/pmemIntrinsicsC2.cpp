@@ -1,0 +1,230 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+
+#include "precompiled.hpp"
+#include "ci/ciArrayKlass.hpp"
+#include "ci/ciInstance.hpp"
+#include "ci/ciInstanceKlass.hpp"
+#include "ci/ciUtilities.inline.hpp"
+#include "gc/pmem/c2/pmemIntrinsicsC2.hpp"
+#include "gc/pmem/pmemFault.hpp"
+#include "gc/pmem/pmemFormat.hpp"
+#include "gc/pmem/pmemThreadLocalData.hpp"
+#include "gc/pmem/pmemTxn.hpp"
+#include "gc/pmem/pmemTypeTable.hpp"
+#include "gc/pmem/pmemWriteback.hpp"
+#include "oops/arrayOop.hpp"
+#include "oops/klass.hpp"
+#include "opto/addnode.hpp"
+#include "opto/castnode.hpp"
+#include "opto/cfgnode.hpp"
+#include "opto/convertnode.hpp"
+#include "opto/library_call.hpp"
+#include "opto/memnode.hpp"
+#include "opto/mulnode.hpp"
+#include "opto/runtime.hpp"
+#include "opto/subnode.hpp"
+#include "runtime/interfaceSupport.inline.hpp"
+#include "runtime/vm_version.hpp"
+
+// Where the header's write-back cannot be two instructions (msync, the
+// simulator, crash and fault injection count write-backs), a leaf call
+// writes the new object back instead.
+static void pmem_c2_allocated(void* obj, jlong bytes);
+JRT_LEAF(void, pmem_c2_allocated(void* obj, jlong bytes))
+  PmemWriteback::persist(obj, (size_t)bytes);
+  PmemFault::reached("allocated");
+JRT_END
+
+static const TypeFunc* allocated_Type() {
+  const Type** fields = TypeTuple::fields(3);
+  fields[TypeFunc::Parms + 0] = TypeRawPtr::BOTTOM;   // the object
+  fields[TypeFunc::Parms + 1] = TypeLong::LONG;       // its size in bytes
+  fields[TypeFunc::Parms + 2] = Type::HALF;
+  const TypeTuple* domain = TypeTuple::make(TypeFunc::Parms + 3, fields);
+  return TypeFunc::make(domain, TypeTuple::make(TypeFunc::Parms, TypeTuple::fields(0)));
+}
+
+static const TypeFunc* bool_leaf_Type() {
+  const TypeTuple* domain = TypeTuple::make(TypeFunc::Parms, TypeTuple::fields(0));
+  const Type** fields = TypeTuple::fields(1);
+  fields[TypeFunc::Parms] = TypeInt::BOOL;
+  return TypeFunc::make(domain, TypeTuple::make(TypeFunc::Parms + 1, fields));
+}
+
+// begin and commit change what the barrier's runtime does with every
+// persistent store, so the call orders all memory around it.
+static Node* txn_call(LibraryCallKit* kit, address fn, const char* name) {
+  Node* call = kit->make_runtime_call(GraphKit::RC_LEAF, bool_leaf_Type(), fn, name, TypePtr::BOTTOM);
+  return kit->gvn().transform(new ProjNode(call, TypeFunc::Parms));
+}
+
+// The class behind a constant mirror, if it is loaded and not primitive.
+static ciKlass* constant_class(LibraryCallKit* kit, Node* mirror) {
+  const TypeInstPtr* t = kit->gvn().type(mirror)->isa_instptr();
+  if (t == NULL || t->const_oop() == NULL) {
+    return NULL;
+  }
+  ciType* mt = t->const_oop()->as_instance()->java_mirror_type();
+  if (mt == NULL || !mt->is_klass() || !mt->as_klass()->is_loaded()) {
+    return NULL;
+  }
+  return mt->as_klass();
+}
+
+// May compiled code hand out instances of k? Only if the native path would
+// (the type may be persistent), and the type table holds k already, as it
+// does once one instance was made by the native path.
+static bool type_ready(ciKlass* k) {
+  VM_ENTRY_MARK;
+  Klass* kk = (Klass*)k->constant_encoding();
+  return PmemTypeTable::refusal(kk) == NULL && PmemTypeTable::has_entry(kk);
+}
+
+static bool inline_write_back_ok() {
+  return PmemWriteback::by_instructions() && Matcher::has_match_rule(Op_CacheWB) &&
+         Matcher::has_match_rule(Op_CacheWBPostSync) && VM_Version::supports_data_cache_line_flush();
+}
+
+static Node* inline_alloc(LibraryCallKit* kit, bool is_array) {
+  if (!UseCompressedClassPointers || UseBiasedLocking) {
+    return NULL;   // a header of 16 bytes, and a constant mark word
+  }
+  ciKlass* k = constant_class(kit, kit->argument(0));
+  if (k == NULL || is_array != k->is_array_klass()) {
+    return NULL;
+  }
+  const jint lh = k->layout_helper();
+  int header = 0, log2_elem = 0;
+  jint max_len = 0;
+  jint size = 0;
+  if (is_array) {
+    header = Klass::layout_helper_header_size(lh);
+    log2_elem = Klass::layout_helper_log2_element_size(lh);
+    // Larger arrays take a chunk of their own, as the native path does.
+    max_len = (jint)((PmemAllocationBufferSize / 4 - header) >> log2_elem);
+  } else {
+    ciInstanceKlass* ik = k->as_instance_klass();
+    if (!ik->is_initialized() || Klass::layout_helper_needs_slow_path(lh)) {
+      return NULL;
+    }
+    size = Klass::layout_helper_size_in_bytes(lh);
+  }
+  if (!type_ready(k)) {
+    return NULL;
+  }
+
+  PhaseGVN& gvn = kit->gvn();
+  RegionNode* region = new RegionNode(is_array ? 4 : 3);   // 1: done, 2: no room, 3: length
+  const TypeOopPtr* exact = TypeOopPtr::make_from_klass(k)->cast_to_exactness(true)->is_oopptr();
+  const TypeOopPtr* obj_type = exact->cast_to_ptr_type(TypePtr::NotNull)->is_oopptr();
+  PhiNode* result = new PhiNode(region, exact->cast_to_ptr_type(TypePtr::BotPTR));
+  PhiNode* raw_mem = new PhiNode(region, Type::MEMORY, TypeRawPtr::BOTTOM);
+  Node* raw_before = kit->memory(Compile::AliasIdxRaw);
+
+  Node* size_x;
+  Node* len = NULL;
+  if (is_array) {
+    len = kit->argument(1);
+    // 0 <= len <= max_len, in one unsigned compare.
+    Node* bad = gvn.transform(new BoolNode(gvn.transform(new CmpUNode(len, kit->intcon(max_len))), BoolTest::gt));
+    IfNode* iff = kit->create_and_map_if(kit->control(), bad, PROB_UNLIKELY_MAG(4), COUNT_UNKNOWN);
+    region->init_req(3, gvn.transform(new IfTrueNode(iff)));
+    result->init_req(3, kit->null());
+    raw_mem->init_req(3, raw_before);
+    kit->set_control(gvn.transform(new IfFalseNode(iff)));
+    Node* bytes = gvn.transform(new LShiftXNode(gvn.transform(new ConvI2LNode(len)), kit->intcon(log2_elem)));
+    bytes = gvn.transform(new AddXNode(bytes, kit->MakeConX(header + MinObjAlignmentInBytes - 1)));
+    size_x = gvn.transform(new AndXNode(bytes, kit->MakeConX(-(intptr_t)MinObjAlignmentInBytes)));
+  } else {
+    size_x = kit->MakeConX(size);
+  }
+
+  // top and end of the thread's buffer (both NULL when it has none).
+  Node* thread = gvn.transform(new ThreadLocalNode());
+  Node* top_adr = kit->basic_plus_adr(kit->top(), thread, in_bytes(PmemThreadLocalData::buffer_top_offset()));
+  Node* end_adr = kit->basic_plus_adr(kit->top(), thread, in_bytes(PmemThreadLocalData::buffer_end_offset()));
+  Node* top = kit->make_load(kit->control(), top_adr, TypeRawPtr::BOTTOM, T_ADDRESS, MemNode::unordered);
+  Node* end = kit->make_load(kit->control(), end_adr, TypeRawPtr::BOTTOM, T_ADDRESS, MemNode::unordered);
+  Node* top_x = gvn.transform(new CastP2XNode(NULL, top));
+  // A header must not cross a cache line (PmemAllocator::allocate): when
+  // top is a line's last word, the object starts one word on. Branch-free:
+  // (((top & 63) + 8) >> 6) << 3 is 8 there and 0 elsewhere.
+  Node* in_line = gvn.transform(new AndXNode(top_x, kit->MakeConX(PmemFormat::cache_line - 1)));
+  Node* pad = gvn.transform(new AddXNode(in_line, kit->MakeConX(HeapWordSize)));
+  pad = gvn.transform(new URShiftXNode(pad, kit->intcon(exact_log2(PmemFormat::cache_line))));
+  pad = gvn.transform(new LShiftXNode(pad, kit->intcon(LogHeapWordSize)));
+  Node* obj_x = gvn.transform(new AddXNode(top_x, pad));
+  Node* new_top_x = gvn.transform(new AddXNode(obj_x, size_x));
+  Node* end_x = gvn.transform(new CastP2XNode(NULL, end));
+  Node* room = gvn.transform(new BoolNode(gvn.transform(new CmpULNode(new_top_x, end_x)), BoolTest::le));
+  IfNode* iff = kit->create_and_map_if(kit->control(), room, PROB_LIKELY_MAG(3), COUNT_UNKNOWN);
+  region->init_req(2, gvn.transform(new IfFalseNode(iff)));
+  result->init_req(2, kit->null());
+  raw_mem->init_req(2, raw_before);
+  kit->set_control(gvn.transform(new IfTrueNode(iff)));
+
+  // The stores, in the order the heap walker relies on: top, then the
+  // mark word, the length, the klass, all in the header's one line.
+  Node* obj = gvn.transform(new CastX2PNode(obj_x));
+  kit->store_to_memory(kit->control(), top_adr, gvn.transform(new CastX2PNode(new_top_x)), T_ADDRESS,
+                       Compile::AliasIdxRaw, MemNode::unordered);
+  kit->store_to_memory(kit->control(), kit->basic_plus_adr(kit->top(), obj, oopDesc::mark_offset_in_bytes()),
+                       kit->MakeConX(markWord::prototype().value()), TypeX_X->basic_type(),
+                       Compile::AliasIdxRaw, MemNode::unordered);
+  if (is_array) {
+    kit->store_to_memory(kit->control(), kit->basic_plus_adr(kit->top(), obj, arrayOopDesc::length_offset_in_bytes()),
+                         len, T_INT, Compile::AliasIdxRaw, MemNode::unordered);
+  }
+  kit->store_to_memory(kit->control(), kit->basic_plus_adr(kit->top(), obj, oopDesc::klass_offset_in_bytes()),
+                       kit->makecon(TypeKlassPtr::make(k)), T_METADATA, Compile::AliasIdxRaw, MemNode::release);
+  if (inline_write_back_ok()) {
+    Node* wb = gvn.transform(new CacheWBNode(kit->control(), kit->memory(Compile::AliasIdxRaw), obj));
+    kit->set_memory(wb, Compile::AliasIdxRaw);
+    Node* sync = gvn.transform(new CacheWBPostSyncNode(kit->control(), kit->memory(Compile::AliasIdxRaw)));
+    kit->set_memory(sync, Compile::AliasIdxRaw);
+  } else {
+    kit->make_runtime_call(GraphKit::RC_LEAF | GraphKit::RC_NO_IO, allocated_Type(),
+                           CAST_FROM_FN_PTR(address, pmem_c2_allocated), "pmem_allocated",
+                           TypeRawPtr::BOTTOM, obj, size_x, kit->top());
+  }
+  region->init_req(1, kit->control());
+  result->init_req(1, gvn.transform(new CheckCastPPNode(kit->control(), obj, obj_type)));
+  raw_mem->init_req(1, kit->memory(Compile::AliasIdxRaw));
+
+  kit->set_control(gvn.transform(region));
+  kit->set_memory(gvn.transform(raw_mem), Compile::AliasIdxRaw);
+  return gvn.transform(result);
+}
+
+Node* PmemIntrinsicsC2::inline_intrinsic(LibraryCallKit* kit, vmIntrinsics::ID id) {
+  switch (id) {
+    case vmIntrinsics::_pmem_pnewFast:      return inline_alloc(kit, false);
+    case vmIntrinsics::_pmem_pmakeFast:     return inline_alloc(kit, true);
+    case vmIntrinsics::_pmem_txnBeginFast:
+      return txn_call(kit, CAST_FROM_FN_PTR(address, PmemTxn::fast_begin), "pmem_txn_begin");
+    case vmIntrinsics::_pmem_txnCommitFast:
+      return txn_call(kit, CAST_FROM_FN_PTR(address, PmemTxn::fast_commit), "pmem_txn_commit");
+    default:
+      return NULL;
+  }
+}
