@@ -129,8 +129,10 @@ void PmemTxn::open(HeapWord* buffer_top) {
 // Folds the open range into the closed ones.
 void PmemTxn::close() {
   HeapWord* top = PmemThreadLocalData::buffer_top(_thread);
-  if (_open_from != NULL && top > _open_from) {
-    allocated(_open_from, pointer_delta(top, _open_from));
+  HeapWord* from = _open_from;
+  if (from != NULL && top > from) {
+    Range r = { (uintptr_t)from, (uintptr_t)top };
+    _fresh.push(r);
   }
   _open_from = top;
 }
@@ -317,9 +319,8 @@ void PmemTxn::allocated(HeapWord* obj, size_t words) {
 void PmemTxn::buffer_replaced(HeapWord* old_top, HeapWord* new_start) {
   if (_depth == 0) return;
   if (_open_from != NULL && old_top > _open_from) {
-    HeapWord* from = _open_from;
-    _open_from = NULL;   // so allocated() records the range
-    allocated(from, pointer_delta(old_top, from));
+    Range r = { (uintptr_t)_open_from, (uintptr_t)old_top };
+    _fresh.push(r);
   }
   _open_from = new_start;
 }

@@ -132,9 +132,18 @@ static Node* inline_alloc(LibraryCallKit* kit, bool is_array) {
   if (!type_ready(k)) {
     return NULL;
   }
+  // Arrays: is the length known to be fine, or must it be tested?
+  bool test_length = false;
+  if (is_array) {
+    const TypeInt* lt = kit->gvn().type(kit->argument(1))->is_int();
+    if (lt->_hi < 0 || lt->_lo > max_len) {
+      return NULL;   // known to be negative or large: the native path
+    }
+    test_length = lt->_lo < 0 || lt->_hi > max_len;
+  }
 
   PhaseGVN& gvn = kit->gvn();
-  RegionNode* region = new RegionNode(is_array ? 4 : 3);   // 1: done, 2: no room, 3: length
+  RegionNode* region = new RegionNode(test_length ? 4 : 3);   // 1: done, 2: no room, 3: length
   const TypeOopPtr* exact = TypeOopPtr::make_from_klass(k)->cast_to_exactness(true)->is_oopptr();
   const TypeOopPtr* obj_type = exact->cast_to_ptr_type(TypePtr::NotNull)->is_oopptr();
   PhiNode* result = new PhiNode(region, exact->cast_to_ptr_type(TypePtr::BotPTR));
@@ -145,13 +154,15 @@ static Node* inline_alloc(LibraryCallKit* kit, bool is_array) {
   Node* len = NULL;
   if (is_array) {
     len = kit->argument(1);
-    // 0 <= len <= max_len, in one unsigned compare.
-    Node* bad = gvn.transform(new BoolNode(gvn.transform(new CmpUNode(len, kit->intcon(max_len))), BoolTest::gt));
-    IfNode* iff = kit->create_and_map_if(kit->control(), bad, PROB_UNLIKELY_MAG(4), COUNT_UNKNOWN);
-    region->init_req(3, gvn.transform(new IfTrueNode(iff)));
-    result->init_req(3, kit->null());
-    raw_mem->init_req(3, raw_before);
-    kit->set_control(gvn.transform(new IfFalseNode(iff)));
+    if (test_length) {
+      // 0 <= len <= max_len, in one unsigned compare.
+      Node* bad = gvn.transform(new BoolNode(gvn.transform(new CmpUNode(len, kit->intcon(max_len))), BoolTest::gt));
+      IfNode* iff = kit->create_and_map_if(kit->control(), bad, PROB_UNLIKELY_MAG(4), COUNT_UNKNOWN);
+      region->init_req(3, gvn.transform(new IfTrueNode(iff)));
+      result->init_req(3, kit->null());
+      raw_mem->init_req(3, raw_before);
+      kit->set_control(gvn.transform(new IfFalseNode(iff)));
+    }
     Node* bytes = gvn.transform(new LShiftXNode(gvn.transform(new ConvI2LNode(len)), kit->intcon(log2_elem)));
     bytes = gvn.transform(new AddXNode(bytes, kit->MakeConX(header + MinObjAlignmentInBytes - 1)));
     size_x = gvn.transform(new AndXNode(bytes, kit->MakeConX(-(intptr_t)MinObjAlignmentInBytes)));
