@@ -48,6 +48,13 @@ public final class PmemTest {
     public static synchronized String heapFile(String name) {
         String path = new File(System.getProperty("java.io.tmpdir"),
                                "pmem-test-" + ProcessHandle.current().pid() + "-" + name + ".heap").getPath();
+        // jtreg runs drivers in one agent JVM, so an earlier test that
+        // failed before its cleanup() may have left a file of this name.
+        try {
+            Files.deleteIfExists(Path.of(path));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         created.add(path);
         return path;
     }
