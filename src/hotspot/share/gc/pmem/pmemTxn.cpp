@@ -129,12 +129,21 @@ void PmemTxn::open(HeapWord* buffer_top) {
 // Folds the open range into the closed ones.
 void PmemTxn::close() {
   HeapWord* top = PmemThreadLocalData::buffer_top(_thread);
-  HeapWord* from = _open_from;
-  if (from != NULL && top > from) {
-    Range r = { (uintptr_t)from, (uintptr_t)top };
+  close_open_range(top, top);
+}
+
+// Ends the open range at old_top (recording it) and opens one at new_start.
+void PmemTxn::close_open_range(HeapWord* old_top, HeapWord* new_start) {
+  if (_open_from != NULL && old_top > _open_from) {
+    Range r = { (uintptr_t)_open_from, (uintptr_t)old_top };
     _fresh.push(r);
   }
-  _open_from = top;
+  _open_from = new_start;
+}
+
+bool PmemTxn::in_open_range(uintptr_t addr) const {
+  return _open_from != NULL && addr >= (uintptr_t)_open_from &&
+         addr < (uintptr_t)PmemThreadLocalData::buffer_top(_thread);
 }
 
 // The outermost level ended (committed or undone).
@@ -290,8 +299,7 @@ void PmemTxn::forget_logged() {
 }
 
 bool PmemTxn::is_fresh(uintptr_t addr) const {
-  if (_open_from != NULL && addr >= (uintptr_t)_open_from &&
-      addr < (uintptr_t)PmemThreadLocalData::buffer_top(_thread)) {
+  if (in_open_range(addr)) {
     return true;
   }
   for (int i = _fresh.length() - 1; i >= 0; i--) {
@@ -304,7 +312,7 @@ void PmemTxn::allocated(HeapWord* obj, size_t words) {
   if (_depth == 0) return;
   const uintptr_t start = (uintptr_t)obj;
   const uintptr_t end = start + words * HeapWordSize;
-  if (_open_from != NULL && obj >= _open_from && obj < PmemThreadLocalData::buffer_top(_thread)) {
+  if (in_open_range(start)) {
     return;   // in the buffer's open range already
   }
   // Bump allocation makes neighbours: grow the last range when it touches.
@@ -318,11 +326,7 @@ void PmemTxn::allocated(HeapWord* obj, size_t words) {
 
 void PmemTxn::buffer_replaced(HeapWord* old_top, HeapWord* new_start) {
   if (_depth == 0) return;
-  if (_open_from != NULL && old_top > _open_from) {
-    Range r = { (uintptr_t)_open_from, (uintptr_t)old_top };
-    _fresh.push(r);
-  }
-  _open_from = new_start;
+  close_open_range(old_top, new_start);
 }
 
 bool PmemTxn::log_store(void* addr, size_t len, oop holder) {

@@ -80,6 +80,8 @@ class PmemTxn : public CHeapObj<mtGC> {
   void  release_slot();
   void  open(HeapWord* buffer_top);
   void  close();
+  void  close_open_range(HeapWord* old_top, HeapWord* new_start);
+  bool  in_open_range(uintptr_t addr) const;
   void  finish();
 
 public:
