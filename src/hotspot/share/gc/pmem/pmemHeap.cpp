@@ -230,4 +230,5 @@ void PmemHeap::attach(TRAPS) {
   }
   // Only a JVM that passed every check leaves a trace in the file.
   record_placement();
+  PmemTypeTable::initialize_classes(THREAD);
 }

@@ -30,6 +30,7 @@
 #include "gc/pmem/pmemTypeTable.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
 #include "jvm_io.h"
+#include "logging/log.hpp"
 #include "oops/compressedOops.inline.hpp"
 #include "oops/fieldStreams.inline.hpp"
 #include "oops/instanceKlass.hpp"
@@ -240,6 +241,23 @@ static void external_name(const char* internal, char* out, size_t out_len) {
   jio_snprintf(out, out_len, "%s", internal);
   for (char* p = out; *p != '\0'; p++) {
     if (*p == '/') *p = '.';
+  }
+}
+
+void PmemTypeTable::initialize_classes(TRAPS) {
+  for (size_t i = 0; i < count(); i++) {
+    Klass* k = _resolved[i];
+    if (!k->is_instance_klass()) {
+      continue;   // arrays need no initialization
+    }
+    InstanceKlass::cast(k)->initialize(THREAD);
+    if (HAS_PENDING_EXCEPTION) {
+      ResourceMark rm(THREAD);
+      oop ex = PENDING_EXCEPTION;
+      log_warning(gc, pmem)("class %s has objects in %s but its initialization failed: %s",
+                            k->external_name(), PmemHeap::file()->path(), ex->klass()->external_name());
+      CLEAR_PENDING_EXCEPTION;
+    }
   }
 }
 

@@ -63,6 +63,12 @@ public:
   // its layout. On a missing or changed class, writes a one-line message
   // to err and returns false; nothing in the file is changed.
   static bool resolve_all(char* err, size_t err_len, TRAPS);
+  // After attach: links and initializes each resolved class, as the
+  // objects of a class exist only once it is initialized (pnew initializes
+  // it first). Without this a method called on an object from the heap
+  // would find its class unlinked (no entry points). A class whose static
+  // initializer fails stays erroneous (NoClassDefFoundError when used).
+  static void initialize_classes(TRAPS);
 
   // After resolve_all: the entries and this run's class of each.
   static PmemTypeEntry* entry(size_t i);
