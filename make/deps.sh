@@ -17,6 +17,8 @@ PKGS=(
   libpmem-dev libpmem1
   # tests
   jtreg7 libtestng7-java libasmtools-java
+  # pmem-kv's tests talk to it with unmodified redis-cli and redis-benchmark
+  redis-tools
 )
 
 missing=()

@@ -4,7 +4,9 @@
 #   2. our jtreg tests (jtreg-tests/, overlaid to test/hotspot/jtreg/pmem)
 #   3. chosen HotSpot and java/util jtreg tests (make/hotspot-tests.txt,
 #      make/jdk-tests.txt), once as they are and once with -XX:+UsePersistentHeap
-# `make/test.sh quick` runs only 1 and 2.
+#   4. pmem-kv's tests (examples/pmem-kv/test/KvTest.java): the Redis-protocol
+#      server end to end, with redis-cli, restarts and kill -9 crash rounds
+# `make/test.sh quick` runs only 1, 2 and 4.
 . "$(dirname "$0")/common.sh"
 set +e +o pipefail   # count failures; never stop at the first one
 
@@ -69,10 +71,32 @@ run_jtreg() { # root (under test/), name, extra jtreg args..., then -- tests...
   record "jtreg $name" "$pass" "$fail"
 }
 
+# --- 4. pmem-kv --------------------------------------------------------------
+run_kv() {
+  note "pmem-kv: examples/pmem-kv/test/KvTest.java"
+  local out="$PMEM_CACHE/kvtest" log="$PMEM_CACHE/kvtest.log" pass fail
+  rm -rf "$out"; mkdir -p "$out"
+  if ! bash "$PMEM_ROOT/examples/pmem-kv/bin/pmem-kv" --build-only >"$log" 2>&1 ||
+     ! "$JDK/bin/javac" -d "$out" "$PMEM_ROOT/examples/pmem-kv/test/KvTest.java" >>"$log" 2>&1; then
+    echo "  pmem-kv did not compile:"; tail -20 "$log" | sed 's/^/  /'
+    record "pmem-kv" 0 1
+    return
+  fi
+  "$JDK/bin/java" -cp "$out" KvTest "$JDK/bin/java" "$PMEM_ROOT/build/examples/pmem-kv/classes" "$PMEM_TMP" \
+      >>"$log" 2>&1 || true
+  grep -E '^(PASS|FAIL) ' "$log" | sed 's/^/  /'
+  pass=$(grep -c '^PASS ' "$log" || true)
+  fail=$(grep -c '^FAIL ' "$log" || true)
+  [ $((pass + fail)) -gt 0 ] || { echo "  KvTest printed no results:"; tail -20 "$log" | sed 's/^/  /'; fail=1; }
+  echo "  (log: $log)"
+  record "pmem-kv" "$pass" "$fail"
+}
+
 bash "$PMEM_ROOT/make/overlay.sh" >/dev/null   # tests are read from the working tree
 
 run_gtest
 run_jtreg hotspot/jtreg pmem -- pmem
+run_kv
 
 list() { sed 's/#.*//; /^[[:space:]]*$/d' "$PMEM_ROOT/make/$1"; }
 if [ "$MODE" = all ]; then

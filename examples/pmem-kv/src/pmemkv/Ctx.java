@@ -1,0 +1,106 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+
+package pmemkv;
+
+/** What a command runs with: its arguments, the reply buffer, the dataset, the time. */
+final class Ctx {
+    final Server server;
+    final Db db;
+    final Resp.Reply out;
+    byte[][] argv;
+    long now;          // ms, read once per command (a command sees one instant)
+    boolean quit;      // QUIT: close after the reply
+
+    Ctx(Server server, Resp.Reply out) {
+        this.server = server;
+        this.db = server.db;
+        this.out = out;
+    }
+
+    byte[] arg(int i) {
+        return argv[i];
+    }
+
+    int argc() {
+        return argv.length;
+    }
+
+    boolean is(int i, String word) {
+        return Bytes.eqIgnoreCase(argv[i], word);
+    }
+
+    long argLong(int i) {
+        try {
+            return Bytes.parseLong(argv[i]);
+        } catch (NumberFormatException e) {
+            throw KvError.NOT_INTEGER;
+        }
+    }
+
+    double argDouble(int i) {
+        try {
+            return Bytes.parseDouble(argv[i]);
+        } catch (NumberFormatException e) {
+            throw KvError.NOT_FLOAT;
+        }
+    }
+
+    /** The live entry of key argument {@code i}, or null. */
+    PEntry lookup(int i) {
+        return db.lookup(argv[i], now);
+    }
+
+    /** As {@link #lookup}, but a value of another type than {@code type} is WRONGTYPE. */
+    <T> T value(int i, Class<T> type) {
+        PEntry e = lookup(i);
+        if (e == null) {
+            return null;
+        }
+        if (!type.isInstance(e.value)) {
+            throw KvError.WRONGTYPE;
+        }
+        return type.cast(e.value);
+    }
+
+    /** A hash (kind HASH) or set (kind SET) at key argument {@code i}, or null; else WRONGTYPE. */
+    PDict dict(int i, byte kind) {
+        PDict d = value(i, PDict.class);
+        if (d != null && d.kind != kind) {
+            throw KvError.WRONGTYPE;
+        }
+        return d;
+    }
+
+    static String typeName(Object v) {
+        if (v instanceof byte[]) {
+            return "string";
+        } else if (v instanceof PList) {
+            return "list";
+        } else if (v instanceof PZSet) {
+            return "zset";
+        } else if (v instanceof PDict d) {
+            return d.kind == PDict.HASH ? "hash" : "set";
+        }
+        return "none";
+    }
+}

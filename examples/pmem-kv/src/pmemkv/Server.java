@@ -1,0 +1,296 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+
+package pmemkv;
+
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jdk.internal.pmem.Pmem;
+
+/**
+ * pmem-kv: a Redis-protocol (RESP2) server whose whole dataset lives in
+ * the persistent Java heap of pmem-jdk. Every write command is one
+ * {@code Pmem.txn}, and its reply is sent only after the commit, so an
+ * acknowledged write survives kill -9 and power loss. There is no AOF, no
+ * snapshot and no recovery code here: after a crash the JVM rolls back the
+ * transactions that had not committed, and the server finds its data again
+ * through one named root.
+ *
+ * <p>One thread per connection; commands lock the shards of their keys
+ * ({@link Db}), so commands on different keys run in parallel and
+ * commands on one key are serialized.
+ */
+public final class Server {
+    static final String VERSION = "0.1";
+    static final String REDIS_VERSION = "7.0.15";   // the protocol level we follow, for clients that ask
+
+    final Db db;
+    final Resp.Limits limits;
+    final Map<String, Cmd> commands = new TreeMap<>();
+    final long startMs = System.currentTimeMillis();
+    final long readyMs;                 // process start to the first accept
+    final int port;
+    final AtomicInteger clients = new AtomicInteger();
+    final AtomicLong connectionsReceived = new AtomicLong();
+    final AtomicLong commandsProcessed = new AtomicLong();
+    final AtomicLong expiredKeys = new AtomicLong();
+    final AtomicLong hits = new AtomicLong(), misses = new AtomicLong();
+    final int maxClients;
+    private final ServerSocket listener;
+
+    private Server(Db db, ServerSocket listener, Resp.Limits limits, int maxClients, long readyMs) {
+        this.db = db;
+        this.listener = listener;
+        this.port = listener.getLocalPort();
+        this.limits = limits;
+        this.maxClients = maxClients;
+        this.readyMs = readyMs;
+        ServerCommands.register(this);
+        KeyCommands.register(this);
+        StringCommands.register(this);
+        ListCommands.register(this);
+        HashCommands.register(this);
+        SetCommands.register(this);
+        ZSetCommands.register(this);
+    }
+
+    void add(String name, int arity, boolean write, int first, int last, int step, Cmd.Handler h) {
+        commands.put(name, new Cmd(name.toLowerCase(), arity, write, first, last, step, h));
+    }
+
+    static final String USAGE = String.join("\n",
+            "usage: pmem-kv [--port N] [--bind ADDR] [--maxclients N] [--proto-max-bulk-len BYTES] [--max-request BYTES]",
+            "  (the JVM runs with -XX:+UsePersistentHeap -XX:PmemFile=<file>; bin/pmem-kv sets them: see --help there)");
+
+    public static void main(String[] args) throws IOException {
+        int port = 6379, maxClients = 10000;
+        String bind = "127.0.0.1";
+        Resp.Limits lim = Resp.Limits.DEFAULT;
+        int maxBulk = lim.maxBulk();
+        long maxRequest = lim.maxRequest();
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (a.equals("--help") || a.equals("-h")) {
+                    System.out.println(USAGE);
+                    return;
+                }
+                if (i + 1 >= args.length) {
+                    fail("option " + a + " needs a value\n" + USAGE);
+                }
+                String v = args[++i];
+                switch (a) {
+                    case "--port" -> port = Integer.parseInt(v);
+                    case "--bind" -> bind = v;
+                    case "--maxclients" -> maxClients = Integer.parseInt(v);
+                    case "--proto-max-bulk-len" -> maxBulk = (int) Math.min(Integer.MAX_VALUE - 16, parseSize(v));
+                    case "--max-request" -> maxRequest = parseSize(v);
+                    default -> fail("unknown option " + a + "\n" + USAGE);
+                }
+            }
+        } catch (NumberFormatException e) {
+            fail("bad number: " + e.getMessage() + "\n" + USAGE);
+        }
+        if (!Pmem.isEnabled()) {
+            fail("pmem-kv needs a persistent heap: start the JVM with -XX:+UsePersistentHeap -XX:PmemFile=<file> (bin/pmem-kv does)");
+        }
+        long t0 = System.nanoTime();
+        Db db = Db.open();
+        long openUs = (System.nanoTime() - t0) / 1000;
+        ServerSocket ss = new ServerSocket();
+        ss.setReuseAddress(true);
+        try {
+            ss.bind(new InetSocketAddress(InetAddress.getByName(bind), port), 511);
+        } catch (IOException e) {
+            fail("cannot listen on " + bind + ":" + port + ": " + e.getMessage());
+        }
+        long ready = ProcessHandle.current().info().startInstant()
+                .map(s -> System.currentTimeMillis() - s.toEpochMilli()).orElse(-1L);
+        Server server = new Server(db, ss, new Resp.Limits(lim.maxArgs(), maxBulk, maxRequest, lim.maxInline()), maxClients, ready);
+        System.out.printf("pmem-kv %s: %s dataset of %d keys in %s (opened in %d us, ready %d ms after process start)%n",
+                VERSION, Pmem.isFirstRun() ? "new" : "persistent", db.size(), Pmem.fileName(), openUs, ready);
+        System.out.println("pmem-kv ready on " + bind + ":" + server.port);
+        System.out.flush();
+        server.serve();
+    }
+
+    private static void fail(String msg) {
+        System.err.println("pmem-kv: " + msg);
+        System.exit(2);
+    }
+
+    static long parseSize(String v) {
+        String s = v.trim().toLowerCase();
+        long mul = 1;
+        if (s.endsWith("k") || s.endsWith("kb")) {
+            mul = 1024;
+        } else if (s.endsWith("m") || s.endsWith("mb")) {
+            mul = 1024 * 1024;
+        } else if (s.endsWith("g") || s.endsWith("gb")) {
+            mul = 1024L * 1024 * 1024;
+        }
+        return Long.parseLong(s.replaceAll("[kmgb]+$", "")) * mul;
+    }
+
+    private void serve() throws IOException {
+        Thread expiry = new Thread(this::expiryLoop, "pmem-kv-expiry");
+        expiry.setDaemon(true);
+        expiry.start();
+        for (;;) {
+            Socket s = listener.accept();
+            connectionsReceived.incrementAndGet();
+            Thread t = new Thread(() -> serveClient(s), "pmem-kv-client-" + s.getPort());
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private void expiryLoop() {
+        for (;;) {
+            try {
+                Thread.sleep(100);
+                expiredKeys.addAndGet(db.expireCycle(System.currentTimeMillis(), 25_000_000L));
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException | OutOfMemoryError e) {
+                System.err.println("pmem-kv: active expiry: " + e);
+            }
+        }
+    }
+
+    private void serveClient(Socket s) {
+        if (clients.incrementAndGet() > maxClients) {
+            try (s) {
+                s.getOutputStream().write("-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII));
+            } catch (IOException ignored) {
+                // the client went away
+            }
+            clients.decrementAndGet();
+            return;
+        }
+        Resp.Reply out = new Resp.Reply();
+        try (s) {
+            s.setTcpNoDelay(true);
+            Resp.Reader in = new Resp.Reader(s.getInputStream(), limits);
+            OutputStream os = new BufferedOutputStream(s.getOutputStream(), 64 * 1024);
+            Ctx c = new Ctx(this, out);
+            for (;;) {
+                byte[][] argv;
+                try {
+                    argv = in.read();
+                } catch (Resp.ProtocolError e) {
+                    out.error("ERR Protocol error: " + e.getMessage());
+                    out.writeTo(os);
+                    os.flush();
+                    return;
+                }
+                if (argv == null) {
+                    return;
+                }
+                if (argv.length > 0) {
+                    execute(c, argv);
+                }
+                // Replies of a pipeline go out together, once no request is left in the buffer.
+                if (c.quit || !in.hasBuffered() || out.size() > 256 * 1024) {
+                    out.writeTo(os);
+                    os.flush();
+                }
+                if (c.quit) {
+                    return;
+                }
+            }
+        } catch (EOFException | SocketException e) {
+            // the client closed the connection, possibly in the middle of a request: nothing was executed
+        } catch (IOException e) {
+            System.err.println("pmem-kv: connection " + s.getRemoteSocketAddress() + ": " + e);
+        } finally {
+            clients.decrementAndGet();
+        }
+    }
+
+    /** Runs one request; a write command is one transaction, and its reply is only buffered until it commits. */
+    void execute(Ctx c, byte[][] argv) {
+        Resp.Reply out = c.out;
+        String name = new String(argv[0], StandardCharsets.ISO_8859_1).toUpperCase();
+        Cmd cmd = commands.get(name);
+        if (cmd == null) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 1; i < argv.length && sb.length() < 128; i++) {
+                sb.append('\'').append(Bytes.str(argv[i]), 0, Math.min(argv[i].length, 128)).append("' ");
+            }
+            out.error("ERR unknown command '" + truncate(new String(argv[0], StandardCharsets.UTF_8))
+                    + "', with args beginning with: " + sb);
+            return;
+        }
+        if (!cmd.arityOk(argv.length)) {
+            out.error("ERR wrong number of arguments for '" + cmd.name() + "' command");
+            return;
+        }
+        commandsProcessed.incrementAndGet();
+        c.argv = argv;
+        c.now = System.currentTimeMillis();
+        List<byte[]> keys = cmd.keys(argv);
+        long locked = keys.isEmpty() ? 0 : db.lock(keys);
+        int mark = out.mark();
+        try {
+            if (cmd.write()) {
+                Pmem.txn(() -> cmd.handler().run(c));
+            } else {
+                cmd.handler().run(c);
+            }
+        } catch (KvError e) {
+            out.truncate(mark);
+            out.error(e.getMessage());
+        } catch (OutOfMemoryError e) {
+            out.truncate(mark);
+            out.error("OOM command not allowed: " + e.getMessage());
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            out.truncate(mark);   // e.g. "transaction too large": the txn left nothing
+            out.error("ERR " + e.getMessage());
+        } finally {
+            db.unlock(locked);
+        }
+    }
+
+    private static String truncate(String s) {
+        return s.length() > 128 ? s.substring(0, 128) : s;
+    }
+
+    long uptimeSeconds() {
+        return (System.currentTimeMillis() - startMs) / 1000;
+    }
+
+}

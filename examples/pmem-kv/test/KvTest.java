@@ -1,0 +1,733 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * pmem-kv's tests. Each starts the server in a child JVM on a fresh heap
+ * file and talks RESP to it, as a client would:
+ *
+ *   commands    replies and error words of every command group
+ *   pipeline    1000 requests in one write, replies in order
+ *   clients     200 connections at once, per-key isolation (INCR counts)
+ *   protocol    malformed and oversized requests: error, disconnect, data intact
+ *   redis-cli   unmodified redis-cli and redis-benchmark (Debian redis-tools)
+ *   restart     clean restart: data, types and expiry times come back
+ *   crash       kill -9 under load from several clients, many times, also
+ *               under the persistence-domain simulator: every acknowledged
+ *               SET/INCR/LPUSH/MSET is there after restart, no partial command
+ *
+ * Usage: java KvTest JAVA CLASSES HEAPDIR [test...]
+ * Prints "PASS name" or "FAIL name: why" per test and exits 1 on any failure.
+ */
+public class KvTest {
+    static String javaCmd, classes, heapDir;
+    static int failures;
+
+    public static void main(String[] args) throws Exception {
+        javaCmd = args[0];
+        classes = args[1];
+        heapDir = args[2];
+        List<String> only = List.of(args).subList(3, args.length);
+        String[] all = {"commands", "pipeline", "clients", "protocol", "redis-cli", "restart", "crash"};
+        for (String t : all) {
+            if (!only.isEmpty() && !only.contains(t)) {
+                continue;
+            }
+            long t0 = System.nanoTime();
+            try {
+                switch (t) {
+                    case "commands" -> commands();
+                    case "pipeline" -> pipeline();
+                    case "clients" -> clients();
+                    case "protocol" -> protocol();
+                    case "redis-cli" -> redisCli();
+                    case "restart" -> restart();
+                    case "crash" -> crash();
+                    default -> throw new IllegalArgumentException(t);
+                }
+                System.out.printf("PASS %s (%.1f s)%n", t, (System.nanoTime() - t0) / 1e9);
+            } catch (Throwable e) {
+                failures++;
+                System.out.println("FAIL " + t + ": " + e);
+                e.printStackTrace(System.out);
+            } finally {
+                Server.killAll();
+            }
+        }
+        System.exit(failures == 0 ? 0 : 1);
+    }
+
+    // --- the server under test -------------------------------------------------
+
+    static final class Server {
+        static final List<Server> live = new ArrayList<>();
+        final Process p;
+        final int port;
+        final StringBuffer output = new StringBuffer();
+
+        Server(String heap, String... extra) throws Exception {
+            port = freePort();
+            List<String> cmd = new ArrayList<>(List.of(javaCmd, "--add-exports", "java.base/jdk.internal.pmem=ALL-UNNAMED",
+                    "-XX:+UsePersistentHeap", "-XX:PmemFile=" + heap, "-XX:PmemSize=256m", "-Xmx512m"));
+            List<String> serverArgs = new ArrayList<>();
+            for (String e : extra) {
+                (e.startsWith("-X") || e.startsWith("-D") ? cmd : serverArgs).add(e);
+            }
+            cmd.addAll(List.of("-cp", classes, "pmemkv.Server", "--port", Integer.toString(port)));
+            cmd.addAll(serverArgs);
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            pb.environment().put("PMEM_IS_PMEM_FORCE", "1");
+            p = pb.start();
+            live.add(this);
+            BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            String line;
+            while ((line = r.readLine()) != null) {
+                output.append(line).append('\n');
+                if (line.startsWith("pmem-kv ready on")) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("server not ready in 60 s:\n" + output);
+                }
+            }
+            if (line == null) {
+                throw new AssertionError("server exited before it was ready:\n" + output);
+            }
+            Thread drain = new Thread(() -> {
+                try {
+                    String l;
+                    while ((l = r.readLine()) != null) {
+                        output.append(l).append('\n');
+                    }
+                } catch (IOException ignored) {
+                    // the process ended
+                }
+            });
+            drain.setDaemon(true);
+            drain.start();
+        }
+
+        Client client() throws IOException {
+            return new Client(port);
+        }
+
+        void kill9() throws Exception {
+            p.destroyForcibly();   // SIGKILL
+            p.waitFor();
+            live.remove(this);
+        }
+
+        static void killAll() throws Exception {
+            for (Server s : new ArrayList<>(live)) {
+                s.kill9();
+            }
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static String newHeap(String name) throws IOException {
+        Path p = Path.of(heapDir, "pmem-kv-test-" + ProcessHandle.current().pid() + "-" + name + ".heap");
+        Files.deleteIfExists(p);
+        p.toFile().deleteOnExit();
+        return p.toString();
+    }
+
+    // --- a RESP client -----------------------------------------------------------
+
+    static final class Client implements AutoCloseable {
+        final Socket s;
+        final InputStream in;
+        final OutputStream out;
+
+        Client(int port) throws IOException {
+            s = new Socket("127.0.0.1", port);
+            s.setTcpNoDelay(true);
+            s.setSoTimeout(30_000);
+            in = new BufferedInputStream(s.getInputStream());
+            out = s.getOutputStream();
+        }
+
+        static byte[] encode(String... args) {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            b.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.UTF_8));
+            for (String a : args) {
+                byte[] x = a.getBytes(StandardCharsets.UTF_8);
+                b.writeBytes(("$" + x.length + "\r\n").getBytes(StandardCharsets.UTF_8));
+                b.writeBytes(x);
+                b.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+            }
+            return b.toByteArray();
+        }
+
+        /** Sends a command and returns its reply in a compact text form (see read()). */
+        String call(String... args) throws IOException {
+            out.write(encode(args));
+            out.flush();
+            return read();
+        }
+
+        /**
+         * One reply as text: +OK -> "OK", -ERR x -> "-ERR x", :5 -> "5",
+         * $-1 -> "(nil)", bulk -> its text, arrays -> "[a, b]", *-1 -> "(nil array)".
+         */
+        String read() throws IOException {
+            String line = line();
+            switch (line.charAt(0)) {
+                case '+':
+                    return line.substring(1);
+                case '-':
+                    return line;
+                case ':':
+                    return line.substring(1);
+                case '$': {
+                    int n = Integer.parseInt(line.substring(1));
+                    if (n < 0) {
+                        return "(nil)";
+                    }
+                    byte[] b = in.readNBytes(n + 2);
+                    return new String(b, 0, n, StandardCharsets.UTF_8);
+                }
+                case '*': {
+                    int n = Integer.parseInt(line.substring(1));
+                    if (n < 0) {
+                        return "(nil array)";
+                    }
+                    List<String> items = new ArrayList<>();
+                    for (int i = 0; i < n; i++) {
+                        items.add(read());
+                    }
+                    return items.toString();
+                }
+                default:
+                    throw new IOException("bad reply line: " + line);
+            }
+        }
+
+        String line() throws IOException {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            int c;
+            while ((c = in.read()) != '\n') {
+                if (c < 0) {
+                    throw new IOException("connection closed");
+                }
+                b.write(c);
+            }
+            String s = b.toString(StandardCharsets.UTF_8);
+            return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+        }
+
+        boolean closedByServer() {
+            try {
+                return in.read() < 0;
+            } catch (IOException e) {
+                return true;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            s.close();
+        }
+    }
+
+    static void expect(Client c, String expected, String... cmd) throws IOException {
+        String got = c.call(cmd);
+        if (!got.equals(expected)) {
+            throw new AssertionError(String.join(" ", cmd) + ": expected <" + expected + "> got <" + got + ">");
+        }
+    }
+
+    static void check(boolean ok, String what) {
+        if (!ok) {
+            throw new AssertionError(what);
+        }
+    }
+
+    // --- tests -------------------------------------------------------------------
+
+    static void commands() throws Exception {
+        Server s = new Server(newHeap("commands"));
+        try (Client c = s.client()) {
+            // connection
+            expect(c, "PONG", "PING");
+            expect(c, "hi", "PING", "hi");
+            expect(c, "hello", "ECHO", "hello");
+            expect(c, "OK", "SELECT", "0");
+            expect(c, "-ERR DB index is out of range", "SELECT", "1");
+            check(c.call("HELLO", "2").startsWith("[server, redis, version"), "HELLO 2");
+            check(c.call("HELLO", "3").startsWith("-NOPROTO"), "HELLO 3 refused");
+            check(Long.parseLong(c.call("COMMAND", "COUNT")) > 80, "COMMAND COUNT");
+            expect(c, "[save, , appendonly, no]", "CONFIG", "GET", "save", "appendonly");
+            expect(c, "0", "DBSIZE");
+            expect(c, "-ERR unknown command 'NOSUCH', with args beginning with: 'a' ", "NOSUCH", "a");
+            expect(c, "-ERR wrong number of arguments for 'get' command", "GET");
+            // strings
+            expect(c, "OK", "SET", "s", "hello");
+            expect(c, "hello", "GET", "s");
+            expect(c, "(nil)", "SET", "s", "x", "NX");
+            expect(c, "OK", "SET", "s", "world", "XX");
+            expect(c, "world", "SET", "s", "again", "GET");
+            expect(c, "(nil)", "SET", "nx", "v", "XX");
+            expect(c, "-ERR syntax error", "SET", "s", "v", "NX", "XX");
+            expect(c, "-ERR invalid expire time in 'set' command", "SET", "s", "v", "EX", "0");
+            expect(c, "-ERR value is not an integer or out of range", "SET", "s", "v", "EX", "ten");
+            expect(c, "1", "SETNX", "sn", "1");
+            expect(c, "0", "SETNX", "sn", "2");
+            expect(c, "1", "GETSET", "sn", "3");
+            expect(c, "OK", "MSET", "m1", "a", "m2", "b");
+            expect(c, "[a, b, (nil)]", "MGET", "m1", "m2", "m3");
+            expect(c, "-ERR wrong number of arguments for 'mset' command", "MSET", "m1", "a", "m2");
+            expect(c, "1", "INCR", "n");
+            expect(c, "0", "DECR", "n");
+            expect(c, "10", "INCRBY", "n", "10");
+            expect(c, "7", "DECRBY", "n", "3");
+            expect(c, "-ERR value is not an integer or out of range", "INCR", "s");
+            expect(c, "OK", "SET", "big", "9223372036854775807");
+            expect(c, "-ERR increment or decrement would overflow", "INCR", "big");
+            expect(c, "7", "APPEND", "ap", "Hello, ");
+            expect(c, "12", "APPEND", "ap", "World");
+            expect(c, "12", "STRLEN", "ap");
+            expect(c, "World", "GETRANGE", "ap", "-5", "-1");
+            expect(c, "Hello", "GETRANGE", "ap", "0", "4");
+            expect(c, "", "GETRANGE", "ap", "5", "2");
+            expect(c, "12", "SETRANGE", "ap", "7", "Redis");
+            expect(c, "Hello, Redis", "GET", "ap");
+            expect(c, "5", "SETRANGE", "pad", "2", "abc");
+            expect(c, "-ERR offset is out of range", "SETRANGE", "pad", "-1", "x");
+            // keys
+            expect(c, "string", "TYPE", "s");
+            expect(c, "none", "TYPE", "nosuch");
+            expect(c, "2", "EXISTS", "s", "m1", "nosuch");
+            expect(c, "1", "DEL", "m2", "nosuch");
+            expect(c, "OK", "RENAME", "m1", "m9");
+            expect(c, "-ERR no such key", "RENAME", "m1", "m8");
+            expect(c, "a", "GET", "m9");
+            expect(c, "-1", "TTL", "m9");
+            expect(c, "-2", "TTL", "nosuch");
+            expect(c, "1", "EXPIRE", "m9", "100");
+            check(Long.parseLong(c.call("TTL", "m9")) == 100, "TTL after EXPIRE 100");
+            check(Long.parseLong(c.call("PTTL", "m9")) > 99_000, "PTTL");
+            expect(c, "0", "EXPIRE", "m9", "50", "GT");
+            expect(c, "1", "PERSIST", "m9");
+            expect(c, "-1", "TTL", "m9");
+            expect(c, "1", "PEXPIRE", "m9", "100");
+            Thread.sleep(200);
+            expect(c, "(nil)", "GET", "m9");                 // lazy expiry
+            expect(c, "OK", "SET", "gone", "x", "PX", "100");
+            Thread.sleep(600);
+            check(!c.call("KEYS", "*").contains("gone"), "expired key listed");
+            expect(c, "[ap]", "KEYS", "a?");
+            // hashes
+            expect(c, "2", "HSET", "h", "f1", "v1", "f2", "v2");
+            expect(c, "0", "HSET", "h", "f1", "v1b");
+            expect(c, "v1b", "HGET", "h", "f1");
+            expect(c, "[v1b, (nil)]", "HMGET", "h", "f1", "nope");
+            expect(c, "2", "HLEN", "h");
+            expect(c, "1", "HEXISTS", "h", "f2");
+            expect(c, "5", "HINCRBY", "h", "cnt", "5");
+            expect(c, "-ERR hash value is not an integer", "HINCRBY", "h", "f1", "1");
+            expect(c, "1", "HDEL", "h", "f2");
+            check(c.call("HGETALL", "h").equals("[f1, v1b, cnt, 5]") || c.call("HGETALL", "h").equals("[cnt, 5, f1, v1b]"), "HGETALL");
+            check(c.call("HKEYS", "h").length() == "[f1, cnt]".length(), "HKEYS");
+            expect(c, "-WRONGTYPE Operation against a key holding the wrong kind of value", "HGET", "s", "x");
+            expect(c, "-WRONGTYPE Operation against a key holding the wrong kind of value", "GET", "h");
+            // lists
+            expect(c, "3", "RPUSH", "l", "a", "b", "c");
+            expect(c, "5", "LPUSH", "l", "y", "z");
+            expect(c, "[z, y, a, b, c]", "LRANGE", "l", "0", "-1");
+            expect(c, "5", "LLEN", "l");
+            expect(c, "a", "LINDEX", "l", "2");
+            expect(c, "c", "LINDEX", "l", "-1");
+            expect(c, "(nil)", "LINDEX", "l", "9");
+            expect(c, "OK", "LSET", "l", "0", "Z");
+            expect(c, "-ERR index out of range", "LSET", "l", "9", "x");
+            expect(c, "-ERR no such key", "LSET", "nol", "0", "x");
+            expect(c, "Z", "LPOP", "l");
+            expect(c, "[c, b]", "RPOP", "l", "2");
+            expect(c, "4", "RPUSH", "l", "a", "a");
+            expect(c, "3", "LREM", "l", "0", "a");
+            expect(c, "[y]", "LRANGE", "l", "0", "-1");
+            // big commands take the bulk paths (a txn's undo log is bounded)
+            List<String> big = new ArrayList<>(List.of("RPUSH", "bigl"));
+            List<String> bigz = new ArrayList<>(List.of("ZADD", "bigz"));
+            for (int i = 1; i <= 3000; i++) {
+                big.add(Integer.toString(i));
+                bigz.add(Integer.toString(3000 - i));
+                bigz.add("m" + i);
+            }
+            expect(c, "3000", big.toArray(new String[0]));
+            check(c.call("LPOP", "bigl", "2000").startsWith("[1, 2, 3,"), "LPOP 2000");
+            expect(c, "1000", "LLEN", "bigl");
+            expect(c, "2001", "LINDEX", "bigl", "0");
+            check(c.call("RPOP", "bigl", "1500").startsWith("[3000, 2999,"), "RPOP 1500");
+            expect(c, "0", "EXISTS", "bigl");
+            expect(c, "3000", bigz.toArray(new String[0]));
+            expect(c, "3000", "ZCARD", "bigz");
+            expect(c, "0", "ZRANK", "bigz", "m3000");
+            expect(c, "1", "DEL", "bigz");
+            // sets
+            expect(c, "3", "SADD", "st", "a", "b", "c");
+            expect(c, "0", "SADD", "st", "a");
+            expect(c, "1", "SISMEMBER", "st", "b");
+            expect(c, "3", "SCARD", "st");
+            expect(c, "1", "SREM", "st", "c", "x");
+            expect(c, "2", "SADD", "st2", "b", "d");
+            expect(c, "[b]", "SINTER", "st", "st2");
+            check(c.call("SUNION", "st", "st2").length() == "[a, b, d]".length(), "SUNION");
+            check(c.call("SMEMBERS", "st").length() == "[a, b]".length(), "SMEMBERS");
+            // sorted sets
+            expect(c, "3", "ZADD", "z", "1", "a", "2", "b", "1.5", "c");
+            expect(c, "0", "ZADD", "z", "3", "a");
+            expect(c, "[c, 1.5, b, 2, a, 3]", "ZRANGE", "z", "0", "-1", "WITHSCORES");
+            expect(c, "[a, b]", "ZREVRANGE", "z", "0", "1");
+            expect(c, "1", "ZRANK", "z", "b");
+            expect(c, "0", "ZREVRANK", "z", "a");
+            expect(c, "3", "ZSCORE", "z", "a");
+            expect(c, "4.5", "ZINCRBY", "z", "1.5", "a");
+            expect(c, "3", "ZCARD", "z");
+            expect(c, "[c, b]", "ZRANGEBYSCORE", "z", "-inf", "(4.5");
+            expect(c, "[b, 2]", "ZRANGEBYSCORE", "z", "1.5", "+inf", "WITHSCORES", "LIMIT", "1", "1");
+            expect(c, "1", "ZREM", "z", "c");
+            expect(c, "-ERR value is not a valid float", "ZADD", "z", "x", "m");
+            expect(c, "-ERR XX and NX options at the same time are not compatible", "ZADD", "z", "NX", "XX", "1", "m");
+            expect(c, "(nil)", "ZSCORE", "z", "c");
+            // empty aggregates disappear
+            expect(c, "1", "SREM", "st2", "b");
+            expect(c, "1", "SREM", "st2", "d");
+            expect(c, "0", "EXISTS", "st2");
+            // scan visits every key exactly as KEYS lists them
+            long n = Long.parseLong(c.call("DBSIZE"));
+            Set<String> seen = new HashSet<>();
+            String cursor = "0";
+            do {
+                c.out.write(Client.encode("SCAN", cursor, "COUNT", "3"));
+                c.out.flush();
+                check(c.line().equals("*2"), "SCAN reply shape");
+                cursor = c.read();
+                String page = c.read();
+                if (page.length() > 2) {
+                    seen.addAll(List.of(page.substring(1, page.length() - 1).split(", ")));
+                }
+            } while (!cursor.equals("0"));
+            check(seen.size() == n, "SCAN saw " + seen.size() + " keys, DBSIZE " + n);
+            check(c.call("INFO").contains("db0:keys=" + n), "INFO keyspace");
+            check(c.call("INFO", "persistence").contains("aof_enabled:0"), "INFO persistence");
+            expect(c, "OK", "FLUSHDB");
+            expect(c, "0", "DBSIZE");
+            expect(c, "OK", "QUIT");
+            check(c.closedByServer(), "QUIT closes");
+        }
+    }
+
+    static void pipeline() throws Exception {
+        Server s = new Server(newHeap("pipeline"));
+        try (Client c = s.client()) {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            for (int i = 0; i < 1000; i++) {
+                b.writeBytes(Client.encode("INCR", "p"));
+                b.writeBytes(Client.encode("RPUSH", "pl", Integer.toString(i)));
+            }
+            c.out.write(b.toByteArray());
+            c.out.flush();
+            for (int i = 1; i <= 1000; i++) {
+                check(c.read().equals(Integer.toString(i)), "INCR reply " + i);
+                check(c.read().equals(Integer.toString(i)), "RPUSH reply " + i);
+            }
+            expect(c, "1000", "LLEN", "pl");
+            expect(c, "999", "LINDEX", "pl", "-1");
+        }
+    }
+
+    static void clients() throws Exception {
+        Server s = new Server(newHeap("clients"));
+        int n = 200, ops = 50;
+        List<Thread> ts = new ArrayList<>();
+        List<Throwable> errors = new ArrayList<>();
+        CyclicBarrier start = new java.util.concurrent.CyclicBarrier(n);
+        for (int t = 0; t < n; t++) {
+            final int id = t;
+            Thread th = new Thread(() -> {
+                try (Client c = s.client()) {
+                    start.await();
+                    for (int i = 0; i < ops; i++) {
+                        c.call("INCR", "shared");
+                        c.call("HINCRBY", "hash", "f" + (id % 7), "1");
+                        c.call("SET", "own:" + id, Integer.toString(i));
+                    }
+                } catch (Throwable e) {
+                    synchronized (errors) {
+                        errors.add(e);
+                    }
+                }
+            });
+            ts.add(th);
+            th.start();
+        }
+        for (Thread th : ts) {
+            th.join();
+        }
+        check(errors.isEmpty(), "client errors: " + errors);
+        try (Client c = s.client()) {
+            expect(c, Integer.toString(n * ops), "GET", "shared");
+            long sum = 0;
+            for (int f = 0; f < 7; f++) {
+                sum += Long.parseLong(c.call("HGET", "hash", "f" + f));
+            }
+            check(sum == (long) n * ops, "HINCRBY total " + sum);
+            expect(c, Integer.toString(ops - 1), "GET", "own:" + (n - 1));
+            expect(c, Integer.toString(n + 2), "DBSIZE");
+        }
+    }
+
+    static void protocol() throws Exception {
+        Server s = new Server(newHeap("protocol"), "--proto-max-bulk-len", "1m", "--max-request", "3m");
+        try (Client c = s.client()) {
+            expect(c, "OK", "SET", "keep", "me");
+        }
+        String[][] bad = {
+            {"*1\r\n$abc\r\n", "-ERR Protocol error: invalid bulk length"},
+            {"*x\r\n", "-ERR Protocol error: invalid multibulk length"},
+            {"*1\r\n:5\r\n", "-ERR Protocol error: expected '$', got ':'"},
+            {"*1\r\n$2000000\r\n", "-ERR Protocol error: invalid bulk length (at most 1048576 bytes, proto-max-bulk-len)"},
+            {"*99999999\r\n", "-ERR Protocol error: invalid multibulk length (at most 1048576 arguments)"},
+            {"SET \"unbalanced x\r\n", "-ERR Protocol error: unbalanced quotes in request"},
+        };
+        for (String[] b : bad) {
+            try (Client c = s.client()) {
+                c.out.write(b[0].getBytes(StandardCharsets.ISO_8859_1));
+                c.out.flush();
+                String got = c.read();
+                check(got.equals(b[1]), "for " + b[0].replace("\r\n", "\\r\\n") + " expected <" + b[1] + "> got <" + got + ">");
+                check(c.closedByServer(), "connection left open after a protocol error");
+            }
+        }
+        // Many bulks that together pass the request limit: refused before they are all read.
+        try (Client c = s.client()) {
+            StringBuilder req = new StringBuilder("*6\r\n$3\r\nSET\r\n$1\r\nk\r\n");
+            c.out.write(req.toString().getBytes(StandardCharsets.ISO_8859_1));
+            byte[] mb = new byte[1000 * 1000];
+            Arrays.fill(mb, (byte) 'x');
+            for (int i = 0; i < 4; i++) {
+                c.out.write(("$" + mb.length + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                c.out.write(mb);
+                c.out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            }
+            c.out.flush();
+            String got = c.read();
+            check(got.startsWith("-ERR Protocol error: request too large"), "request limit: " + got);
+        } catch (IOException e) {
+            // the server may close before all is written; then the reply is lost, which is fine
+        }
+        // A client that vanishes in the middle of a request changes nothing.
+        try (Client c = s.client()) {
+            c.out.write("*3\r\n$3\r\nSET\r\n$4\r\nkeep\r\n$10\r\nabc".getBytes(StandardCharsets.ISO_8859_1));
+            c.out.flush();
+        }
+        // Inline commands, as telnet sends them.
+        try (Client c = s.client()) {
+            c.out.write("GET keep\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            c.out.flush();
+            check(c.read().equals("me"), "inline GET");
+            expect(c, "1", "DBSIZE");
+        }
+    }
+
+    static String run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new AssertionError(String.join(" ", cmd) + " failed:\n" + out);
+        }
+        return out.trim();
+    }
+
+    static void redisCli() throws Exception {
+        if (!new File("/usr/bin/redis-cli").canExecute()) {
+            throw new AssertionError("redis-cli is missing: make deps installs redis-tools");
+        }
+        Server s = new Server(newHeap("cli"));
+        String p = Integer.toString(s.port);
+        check(run("redis-cli", "-p", p, "PING").equals("PONG"), "redis-cli PING");
+        check(run("redis-cli", "-p", p, "SET", "cli", "value with spaces").equals("OK"), "redis-cli SET");
+        check(run("redis-cli", "-p", p, "GET", "cli").equals("value with spaces"), "redis-cli GET");
+        check(run("redis-cli", "-p", p, "RPUSH", "cl", "1", "2").equals("2"), "redis-cli RPUSH");
+        check(run("redis-cli", "-p", p, "LRANGE", "cl", "0", "-1").equals("1\n2"), "redis-cli LRANGE");
+        check(run("redis-cli", "-p", p, "INFO", "keyspace").contains("db0:keys=2"), "redis-cli INFO");
+        check(run("redis-cli", "-p", p, "--scan").lines().count() == 2, "redis-cli --scan");
+        String bench = run("redis-benchmark", "-p", p, "-t", "set,get,incr,lpush", "-n", "2000", "-c", "20", "-P", "4", "-q");
+        check(bench.contains("SET:") && bench.contains("GET:") && bench.contains("LPUSH:"), "redis-benchmark:\n" + bench);
+        System.out.println("  redis-benchmark -n 2000 -c 20 -P 4: " + bench.replace('\n', ' ').replaceAll("\\s+", " "));
+    }
+
+    static void restart() throws Exception {
+        String heap = newHeap("restart");
+        Server s = new Server(heap);
+        long at;
+        try (Client c = s.client()) {
+            expect(c, "OK", "SET", "str", "v");
+            expect(c, "2", "RPUSH", "list", "a", "b");
+            expect(c, "1", "HSET", "hash", "f", "v");
+            expect(c, "1", "SADD", "set", "m");
+            expect(c, "1", "ZADD", "zset", "2.5", "m");
+            expect(c, "1", "EXPIRE", "str", "1000");
+            at = Long.parseLong(c.call("PTTL", "str")) + System.currentTimeMillis();
+            expect(c, "OK", "SET", "short", "x", "PX", "1500");
+        }
+        s.kill9();
+        Thread.sleep(1600);
+        s = new Server(heap);
+        check(s.output.toString().contains("persistent dataset of 6 keys"), "restart banner:\n" + s.output);
+        try (Client c = s.client()) {
+            expect(c, "(nil)", "GET", "short");   // expired while the server was down
+            expect(c, "5", "DBSIZE");
+            expect(c, "v", "GET", "str");
+            long at2 = Long.parseLong(c.call("PTTL", "str")) + System.currentTimeMillis();
+            check(Math.abs(at2 - at) < 1000, "expiry time moved: " + at + " -> " + at2);
+            expect(c, "[a, b]", "LRANGE", "list", "0", "-1");
+            expect(c, "v", "HGET", "hash", "f");
+            expect(c, "1", "SISMEMBER", "set", "m");
+            expect(c, "2.5", "ZSCORE", "zset", "m");
+            expect(c, "list", "TYPE", "list");
+            expect(c, "zset", "TYPE", "zset");
+        }
+    }
+
+    /**
+     * kill -9 under load. Writers record what was acknowledged; after the
+     * restart every acknowledged effect must be there, and each command
+     * either took effect whole or not at all.
+     */
+    static void crash() throws Exception {
+        int rounds = Integer.getInteger("kv.crash.rounds", 8);
+        for (int r = 0; r < rounds; r++) {
+            boolean sim = r % 2 == 1;   // every other round under the persistence-domain simulator
+            crashRound(r, sim);
+        }
+    }
+
+    static void crashRound(int round, boolean sim) throws Exception {
+        String heap = newHeap("crash" + round);
+        String[] jvm = sim ? new String[] {"-XX:+UnlockDiagnosticVMOptions", "-XX:+PmemSimulator",
+                "-XX:PmemSimulatorSeed=" + round} : new String[0];
+        Server s = new Server(heap, jvm);
+        int writers = 4;
+        AtomicBoolean stop = new AtomicBoolean();
+        Map<String, String> ackedSet = new ConcurrentHashMap<>();
+        AtomicLong[] ackedIncr = new AtomicLong[writers];
+        AtomicLong[] ackedPush = new AtomicLong[writers];
+        List<Thread> ts = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            final int id = w;
+            ackedIncr[w] = new AtomicLong();
+            ackedPush[w] = new AtomicLong();
+            Thread t = new Thread(() -> {
+                try (Client c = s.client()) {
+                    for (long i = 1; !stop.get(); i++) {
+                        String k = "k:" + id + ":" + (i % 500);
+                        String v = "v" + i + "-" + "x".repeat((int) (i % 200));
+                        if (c.call("SET", k, v).equals("OK")) {
+                            ackedSet.put(k, v);
+                        }
+                        if (c.call("INCR", "ctr:" + id).equals(Long.toString(i))) {
+                            ackedIncr[id].set(i);
+                        }
+                        if (c.call("RPUSH", "log:" + id, Long.toString(i)).equals(Long.toString(i))) {
+                            ackedPush[id].set(i);
+                        }
+                        c.call("MSET", "pa:" + id, Long.toString(i), "pb:" + id, Long.toString(i));
+                    }
+                } catch (IOException e) {
+                    // the server was killed
+                }
+            });
+            ts.add(t);
+            t.start();
+        }
+        Thread.sleep(300 + ThreadLocalRandom.current().nextInt(700));
+        s.kill9();
+        stop.set(true);
+        for (Thread t : ts) {
+            t.join();
+        }
+        Server s2 = new Server(heap, jvm);
+        try (Client c = s2.client()) {
+            for (Map.Entry<String, String> e : ackedSet.entrySet()) {
+                // A later SET of the same key may have committed unacknowledged; it is one of this writer's values.
+                String got = c.call("GET", e.getKey());
+                check(got.startsWith("v"), "round " + round + ": acknowledged SET " + e.getKey() + " lost (got " + got + ")");
+                long ackedI = Long.parseLong(e.getValue().substring(1, e.getValue().indexOf('-')));
+                long gotI = Long.parseLong(got.substring(1, got.indexOf('-')));
+                check(gotI >= ackedI, "round " + round + ": " + e.getKey() + " went back from v" + ackedI + " to v" + gotI);
+                check(got.length() == got.indexOf('-') + 1 + (int) (gotI % 200), "round " + round + ": torn value " + got);
+            }
+            for (int w = 0; w < writers; w++) {
+                String ctr = c.call("GET", "ctr:" + w);
+                long v = ctr.equals("(nil)") ? 0 : Long.parseLong(ctr);
+                check(v >= ackedIncr[w].get() && v <= ackedIncr[w].get() + 1,
+                        "round " + round + ": ctr:" + w + " = " + v + ", acknowledged " + ackedIncr[w].get());
+                long len = Long.parseLong(c.call("LLEN", "log:" + w));
+                check(len >= ackedPush[w].get() && len <= ackedPush[w].get() + 1,
+                        "round " + round + ": log:" + w + " has " + len + ", acknowledged " + ackedPush[w].get());
+                if (len > 0) {
+                    check(c.call("LINDEX", "log:" + w, "-1").equals(Long.toString(len)), "round " + round + ": log tail");
+                    check(c.call("LINDEX", "log:" + w, "0").equals("1"), "round " + round + ": log head");
+                }
+                check(c.call("GET", "pa:" + w).equals(c.call("GET", "pb:" + w)), "round " + round + ": MSET half applied");
+            }
+            System.out.printf("  crash round %d%s: %d keys acknowledged, counters %s%n", round, sim ? " (simulator)" : "",
+                    ackedSet.size(), Arrays.toString(ackedIncr));
+        }
+        s2.kill9();
+        Files.deleteIfExists(Path.of(heap));
+    }
+}
