@@ -91,6 +91,13 @@ final class Ctx {
         return d;
     }
 
+    /** Deletes the key of argument 1 when its aggregate became empty (Redis has no empty aggregates). In a txn. */
+    void dropIfEmpty(long size) {
+        if (size == 0) {
+            db.delete(argv[1]);
+        }
+    }
+
     static String typeName(Object v) {
         if (v instanceof byte[]) {
             return "string";

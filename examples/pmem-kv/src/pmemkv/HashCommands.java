@@ -56,7 +56,7 @@ final class HashCommands {
                 for (int i = 2; i < c.argc(); i++) {
                     n += h.remove(c.arg(i)) != null ? 1 : 0;
                 }
-                deleteIfEmpty(c, h);
+                c.dropIfEmpty(h.size());
             }
             c.out.integer(n);
         });
@@ -150,13 +150,6 @@ final class HashCommands {
             }
         }
         return added;
-    }
-
-    /** Removes the key of argument 1 if its aggregate {@code d} became empty (Redis has no empty aggregates). */
-    static void deleteIfEmpty(Ctx c, PDict d) {
-        if (d.size() == 0) {
-            c.db.delete(c.arg(1));
-        }
     }
 
     private static void all(Ctx c, boolean keys, boolean values) {

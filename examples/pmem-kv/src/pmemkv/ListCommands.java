@@ -75,9 +75,10 @@ final class ListCommands {
         s.add("LREM", 4, true, 1, 1, 1, c -> {
             long count = c.argLong(2);
             PList l = c.value(1, PList.class);
-            long n = l == null ? 0 : l.remove(c.arg(3), count);
-            if (l != null && l.size() == 0) {
-                c.db.delete(c.arg(1));
+            long n = 0;
+            if (l != null) {
+                n = l.remove(c.arg(3), count);
+                c.dropIfEmpty(l.size());
             }
             c.out.integer(n);
         });
@@ -200,8 +201,6 @@ final class ListCommands {
                 }
             }
         }
-        if (l.size() == 0) {
-            c.db.delete(c.arg(1));
-        }
+        c.dropIfEmpty(l.size());
     }
 }

@@ -68,7 +68,7 @@ final class Resp {
         /** The next request's arguments, null at a clean end of stream; empty inline lines are skipped. */
         byte[][] read() throws IOException, ProtocolError {
             for (;;) {
-                if (pos == end && !fill(true)) {
+                if (!fill()) {
                     return null;
                 }
                 if (buf[pos] == '*') {
@@ -93,7 +93,7 @@ final class Resp {
             byte[][] args = new byte[(int) n][];
             long total = 0;
             for (int i = 0; i < n; i++) {
-                if (pos == end && !fill(false)) {
+                if (!fill()) {
                     throw new EOFException();
                 }
                 if (buf[pos] != '$') {
@@ -112,7 +112,7 @@ final class Resp {
                 byte[] a = new byte[(int) len];
                 int got = 0;
                 while (got < len) {
-                    if (pos == end && !fill(false)) {
+                    if (!fill()) {
                         throw new EOFException();
                     }
                     int k = Math.min(end - pos, (int) len - got);
@@ -132,7 +132,7 @@ final class Resp {
             boolean neg = false;
             int digits = 0;
             for (;;) {
-                if (pos == end && !fill(false)) {
+                if (!fill()) {
                     throw new EOFException();
                 }
                 byte b = buf[pos++];
@@ -151,7 +151,7 @@ final class Resp {
             if (digits == 0) {
                 throw new ProtocolError(what);
             }
-            if (pos == end && !fill(false)) {
+            if (!fill()) {
                 throw new EOFException();
             }
             if (buf[pos++] != '\n') {
@@ -162,7 +162,7 @@ final class Resp {
 
         private void expectCrlf() throws IOException, ProtocolError {
             for (int i = 0; i < 2; i++) {
-                if (pos == end && !fill(false)) {
+                if (!fill()) {
                     throw new EOFException();
                 }
                 if (buf[pos++] != (i == 0 ? '\r' : '\n')) {
@@ -176,7 +176,7 @@ final class Resp {
             byte[] line = new byte[128];
             int n = 0;
             for (;;) {
-                if (pos == end && !fill(n == 0)) {
+                if (!fill()) {
                     if (n == 0) {
                         return new byte[0][];
                     }
@@ -200,7 +200,8 @@ final class Resp {
             return splitInline(new String(line, 0, n, StandardCharsets.ISO_8859_1));
         }
 
-        private boolean fill(boolean atRequestStart) throws IOException {
+        // True when a byte is buffered, reading more if none is; false at end of stream.
+        private boolean fill() throws IOException {
             if (pos < end) {
                 return true;
             }

@@ -53,7 +53,7 @@ final class SetCommands {
                 for (int i = 2; i < c.argc(); i++) {
                     n += set.remove(c.arg(i)) != null ? 1 : 0;
                 }
-                HashCommands.deleteIfEmpty(c, set);
+                c.dropIfEmpty(set.size());
             }
             c.out.integer(n);
         });

@@ -92,16 +92,19 @@ final class StringCommands {
         });
         s.add("INCRBYFLOAT", 3, true, 1, 1, 1, StringCommands::incrByFloat);
         s.add("APPEND", 3, true, 1, 1, 1, c -> {
-            byte[] cur = get(c, 1);
+            PEntry e = c.lookup(1);
             byte[] add = c.arg(2);
-            if (cur == null) {
+            if (e == null) {
                 c.db.add(c.arg(1), Bytes.persist(add));
                 c.out.integer(add.length);
                 return;
             }
+            if (!(e.value instanceof byte[] cur)) {
+                throw KvError.WRONGTYPE;
+            }
             checkSize((long) cur.length + add.length);
             byte[] n = Bytes.concat(cur, add);
-            c.lookup(1).value = n;
+            e.value = n;   // one lookup: the key's shard lock is held
             c.out.integer(n.length);
         });
         s.add("STRLEN", 2, false, 1, 1, 1, c -> {

@@ -46,9 +46,7 @@ final class ZSetCommands {
                 for (int i = 2; i < c.argc(); i++) {
                     n += z.remove(c.arg(i)) ? 1 : 0;
                 }
-                if (z.size() == 0) {
-                    c.db.delete(c.arg(1));
-                }
+                c.dropIfEmpty(z.size());
             }
             c.out.integer(n);
         });
@@ -174,9 +172,7 @@ final class ZSetCommands {
             }
             last = score;
         }
-        if (z.size() == 0) {
-            c.db.delete(c.arg(1));
-        }
+        c.dropIfEmpty(z.size());
         if (incr) {
             c.out.bulk(Double.isNaN(last) ? null : Bytes.formatDouble(last));
         } else {
