@@ -89,6 +89,14 @@ void PmemArguments::select_gc() {
                                           "Serial collector; remove %s", other));
   }
   FLAG_SET_ERGO(UseSerialGC, true);
+  // A biased lock writes a thread pointer into a header with no runtime
+  // call, where PmemLocking cannot see it.
+  if (UseBiasedLocking) {
+    if (!FLAG_IS_DEFAULT(UseBiasedLocking)) {
+      warning("-XX:+UseBiasedLocking is ignored with -XX:+UsePersistentHeap");
+    }
+    FLAG_SET_ERGO(UseBiasedLocking, false);
+  }
 #ifdef COMPILER2
   // C2's fill intrinsic writes arrays with a stub that has no persistent-store barrier.
   if (OptimizeFill) {

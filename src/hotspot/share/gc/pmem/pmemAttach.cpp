@@ -26,6 +26,7 @@
 #include "gc/pmem/pmemFormat.hpp"
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
+#include "gc/pmem/pmemLocking.hpp"
 #include "gc/pmem/pmemTypeTable.hpp"
 #include "gc/pmem/pmemWalk.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
@@ -41,9 +42,11 @@
 static const int      tag_shift = 40;
 static const uint64_t tag_mask = UCONST64(0xffff) << tag_shift;
 
+static bool   _walked = false;
 static size_t _objects = 0;
 static size_t _rewritten = 0;
 
+bool   PmemAttach::walked()            { return _walked; }
 size_t PmemAttach::objects_seen()      { return _objects; }
 size_t PmemAttach::headers_rewritten() { return _rewritten; }
 
@@ -218,10 +221,12 @@ static void finish_swizzle() {
 }
 
 bool PmemAttach::run(char* err, size_t err_len) {
+  _walked = false;
   _objects = 0;
   _rewritten = 0;
   const size_t n = PmemTypeTable::count();
   if (n == 0) {
+    PmemLocking::headers_cleaned();   // no types, no objects
     return true;
   }
   PmemFileState* st = PmemHeap::state();
@@ -245,7 +250,11 @@ bool PmemAttach::run(char* err, size_t err_len) {
     PmemWriteback::store_persist(&st->swizzle_cursor, 0);
     PmemWriteback::store_persist(&st->swizzle_phase, 1);
   }
+  if (!moved && PmemLocking::headers_clean()) {
+    return true;
+  }
   _objects = 0;
+  _walked = true;
   AttachWalk walk(err, err_len);
   PmemAllocator::begin_rebuild();
   if (!walk.walk(0, moved, true)) {
@@ -254,5 +263,6 @@ bool PmemAttach::run(char* err, size_t err_len) {
   if (moved) {
     finish_swizzle();
   }
+  PmemLocking::headers_cleaned();
   return true;
 }

@@ -25,9 +25,14 @@
 #include "memory/allStatic.hpp"
 #include "utilities/globalDefinitions.hpp"
 
-// The attach-time pass over the persistent objects: clears lock and age
-// bits left by the previous run, and rewrites klass values in headers when
-// classes sit elsewhere in this run ("swizzling").
+// The attach-time pass over the persistent objects: clears lock bits left
+// by the previous run, rewrites klass values in headers when classes sit
+// elsewhere in this run ("swizzling"), and lists the free chunks.
+//
+// The pass is skipped when it has nothing to do: no class moved and no
+// header holds lock state (PmemLocking). Attach then costs nothing per
+// object, and the free chunks wait for the first collection to list them
+// (until then allocation takes the never-used rest of the file).
 //
 // Swizzling is crash-safe. The new value of every type is recorded in the
 // type table and swizzle_phase set before any header changes; headers are
@@ -44,6 +49,7 @@ public:
   static bool run(char* err, size_t err_len);
 
   // Counters of the last run(), for logging and tests.
+  static bool   walked();
   static size_t objects_seen();
   static size_t headers_rewritten();
 };

@@ -25,6 +25,7 @@
 #include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemFormat.hpp"
 #include "gc/pmem/pmemHeap.hpp"
+#include "gc/pmem/pmemHeapFile.hpp"
 #include "gc/pmem/pmemMark.hpp"
 #include "gc/pmem/pmemRoots.hpp"
 #include "gc/pmem/pmemTxn.hpp"
@@ -323,15 +324,14 @@ HeapWord* PmemCollector::allocate(JavaThread* thread, size_t words) {
 void PmemCollector::attach(bool after_crash) {
   if (after_crash) {
     // Objects allocated but never linked, or unlinked by a committed txn
-    // whose sweep never came: nothing volatile refers to anything yet.
-    const jlong started = os::elapsed_counter();
-    const size_t used_before = PmemAllocator::used_bytes();
-    PmemMark::begin();
-    PmemRoots::objects_do(mark);
-    sweep("recovery after an abrupt end", used_before, started);
-  } else {
-    PmemAllocator::end_rebuild(PmemAllocator::used_bytes());   // the attach walk listed the chunks
+    // whose sweep never came, are garbage like any other: unreachable,
+    // walkable, and freed by the next collection. Collecting here would
+    // make restart O(live objects).
+    log_info(gc, pmem)("Recovery: the last run of %s ended abruptly; the next collection frees "
+                       "what it left unreachable", PmemHeap::file()->path());
   }
+  // The chunks the attach walk listed, if it walked.
+  PmemAllocator::end_rebuild(PmemAllocator::used_bytes());
   // From now until an orderly exit, an abrupt end calls for recovery.
   if (PmemHeap::state()->clean_shutdown != 0) {
     PmemWriteback::store_persist(&PmemHeap::state()->clean_shutdown, 0);

@@ -89,6 +89,8 @@ struct PmemFileState {
   uint64_t run_count;           // JVMs that attached so far
   uint64_t objects_top;         // bytes of the objects area handed out so far
   uint64_t root_offset;         // the root object: objects-area offset + 1, 0 for null
+  uint64_t marks_clean;         // 1: no object header holds lock state of an ended run
+                                // (0 in files from before the field: attach cleans them)
 };
 
 class PmemFormat : AllStatic {

@@ -220,11 +220,18 @@ void PmemHeap::attach(TRAPS) {
     vm_exit_during_initialization(err);
   }
   PmemCollector::attach(after_crash);
-  log_info(gc, pmem)("Attached %s: " SIZE_FORMAT " types, " SIZE_FORMAT " objects, " SIZE_FORMAT
-                     " headers rewritten, " SIZE_FORMAT "K of " SIZE_FORMAT "K in use",
-                     _file->path(), PmemTypeTable::count(), PmemAttach::objects_seen(),
-                     PmemAttach::headers_rewritten(), PmemAllocator::used_bytes() / K,
-                     pointer_delta(_end, _bottom, 1) / K);
+  if (PmemAttach::walked()) {
+    log_info(gc, pmem)("Attached %s: " SIZE_FORMAT " types, " SIZE_FORMAT " objects, " SIZE_FORMAT
+                       " headers rewritten, " SIZE_FORMAT "K of " SIZE_FORMAT "K in use",
+                       _file->path(), PmemTypeTable::count(), PmemAttach::objects_seen(),
+                       PmemAttach::headers_rewritten(), PmemAllocator::used_bytes() / K,
+                       pointer_delta(_end, _bottom, 1) / K);
+  } else {
+    log_info(gc, pmem)("Attached %s: " SIZE_FORMAT " types, objects not walked (no class moved, no "
+                       "header locked), " SIZE_FORMAT "K of " SIZE_FORMAT "K handed out",
+                       _file->path(), PmemTypeTable::count(), PmemAllocator::used_bytes() / K,
+                       pointer_delta(_end, _bottom, 1) / K);
+  }
   if (VerifyPersistentHeap && !PmemVerify::verify(err, sizeof(err), true)) {
     vm_exit_during_initialization(err);
   }

@@ -23,6 +23,7 @@
 #include "gc/pmem/pmemAllocator.hpp"
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
+#include "gc/pmem/pmemRoots.hpp"
 #include "gc/pmem/pmemTypeTable.hpp"
 #include "gc/pmem/pmemVerify.hpp"
 #include "gc/pmem/pmemWalk.hpp"
@@ -35,32 +36,59 @@
 #include "oops/markWord.hpp"
 #include "oops/oop.inline.hpp"
 #include "utilities/bitMap.inline.hpp"
+#include "utilities/stack.inline.hpp"
 
-// Checks every reference field of one object against the object starts.
+// Follows the references of reachable objects: each must be null or the
+// start of an object; those not reached yet are queued.
 class PmemVerifyRefs : public BasicOopIterateClosure {
   const CHeapBitMap& _starts;
-  HeapWord*          _bad_field;
+  CHeapBitMap        _reached;
+  Stack<oop, mtGC>   _queue;
+  const void*        _bad;        // the first bad reference's slot
   size_t             _refs;
+
+public:
+  PmemVerifyRefs(const CHeapBitMap& starts) :
+    _starts(starts), _reached(starts.size(), mtGC), _bad(NULL), _refs(0) {}
+
+  void reach(oop obj, const void* slot) {
+    HeapWord* target = cast_from_oop<HeapWord*>(obj);
+    if (!PmemHeap::is_in(target) || !_starts.at(pointer_delta(target, PmemHeap::bottom()))) {
+      if (_bad == NULL) _bad = slot;
+    } else if (!_reached.par_set_bit(pointer_delta(target, PmemHeap::bottom()))) {
+      return;
+    } else {
+      _queue.push(obj);
+    }
+  }
 
   template <typename T> void check(T* p) {
     T heap_oop = RawAccess<>::oop_load(p);
     _refs++;
-    if (CompressedOops::is_null(heap_oop) || _bad_field != NULL) {
-      return;
-    }
-    HeapWord* target = cast_from_oop<HeapWord*>(CompressedOops::decode_not_null(heap_oop));
-    if (!PmemHeap::is_in(target) || !_starts.at(pointer_delta(target, PmemHeap::bottom()))) {
-      _bad_field = (HeapWord*)p;
+    if (!CompressedOops::is_null(heap_oop)) {
+      reach(CompressedOops::decode_not_null(heap_oop), p);
     }
   }
-
-public:
-  PmemVerifyRefs(const CHeapBitMap& starts) : _starts(starts), _bad_field(NULL), _refs(0) {}
   virtual void do_oop(oop* p)       { check(p); }
   virtual void do_oop(narrowOop* p) { check(p); }
-  HeapWord* bad_field() const { return _bad_field; }
-  size_t refs() const { return _refs; }
+
+  // The object whose fields hold the first bad reference, or NULL.
+  oop drain() {
+    while (!_queue.is_empty() && _bad == NULL) {
+      oop obj = _queue.pop();
+      obj->oop_iterate(this);
+      if (_bad != NULL) return obj;
+    }
+    return NULL;
+  }
+  const void* bad() const { return _bad; }
+  size_t refs() const     { return _refs; }
 };
+
+static PmemVerifyRefs* _verifying = NULL;   // for the roots callback
+static void reach_root(oop obj) {
+  _verifying->reach(obj, NULL);
+}
 
 bool PmemVerify::verify(char* err, size_t err_len, bool at_attach) {
   HeapWord* bottom = PmemHeap::bottom();
@@ -96,21 +124,26 @@ bool PmemVerify::verify(char* err, size_t err_len, bool at_attach) {
     p = PmemWalk::next_object(p + words, top);
   }
 
+  // References are checked in what the roots reach. Unreachable objects
+  // are garbage; after a crash, until a collection frees them, their
+  // fields may hold what never reached the persistence domain.
   PmemVerifyRefs refs(starts);
-  BitMap::idx_t limit = pointer_delta(top, bottom);
-  for (BitMap::idx_t i = starts.get_next_one_offset(0, limit); i < limit;
-       i = starts.get_next_one_offset(i + 1, limit)) {
-    oop obj = cast_to_oop(bottom + i);
-    obj->oop_iterate(&refs);
-    if (refs.bad_field() != NULL) {
-      ResourceMark rm;
-      jio_snprintf(err, err_len, "VerifyPersistentHeap: %s: a reference in %s at offset " SIZE_FORMAT
-                   " points outside the persistent heap's objects", path, obj->klass()->external_name(),
-                   pointer_delta(refs.bad_field(), bottom, 1));
-      return false;
-    }
+  _verifying = &refs;
+  PmemRoots::objects_do(reach_root);
+  _verifying = NULL;
+  if (refs.bad() != NULL) {
+    jio_snprintf(err, err_len, "VerifyPersistentHeap: %s: a root points outside the persistent heap's objects", path);
+    return false;
   }
-  log_info(gc, pmem)("Verified persistent heap %s: " SIZE_FORMAT " objects, " SIZE_FORMAT " references",
-                     path, objects, refs.refs());
+  oop holder = refs.drain();
+  if (holder != NULL) {
+    ResourceMark rm;
+    jio_snprintf(err, err_len, "VerifyPersistentHeap: %s: a reference in %s at offset " SIZE_FORMAT
+                 " points outside the persistent heap's objects", path, holder->klass()->external_name(),
+                 pointer_delta((HeapWord*)refs.bad(), bottom, 1));
+    return false;
+  }
+  log_info(gc, pmem)("Verified persistent heap %s: " SIZE_FORMAT " objects, " SIZE_FORMAT " references "
+                     "of reachable ones", path, objects, refs.refs());
   return true;
 }

@@ -27,8 +27,9 @@
 
 // -XX:+VerifyPersistentHeap: walks the persistent objects and checks that
 // each header names a type of the type table with a clean mark word, that
-// objects lie within the used part, and that every reference they hold is
-// null or points to the start of a persistent object.
+// objects lie within the used part, and that every reference held by an
+// object the roots reach is null or points to the start of a persistent
+// object (garbage may hold anything until a collection frees it).
 class PmemVerify : AllStatic {
 public:
   // Returns false with a one-line message in err at the first problem.

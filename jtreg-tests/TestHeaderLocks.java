@@ -1,0 +1,188 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+/*
+
+/*
+ * @test
+ * @summary Attach walks the heap only when it must. With no class moved and
+ *          no persistent object locked since the last walk it does not walk
+ *          at all; a run that ends (halt or exit) while a persistent object
+ *          is locked, by the interpreter, C1 or C2 fast path, or as an
+ *          inflated monitor under contention, makes the next attach clean
+ *          every header: the objects then lock, wait and hash normally.
+ * @library /test/lib /pmem/lib
+ * @modules java.base/jdk.internal.pmem
+ * @run driver TestHeaderLocks
+ */
+
+import java.util.concurrent.CountDownLatch;
+
+import jdk.internal.pmem.Pmem;
+import jdk.test.lib.process.OutputAnalyzer;
+
+public class TestHeaderLocks {
+    static final int NODES = 64;
+
+    static final class Node {
+        long value;
+        long count;
+    }
+
+    static final class Holder {
+        Node[] nodes;
+    }
+
+    static final String WALKED = "Attached .*: \\d+ types, \\d+ objects, \\d+ headers rewritten";
+    static final String NOT_WALKED = "Attached .*: \\d+ types, objects not walked";
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0) {
+            switch (args[0]) {
+                case "populate" -> populate();
+                case "read" -> read(false);
+                case "check" -> read(true);
+                default -> hold(args[0], args[1]);
+            }
+            return;
+        }
+        String file = PmemTest.heapFile("locks");
+        child(file, "populate");
+        // The second run may rewrite headers (its classes load in type-table
+        // order); from the third on nothing moves and nothing is locked.
+        child(file, "read");
+        child(file, "read").shouldMatch(NOT_WALKED);
+        child(file, "read").shouldMatch(NOT_WALKED);
+
+        String[][] tiers = {
+            {"interpreter", "-Xint"},
+            {"c1", "-XX:TieredStopAtLevel=1", "-Xbatch", "-XX:+PrintCompilation"},
+            {"c2", "-XX:-TieredCompilation", "-Xbatch", "-XX:+PrintCompilation"},
+            {"contended"},
+        };
+        for (String[] tier : tiers) {
+            for (String end : new String[] {"halt", "exit"}) {
+                String[] jvm = java.util.Arrays.copyOfRange(tier, 1, tier.length);
+                OutputAnalyzer h = child(file, PmemTest.concat(jvm, new String[] {tier[0], end}));
+                h.shouldContain("HOLDING");
+                if (tier[0].matches("c[12]")) {
+                    h.shouldMatch("TestHeaderLocks::hold \\(");   // compiled before it held the lock
+                }
+                // The lock was taken: the next attach cleans every header, and
+                // checks that lock (so the one after walks too); then a run
+                // that locks nothing leaves the headers clean.
+                child(file, "check").shouldMatch(WALKED);
+                child(file, "read").shouldMatch(WALKED);
+                child(file, "read").shouldMatch(NOT_WALKED);
+            }
+        }
+        PmemTest.cleanup();
+    }
+
+    static OutputAnalyzer child(String file, String... args) throws Exception {
+        String[] jvm = PmemTest.concat(PmemTest.flags(file), new String[] {"-Xlog:gc+pmem"});
+        String[] extra = new String[0];
+        int i = 0;
+        while (i < args.length && args[i].startsWith("-")) i++;
+        extra = java.util.Arrays.copyOfRange(args, 0, i);
+        OutputAnalyzer out = PmemTest.runMain(TestHeaderLocks.class, PmemTest.concat(jvm, extra),
+                                              java.util.Arrays.copyOfRange(args, i, args.length));
+        System.out.println(out.getOutput());
+        out.shouldHaveExitValue(0);
+        return out;
+    }
+
+    static void populate() {
+        Holder h = Pmem.pnew(Holder.class);
+        h.nodes = Pmem.pmake(Node[].class, NODES);
+        for (int i = 0; i < NODES; i++) {
+            Node n = Pmem.pnew(Node.class);
+            n.value = i;
+            h.nodes[i] = n;
+        }
+        Pmem.put("holder", h);
+    }
+
+    static void read(boolean lock) throws Exception {
+        Holder h = Pmem.get("holder", Holder.class);
+        for (int i = 0; i < NODES; i++) {
+            Node n = h.nodes[i];
+            if (n.value != i) throw new RuntimeException("node " + i + " holds " + n.value);
+            if (lock) {
+                // A header left locked by the dead run would send these to
+                // its stack or its monitors.
+                int hash = System.identityHashCode(n);
+                synchronized (n) {
+                    n.wait(1);
+                    Pmem.txn(() -> n.count++);
+                }
+                if (System.identityHashCode(n) != hash) throw new RuntimeException("hash of node " + i + " changed");
+            }
+        }
+        System.out.println("READ OK");
+    }
+
+    static final Node warm = new Node();   // volatile, of the same class: no type trap at the lock
+    static final CountDownLatch holding = new CountDownLatch(1);
+    static volatile Node target;
+
+    // Locks o with whatever tier runs this; for target, holds the lock until
+    // the process ends.
+    static void hold(Node o) {
+        synchronized (o) {
+            o.count++;
+            if (o == target) {
+                holding.countDown();
+                while (true) {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+    }
+
+    static void hold(String tier, String end) throws Exception {
+        Holder h = Pmem.get("holder", Holder.class);
+        for (int i = 0; i < 30_000; i++) {
+            hold(warm);
+        }
+        Node n = h.nodes[7];
+        target = n;
+        Thread holder = new Thread(() -> hold(n));
+        holder.setDaemon(true);
+        holder.start();
+        holding.await();
+        if (tier.equals("contended")) {
+            // A second locker waits: the lock inflates to a monitor.
+            Thread waiter = new Thread(() -> { synchronized (n) { n.count++; } });
+            waiter.setDaemon(true);
+            waiter.start();
+            while (waiter.getState() != Thread.State.BLOCKED) {
+                Thread.sleep(1);
+            }
+        }
+        System.out.println("HOLDING");
+        System.out.flush();
+        if (end.equals("halt")) {
+            Runtime.getRuntime().halt(0);
+        }
+        System.exit(0);
+    }
+}

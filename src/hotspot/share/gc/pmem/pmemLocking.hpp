@@ -1,0 +1,69 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+#ifndef SHARE_GC_PMEM_PMEMLOCKING_HPP
+#define SHARE_GC_PMEM_PMEMLOCKING_HPP
+
+#include "asm/register.hpp"
+#include "gc/pmem/pmemHeap.hpp"
+#include "memory/allStatic.hpp"
+#include "oops/oopsHierarchy.hpp"
+
+class Label;
+class MacroAssembler;
+
+// Lock state in the headers of persistent objects.
+//
+// Locking an object rewrites its mark word: a stack lock points into the
+// locking thread's stack, an inflated one to a monitor in the C heap. A run
+// that ends while a persistent object is locked leaves such a pointer in
+// the file, and the next run would follow it. Attach therefore cleans every
+// header, a walk over the whole heap, unless the file says no persistent
+// object was locked since the last cleaning (PmemFileState::marks_clean).
+//
+// To keep that flag true, the lock fast paths of the interpreter, C1, C2
+// and the native wrappers send persistent objects to the runtime
+// (divert_persistent); there the first lock of one in a run clears the
+// flag, durably, before any header changes. A persistent object's monitor
+// enter thus always costs a runtime call; volatile objects keep every fast
+// path, and with the flag off no code changes at all.
+class PmemLocking : AllStatic {
+  static volatile bool _noted;   // this run cleared marks_clean already
+  static void note_first_lock();
+
+public:
+  // ObjectSynchronizer's enter paths, before the mark word changes.
+  static void before_lock(oop obj) {
+    if (!_noted && PmemHeap::is_in(cast_from_oop<void*>(obj))) {
+      note_first_lock();
+    }
+  }
+
+  // Attach: whether it may skip cleaning, and that it cleaned.
+  static bool headers_clean();
+  static void headers_cleaned();
+
+  // Emits: if obj is persistent, jump to slow with ZF clear (C2's fast
+  // lock reports failure in ZF). tmp is clobbered. Nothing without the flag.
+  static void divert_persistent(MacroAssembler* masm, Register obj, Register tmp, Label& slow);
+};
+
+#endif // SHARE_GC_PMEM_PMEMLOCKING_HPP
