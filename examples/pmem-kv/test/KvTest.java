@@ -486,6 +486,47 @@ public class KvTest {
             expect(c, "1000", "LLEN", "pl");
             expect(c, "999", "LINDEX", "pl", "-1");
         }
+        // An 8 MB value sent in pieces with pauses: the request is whole only
+        // at its last byte, and runs once.
+        String big = "x".repeat(8 * 1024 * 1024 - 1) + "y";
+        try (Client c = s.client()) {
+            byte[] req = Client.encode("SET", "big", big);
+            int[] cuts = {5, 30, 4 * 1024 * 1024, req.length - 1, req.length};
+            int from = 0;
+            for (int cut : cuts) {
+                c.out.write(req, from, cut - from);
+                c.out.flush();
+                from = cut;
+                Thread.sleep(50);
+            }
+            check(c.read().equals("OK"), "SET of a value sent in pieces");
+            expect(c, Integer.toString(big.length()), "STRLEN", "big");
+        }
+        // A client that sends 64 GETs of the big value (512 MB of replies)
+        // before reading any: the server stops reading its requests while the
+        // replies back up, instead of buffering them all, and loses none.
+        try (Client c = s.client()) {
+            Thread writer = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 64; i++) {
+                        c.out.write(Client.encode("GET", "big"));
+                    }
+                    c.out.flush();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            writer.start();
+            Thread.sleep(300);
+            for (int i = 0; i < 64; i++) {
+                String line = c.line();
+                check(line.equals("$" + big.length()), "GET big " + i + ": " + line);
+                byte[] v = c.in.readNBytes(big.length() + 2);
+                check(v.length == big.length() + 2 && v[big.length() - 1] == 'y', "GET big " + i + " value");
+            }
+            writer.join();
+            expect(c, "PONG", "PING");
+        }
     }
 
     static void clients() throws Exception {

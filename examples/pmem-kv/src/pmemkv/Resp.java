@@ -22,10 +22,10 @@
 
 package pmemkv;
 
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -48,93 +48,136 @@ final class Resp {
         static final Limits DEFAULT = new Limits(1024 * 1024, 512 * 1024 * 1024, 1024L * 1024 * 1024, 64 * 1024);
     }
 
-    /** Reads requests from a stream, with its own buffer so pipelined requests cost one read. */
+    /**
+     * Parses requests from the bytes a connection received, as they arrive:
+     * {@link #read} returns a request once all of it is buffered. A
+     * multibulk request's finished arguments are kept between reads, so a
+     * large or slowly sent one is parsed once, not again at every read.
+     */
     static final class Reader {
-        private final InputStream in;
-        private final Limits limits;
-        private final byte[] buf = new byte[64 * 1024];
-        private int pos, end;
+        /** Not enough bytes yet: the parser rewinds to where the unfinished element began. */
+        private static final class Incomplete extends Exception {
+            Incomplete() {
+                super(null, null, false, false);
+            }
+        }
+        private static final Incomplete INCOMPLETE = new Incomplete();
+        private static final int INITIAL = 64 * 1024;
 
-        Reader(InputStream in, Limits limits) {
-            this.in = in;
+        private final Limits limits;
+        private byte[] buf = new byte[INITIAL];
+        private int pos, end;
+        private byte[][] args;       // the multibulk request being read, or null
+        private int argi;            // its arguments read so far
+        private long total;          // and their bytes
+
+        Reader(Limits limits) {
             this.limits = limits;
         }
 
-        /** True if a whole request may already be buffered (so replies can wait: pipelining). */
-        boolean hasBuffered() {
-            return pos < end;
+        /**
+         * Reads what the channel has into the buffer, growing it for a request
+         * larger than the buffer; -1 at end of stream.
+         */
+        int readFrom(ReadableByteChannel ch) throws IOException, ProtocolError {
+            if (pos == end) {
+                pos = end = 0;
+                if (buf.length > 4 * INITIAL && args == null) {
+                    buf = new byte[INITIAL];   // give back a big request's buffer
+                }
+            } else if (end == buf.length) {
+                if (pos > 0) {
+                    System.arraycopy(buf, pos, buf, 0, end - pos);
+                    end -= pos;
+                    pos = 0;
+                } else {
+                    // One element fills the buffer: grow it (the limits were checked at its header).
+                    buf = Arrays.copyOf(buf, (int) Math.min(Integer.MAX_VALUE - 16, buf.length * 2L));
+                }
+            }
+            int k = ch.read(ByteBuffer.wrap(buf, end, buf.length - end));
+            if (k > 0) {
+                end += k;
+            }
+            return k;
         }
 
-        /** The next request's arguments, null at a clean end of stream; empty inline lines are skipped. */
-        byte[][] read() throws IOException, ProtocolError {
+        /** The next whole request's arguments, null if none is buffered; empty inline lines are skipped. */
+        byte[][] read() throws ProtocolError {
             for (;;) {
-                if (!fill()) {
+                int start = pos;
+                try {
+                    if (args == null) {
+                        need();
+                        if (buf[pos] != '*') {
+                            byte[][] inline = readInline();
+                            if (inline.length > 0) {
+                                return inline;
+                            }
+                            continue;
+                        }
+                        pos++;
+                        long n = readNumber("invalid multibulk length");
+                        if (n > limits.maxArgs()) {
+                            throw new ProtocolError("invalid multibulk length (at most " + limits.maxArgs() + " arguments)");
+                        }
+                        if (n <= 0) {
+                            return new byte[0][];
+                        }
+                        args = new byte[(int) n][];
+                        argi = 0;
+                        total = 0;
+                    }
+                    while (argi < args.length) {
+                        start = pos;
+                        args[argi] = readBulk();
+                        argi++;
+                    }
+                    byte[][] r = args;
+                    args = null;
+                    return r;
+                } catch (Incomplete e) {
+                    pos = start;
                     return null;
                 }
-                if (buf[pos] == '*') {
-                    pos++;
-                    return readArray();
-                }
-                byte[][] inline = readInline();
-                if (inline.length > 0) {
-                    return inline;
-                }
             }
         }
 
-        private byte[][] readArray() throws IOException, ProtocolError {
-            long n = readNumber("invalid multibulk length");
-            if (n > limits.maxArgs()) {
-                throw new ProtocolError("invalid multibulk length (at most " + limits.maxArgs() + " arguments)");
+        // "$<len>\r\n<len bytes>\r\n", whole or not at all
+        private byte[] readBulk() throws ProtocolError, Incomplete {
+            need();
+            if (buf[pos] != '$') {
+                throw new ProtocolError("expected '$', got '" + printable(buf[pos]) + "'");
             }
-            if (n <= 0) {
-                return new byte[0][];
+            pos++;
+            long len = readNumber("invalid bulk length");
+            if (len < 0 || len > limits.maxBulk()) {
+                throw new ProtocolError("invalid bulk length" + (len > limits.maxBulk()
+                        ? " (at most " + limits.maxBulk() + " bytes, proto-max-bulk-len)" : ""));
             }
-            byte[][] args = new byte[(int) n][];
-            long total = 0;
-            for (int i = 0; i < n; i++) {
-                if (!fill()) {
-                    throw new EOFException();
-                }
-                if (buf[pos] != '$') {
-                    throw new ProtocolError("expected '$', got '" + printable(buf[pos]) + "'");
-                }
-                pos++;
-                long len = readNumber("invalid bulk length");
-                if (len < 0 || len > limits.maxBulk()) {
-                    throw new ProtocolError("invalid bulk length" + (len > limits.maxBulk()
-                            ? " (at most " + limits.maxBulk() + " bytes, proto-max-bulk-len)" : ""));
-                }
-                total += len;
-                if (total > limits.maxRequest()) {
-                    throw new ProtocolError("request too large (at most " + limits.maxRequest() + " bytes)");
-                }
-                byte[] a = new byte[(int) len];
-                int got = 0;
-                while (got < len) {
-                    if (!fill()) {
-                        throw new EOFException();
-                    }
-                    int k = Math.min(end - pos, (int) len - got);
-                    System.arraycopy(buf, pos, a, got, k);
-                    pos += k;
-                    got += k;
-                }
-                expectCrlf();
-                args[i] = a;
+            if (total + len > limits.maxRequest()) {
+                throw new ProtocolError("request too large (at most " + limits.maxRequest() + " bytes)");
             }
-            return args;
+            if (end - pos < len + 2) {
+                throw INCOMPLETE;
+            }
+            byte[] a = Arrays.copyOfRange(buf, pos, pos + (int) len);
+            pos += (int) len;
+            if (buf[pos] != '\r' || buf[pos + 1] != '\n') {
+                throw new ProtocolError("expected CRLF after a bulk string");
+            }
+            pos += 2;
+            total += len;
+            return a;
         }
 
         // "<digits>\r\n"
-        private long readNumber(String what) throws IOException, ProtocolError {
+        private long readNumber(String what) throws ProtocolError, Incomplete {
             long v = 0;
             boolean neg = false;
             int digits = 0;
             for (;;) {
-                if (!fill()) {
-                    throw new EOFException();
-                }
+                need();
                 byte b = buf[pos++];
                 if (b == '\r') {
                     break;
@@ -151,67 +194,38 @@ final class Resp {
             if (digits == 0) {
                 throw new ProtocolError(what);
             }
-            if (!fill()) {
-                throw new EOFException();
-            }
+            need();
             if (buf[pos++] != '\n') {
                 throw new ProtocolError(what);
             }
             return neg ? -v : v;
         }
 
-        private void expectCrlf() throws IOException, ProtocolError {
-            for (int i = 0; i < 2; i++) {
-                if (!fill()) {
-                    throw new EOFException();
-                }
-                if (buf[pos++] != (i == 0 ? '\r' : '\n')) {
-                    throw new ProtocolError("expected CRLF after a bulk string");
-                }
-            }
-        }
-
         // A line of space-separated words, with "double" and 'single' quotes as redis-cli understands them.
-        private byte[][] readInline() throws IOException, ProtocolError {
-            byte[] line = new byte[128];
-            int n = 0;
-            for (;;) {
-                if (!fill()) {
-                    if (n == 0) {
-                        return new byte[0][];
-                    }
-                    throw new EOFException();
-                }
-                byte b = buf[pos++];
-                if (b == '\n') {
-                    break;
-                }
-                if (n == limits.maxInline()) {
+        private byte[][] readInline() throws ProtocolError, Incomplete {
+            int from = pos;
+            int nl = from;
+            while (nl < end && buf[nl] != '\n') {
+                if (nl - from == limits.maxInline()) {
                     throw new ProtocolError("too big inline request");
                 }
-                if (n == line.length) {
-                    line = Arrays.copyOf(line, n * 2);
-                }
-                line[n++] = b;
+                nl++;
             }
-            if (n > 0 && line[n - 1] == '\r') {
+            if (nl == end) {
+                throw INCOMPLETE;
+            }
+            pos = nl + 1;
+            int n = nl - from;
+            if (n > 0 && buf[from + n - 1] == '\r') {
                 n--;
             }
-            return splitInline(new String(line, 0, n, StandardCharsets.ISO_8859_1));
+            return splitInline(new String(buf, from, n, StandardCharsets.ISO_8859_1));
         }
 
-        // True when a byte is buffered, reading more if none is; false at end of stream.
-        private boolean fill() throws IOException {
-            if (pos < end) {
-                return true;
+        private void need() throws Incomplete {
+            if (pos >= end) {
+                throw INCOMPLETE;
             }
-            pos = end = 0;
-            int k = in.read(buf, 0, buf.length);
-            if (k <= 0) {
-                return false;
-            }
-            end = k;
-            return true;
         }
     }
 
@@ -286,12 +300,21 @@ final class Resp {
             return len;
         }
 
-        void writeTo(OutputStream out) throws IOException {
-            out.write(buf, 0, len);
+        /**
+         * Writes the buffered replies to a non-blocking channel and empties
+         * the buffer; returns what the channel did not take, or null.
+         */
+        ByteBuffer drainTo(WritableByteChannel ch) throws IOException {
+            ByteBuffer b = ByteBuffer.wrap(buf, 0, len);
+            while (b.hasRemaining() && ch.write(b) > 0) {
+                // the socket takes more
+            }
+            ByteBuffer rest = b.hasRemaining() ? ByteBuffer.wrap(Arrays.copyOfRange(buf, b.position(), len)) : null;
             len = 0;
             if (buf.length > 1024 * 1024) {
                 buf = new byte[16 * 1024];   // give back a big pipeline's buffer
             }
+            return rest;
         }
 
         private void room(int n) {

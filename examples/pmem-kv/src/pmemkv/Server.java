@@ -22,15 +22,13 @@
 
 package pmemkv;
 
-import java.io.BufferedOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -69,12 +67,15 @@ public final class Server {
     final AtomicLong expiredKeys = new AtomicLong();
     final AtomicLong hits = new AtomicLong(), misses = new AtomicLong();
     final int maxClients;
-    private final ServerSocket listener;
+    private final int ioThreads;
+    private final ServerSocketChannel listener;
 
-    private Server(Db db, ServerSocket listener, Resp.Limits limits, int maxClients, long readyMs) {
+    private Server(Db db, ServerSocketChannel listener, Resp.Limits limits, int maxClients, int ioThreads,
+                   long readyMs) throws IOException {
         this.db = db;
         this.listener = listener;
-        this.port = listener.getLocalPort();
+        this.port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
+        this.ioThreads = ioThreads;
         this.limits = limits;
         this.maxClients = maxClients;
         this.readyMs = readyMs;
@@ -92,11 +93,12 @@ public final class Server {
     }
 
     static final String USAGE = String.join("\n",
-            "usage: pmem-kv [--port N] [--bind ADDR] [--maxclients N] [--proto-max-bulk-len BYTES] [--max-request BYTES]",
+            "usage: pmem-kv [--port N] [--bind ADDR] [--maxclients N] [--io-threads N] [--proto-max-bulk-len BYTES] [--max-request BYTES]",
             "  (the JVM runs with -XX:+UsePersistentHeap -XX:PmemFile=<file>; bin/pmem-kv sets them: see --help there)");
 
     public static void main(String[] args) throws IOException {
         int port = 6379, maxClients = 10000;
+        int ioThreads = Runtime.getRuntime().availableProcessors();
         String bind = "127.0.0.1";
         Resp.Limits lim = Resp.Limits.DEFAULT;
         int maxBulk = lim.maxBulk();
@@ -116,6 +118,7 @@ public final class Server {
                     case "--port" -> port = Integer.parseInt(v);
                     case "--bind" -> bind = v;
                     case "--maxclients" -> maxClients = Integer.parseInt(v);
+                    case "--io-threads" -> ioThreads = Math.max(1, Integer.parseInt(v));
                     case "--proto-max-bulk-len" -> maxBulk = (int) Math.min(Integer.MAX_VALUE - 16, parseSize(v));
                     case "--max-request" -> maxRequest = parseSize(v);
                     default -> fail("unknown option " + a + "\n" + USAGE);
@@ -130,8 +133,8 @@ public final class Server {
         long t0 = System.nanoTime();
         Db db = Db.open();
         long openUs = (System.nanoTime() - t0) / 1000;
-        ServerSocket ss = new ServerSocket();
-        ss.setReuseAddress(true);
+        ServerSocketChannel ss = ServerSocketChannel.open();
+        ss.setOption(StandardSocketOptions.SO_REUSEADDR, true);
         try {
             ss.bind(new InetSocketAddress(InetAddress.getByName(bind), port), 511);
         } catch (IOException e) {
@@ -139,7 +142,8 @@ public final class Server {
         }
         long ready = ProcessHandle.current().info().startInstant()
                 .map(s -> System.currentTimeMillis() - s.toEpochMilli()).orElse(-1L);
-        Server server = new Server(db, ss, new Resp.Limits(lim.maxArgs(), maxBulk, maxRequest, lim.maxInline()), maxClients, ready);
+        Server server = new Server(db, ss, new Resp.Limits(lim.maxArgs(), maxBulk, maxRequest, lim.maxInline()), maxClients,
+                ioThreads, ready);
         System.out.printf("pmem-kv %s: %s dataset of %d keys in %s (opened in %d us, ready %d ms after process start)%n",
                 VERSION, Pmem.isFirstRun() ? "new" : "persistent", db.size(), Pmem.fileName(), openUs, ready);
         System.out.println("pmem-kv ready on " + bind + ":" + server.port);
@@ -169,12 +173,34 @@ public final class Server {
         Thread expiry = new Thread(this::expiryLoop, "pmem-kv-expiry");
         expiry.setDaemon(true);
         expiry.start();
-        for (;;) {
-            Socket s = listener.accept();
-            connectionsReceived.incrementAndGet();
-            Thread t = new Thread(() -> serveClient(s), "pmem-kv-client-" + s.getPort());
+        Conn.Loop[] loops = new Conn.Loop[ioThreads];
+        for (int i = 0; i < loops.length; i++) {
+            loops[i] = new Conn.Loop(this);
+            Thread t = new Thread(loops[i], "pmem-kv-io-" + i);
             t.setDaemon(true);
             t.start();
+        }
+        for (long n = 0; ; n++) {
+            SocketChannel ch = listener.accept();
+            connectionsReceived.incrementAndGet();
+            if (clients.incrementAndGet() > maxClients) {
+                try (ch) {
+                    ch.write(ByteBuffer.wrap("-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII)));
+                } catch (IOException ignored) {
+                    // the client went away
+                }
+                clients.decrementAndGet();
+                continue;
+            }
+            try {
+                ch.configureBlocking(false);
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            } catch (IOException e) {
+                ch.close();
+                clients.decrementAndGet();
+                continue;
+            }
+            loops[(int) (n % loops.length)].add(ch);
         }
     }
 
@@ -188,56 +214,6 @@ public final class Server {
             } catch (RuntimeException | OutOfMemoryError e) {
                 System.err.println("pmem-kv: active expiry: " + e);
             }
-        }
-    }
-
-    private void serveClient(Socket s) {
-        if (clients.incrementAndGet() > maxClients) {
-            try (s) {
-                s.getOutputStream().write("-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII));
-            } catch (IOException ignored) {
-                // the client went away
-            }
-            clients.decrementAndGet();
-            return;
-        }
-        Resp.Reply out = new Resp.Reply();
-        try (s) {
-            s.setTcpNoDelay(true);
-            Resp.Reader in = new Resp.Reader(s.getInputStream(), limits);
-            OutputStream os = new BufferedOutputStream(s.getOutputStream(), 64 * 1024);
-            Ctx c = new Ctx(this, out);
-            for (;;) {
-                byte[][] argv;
-                try {
-                    argv = in.read();
-                } catch (Resp.ProtocolError e) {
-                    out.error("ERR Protocol error: " + e.getMessage());
-                    out.writeTo(os);
-                    os.flush();
-                    return;
-                }
-                if (argv == null) {
-                    return;
-                }
-                if (argv.length > 0) {
-                    execute(c, argv);
-                }
-                // Replies of a pipeline go out together, once no request is left in the buffer.
-                if (c.quit || !in.hasBuffered() || out.size() > 256 * 1024) {
-                    out.writeTo(os);
-                    os.flush();
-                }
-                if (c.quit) {
-                    return;
-                }
-            }
-        } catch (EOFException | SocketException e) {
-            // the client closed the connection, possibly in the middle of a request: nothing was executed
-        } catch (IOException e) {
-            System.err.println("pmem-kv: connection " + s.getRemoteSocketAddress() + ": " + e);
-        } finally {
-            clients.decrementAndGet();
         }
     }
 

@@ -1,0 +1,196 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+
+package pmemkv;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.Iterator;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * One client connection, served by an event loop. Requests are parsed as
+ * their bytes arrive and run in order; the replies of all requests a read
+ * brought in go out in one write (pipelining). While a client does not take
+ * its replies, its requests are not read (backpressure), so a slow reader
+ * holds at most one reply buffer.
+ */
+final class Conn {
+    private final Server server;
+    private final SocketChannel ch;
+    private final SelectionKey key;
+    private final Resp.Reader in;
+    private final Resp.Reply out = new Resp.Reply();
+    private final Ctx ctx;
+    private ByteBuffer pending;      // reply bytes the socket did not take yet
+    private boolean closing;         // QUIT or a protocol error: close once the replies are out
+
+    private Conn(Server server, SocketChannel ch, Selector sel) throws IOException {
+        this.server = server;
+        this.ch = ch;
+        this.in = new Resp.Reader(server.limits);
+        this.ctx = new Ctx(server, out);
+        this.key = ch.register(sel, SelectionKey.OP_READ, this);
+    }
+
+    private void readable() throws IOException {
+        int k;
+        try {
+            k = in.readFrom(ch);
+        } catch (Resp.ProtocolError e) {
+            refuse(e);
+            return;
+        }
+        if (k < 0) {
+            close();   // possibly in the middle of a request: nothing of it ran
+            return;
+        }
+        run();
+    }
+
+    // Runs every whole request buffered, then sends the replies.
+    private void run() throws IOException {
+        while (!closing && pending == null) {
+            byte[][] argv;
+            try {
+                argv = in.read();
+            } catch (Resp.ProtocolError e) {
+                refuse(e);
+                return;
+            }
+            if (argv == null) {
+                break;
+            }
+            if (argv.length > 0) {
+                server.execute(ctx, argv);
+            }
+            closing = ctx.quit;
+            if (out.size() > 256 * 1024) {
+                send();
+            }
+        }
+        send();
+    }
+
+    private void refuse(Resp.ProtocolError e) throws IOException {
+        out.error("ERR Protocol error: " + e.getMessage());
+        closing = true;
+        send();
+    }
+
+    private void send() throws IOException {
+        if (pending == null && out.size() > 0) {
+            pending = out.drainTo(ch);
+        }
+        if (pending != null) {
+            key.interestOps(SelectionKey.OP_WRITE);
+        } else if (closing) {
+            close();
+        }
+    }
+
+    private void writable() throws IOException {
+        ch.write(pending);
+        if (pending.hasRemaining()) {
+            return;
+        }
+        pending = null;
+        key.interestOps(SelectionKey.OP_READ);
+        run();   // requests that waited in the buffer
+    }
+
+    private void close() {
+        if (key.isValid()) {
+            key.cancel();
+            server.clients.decrementAndGet();
+        }
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    /** A thread with a selector; the acceptor hands it connections. */
+    static final class Loop implements Runnable {
+        private final Server server;
+        private final Selector sel;
+        private final ConcurrentLinkedQueue<SocketChannel> incoming = new ConcurrentLinkedQueue<>();
+
+        Loop(Server server) throws IOException {
+            this.server = server;
+            this.sel = Selector.open();
+        }
+
+        void add(SocketChannel ch) {
+            incoming.add(ch);
+            sel.wakeup();
+        }
+
+        @Override
+        public void run() {
+            for (;;) {
+                try {
+                    sel.select();
+                } catch (IOException e) {
+                    System.err.println("pmem-kv: selector: " + e);
+                    return;
+                }
+                for (SocketChannel ch; (ch = incoming.poll()) != null; ) {
+                    try {
+                        new Conn(server, ch, sel);
+                    } catch (IOException e) {   // the client went away before it was registered
+                        server.clients.decrementAndGet();
+                    }
+                }
+                Iterator<SelectionKey> it = sel.selectedKeys().iterator();
+                while (it.hasNext()) {
+                    SelectionKey k = it.next();
+                    it.remove();
+                    Conn c = (Conn) k.attachment();
+                    try {
+                        if (k.isValid() && k.isWritable()) {
+                            c.writable();
+                        }
+                        if (k.isValid() && k.isReadable()) {
+                            c.readable();
+                        }
+                    } catch (ClosedChannelException e) {
+                        c.close();
+                    } catch (RuntimeException e) {   // a bug in a command: this client goes, the server stays
+                        e.printStackTrace();
+                        c.close();
+                    } catch (IOException e) {
+                        if (!"Connection reset by peer".equals(e.getMessage()) && !"Broken pipe".equals(e.getMessage())) {
+                            System.err.println("pmem-kv: connection: " + e);
+                        }
+                        c.close();
+                    }
+                }
+            }
+        }
+    }
+}
