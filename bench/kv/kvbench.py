@@ -13,7 +13,8 @@ Called by bench/run-kv.sh, which installs what it needs. Four systems:
   none       no AOF, no RDB (everything lost at exit)
 
 Throughput: redis-benchmark for SET GET INCR LPUSH HSET ZADD at -c 1/50,
--P 1/16, -d 64/1024, each system started fresh per (c, P, d) cell; the
+-P 1/16, -d 64/1024, each system started fresh per (c, P, d) cell, the
+four taking turns within a cell; the
 request count per cell comes from a short probe so that slow cells (fsync
 per request) stay short. Restart: N keys (SET, 64-byte values) loaded with
 redis-cli --pipe, then the time from process start to the first PONG after
@@ -146,8 +147,10 @@ def redis_benchmark(port, tests, c, p, d, n, keyspace):
 def throughput(args, out):
     results = {}
     cells = [(c, p, d) for c in args.clients for p in args.pipeline for d in args.sizes]
-    for system in args.systems:
-        for (c, p, d) in cells:
+    # Systems take turns within each cell, so that a slower stretch of this
+    # shared VM falls on all of them rather than on one.
+    for (c, p, d) in cells:
+        for system in args.systems:
             work = os.path.join(args.workdir, system)
             fresh_dir(work)
             heap = os.path.join(args.shm, "bench-kv.heap")
