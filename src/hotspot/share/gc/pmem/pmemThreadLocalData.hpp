@@ -36,8 +36,14 @@ class PmemThreadLocalData {
   PmemTxn*  _txn;         // created at the thread's first Pmem.txn
   HeapWord* _buffer_top;  // the persistent allocation buffer (PmemAllocator)
   HeapWord* _buffer_end;
+  // The bytes the open transaction logged last, [_hot_lo, _hot_lo + _hot_size):
+  // C2 stores a primitive into them inline, without the runtime call
+  // (the log holds their old values, commit writes them back). Empty
+  // outside a transaction.
+  uintptr_t _hot_lo;
+  uintptr_t _hot_size;
 
-  PmemThreadLocalData() : _txn(NULL), _buffer_top(NULL), _buffer_end(NULL) {}
+  PmemThreadLocalData() : _txn(NULL), _buffer_top(NULL), _buffer_end(NULL), _hot_lo(0), _hot_size(0) {}
 
   static PmemThreadLocalData* data(Thread* thread) {
     assert(UsePersistentHeap, "only with the persistent heap");
@@ -56,12 +62,24 @@ public:
     data(thread)->_buffer_end = end;
   }
   static void set_buffer_top(Thread* thread, HeapWord* top) { data(thread)->_buffer_top = top; }
+  static void set_hot(Thread* thread, uintptr_t lo, uintptr_t size) {
+    data(thread)->_hot_lo = lo;
+    data(thread)->_hot_size = size;
+  }
+  static uintptr_t hot_lo(Thread* thread)   { return data(thread)->_hot_lo; }
+  static uintptr_t hot_size(Thread* thread) { return data(thread)->_hot_size; }
 
   static ByteSize buffer_top_offset() {
     return Thread::gc_data_offset() + byte_offset_of(PmemThreadLocalData, _buffer_top);
   }
   static ByteSize buffer_end_offset() {
     return Thread::gc_data_offset() + byte_offset_of(PmemThreadLocalData, _buffer_end);
+  }
+  static ByteSize hot_lo_offset() {
+    return Thread::gc_data_offset() + byte_offset_of(PmemThreadLocalData, _hot_lo);
+  }
+  static ByteSize hot_size_offset() {
+    return Thread::gc_data_offset() + byte_offset_of(PmemThreadLocalData, _hot_size);
   }
   static ByteSize txn_offset() {
     return Thread::gc_data_offset() + byte_offset_of(PmemThreadLocalData, _txn);

@@ -289,6 +289,7 @@ void PmemTxn::remember(uintptr_t start, uintptr_t end) {
 }
 
 void PmemTxn::forget_logged() {
+  PmemThreadLocalData::set_hot(_thread, 0, 0);
   if (_logged_count > 0) {
     _logged_count = 0;
     if (++_logged_gen == 0) {   // wrapped: old gens would look current again
@@ -338,6 +339,7 @@ bool PmemTxn::log_store(void* addr, size_t len, oop holder) {
   }
   uintptr_t lo = a;
   uintptr_t hi = a + len;
+  bool hot = false;
   const uintptr_t line = align_down(a, line_size);
   if (hi <= line + line_size) {
     // Within one line: done if those bytes are logged, else log the
@@ -355,6 +357,7 @@ bool PmemTxn::log_store(void* addr, size_t len, oop holder) {
         hi = MIN2(line + line_size, obj_end);
       }
     }
+    hot = true;
   }
   // Ranges (arraycopy, JNI regions) are logged in entries of at most
   // PmemLog::max_entry_data bytes.
@@ -369,6 +372,9 @@ bool PmemTxn::log_store(void* addr, size_t len, oop holder) {
   }
   if (hi - lo <= PmemLog::max_entry_data) {
     remember(lo, hi);
+  }
+  if (hot) {
+    PmemThreadLocalData::set_hot(_thread, lo, hi - lo);   // C2's next stores there go inline
   }
   return true;
 }

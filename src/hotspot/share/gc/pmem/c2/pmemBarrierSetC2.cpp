@@ -26,6 +26,7 @@
 #include "gc/pmem/c2/pmemBarrierSetC2.hpp"
 #include "gc/pmem/pmemBarrier.hpp"
 #include "gc/pmem/pmemHeap.hpp"
+#include "gc/pmem/pmemThreadLocalData.hpp"
 #include "oops/access.inline.hpp"
 #include "opto/callnode.hpp"
 #include "opto/castnode.hpp"
@@ -34,6 +35,7 @@
 #include "opto/convertnode.hpp"
 #include "opto/graphKit.hpp"
 #include "opto/addnode.hpp"
+#include "opto/memnode.hpp"
 #include "opto/movenode.hpp"
 #include "opto/runtime.hpp"
 #include "opto/subnode.hpp"
@@ -306,10 +308,11 @@ static Node* to_bits(GraphKit* kit, BasicType bt, Node* v) {
   }
 }
 
-// Builds   if (test_x in the persistent heap) slow else fast   and merges
-// control, memory, i/o and an optional result after both are emitted.
-// The caller emits the fast path, calls end_fast, emits the slow path
-// (which may throw), then calls end_slow.
+// Builds   if (test_x in the persistent heap) slow else fast   (or any
+// other test that picks the slow arm) and merges control, memory, i/o and
+// an optional result after both are emitted. The caller emits the fast
+// path, calls end_fast, emits the slow path (which may throw), then calls
+// end_slow.
 class PmemDiamond : public StackObj {
   GraphKit*   _kit;
   RegionNode* _region;
@@ -329,14 +332,21 @@ class PmemDiamond : public StackObj {
     }
   }
 
-public:
-  PmemDiamond(GraphKit* kit, Node* test_x, const Type* result_type) : _kit(kit) {
+  static Node* in_pmem(GraphKit* kit, Node* test_x) {
     PhaseGVN& gvn = kit->gvn();
     Node* off = gvn.transform(new SubXNode(test_x, kit->MakeConX((intptr_t)PmemHeap::bottom())));
     Node* size = kit->MakeConX((intptr_t)PmemHeap::size_in_bytes());
     Node* cmp = gvn.transform(new CmpULNode(off, size));
-    Node* in_pmem = gvn.transform(new BoolNode(cmp, BoolTest::lt));
-    IfNode* iff = kit->create_and_map_if(kit->control(), in_pmem, PROB_UNLIKELY_MAG(3), COUNT_UNKNOWN);
+    return gvn.transform(new BoolNode(cmp, BoolTest::lt));
+  }
+
+public:
+  PmemDiamond(GraphKit* kit, Node* test_x, const Type* result_type) :
+    PmemDiamond(kit, in_pmem(kit, test_x), PROB_UNLIKELY_MAG(3), result_type) {}
+
+  PmemDiamond(GraphKit* kit, Node* slow_test, float slow_prob, const Type* result_type) : _kit(kit) {
+    PhaseGVN& gvn = kit->gvn();
+    IfNode* iff = kit->create_and_map_if(kit->control(), slow_test, slow_prob, COUNT_UNKNOWN);
     _slow_ctl = gvn.transform(new IfTrueNode(iff));
     kit->set_control(gvn.transform(new IfFalseNode(iff)));
     _mem_before = kit->reset_memory();
@@ -402,6 +412,34 @@ static Node* test_bits(GraphKit* kit, C2Access& access) {
   return address_bits(kit, access);
 }
 
+// A word of the current thread's PmemThreadLocalData.
+static Node* thread_word(GraphKit* kit, ByteSize offset) {
+  PhaseGVN& gvn = kit->gvn();
+  Node* thread = gvn.transform(new ThreadLocalNode());
+  Node* adr = kit->basic_plus_adr(kit->top(), thread, in_bytes(offset));
+  return kit->make_load(kit->control(), adr, TypeX_X, TypeX_X->basic_type(), Compile::AliasIdxRaw,
+                        MemNode::unordered);
+}
+
+// Whether a primitive store may skip the runtime when it falls in the bytes
+// the thread's open transaction logged last (PmemThreadLocalData::_hot_lo):
+// not for a misaligned Unsafe access (it could run past them), nor under
+// the simulator or a fault point, which count and evict at every store.
+static bool may_store_inline_when_logged(C2Access& access) {
+  return (access.decorators() & (C2_MISMATCHED | C2_UNALIGNED)) == 0 &&
+         !PmemSimulator && PmemFaultPoint == NULL;
+}
+
+// True (the slow arm) unless adr_x lies in the hot bytes; outside a
+// transaction they are empty.
+static Node* outside_logged(GraphKit* kit, Node* adr_x) {
+  PhaseGVN& gvn = kit->gvn();
+  Node* lo = thread_word(kit, PmemThreadLocalData::hot_lo_offset());
+  Node* size = thread_word(kit, PmemThreadLocalData::hot_size_offset());
+  Node* off = gvn.transform(new SubXNode(adr_x, lo));
+  return gvn.transform(new BoolNode(gvn.transform(new CmpULNode(off, size)), BoolTest::ge));
+}
+
 Node* PmemBarrierSetC2::store_at_resolved(C2Access& access, C2AccessValue& val) const {
   const BasicType bt = access.type();
   if (!may_be_persistent(access) || !(is_java_primitive(bt) || is_reference_type(bt))) {
@@ -413,14 +451,28 @@ Node* PmemBarrierSetC2::store_at_resolved(C2Access& access, C2AccessValue& val) 
   Node* bits = is_ref ? kit->longcon(0) : to_bits(kit, bt, val.node());
   Node* ref  = is_ref ? val.node() : kit->null();
   const jint kind = type2aelembytes(bt) | (is_ref ? kind_ref : 0);
+  auto call_runtime = [&]() {
+    Node* call = kit->make_runtime_call(GraphKit::RC_NO_LEAF, store_Type(), _store_stub, "pmem_store",
+                                        TypePtr::BOTTOM, holder_of(kit, access), adr_x, kit->top(),
+                                        bits, kit->top(), ref, kit->intcon(kind));
+    kit->make_slow_call_ex(call, kit->env()->Throwable_klass(), false);
+  };
 
   PmemDiamond d(kit, test_bits(kit, access), NULL);
   Node* store = CardTableBarrierSetC2::store_at_resolved(access, val);
   d.end_fast(NULL);
-  Node* call = kit->make_runtime_call(GraphKit::RC_NO_LEAF, store_Type(), _store_stub, "pmem_store",
-                                      TypePtr::BOTTOM, holder_of(kit, access), adr_x, kit->top(),
-                                      bits, kit->top(), ref, kit->intcon(kind));
-  kit->make_slow_call_ex(call, kit->env()->Throwable_klass(), false);
+  if (!is_ref && may_store_inline_when_logged(access)) {
+    // A persistent destination the transaction has logged already (the
+    // usual case for the second and later stores into an object's line):
+    // the log holds the old bytes and commit writes these back.
+    PmemDiamond logged(kit, outside_logged(kit, adr_x), PROB_FAIR, NULL);
+    CardTableBarrierSetC2::store_at_resolved(access, val);
+    logged.end_fast(NULL);
+    call_runtime();
+    logged.end_slow(NULL);
+  } else {
+    call_runtime();
+  }
   d.end_slow(NULL);
   // The store is on one arm only: the access fence must not pin a membar to it.
   access.set_raw_access(NULL);
