@@ -44,20 +44,26 @@ class PmemVerifyRefs : public BasicOopIterateClosure {
   const CHeapBitMap& _starts;
   CHeapBitMap        _reached;
   Stack<oop, mtGC>   _queue;
-  const void*        _bad;        // the first bad reference's slot
+  bool               _failed;     // a bad reference was found
+  const void*        _bad;        // its slot (NULL for a root)
   size_t             _refs;
 
 public:
   PmemVerifyRefs(const CHeapBitMap& starts) :
-    _starts(starts), _reached(starts.size(), mtGC), _bad(NULL), _refs(0) {}
+    _starts(starts), _reached(starts.size(), mtGC), _failed(false), _bad(NULL), _refs(0) {}
 
   void reach(oop obj, const void* slot) {
     HeapWord* target = cast_from_oop<HeapWord*>(obj);
     if (!PmemHeap::is_in(target) || !_starts.at(pointer_delta(target, PmemHeap::bottom()))) {
-      if (_bad == NULL) _bad = slot;
-    } else if (!_reached.par_set_bit(pointer_delta(target, PmemHeap::bottom()))) {
+      if (!_failed) {
+        _failed = true;
+        _bad = slot;
+      }
       return;
-    } else {
+    }
+    const BitMap::idx_t i = pointer_delta(target, PmemHeap::bottom());
+    if (!_reached.at(i)) {
+      _reached.set_bit(i);
       _queue.push(obj);
     }
   }
@@ -74,13 +80,14 @@ public:
 
   // The object whose fields hold the first bad reference, or NULL.
   oop drain() {
-    while (!_queue.is_empty() && _bad == NULL) {
+    while (!_queue.is_empty() && !_failed) {
       oop obj = _queue.pop();
       obj->oop_iterate(this);
-      if (_bad != NULL) return obj;
+      if (_failed) return obj;
     }
     return NULL;
   }
+  bool failed() const     { return _failed; }
   const void* bad() const { return _bad; }
   size_t refs() const     { return _refs; }
 };
@@ -131,7 +138,7 @@ bool PmemVerify::verify(char* err, size_t err_len, bool at_attach) {
   _verifying = &refs;
   PmemRoots::objects_do(reach_root);
   _verifying = NULL;
-  if (refs.bad() != NULL) {
+  if (refs.failed()) {
     jio_snprintf(err, err_len, "VerifyPersistentHeap: %s: a root points outside the persistent heap's objects", path);
     return false;
   }
