@@ -6,29 +6,17 @@
 #   LLPL      LlplAllocBench (LLPL 1.2.0 PersistentHeap, alloc + free) on the stock JDK 17
 # Prints ns/op with the ratios pnew/new (goal <= 2) and LLPL/pnew (goal >= 40).
 # ~1 min. Extra JMH options may follow, e.g. ./run-alloc.sh -f 3
-set -euo pipefail
-cd "$(dirname "$0")"
-PMEM_JDK=${PMEM_JDK:-$(cd .. && pwd)/build/jdk}
-LLPL_JDK=${LLPL_JDK:-/usr/lib/jvm/java-17-openjdk-amd64}
+. "$(dirname "$0")/common.sh"
 HEAP=${HEAP:-/dev/shm/bench-alloc.heap}
 LLPL_HEAP=${LLPL_HEAP:-/dev/shm/bench-llpl-alloc.heap}
-JAR=target/benchmarks.jar
-[ -f "$JAR" ] || mvn -q package
-OUT=${OUT:-target/results/alloc-$(date +%Y%m%d-%H%M%S)}
-mkdir -p "$OUT"
+bench_out alloc
 export PMEM_IS_PMEM_FORCE=1
 
-echo "=== pmem-jdk: $PMEM_JDK" >&2
 rm -f "$HEAP"
-"$PMEM_JDK/bin/java" -jar "$JAR" 'pmemjdk\.bench\.AllocBench\.' -rf csv -rff "$OUT/pmem-jdk.csv" \
-    -jvmArgsAppend "-XX:+UsePersistentHeap -XX:PmemFile=$HEAP -XX:PmemSize=1g" "$@" \
-    > "$OUT/pmem-jdk.log" 2>&1 || { tail -30 "$OUT/pmem-jdk.log" >&2; exit 1; }
+run_jmh pmem-jdk "$PMEM_JDK" 'pmemjdk\.bench\.AllocBench\.' pmem-jdk \
+    "-XX:+UsePersistentHeap -XX:PmemFile=$HEAP -XX:PmemSize=1g" "$@"
 rm -f "$HEAP"
-
-echo "=== LLPL on $LLPL_JDK" >&2
-"$LLPL_JDK/bin/java" -jar "$JAR" 'pmemjdk\.bench\.LlplAllocBench\.' -rf csv -rff "$OUT/llpl.csv" \
-    -jvmArgsAppend "-Dllpl.heap=$LLPL_HEAP" "$@" \
-    > "$OUT/llpl.log" 2>&1 || { tail -30 "$OUT/llpl.log" >&2; exit 1; }
+run_jmh LLPL "$LLPL_JDK" 'pmemjdk\.bench\.LlplAllocBench\.' llpl "-Dllpl.heap=$LLPL_HEAP" "$@"
 rm -f "$LLPL_HEAP"
 
 python3 - "$OUT/pmem-jdk.csv" "$OUT/llpl.csv" <<'PY' | tee "$OUT/table.md"

@@ -7,31 +7,38 @@
 #             stock JDK 17 (LLPL_JDK=... to use another, e.g. build/jdk without flags)
 # Prints ops/s side by side with the ratio pmem-jdk/LLPL. ~1 min in all.
 # Extra JMH options may follow, e.g. ./run-txn.sh -f 3
-set -euo pipefail
-cd "$(dirname "$0")"
-PMEM_JDK=${PMEM_JDK:-$(cd .. && pwd)/build/jdk}
-LLPL_JDK=${LLPL_JDK:-/usr/lib/jvm/java-17-openjdk-amd64}
+. "$(dirname "$0")/common.sh"
 HEAP=${HEAP:-/dev/shm/bench-txn.heap}
 LLPL_HEAP=${LLPL_HEAP:-/dev/shm/bench-llpl.heap}
-JAR=target/benchmarks.jar
-[ -f "$JAR" ] || mvn -q package
-OUT=${OUT:-target/results/txn-$(date +%Y%m%d-%H%M%S)}
-mkdir -p "$OUT"
+bench_out txn
 export PMEM_IS_PMEM_FORCE=1
 
-echo "=== pmem-jdk: $PMEM_JDK" >&2
 rm -f "$HEAP"
-"$PMEM_JDK/bin/java" -jar "$JAR" 'pmemjdk\.bench\.TxnBench\.' -rf csv -rff "$OUT/pmem-jdk.csv" \
-    -jvmArgsAppend "-XX:+UsePersistentHeap -XX:PmemFile=$HEAP -XX:PmemSize=256m" "$@" \
-    > "$OUT/pmem-jdk.log" 2>&1 || { tail -30 "$OUT/pmem-jdk.log" >&2; exit 1; }
+run_jmh pmem-jdk "$PMEM_JDK" 'pmemjdk\.bench\.TxnBench\.' pmem-jdk \
+    "-XX:+UsePersistentHeap -XX:PmemFile=$HEAP -XX:PmemSize=256m" "$@"
 rm -f "$HEAP"
-
-echo "=== LLPL on $LLPL_JDK" >&2
-"$LLPL_JDK/bin/java" -jar "$JAR" 'pmemjdk\.bench\.LlplTxnBench\.' -rf csv -rff "$OUT/llpl.csv" \
-    -jvmArgsAppend "-Dllpl.heap=$LLPL_HEAP" "$@" \
-    > "$OUT/llpl.log" 2>&1 || { tail -30 "$OUT/llpl.log" >&2; exit 1; }
+run_jmh LLPL "$LLPL_JDK" 'pmemjdk\.bench\.LlplTxnBench\.' llpl "-Dllpl.heap=$LLPL_HEAP" "$@"
 rm -f "$LLPL_HEAP"
 
 python3 compare.py pmem-jdk="$OUT/pmem-jdk.csv" LLPL="$OUT/llpl.csv" --ratio pmem-jdk/LLPL \
     | tee "$OUT/table.md"
+
+# Durable stores outside a txn (DurableStoreBench): one, four in a run
+# (C2 merges the write-backs of stores in one line), four split apart.
+rm -f "$HEAP"
+run_jmh "pmem-jdk, stores outside a txn" "$PMEM_JDK" 'pmemjdk\.bench\.DurableStoreBench\.' durable \
+    "-XX:+UsePersistentHeap -XX:PmemFile=$HEAP -XX:PmemSize=256m" "$@"
+rm -f "$HEAP"
+python3 - "$OUT/durable.csv" <<'PY' | tee -a "$OUT/table.md"
+import csv, sys
+with open(sys.argv[1], newline="") as f:
+    rows = {r["Benchmark"].rsplit(".", 1)[-1]: (float(r["Score"]), float(r["Score Error (99.9%)"])) for r in csv.DictReader(f)}
+print()
+print("| stores outside a txn | ns/op | ns per store |")
+print("|---|---|---|")
+for k, n in (("one", 1), ("run4", 4), ("split4", 4)):
+    s, e = rows[k]
+    print(f"| {k} | {s:,.1f} ± {e:,.1f} | {s / n:,.1f} |")
+print(f"\nsplit4/run4: {rows['split4'][0] / rows['run4'][0]:.2f}")
+PY
 echo "raw results: $OUT" >&2

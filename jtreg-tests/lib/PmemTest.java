@@ -172,7 +172,11 @@ public final class PmemTest {
      * CHECKS PASSED. Returns the run's output.
      */
     public static OutputAnalyzer runThenVerify(Class<?> cls, String file, String... runArgs) throws Exception {
-        OutputAnalyzer run = runMain(cls, concat(flags(file), runArgs), "run");
+        return verifyAfter(cls, file, runMain(cls, concat(flags(file), runArgs), "run"));
+    }
+
+    // The second half of runThenVerify: checks the run, then verifies in a new JVM.
+    private static OutputAnalyzer verifyAfter(Class<?> cls, String file, OutputAnalyzer run) throws Exception {
         System.out.println(run.getOutput());
         run.shouldHaveExitValue(0);
         run.shouldContain("ALL CHECKS PASSED");
@@ -181,6 +185,34 @@ public final class PmemTest {
         check.shouldHaveExitValue(0);
         check.shouldContain("ALL CHECKS PASSED");
         return run;
+    }
+
+    /**
+     * As runThenVerify, but the run has PMEM_IS_PMEM_FORCE=1: compiled code
+     * then writes back with cache-line instructions of its own.
+     */
+    public static OutputAnalyzer runForcedThenVerify(Class<?> cls, String file, String... runArgs) throws Exception {
+        return verifyAfter(cls, file, runForcedPmem(concat(
+                new String[] {"--add-exports", "java.base/jdk.internal.pmem=ALL-UNNAMED",
+                              "-cp", System.getProperty("test.class.path")},
+                flags(file), runArgs, new String[] {cls.getName(), "run"})));
+    }
+
+    /**
+     * runThenVerify with the run logging -Xlog:gc+pmem=trace to a file;
+     * returns how many lines of that log contain marker.
+     */
+    public static long runThenVerifyCounting(Class<?> cls, String file, String marker, String... runArgs)
+            throws Exception {
+        String log = file + ".log";
+        runThenVerify(cls, file, concat(runArgs, new String[] {"-Xlog:gc+pmem=trace:file=" + log}));
+        long n;
+        try (var lines = Files.lines(Path.of(log))) {
+            n = lines.filter(l -> l.contains(marker)).count();
+        }
+        Files.delete(Path.of(log));
+        System.out.println(String.join(" ", runArgs) + ": " + n + " log lines with \"" + marker + "\"");
+        return n;
     }
 
     /** Runs a child that must fail at startup with exactly this one-line message. */

@@ -35,6 +35,7 @@
 #include "gc/pmem/pmemWriteback.hpp"
 #include "jni.h"
 #include "jvm_io.h"
+#include "logging/log.hpp"
 #include "memory/oopFactory.hpp"
 #include "memory/resourceArea.hpp"
 #include "oops/arrayKlass.hpp"
@@ -117,6 +118,11 @@ static oop allocate(Klass* k, size_t words, int length, TRAPS) {
   oopDesc::release_set_klass(mem, k);
   PmemWriteback::persist(mem, words * HeapWordSize);
   PmemFault::reached("allocated");
+  // (Tests count these to tell the native path from compiled bump allocation.)
+  if (log_is_enabled(Trace, gc, pmem)) {
+    ResourceMark rm(THREAD);
+    log_trace(gc, pmem)("Native path allocated a %s at " PTR_FORMAT, k->external_name(), p2i(mem));
+  }
   PmemTxn* txn = PmemTxn::of(THREAD);
   if (txn != NULL) {
     txn->allocated(mem, words);   // inside a txn: written back again at commit, never logged

@@ -42,8 +42,13 @@ class PmemThreadLocalData {
   // outside a transaction.
   uintptr_t _hot_lo;
   uintptr_t _hot_size;
+  // 1 from the outermost begin to the end of its commit or abort: compiled
+  // code stores a primitive outside a transaction inline, then writes it
+  // back (PmemBarrierSetC2).
+  uintptr_t _in_txn;
 
-  PmemThreadLocalData() : _txn(NULL), _buffer_top(NULL), _buffer_end(NULL), _hot_lo(0), _hot_size(0) {}
+  PmemThreadLocalData() : _txn(NULL), _buffer_top(NULL), _buffer_end(NULL), _hot_lo(0), _hot_size(0),
+                          _in_txn(0) {}
 
   static PmemThreadLocalData* data(Thread* thread) {
     assert(UsePersistentHeap, "only with the persistent heap");
@@ -66,6 +71,7 @@ public:
     data(thread)->_hot_lo = lo;
     data(thread)->_hot_size = size;
   }
+  static void set_in_txn(Thread* thread, bool in) { data(thread)->_in_txn = in ? 1 : 0; }
   static uintptr_t hot_lo(Thread* thread)   { return data(thread)->_hot_lo; }
   static uintptr_t hot_size(Thread* thread) { return data(thread)->_hot_size; }
 
@@ -80,6 +86,9 @@ public:
   }
   static ByteSize hot_size_offset() {
     return Thread::gc_data_offset() + byte_offset_of(PmemThreadLocalData, _hot_size);
+  }
+  static ByteSize in_txn_offset() {
+    return Thread::gc_data_offset() + byte_offset_of(PmemThreadLocalData, _in_txn);
   }
   static ByteSize txn_offset() {
     return Thread::gc_data_offset() + byte_offset_of(PmemThreadLocalData, _txn);

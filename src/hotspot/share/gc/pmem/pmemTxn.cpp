@@ -152,6 +152,7 @@ void PmemTxn::finish() {
   _written.clear();
   _open_from = NULL;
   forget_logged();
+  PmemThreadLocalData::set_in_txn(_thread, false);
   release_slot();
 }
 
@@ -161,6 +162,7 @@ void PmemTxn::begin(JavaThread* thread) {
       claim_slot(thread);
     }
     open(PmemThreadLocalData::buffer_top(thread));
+    PmemThreadLocalData::set_in_txn(thread, true);
   } else {
     _marks.push(_log.mark());
   }

@@ -24,6 +24,8 @@
 #include "ci/ciEnv.hpp"
 #include "ci/ciMethod.hpp"
 #include "gc/pmem/c2/pmemBarrierSetC2.hpp"
+#include "gc/pmem/c2/pmemDiamondC2.hpp"
+#include "gc/pmem/c2/pmemWritebackC2.hpp"
 #include "gc/pmem/pmemBarrier.hpp"
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemThreadLocalData.hpp"
@@ -308,73 +310,6 @@ static Node* to_bits(GraphKit* kit, BasicType bt, Node* v) {
   }
 }
 
-// Builds   if (test_x in the persistent heap) slow else fast   (or any
-// other test that picks the slow arm) and merges control, memory, i/o and
-// an optional result after both are emitted. The caller emits the fast
-// path, calls end_fast, emits the slow path (which may throw), then calls
-// end_slow.
-class PmemDiamond : public StackObj {
-  GraphKit*   _kit;
-  RegionNode* _region;
-  PhiNode*    _mem;
-  PhiNode*    _io;
-  PhiNode*    _result;
-  Node*       _slow_ctl;
-  Node*       _mem_before;
-  Node*       _io_before;
-
-  void add(uint i, Node* result) {
-    _region->init_req(i, _kit->control());
-    _mem->init_req(i, _kit->reset_memory());
-    _io->init_req(i, _kit->i_o());
-    if (_result != NULL) {
-      _result->init_req(i, result);
-    }
-  }
-
-  static Node* in_pmem(GraphKit* kit, Node* test_x) {
-    PhaseGVN& gvn = kit->gvn();
-    Node* off = gvn.transform(new SubXNode(test_x, kit->MakeConX((intptr_t)PmemHeap::bottom())));
-    Node* size = kit->MakeConX((intptr_t)PmemHeap::size_in_bytes());
-    Node* cmp = gvn.transform(new CmpULNode(off, size));
-    return gvn.transform(new BoolNode(cmp, BoolTest::lt));
-  }
-
-public:
-  PmemDiamond(GraphKit* kit, Node* test_x, const Type* result_type) :
-    PmemDiamond(kit, in_pmem(kit, test_x), PROB_UNLIKELY_MAG(3), result_type) {}
-
-  PmemDiamond(GraphKit* kit, Node* slow_test, float slow_prob, const Type* result_type) : _kit(kit) {
-    PhaseGVN& gvn = kit->gvn();
-    IfNode* iff = kit->create_and_map_if(kit->control(), slow_test, slow_prob, COUNT_UNKNOWN);
-    _slow_ctl = gvn.transform(new IfTrueNode(iff));
-    kit->set_control(gvn.transform(new IfFalseNode(iff)));
-    _mem_before = kit->reset_memory();
-    kit->set_all_memory(_mem_before);
-    _io_before = kit->i_o();
-    _region = new RegionNode(3);
-    _mem = new PhiNode(_region, Type::MEMORY, TypePtr::BOTTOM);
-    _io = new PhiNode(_region, Type::ABIO);
-    _result = result_type != NULL ? new PhiNode(_region, result_type) : NULL;
-  }
-
-  void end_fast(Node* result) {
-    add(1, result);
-    _kit->set_control(_slow_ctl);
-    _kit->set_all_memory(_mem_before);
-    _kit->set_i_o(_io_before);
-  }
-
-  Node* end_slow(Node* result) {
-    add(2, result);
-    PhaseGVN& gvn = _kit->gvn();
-    _kit->set_control(gvn.transform(_region));
-    _kit->set_all_memory(gvn.transform(_mem));
-    _kit->set_i_o(gvn.transform(_io));
-    return _result != NULL ? gvn.transform(_result) : NULL;
-  }
-};
-
 // The access's address as a long: the base object's address plus the
 // offsets of the AddP chain. A CastP2X of the derived pointer itself would
 // leave a derived pointer live across the slow call with no base the oop
@@ -423,11 +358,11 @@ static Node* thread_word(GraphKit* kit, ByteSize offset) {
 
 // Whether a primitive store may skip the runtime when it falls in the bytes
 // the thread's open transaction logged last (PmemThreadLocalData::_hot_lo):
-// not for a misaligned Unsafe access (it could run past them), nor under
-// the simulator or a fault point, which count and evict at every store.
+// not under the simulator or a fault point, which count and evict at every
+// store in a transaction. (Misaligned Unsafe accesses, which could run past
+// them, always call the runtime.)
 static bool may_store_inline_when_logged(C2Access& access) {
-  return (access.decorators() & (C2_MISMATCHED | C2_UNALIGNED)) == 0 &&
-         !PmemSimulator && PmemFaultPoint == NULL;
+  return !PmemSimulator && PmemFaultPoint == NULL;
 }
 
 // True (the slow arm) unless adr_x lies in the hot bytes; outside a
@@ -461,17 +396,28 @@ Node* PmemBarrierSetC2::store_at_resolved(C2Access& access, C2AccessValue& val) 
   PmemDiamond d(kit, test_bits(kit, access), NULL);
   Node* store = CardTableBarrierSetC2::store_at_resolved(access, val);
   d.end_fast(NULL);
-  if (!is_ref && may_store_inline_when_logged(access)) {
-    // A persistent destination the transaction has logged already (the
-    // usual case for the second and later stores into an object's line):
-    // the log holds the old bytes and commit writes these back.
-    PmemDiamond logged(kit, outside_logged(kit, adr_x), PROB_FAIR, NULL);
-    CardTableBarrierSetC2::store_at_resolved(access, val);
-    logged.end_fast(NULL);
-    call_runtime();
-    logged.end_slow(NULL);
+  if (is_ref || (access.decorators() & (C2_MISMATCHED | C2_UNALIGNED)) != 0) {
+    call_runtime();   // a reference is checked; a misaligned access may cross a line
   } else {
-    call_runtime();
+    // A persistent destination outside a transaction: the store inline,
+    // then its write-back (PmemWritebackC2).
+    PmemDiamond outside(kit, PmemWritebackC2::in_txn(kit), PROB_FAIR, NULL);
+    CardTableBarrierSetC2::store_at_resolved(access, val);
+    PmemWritebackC2::after_store_outside_txn(kit, access, adr_x);
+    outside.end_fast(NULL);
+    if (may_store_inline_when_logged(access)) {
+      // In a transaction, into bytes it logged already (the usual case for
+      // the second and later stores into an object's line): the log holds
+      // the old bytes and commit writes these back.
+      PmemDiamond logged(kit, outside_logged(kit, adr_x), PROB_FAIR, NULL);
+      CardTableBarrierSetC2::store_at_resolved(access, val);
+      logged.end_fast(NULL);
+      call_runtime();
+      logged.end_slow(NULL);
+    } else {
+      call_runtime();
+    }
+    outside.end_slow(NULL);
   }
   d.end_slow(NULL);
   // The store is on one arm only: the access fence must not pin a membar to it.

@@ -23,15 +23,11 @@
 #include "precompiled.hpp"
 #include "ci/ciArrayKlass.hpp"
 #include "ci/ciInstance.hpp"
-#include "ci/ciInstanceKlass.hpp"
-#include "ci/ciUtilities.inline.hpp"
 #include "gc/pmem/c2/pmemIntrinsicsC2.hpp"
-#include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemFormat.hpp"
+#include "gc/pmem/pmemInlineAlloc.hpp"
 #include "gc/pmem/pmemThreadLocalData.hpp"
 #include "gc/pmem/pmemTxn.hpp"
-#include "gc/pmem/pmemTypeTable.hpp"
-#include "gc/pmem/pmemWriteback.hpp"
 #include "oops/arrayOop.hpp"
 #include "oops/klass.hpp"
 #include "opto/addnode.hpp"
@@ -43,17 +39,6 @@
 #include "opto/mulnode.hpp"
 #include "opto/runtime.hpp"
 #include "opto/subnode.hpp"
-#include "runtime/interfaceSupport.inline.hpp"
-#include "runtime/vm_version.hpp"
-
-// Where the header's write-back cannot be two instructions (msync, the
-// simulator, crash and fault injection count write-backs), a leaf call
-// writes the new object back instead.
-static void pmem_c2_allocated(void* obj, jlong bytes);
-JRT_LEAF(void, pmem_c2_allocated(void* obj, jlong bytes))
-  PmemWriteback::persist(obj, (size_t)bytes);
-  PmemFault::reached("allocated");
-JRT_END
 
 static const TypeFunc* allocated_Type() {
   const Type** fields = TypeTuple::fields(3);
@@ -84,54 +69,22 @@ static ciKlass* constant_class(LibraryCallKit* kit, Node* mirror) {
   if (t == NULL || t->const_oop() == NULL) {
     return NULL;
   }
-  ciType* mt = t->const_oop()->as_instance()->java_mirror_type();
-  if (mt == NULL || !mt->is_klass() || !mt->as_klass()->is_loaded()) {
-    return NULL;
-  }
-  return mt->as_klass();
-}
-
-// May compiled code hand out instances of k? Only if the native path would
-// (the type may be persistent), and the type table holds k already, as it
-// does once one instance was made by the native path.
-static bool type_ready(ciKlass* k) {
-  VM_ENTRY_MARK;
-  Klass* kk = (Klass*)k->constant_encoding();
-  return PmemTypeTable::refusal(kk) == NULL && PmemTypeTable::has_entry(kk);
+  return PmemInlineAlloc::class_of_mirror(t->const_oop()->as_instance());
 }
 
 static bool inline_write_back_ok() {
-  return PmemWriteback::by_instructions() && Matcher::has_match_rule(Op_CacheWB) &&
-         Matcher::has_match_rule(Op_CacheWBPostSync) && VM_Version::supports_data_cache_line_flush();
+  return PmemInlineAlloc::write_back_by_instructions() && Matcher::has_match_rule(Op_CacheWB) &&
+         Matcher::has_match_rule(Op_CacheWBPostSync);
 }
 
 static Node* inline_alloc(LibraryCallKit* kit, bool is_array) {
-  if (!UseCompressedClassPointers || UseBiasedLocking) {
-    return NULL;   // a header of 16 bytes, and a constant mark word
-  }
   ciKlass* k = constant_class(kit, kit->argument(0));
-  if (k == NULL || is_array != k->is_array_klass()) {
+  PmemInlineAlloc plan;
+  if (!plan.plan(k, is_array)) {
     return NULL;
   }
-  const jint lh = k->layout_helper();
-  int header = 0, log2_elem = 0;
-  jint max_len = 0;
-  jint size = 0;
-  if (is_array) {
-    header = Klass::layout_helper_header_size(lh);
-    log2_elem = Klass::layout_helper_log2_element_size(lh);
-    // Larger arrays take a chunk of their own, as the native path does.
-    max_len = (jint)((PmemAllocationBufferSize / 4 - header) >> log2_elem);
-  } else {
-    ciInstanceKlass* ik = k->as_instance_klass();
-    if (!ik->is_initialized() || Klass::layout_helper_needs_slow_path(lh)) {
-      return NULL;
-    }
-    size = Klass::layout_helper_size_in_bytes(lh);
-  }
-  if (!type_ready(k)) {
-    return NULL;
-  }
+  const int header = plan.header, log2_elem = plan.log2_elem;
+  const jint max_len = plan.max_len, size = plan.size;
   // Arrays: is the length known to be fine, or must it be tested?
   bool test_length = false;
   if (is_array) {
@@ -215,7 +168,7 @@ static Node* inline_alloc(LibraryCallKit* kit, bool is_array) {
     kit->set_memory(sync, Compile::AliasIdxRaw);
   } else {
     kit->make_runtime_call(GraphKit::RC_LEAF | GraphKit::RC_NO_IO, allocated_Type(),
-                           CAST_FROM_FN_PTR(address, pmem_c2_allocated), "pmem_allocated",
+                           CAST_FROM_FN_PTR(address, PmemInlineAlloc::allocated), "pmem_allocated",
                            TypeRawPtr::BOTTOM, obj, size_x, kit->top());
   }
   region->init_req(1, kit->control());

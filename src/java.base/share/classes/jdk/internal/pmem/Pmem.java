@@ -21,6 +21,7 @@
 
 package jdk.internal.pmem;
 
+import jdk.internal.vm.annotation.ForceInline;
 import jdk.internal.vm.annotation.IntrinsicCandidate;
 
 /**
@@ -132,6 +133,7 @@ public final class Pmem {
      *         says "persistent heap")
      * @throws IllegalStateException if {@link #isEnabled()} is {@code false}
      */
+    @ForceInline
     public static <T> T pnew(Class<T> type) {
         checkEnabled();
         Object obj = pnewFast0(type);
@@ -155,6 +157,7 @@ public final class Pmem {
      * @throws OutOfMemoryError if the persistent heap is full
      * @throws IllegalStateException if {@link #isEnabled()} is {@code false}
      */
+    @ForceInline
     public static <A> A pmake(Class<A> arrayType, int length) {
         checkEnabled();
         Object array = pmakeFast0(arrayType, length);
@@ -199,6 +202,7 @@ public final class Pmem {
      *         or if the transaction stores more than its undo log holds
      *         (then nothing of it remains)
      */
+    @ForceInline
     public static void txn(Runnable body) {
         txn(() -> {
             body.run();
@@ -215,6 +219,7 @@ public final class Pmem {
      * @return what {@code body} returned, once its stores are durable
      * @throws IllegalStateException as {@link #txn(Runnable)}
      */
+    @ForceInline
     public static <T> T txn(java.util.function.Supplier<T> body) {
         checkEnabled();
         if (!txnBeginFast0()) {
@@ -367,8 +372,10 @@ public final class Pmem {
     private static native String[] names0();
     private static native void txnBegin0();
 
-    // The fast paths. C2 compiles pnewFast0 and pmakeFast0 to a bump of
-    // the thread's persistent allocation buffer when the class is a
+    // The fast paths (pnew, pmake and txn are always inlined, so the class
+    // is a constant wherever the caller names it). C1 and C2 compile
+    // pnewFast0 and pmakeFast0 to a bump
+    // of the thread's persistent allocation buffer when the class is a
     // constant already in the type table; C1 and C2 compile the txn pair
     // to leaf calls, with no JNI transition. Each returns null or false
     // when it cannot do the work (a new buffer is needed, every log slot is
