@@ -13,11 +13,12 @@ mkdir -p "$OUT/classes"
 trap 'rm -f "$HEAP"' EXIT
 X=(--add-exports java.base/jdk.internal.pmem=ALL-UNNAMED)
 "$JDK/bin/javac" "${X[@]}" -d "$OUT/classes" asm/AsmDemo.java
-for what in ${1:-alloc txn}; do
+for what in ${1:-alloc txn pair}; do
   case $what in
     alloc) m=allocLoop ;;
     txn) m=txnStore ;;
-    *) echo "usage: $0 [alloc|txn]" >&2; exit 2 ;;
+    pair) m=durablePair ;;
+    *) echo "usage: $0 [alloc|txn|pair]" >&2; exit 2 ;;
   esac
   rm -f "$HEAP"
   # -TieredCompilation: straight to C2; the last nmethod printed is the

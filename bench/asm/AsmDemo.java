@@ -22,7 +22,19 @@ public class AsmDemo {
         Pmem.txn(() -> { a[0] = v; a[1] = v; });
     }
 
+    static final class Pair {
+        long x, y;
+    }
+
+    // Two stores outside a txn, a run: one write-back when they share a line.
+    static void durablePair(Pair p, long v) {
+        p.x = v;
+        p.y = v + 1;
+    }
+
     public static void main(String[] args) {
+        Pair p = Pmem.pnew(Pair.class);
+        for (int r = 0; r < 30000; r++) durablePair(p, r);
         long[] a = Pmem.pmake(long[].class, 16);
         for (int r = 0; r < 3000; r++) allocLoop(1000);
         for (int r = 0; r < 30000; r++) txnStore(a, r);
