@@ -148,6 +148,31 @@ const char* PmemTypeTable::refusal(Klass* k) {
   return NULL;
 }
 
+bool PmemTypeTable::never_persistent(Klass* k) {
+  Klass* e = element_klass(k);
+  if (e->is_typeArray_klass()) {
+    return false;
+  }
+  InstanceKlass* ik = InstanceKlass::cast(e);
+  if (ik->is_interface()) {
+    return false;   // the verifier lets any object pass for an interface type
+  }
+  bool ok;
+  loader_kind(ik, &ok);
+  // A subclass of a class of a custom loader is defined by a loader that
+  // can see it, never the boot, platform or application one; a hidden
+  // class has no subclasses. For arrays, elements of a subtype likewise.
+  if (!ok || ik->is_hidden()) {
+    return true;
+  }
+  if (k != e) {
+    return false;
+  }
+  // Inherited by every subclass.
+  return ik == vmClasses::Class_klass() || ik->reference_type() != REF_NONE || ik->has_finalizer() ||
+         ik->is_class_loader_instance_klass();
+}
+
 void PmemTypeTable::describe(Klass* k, char* layout, size_t layout_len, uint64_t* fingerprint) {
   stringStream ss(layout, layout_len);   // cut short if too long; the fingerprint is not
   uint64_t h = UCONST64(0xcbf29ce484222325);

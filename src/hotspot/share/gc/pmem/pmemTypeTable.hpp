@@ -54,6 +54,12 @@ public:
   // Why k cannot have persistent instances, or NULL if it can. For arrays
   // the element type decides.
   static const char* refusal(Klass* k);
+  // True when no instance of k or of any subtype can be persistent: the
+  // reason refusal() gives holds for every subtype too (a custom loader,
+  // a hidden class, Class, Reference, a finalizer, a class loader, or an
+  // array of such elements). Compiled stores into such a type need no
+  // barrier.
+  static bool never_persistent(Klass* k);
 
   // Makes sure k has an entry (durable before this returns), so objects of
   // it may be written. Returns false if the table is full.

@@ -29,6 +29,10 @@
 #include "gc/pmem/pmemBarrier.hpp"
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemThreadLocalData.hpp"
+#include "gc/pmem/pmemTypeTable.hpp"
+#include "logging/log.hpp"
+#include "memory/resourceArea.hpp"
+#include "ci/ciUtilities.inline.hpp"
 #include "oops/access.inline.hpp"
 #include "opto/callnode.hpp"
 #include "opto/castnode.hpp"
@@ -260,6 +264,24 @@ bool PmemBarrierSetC2::generate_stubs(ciEnv* env) {
 // ---------------------------------------------------------------------------
 // The graph side.
 
+// Whether objects of static type k can never be persistent
+// (PmemTypeTable::never_persistent); logged at gc+pmem=trace.
+static bool never_persistent(ciKlass* k) {
+  if (k == NULL || !k->is_loaded()) {
+    return false;
+  }
+  bool never;
+  {
+    VM_ENTRY_MARK;
+    never = PmemTypeTable::never_persistent((Klass*)k->constant_encoding());
+  }
+  if (never && log_is_enabled(Trace, gc, pmem)) {
+    ResourceMark rm;
+    log_trace(gc, pmem)("C2: no barrier for a store into %s (never persistent)", k->name()->as_utf8());
+  }
+  return never;
+}
+
 static bool may_be_persistent(C2Access& access) {
   if (!access.is_parse_access()) {
     return false;   // expansion-time accesses write fresh objects only
@@ -278,6 +300,9 @@ static bool may_be_persistent(C2Access& access) {
   const TypeOopPtr* t = gvn.type(base)->isa_oopptr();
   if (t != NULL && t->const_oop() != NULL) {
     return PmemBarrier::is_persistent_constant(t->const_oop()->constant_encoding());
+  }
+  if (t != NULL && never_persistent(t->klass())) {
+    return false;   // its type, or any subtype, cannot be persistent
   }
   // A constructor's receiver: pnew and pmake run no constructor, so an
   // object being constructed is always a volatile one.
