@@ -13,11 +13,14 @@ bench_out() {
   mkdir -p "$OUT"
 }
 
-# run_jmh LABEL JDK PATTERN NAME JVMARGS [JMH options...]
+# run_jmh LABEL JDK PATTERN NAME JVMARGS [JMH options...]   (JVMARGS may be empty)
 run_jmh() {
   local label=$1 jdk=$2 pattern=$3 name=$4 jvmargs=$5
   shift 5
-  echo "=== $label: $jdk" >&2
-  "$jdk/bin/java" -jar "$JAR" "$pattern" -rf csv -rff "$OUT/$name.csv" -jvmArgsAppend "$jvmargs" "$@" \
+  echo "=== $label: $jdk/bin/java $jvmargs" >&2
+  "$jdk/bin/java" -version 2>&1 | sed -n 2p >&2
+  local extra=()
+  [ -n "$jvmargs" ] && extra=(-jvmArgsAppend "$jvmargs")
+  "$jdk/bin/java" -jar "$JAR" "$pattern" -rf csv -rff "$OUT/$name.csv" ${extra[@]+"${extra[@]}"} "$@" \
       > "$OUT/$name.log" 2>&1 || { tail -30 "$OUT/$name.log" >&2; exit 1; }
 }

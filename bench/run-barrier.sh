@@ -8,26 +8,16 @@
 #            NO_SERIAL=1 to skip it)
 # Prints a markdown table with ratios b/a, c/a (and c/a-serial). ~1 min per config.
 # Extra JMH options may follow, e.g. ./run-barrier.sh -f 3
-set -euo pipefail
-cd "$(dirname "$0")"
+. "$(dirname "$0")/common.sh"
 STOCK_JDK=${STOCK_JDK:-/usr/lib/jvm/java-17-openjdk-amd64}
-PMEM_JDK=${PMEM_JDK:-$(cd .. && pwd)/build/jdk}
 HEAP=${HEAP:-/dev/shm/bench-barrier.heap}
-JAR=target/benchmarks.jar
-[ -f "$JAR" ] || mvn -q package
-OUT=${OUT:-target/results/barrier-$(date +%Y%m%d-%H%M%S)}
-mkdir -p "$OUT"
+bench_out barrier
 BENCH='pmemjdk\.bench\.BarrierBench\.'
 
 run() { # label jdk jvmArgsAppend [jmh options...]
   local label=$1 jdk=$2 args=$3
   shift 3
-  echo "=== $label: $jdk/bin/java $args" >&2
-  "$jdk/bin/java" -version 2>&1 | sed -n 2p >&2
-  local extra=()
-  [ -n "$args" ] && extra=(-jvmArgsAppend "$args")
-  "$jdk/bin/java" -jar "$JAR" "$BENCH" -rf csv -rff "$OUT/$label.csv" \
-      ${extra[@]+"${extra[@]}"} "$@" > "$OUT/$label.log" 2>&1 || { tail -30 "$OUT/$label.log" >&2; exit 1; }
+  run_jmh "$label" "$jdk" "$BENCH" "$label" "$args" "$@"
 }
 
 shift_args=("$@")

@@ -32,7 +32,6 @@
 #include "oops/klass.hpp"
 #include "runtime/globals.hpp"
 #include "runtime/interfaceSupport.inline.hpp"
-#include "runtime/vm_version.hpp"
 
 ciKlass* PmemInlineAlloc::class_of_mirror(ciInstance* mirror) {
   if (mirror == NULL) {
@@ -67,10 +66,6 @@ bool PmemInlineAlloc::plan(ciKlass* k, bool want_array) {
   VM_ENTRY_MARK;
   klass = (Klass*)k->constant_encoding();
   return PmemTypeTable::refusal(klass) == NULL && PmemTypeTable::has_entry(klass);
-}
-
-bool PmemInlineAlloc::write_back_by_instructions() {
-  return PmemWriteback::by_instructions() && VM_Version::supports_data_cache_line_flush();
 }
 
 JRT_LEAF(void, PmemInlineAlloc::allocated(void* obj, jlong bytes))

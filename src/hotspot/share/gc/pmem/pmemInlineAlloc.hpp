@@ -59,12 +59,9 @@ public:
   // 12-byte one with a constant mark word.
   bool plan(ciKlass* k, bool want_array);
 
-  // Can the header's write-back be instructions (clwb/clflushopt/clflush
-  // and sfence)? Otherwise (msync, the simulator, fault points) compiled
-  // code calls allocated(), which writes back and counts.
-  static bool write_back_by_instructions();
-
-  // Leaf: writes the new object back and passes the "allocated" fault point.
+  // Leaf: writes the new object back and passes the "allocated" fault
+  // point; compiled code calls it where PmemWriteback::by_instructions()
+  // is false.
   static void allocated(void* obj, jlong bytes);
 };
 

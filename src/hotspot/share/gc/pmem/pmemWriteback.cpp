@@ -27,6 +27,7 @@
 #include "logging/log.hpp"
 #include "runtime/atomic.hpp"
 #include "runtime/os.hpp"
+#include "runtime/vm_version.hpp"
 #include "runtime/orderAccess.hpp"
 #include "utilities/align.hpp"
 #include "utilities/debug.hpp"
@@ -89,7 +90,8 @@ const char* PmemWriteback::method() {
 }
 
 bool PmemWriteback::by_instructions() {
-  return _method == by_libpmem && PmemCrashAfterWritebacks == 0 && PmemFaultPoint == NULL;
+  return _method == by_libpmem && PmemCrashAfterWritebacks == 0 && PmemFaultPoint == NULL &&
+         VM_Version::supports_data_cache_line_flush();
 }
 
 void PmemWriteback::counted() {

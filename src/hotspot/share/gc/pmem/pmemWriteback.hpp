@@ -75,9 +75,10 @@ public:
   static bool simulating() { return _shadow != NULL; }
 
   // May compiled code write back with cache-line instructions and a fence
-  // of its own? Only where libpmem does the same, and no write-back is
-  // being counted or watched (simulator, PmemCrashAfterWritebacks,
-  // PmemFaultPoint).
+  // of its own? Only where libpmem does the same, the CPU can, and no
+  // write-back is being counted or watched (simulator,
+  // PmemCrashAfterWritebacks, PmemFaultPoint). Where not, compiled code
+  // calls a leaf that writes back through here.
   static bool by_instructions();
 
   // "pmem_persist", "msync", "simulator", for logs and tests.

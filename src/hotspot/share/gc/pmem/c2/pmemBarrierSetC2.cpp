@@ -372,21 +372,12 @@ static Node* test_bits(GraphKit* kit, C2Access& access) {
   return address_bits(kit, access);
 }
 
-// A word of the current thread's PmemThreadLocalData.
-static Node* thread_word(GraphKit* kit, ByteSize offset) {
-  PhaseGVN& gvn = kit->gvn();
-  Node* thread = gvn.transform(new ThreadLocalNode());
-  Node* adr = kit->basic_plus_adr(kit->top(), thread, in_bytes(offset));
-  return kit->make_load(kit->control(), adr, TypeX_X, TypeX_X->basic_type(), Compile::AliasIdxRaw,
-                        MemNode::unordered);
-}
-
 // Whether a primitive store may skip the runtime when it falls in the bytes
 // the thread's open transaction logged last (PmemThreadLocalData::_hot_lo):
 // not under the simulator or a fault point, which count and evict at every
 // store in a transaction. (Misaligned Unsafe accesses, which could run past
 // them, always call the runtime.)
-static bool may_store_inline_when_logged(C2Access& access) {
+static bool may_store_inline_when_logged() {
   return !PmemSimulator && PmemFaultPoint == NULL;
 }
 
@@ -394,8 +385,8 @@ static bool may_store_inline_when_logged(C2Access& access) {
 // transaction they are empty.
 static Node* outside_logged(GraphKit* kit, Node* adr_x) {
   PhaseGVN& gvn = kit->gvn();
-  Node* lo = thread_word(kit, PmemThreadLocalData::hot_lo_offset());
-  Node* size = thread_word(kit, PmemThreadLocalData::hot_size_offset());
+  Node* lo = PmemWritebackC2::thread_word(kit, PmemThreadLocalData::hot_lo_offset());
+  Node* size = PmemWritebackC2::thread_word(kit, PmemThreadLocalData::hot_size_offset());
   Node* off = gvn.transform(new SubXNode(adr_x, lo));
   return gvn.transform(new BoolNode(gvn.transform(new CmpULNode(off, size)), BoolTest::ge));
 }
@@ -430,7 +421,7 @@ Node* PmemBarrierSetC2::store_at_resolved(C2Access& access, C2AccessValue& val) 
     CardTableBarrierSetC2::store_at_resolved(access, val);
     PmemWritebackC2::after_store_outside_txn(kit, access, adr_x);
     outside.end_fast(NULL);
-    if (may_store_inline_when_logged(access)) {
+    if (may_store_inline_when_logged()) {
       // In a transaction, into bytes it logged already (the usual case for
       // the second and later stores into an object's line): the log holds
       // the old bytes and commit writes these back.

@@ -24,6 +24,7 @@
 #include "ci/ciArrayKlass.hpp"
 #include "ci/ciInstance.hpp"
 #include "gc/pmem/c2/pmemIntrinsicsC2.hpp"
+#include "gc/pmem/c2/pmemWritebackC2.hpp"
 #include "gc/pmem/pmemFormat.hpp"
 #include "gc/pmem/pmemInlineAlloc.hpp"
 #include "gc/pmem/pmemThreadLocalData.hpp"
@@ -39,15 +40,6 @@
 #include "opto/mulnode.hpp"
 #include "opto/runtime.hpp"
 #include "opto/subnode.hpp"
-
-static const TypeFunc* allocated_Type() {
-  const Type** fields = TypeTuple::fields(3);
-  fields[TypeFunc::Parms + 0] = TypeRawPtr::BOTTOM;   // the object
-  fields[TypeFunc::Parms + 1] = TypeLong::LONG;       // its size in bytes
-  fields[TypeFunc::Parms + 2] = Type::HALF;
-  const TypeTuple* domain = TypeTuple::make(TypeFunc::Parms + 3, fields);
-  return TypeFunc::make(domain, TypeTuple::make(TypeFunc::Parms, TypeTuple::fields(0)));
-}
 
 static const TypeFunc* bool_leaf_Type() {
   const TypeTuple* domain = TypeTuple::make(TypeFunc::Parms, TypeTuple::fields(0));
@@ -70,11 +62,6 @@ static ciKlass* constant_class(LibraryCallKit* kit, Node* mirror) {
     return NULL;
   }
   return PmemInlineAlloc::class_of_mirror(t->const_oop()->as_instance());
-}
-
-static bool inline_write_back_ok() {
-  return PmemInlineAlloc::write_back_by_instructions() && Matcher::has_match_rule(Op_CacheWB) &&
-         Matcher::has_match_rule(Op_CacheWBPostSync);
 }
 
 static Node* inline_alloc(LibraryCallKit* kit, bool is_array) {
@@ -161,13 +148,13 @@ static Node* inline_alloc(LibraryCallKit* kit, bool is_array) {
   }
   kit->store_to_memory(kit->control(), kit->basic_plus_adr(kit->top(), obj, oopDesc::klass_offset_in_bytes()),
                        kit->makecon(TypeKlassPtr::make(k)), T_METADATA, Compile::AliasIdxRaw, MemNode::release);
-  if (inline_write_back_ok()) {
+  if (PmemWritebackC2::by_instructions()) {
     Node* wb = gvn.transform(new CacheWBNode(kit->control(), kit->memory(Compile::AliasIdxRaw), obj));
     kit->set_memory(wb, Compile::AliasIdxRaw);
     Node* sync = gvn.transform(new CacheWBPostSyncNode(kit->control(), kit->memory(Compile::AliasIdxRaw)));
     kit->set_memory(sync, Compile::AliasIdxRaw);
   } else {
-    kit->make_runtime_call(GraphKit::RC_LEAF | GraphKit::RC_NO_IO, allocated_Type(),
+    kit->make_runtime_call(GraphKit::RC_LEAF | GraphKit::RC_NO_IO, PmemWritebackC2::leaf_Type(),
                            CAST_FROM_FN_PTR(address, PmemInlineAlloc::allocated), "pmem_allocated",
                            TypeRawPtr::BOTTOM, obj, size_x, kit->top());
   }

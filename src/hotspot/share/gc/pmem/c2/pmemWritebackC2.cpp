@@ -25,7 +25,6 @@
 #include "ci/ciStreams.hpp"
 #include "gc/pmem/c2/pmemDiamondC2.hpp"
 #include "gc/pmem/c2/pmemWritebackC2.hpp"
-#include "gc/pmem/pmemInlineAlloc.hpp"
 #include "gc/pmem/pmemThreadLocalData.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
 #include "gc/shared/c2/barrierSetC2.hpp"
@@ -39,12 +38,31 @@
 #include "opto/runtime.hpp"
 #include "runtime/interfaceSupport.inline.hpp"
 
-Node* PmemWritebackC2::in_txn(GraphKit* kit) {
+bool PmemWritebackC2::by_instructions() {
+  return PmemWriteback::by_instructions() && Matcher::has_match_rule(Op_CacheWB) &&
+         Matcher::has_match_rule(Op_CacheWBPostSync);
+}
+
+const TypeFunc* PmemWritebackC2::leaf_Type() {
+  const Type** fields = TypeTuple::fields(3);
+  fields[TypeFunc::Parms + 0] = TypeRawPtr::BOTTOM;
+  fields[TypeFunc::Parms + 1] = TypeLong::LONG;
+  fields[TypeFunc::Parms + 2] = Type::HALF;
+  const TypeTuple* domain = TypeTuple::make(TypeFunc::Parms + 3, fields);
+  return TypeFunc::make(domain, TypeTuple::make(TypeFunc::Parms, TypeTuple::fields(0)));
+}
+
+Node* PmemWritebackC2::thread_word(GraphKit* kit, ByteSize offset) {
   PhaseGVN& gvn = kit->gvn();
   Node* thread = gvn.transform(new ThreadLocalNode());
-  Node* adr = kit->basic_plus_adr(kit->top(), thread, in_bytes(PmemThreadLocalData::in_txn_offset()));
-  Node* flag = kit->make_load(kit->control(), adr, TypeX_X, TypeX_X->basic_type(), Compile::AliasIdxRaw,
-                              MemNode::unordered);
+  Node* adr = kit->basic_plus_adr(kit->top(), thread, in_bytes(offset));
+  return kit->make_load(kit->control(), adr, TypeX_X, TypeX_X->basic_type(), Compile::AliasIdxRaw,
+                        MemNode::unordered);
+}
+
+Node* PmemWritebackC2::in_txn(GraphKit* kit) {
+  PhaseGVN& gvn = kit->gvn();
+  Node* flag = thread_word(kit, PmemThreadLocalData::in_txn_offset());
   return gvn.transform(new BoolNode(gvn.transform(new CmpXNode(flag, kit->MakeConX(0))), BoolTest::ne));
 }
 
@@ -56,15 +74,6 @@ JRT_LEAF(void, pmem_c2_persist(void* addr, jlong len))
   log_trace(gc, pmem)("Compiled store written back at " PTR_FORMAT, p2i(addr));
 JRT_END
 
-static const TypeFunc* persist_Type() {
-  const Type** fields = TypeTuple::fields(3);
-  fields[TypeFunc::Parms + 0] = TypeRawPtr::BOTTOM;
-  fields[TypeFunc::Parms + 1] = TypeLong::LONG;
-  fields[TypeFunc::Parms + 2] = Type::HALF;
-  const TypeTuple* domain = TypeTuple::make(TypeFunc::Parms + 3, fields);
-  return TypeFunc::make(domain, TypeTuple::make(TypeFunc::Parms, TypeTuple::fields(0)));
-}
-
 // Writes back and fences the line of adr_x. Both nodes take and make all
 // of memory: the store before them, in its own slice, stays before them.
 // The line's address is adr_x & -64: a CastX2P of CastP2X(base) + offset
@@ -74,14 +83,13 @@ static void write_back(GraphKit* kit, Node* adr_x) {
   PhaseGVN& gvn = kit->gvn();
   Node* line_x = gvn.transform(new AndXNode(adr_x, kit->MakeConX(-(intptr_t)PmemFormat::cache_line)));
   Node* adr = gvn.transform(new CastX2PNode(line_x));
-  if (PmemInlineAlloc::write_back_by_instructions() && Matcher::has_match_rule(Op_CacheWB) &&
-      Matcher::has_match_rule(Op_CacheWBPostSync)) {
+  if (PmemWritebackC2::by_instructions()) {
     Node* wb = gvn.transform(new CacheWBNode(kit->control(), kit->reset_memory(), adr));
     kit->set_all_memory(wb);
     Node* sync = gvn.transform(new CacheWBPostSyncNode(kit->control(), kit->reset_memory()));
     kit->set_all_memory(sync);
   } else {
-    kit->make_runtime_call(GraphKit::RC_LEAF | GraphKit::RC_NO_IO, persist_Type(),
+    kit->make_runtime_call(GraphKit::RC_LEAF | GraphKit::RC_NO_IO, PmemWritebackC2::leaf_Type(),
                            CAST_FROM_FN_PTR(address, pmem_c2_persist), "pmem_persist",
                            TypePtr::BOTTOM, adr, kit->longcon(PmemFormat::cache_line), kit->top());
   }

@@ -25,9 +25,12 @@
 
 #include "memory/allStatic.hpp"
 
+#include "utilities/sizes.hpp"
+
 class C2Access;
 class GraphKit;
 class Node;
+class TypeFunc;
 
 // C2's primitive store to persistent memory outside a transaction: the
 // store inline, then its line written back and fenced before the thread
@@ -46,6 +49,15 @@ class Node;
 // fences. Stores in different lines are each fenced in program order.
 class PmemWritebackC2 : AllStatic {
 public:
+  // Can C2 write back with CacheWB and CacheWBPostSync nodes here
+  // (PmemWriteback::by_instructions, and the matcher has the rules)?
+  static bool by_instructions();
+  // The type of the leaf calls that write back instead: (address, bytes).
+  static const TypeFunc* leaf_Type();
+
+  // A word of the current thread's PmemThreadLocalData.
+  static Node* thread_word(GraphKit* kit, ByteSize offset);
+
   // In a transaction (the thread's PmemThreadLocalData::_in_txn): the
   // runtime logs; outside one, store_outside_txn.
   static Node* in_txn(GraphKit* kit);
