@@ -58,7 +58,7 @@ size_t PmemTxn::log_capacity() {
 
 PmemTxn::PmemTxn(Thread* thread) : _thread(thread), _slot(-1), _last_slot(0), _depth(0), _marks(4), _fresh(4),
                      _open_from(NULL), _written(16), _logged(NULL), _logged_cap(0), _logged_count(0),
-                     _logged_gen(1) {}
+                     _logged_gen(1), _work(0) {}
 
 PmemTxn::~PmemTxn() {
   abort_all();   // normally done already, at the thread's detach
@@ -121,6 +121,7 @@ void PmemTxn::detach() {
 // The outermost level starts: nothing allocated inside yet, nothing logged.
 void PmemTxn::open(HeapWord* buffer_top) {
   _log.begin();
+  _work = 0;
   _fresh.clear();
   _written.clear();
   _open_from = buffer_top;
@@ -137,6 +138,7 @@ void PmemTxn::close_open_range(HeapWord* old_top, HeapWord* new_start) {
   if (_open_from != NULL && old_top > _open_from) {
     Range r = { (uintptr_t)_open_from, (uintptr_t)old_top };
     _fresh.push(r);
+    _work = 1;
   }
   _open_from = new_start;
 }
@@ -151,6 +153,7 @@ void PmemTxn::finish() {
   _fresh.clear();
   _written.clear();
   _open_from = NULL;
+  _work = 0;
   forget_logged();
   PmemThreadLocalData::set_in_txn(_thread, false);
   release_slot();
@@ -207,6 +210,10 @@ void PmemTxn::abort() {
   finish();
 }
 
+address PmemTxn::slot_flags_addr() {
+  return (address)&_slot_taken;
+}
+
 JRT_LEAF(jboolean, PmemTxn::fast_begin())
   JavaThread* thread = JavaThread::current();
   PmemTxn* t = of(thread);
@@ -222,6 +229,9 @@ JRT_LEAF(jboolean, PmemTxn::fast_commit())
   if (t == NULL || t->_depth == 0) {
     return false;   // the native commit says what is wrong
   }
+  // Tests count these: C2 commits a transaction with nothing to do inline.
+  log_trace(gc, pmem)("Transaction committed by a runtime call at depth %d%s", t->_depth,
+                      t->_work != 0 ? ", with work" : "");
   if (t->_depth == 1) {
     size_t bytes = 0;
     for (int i = 0; i < t->_written.length(); i++) bytes += t->_written.at(i).end - t->_written.at(i).start;
@@ -318,6 +328,7 @@ void PmemTxn::allocated(HeapWord* obj, size_t words) {
   if (in_open_range(start)) {
     return;   // in the buffer's open range already
   }
+  _work = 1;
   // Bump allocation makes neighbours: grow the last range when it touches.
   if (_fresh.length() > 0 && _fresh.at(_fresh.length() - 1).end == start) {
     _fresh.at(_fresh.length() - 1).end = end;
@@ -365,6 +376,7 @@ bool PmemTxn::log_store(void* addr, size_t len, oop holder) {
   // PmemLog::max_entry_data bytes.
   for (uintptr_t p = lo; p < hi; ) {
     const size_t n = MIN2((size_t)(hi - p), PmemLog::max_entry_data);
+    _work = 1;
     if (!_log.append((void*)p, n)) {
       return false;
     }

@@ -52,7 +52,9 @@
 // fast_commit as leaf calls, with no JNI transition. The outermost begin
 // claims a log slot with one compare-and-swap (the thread's last slot
 // first) and commit gives it back; only a thread that finds every slot
-// taken waits, in the native begin.
+// taken waits, in the native begin. C2 commits a transaction that has
+// nothing to write back (it only read, or stored into volatile objects)
+// inline, without the call (_work).
 class PmemTxn : public CHeapObj<mtGC> {
   struct Logged { uintptr_t line; uint64_t mask; uint32_t gen; };
   struct Range  { uintptr_t start; uintptr_t end; };
@@ -70,6 +72,10 @@ class PmemTxn : public CHeapObj<mtGC> {
   size_t   _logged_cap; // while its gen is _logged_gen, so forgetting
   size_t   _logged_count; // them all is one increment, not a memset
   uint32_t _logged_gen;
+  // 0 until the transaction has something for commit to do beyond ending
+  // it (a log entry, an object allocated outside the open range): while 0,
+  // C2 commits inline, with no call (PmemIntrinsicsC2).
+  int      _work;
 
   Logged* find_line(uintptr_t line) const;
   void  remember(uintptr_t start, uintptr_t end);
@@ -120,6 +126,15 @@ public:
   // that, so a long write-back does not delay a safepoint.
   static jboolean fast_begin();
   static jboolean fast_commit();
+
+  // What C2's inline commit reads and writes: it ends an outermost
+  // transaction with nothing to write back as finish() would (depth 0,
+  // no open range, in_txn 0, slot given back).
+  static ByteSize depth_offset()     { return byte_offset_of(PmemTxn, _depth); }
+  static ByteSize work_offset()      { return byte_offset_of(PmemTxn, _work); }
+  static ByteSize open_from_offset() { return byte_offset_of(PmemTxn, _open_from); }
+  static ByteSize slot_offset()      { return byte_offset_of(PmemTxn, _slot); }
+  static address  slot_flags_addr();   // the address of the slot flags' base pointer
 
   // Logs the len bytes at addr (in the persistent heap) before a store
   // changes them; holder, if known, is the object they lie in, and lets a

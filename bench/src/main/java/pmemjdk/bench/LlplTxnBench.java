@@ -97,4 +97,11 @@ public class LlplTxnBench {
         final TransactionalMemoryBlock d = pbytes;
         Transaction.create(heap, () -> d.copyFromArray(s, 0, 0, COPY_BYTES));
     }
+
+    /** (iv) a transaction that only reads. */
+    @Benchmark
+    public long readOnly() {
+        final TransactionalMemoryBlock x = a, y = b;
+        return Transaction.create(heap, () -> x.getLong(0) + y.getLong(0));
+    }
 }

@@ -90,4 +90,11 @@ public class TxnBench {
         final byte[] s = src, d = pbytes;
         Pmem.txn(() -> System.arraycopy(s, 0, d, 0, COPY_BYTES));
     }
+
+    /** (iv) a transaction that only reads: nothing to log or write back. */
+    @Benchmark
+    public long readOnly() {
+        final Account x = a, y = b;
+        return Pmem.txn(() -> x.balance + y.balance);
+    }
 }

@@ -23,6 +23,7 @@
 #include "precompiled.hpp"
 #include "ci/ciArrayKlass.hpp"
 #include "ci/ciInstance.hpp"
+#include "gc/pmem/c2/pmemDiamondC2.hpp"
 #include "gc/pmem/c2/pmemIntrinsicsC2.hpp"
 #include "gc/pmem/c2/pmemWritebackC2.hpp"
 #include "gc/pmem/pmemFormat.hpp"
@@ -53,6 +54,63 @@ static const TypeFunc* bool_leaf_Type() {
 static Node* txn_call(LibraryCallKit* kit, address fn, const char* name) {
   Node* call = kit->make_runtime_call(GraphKit::RC_LEAF, bool_leaf_Type(), fn, name, TypePtr::BOTTOM);
   return kit->gvn().transform(new ProjNode(call, TypeFunc::Parms));
+}
+
+static Node* raw_adr(LibraryCallKit* kit, Node* base, ByteSize offset) {
+  return kit->basic_plus_adr(kit->top(), base, in_bytes(offset));
+}
+
+static Node* raw_load(LibraryCallKit* kit, Node* adr, const Type* t, BasicType bt) {
+  return kit->make_load(kit->control(), adr, t, bt, MemNode::unordered);
+}
+
+static void raw_store(LibraryCallKit* kit, Node* adr, Node* val, BasicType bt,
+                      MemNode::MemOrd mo = MemNode::unordered) {
+  kit->store_to_memory(kit->control(), adr, val, bt, Compile::AliasIdxRaw, mo);
+}
+
+// txnCommitFast0: an outermost transaction that has nothing to write back
+// or retire (PmemTxn::_work is 0, nothing allocated in the buffer since
+// begin) ends here without a call, as PmemTxn::finish() would end it:
+//   depth 0, no open range, in_txn 0, then the log slot given back.
+// Anything else (nested level, log entries, new objects, no PmemTxn) is
+// the leaf call of fast_commit. No store to persistent memory happened in
+// such a transaction (each would have been logged or fresh), so nothing
+// needs ordering against the end but the barrier's own in_txn test, which
+// reads the raw slice these stores write.
+static Node* inline_commit(LibraryCallKit* kit) {
+  PhaseGVN& gvn = kit->gvn();
+  const address fn = CAST_FROM_FN_PTR(address, PmemTxn::fast_commit);
+  Node* thread = gvn.transform(new ThreadLocalNode());
+  Node* txn = raw_load(kit, raw_adr(kit, thread, PmemThreadLocalData::txn_offset()), TypeRawPtr::BOTTOM, T_ADDRESS);
+  Node* txn_x = gvn.transform(new CastP2XNode(NULL, txn));
+  Node* no_txn = gvn.transform(new BoolNode(gvn.transform(new CmpXNode(txn_x, kit->MakeConX(0))), BoolTest::eq));
+  PmemDiamond have(kit, no_txn, PROB_UNLIKELY_MAG(4), TypeInt::BOOL);
+
+  Node* depth = raw_load(kit, raw_adr(kit, txn, PmemTxn::depth_offset()), TypeInt::INT, T_INT);
+  Node* work = raw_load(kit, raw_adr(kit, txn, PmemTxn::work_offset()), TypeInt::INT, T_INT);
+  Node* from = raw_load(kit, raw_adr(kit, txn, PmemTxn::open_from_offset()), TypeRawPtr::BOTTOM, T_ADDRESS);
+  Node* top = raw_load(kit, raw_adr(kit, thread, PmemThreadLocalData::buffer_top_offset()), TypeRawPtr::BOTTOM, T_ADDRESS);
+  // (depth ^ 1) | work | (open_from ^ top): zero exactly when commit has nothing to do.
+  Node* busy = gvn.transform(new OrINode(gvn.transform(new XorINode(depth, kit->intcon(1))), work));
+  Node* moved = gvn.transform(new XorXNode(gvn.transform(new CastP2XNode(NULL, from)),
+                                           gvn.transform(new CastP2XNode(NULL, top))));
+  busy = gvn.transform(new OrXNode(kit->ConvI2L(busy), moved));
+  Node* call_needed = gvn.transform(new BoolNode(gvn.transform(new CmpXNode(busy, kit->MakeConX(0))), BoolTest::ne));
+  PmemDiamond empty(kit, call_needed, PROB_FAIR, TypeInt::BOOL);
+
+  raw_store(kit, raw_adr(kit, txn, PmemTxn::depth_offset()), kit->intcon(0), T_INT);
+  raw_store(kit, raw_adr(kit, txn, PmemTxn::open_from_offset()), kit->makecon(TypeRawPtr::NULL_PTR), T_ADDRESS);
+  raw_store(kit, raw_adr(kit, thread, PmemThreadLocalData::in_txn_offset()), kit->MakeConX(0), TypeX_X->basic_type());
+  Node* slot = raw_load(kit, raw_adr(kit, txn, PmemTxn::slot_offset()), TypeInt::INT, T_INT);
+  Node* flags = raw_load(kit, kit->makecon(TypeRawPtr::make(PmemTxn::slot_flags_addr())), TypeRawPtr::BOTTOM, T_ADDRESS);
+  Node* flag_adr = kit->basic_plus_adr(kit->top(), flags, kit->ConvI2L(slot));
+  raw_store(kit, raw_adr(kit, txn, PmemTxn::slot_offset()), kit->intcon(-1), T_INT);
+  raw_store(kit, flag_adr, kit->intcon(0), T_BYTE, MemNode::release);   // last: another thread may claim it now
+  empty.end_fast(kit->intcon(1));
+  Node* r = empty.end_slow(txn_call(kit, fn, "pmem_txn_commit"));
+  have.end_fast(r);
+  return have.end_slow(txn_call(kit, fn, "pmem_txn_commit"));
 }
 
 // The class behind a constant mirror, if it is loaded and not primitive.
@@ -174,7 +232,7 @@ Node* PmemIntrinsicsC2::inline_intrinsic(LibraryCallKit* kit, vmIntrinsics::ID i
     case vmIntrinsics::_pmem_txnBeginFast:
       return txn_call(kit, CAST_FROM_FN_PTR(address, PmemTxn::fast_begin), "pmem_txn_begin");
     case vmIntrinsics::_pmem_txnCommitFast:
-      return txn_call(kit, CAST_FROM_FN_PTR(address, PmemTxn::fast_commit), "pmem_txn_commit");
+      return inline_commit(kit);
     default:
       return NULL;
   }
