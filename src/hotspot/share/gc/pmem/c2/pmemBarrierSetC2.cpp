@@ -46,6 +46,7 @@
 #include "opto/runtime.hpp"
 #include "opto/subnode.hpp"
 #include "opto/type.hpp"
+#include "runtime/deoptimization.hpp"
 #include "runtime/atomic.hpp"
 #include "runtime/interfaceSupport.inline.hpp"
 #include "utilities/align.hpp"
@@ -391,12 +392,70 @@ static Node* outside_logged(GraphKit* kit, Node* adr_x) {
   return gvn.transform(new BoolNode(gvn.transform(new CmpULNode(off, size)), BoolTest::ge));
 }
 
+// Speculation that a store never meets a persistent object: for a
+// putfield or array store bytecode in a method that has never failed it,
+// the barrier is the range test alone, and a persistent destination takes
+// an uncommon trap that re-executes the bytecode in the interpreter (whose
+// barrier does the store) and recompiles the method without speculation.
+// A call on the slow arm would make C2 spill every value live across the
+// loop around the store; a trap spills nothing on the fast path. The trap
+// reason is Reason_intrinsic because it is one MethodData counts per
+// method and bytecode and that no putfield or array store uses otherwise.
+// Returns the number of stack slots the bytecode popped before the store
+// (the trap puts them back), or -1 where not to speculate.
+static const Deoptimization::DeoptReason speculation_reason = Deoptimization::Reason_intrinsic;
+
+static int speculation_slots(GraphKit* kit, BasicType bt) {
+  if (!ProfileTraps) {
+    return -1;   // a failed speculation would not be remembered: trap after trap
+  }
+  ciMethod* m = kit->method();
+  int slots;
+  switch (m->java_code_at_bci(kit->bci())) {
+    case Bytecodes::_putfield:
+      slots = type2size[bt];   // the value; the receiver is popped after the store
+      break;
+    case Bytecodes::_iastore: case Bytecodes::_lastore: case Bytecodes::_fastore: case Bytecodes::_dastore:
+    case Bytecodes::_aastore: case Bytecodes::_bastore: case Bytecodes::_castore: case Bytecodes::_sastore:
+      slots = type2size[bt] + 2;   // array, index, value
+      break;
+    default:
+      return -1;   // intrinsics and other stores keep the whole barrier
+  }
+  ciMethodData* md = m->method_data();
+  if (md == NULL || !md->is_mature()) {
+    return -1;   // too little profile (-Xcomp, or an early compile): the code need not last
+  }
+  if (md->trap_count(speculation_reason) > 0 || Compile::current()->too_many_traps(speculation_reason, md)) {
+    return -1;   // a store of this method met a persistent object before
+  }
+  return slots;
+}
+
 Node* PmemBarrierSetC2::store_at_resolved(C2Access& access, C2AccessValue& val) const {
   const BasicType bt = access.type();
   if (!may_be_persistent(access) || !(is_java_primitive(bt) || is_reference_type(bt))) {
     return CardTableBarrierSetC2::store_at_resolved(access, val);
   }
   GraphKit* kit = static_cast<C2ParseAccess&>(access).kit();
+  const int slots = speculation_slots(kit, bt);
+  if (slots >= 0) {
+    // The base is a heap object, and the persistent part ends the heap's
+    // reservation: below its bottom is volatile. One compare.
+    PhaseGVN& gvn = kit->gvn();
+    Node* cmp = gvn.transform(new CmpULNode(test_bits(kit, access), kit->MakeConX((intptr_t)PmemHeap::bottom())));
+    Node* volatile_dest = gvn.transform(new BoolNode(cmp, BoolTest::lt));
+    {
+      BuildCutout unless(kit, volatile_dest, PROB_MAX);
+      kit->inc_sp(slots);
+      kit->uncommon_trap(speculation_reason, Deoptimization::Action_make_not_entrant);
+    }
+    if (log_is_enabled(Trace, gc, pmem)) {
+      ResourceMark rm;
+      log_trace(gc, pmem)("C2: a store at %s@%d speculated volatile", kit->method()->name()->as_utf8(), kit->bci());
+    }
+    return CardTableBarrierSetC2::store_at_resolved(access, val);
+  }
   const bool is_ref = is_reference_type(bt);
   Node* adr_x = address_bits(kit, access);
   Node* bits = is_ref ? kit->longcon(0) : to_bits(kit, bt, val.node());

@@ -52,6 +52,8 @@ class PmemDiamond : public StackObj {
     }
   }
 
+public:
+  // True where test_x lies in the persistent heap.
   static Node* in_pmem(GraphKit* kit, Node* test_x) {
     PhaseGVN& gvn = kit->gvn();
     Node* off = gvn.transform(new SubXNode(test_x, kit->MakeConX((intptr_t)PmemHeap::bottom())));
@@ -60,7 +62,6 @@ class PmemDiamond : public StackObj {
     return gvn.transform(new BoolNode(cmp, BoolTest::lt));
   }
 
-public:
   PmemDiamond(GraphKit* kit, Node* test_x, const Type* result_type) :
     PmemDiamond(kit, in_pmem(kit, test_x), PROB_UNLIKELY_MAG(3), result_type) {}
 

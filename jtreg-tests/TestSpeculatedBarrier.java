@@ -1,0 +1,182 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+
+/*
+ * @test
+ * @summary C2 speculates that a putfield or array store whose method never
+ *          met a persistent object stores into volatile ones (issue 7): its
+ *          barrier is the range test alone, and a persistent destination
+ *          takes an uncommon trap that re-executes the store in the
+ *          interpreter. Methods warmed on volatile objects only are
+ *          compiled so (-Xlog:gc+pmem=trace names each speculated store),
+ *          then meet persistent ones: inside a txn that aborts the stores
+ *          are undone, a volatile reference stored into a persistent object
+ *          is still refused, and outside a txn, under the simulator with a
+ *          halt, the stores are durable in the next JVM. The recompiled
+ *          methods do not speculate again: each store site is speculated in
+ *          one compilation only, though the methods are compiled again.
+ * @requires vm.flagless
+ * @library /test/lib /pmem/lib
+ * @modules java.base/jdk.internal.pmem
+ * @run driver TestSpeculatedBarrier
+ */
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import jdk.internal.pmem.Pmem;
+import jdk.test.lib.process.OutputAnalyzer;
+
+public class TestSpeculatedBarrier {
+    static class Node {
+        long a;
+        int b;
+        Object ref;
+    }
+
+    static final int WARM = 30_000;
+
+    public static void main(String[] args) throws Exception {
+        if (PmemTest.child(args, TestSpeculatedBarrier::run, TestSpeculatedBarrier::verify)) {
+            return;
+        }
+        String file = PmemTest.heapFile("speculated");
+        String log = file + ".log";
+        OutputAnalyzer out = PmemTest.runThenVerify(TestSpeculatedBarrier.class, file,
+                "-XX:-TieredCompilation", "-Xbatch", "-XX:CompileCommand=quiet",
+                "-XX:CompileCommand=dontinline,TestSpeculatedBarrier::fill",
+                "-XX:CompileCommand=dontinline,TestSpeculatedBarrier::put",
+                "-XX:CompileCommand=dontinline,TestSpeculatedBarrier::link", "-XX:+UnlockDiagnosticVMOptions", "-XX:+PmemSimulator",
+                "-XX:+PrintCompilation", "-Dhalt=true", "-Xlog:gc+pmem=trace:file=" + log);
+        List<String> spec = Files.readAllLines(Path.of(log)).stream()
+                .filter(l -> l.contains("speculated volatile"))
+                .map(l -> l.substring(l.indexOf("C2:"))).collect(Collectors.toList());
+        Files.delete(Path.of(log));
+        spec.forEach(System.out::println);
+        for (String m : new String[] {"fill", "put", "link"}) {
+            long sites = spec.stream().filter(l -> l.contains(" " + m + "@")).count();
+            long distinct = spec.stream().filter(l -> l.contains(" " + m + "@")).distinct().count();
+            long compiles = out.asLines().stream()
+                    .filter(l -> l.contains("TestSpeculatedBarrier::" + m + " ") && !l.contains("made not entrant"))
+                    .count();
+            System.out.println(m + ": " + sites + " speculated stores at " + distinct + " sites, " + compiles
+                               + " compilations");
+            if (distinct == 0) {
+                throw new RuntimeException(m + ": no store was speculated volatile");
+            }
+            if (sites != distinct) {
+                throw new RuntimeException(m + ": a store site was speculated again after its method trapped");
+            }
+            if (compiles < 2) {
+                throw new RuntimeException(m + ": compiled " + compiles + " time(s), expected a recompilation");
+            }
+        }
+        PmemTest.cleanup();
+    }
+
+    static void expect(boolean ok, String what) {
+        if (!ok) throw new RuntimeException("FAILED: " + what);
+    }
+
+    // The kernels, never inlined, so that each store site is compiled in
+    // its own method only: C2 compiles them on volatile objects first.
+    static void fill(Node n, long v) {
+        n.a = v;
+        n.b = (int) v;
+    }
+
+    static void put(long[] arr, int i, long v) {
+        arr[i] = v;
+    }
+
+    static void link(Node n, Object[] refs, Object r) {
+        n.ref = r;
+        refs[0] = r;
+    }
+
+    static void warm(int rounds) {
+        Node vol = new Node();
+        long[] varr = new long[4];
+        Object[] vrefs = new Object[2];
+        for (int k = 0; k < rounds; k++) {
+            fill(vol, k);
+            put(varr, k & 3, k);
+            link(vol, vrefs, vol);
+        }
+    }
+
+    static void run() throws Exception {
+        warm(WARM);   // compiled, speculating
+        Node p = Pmem.pnew(Node.class);
+        long[] parr = Pmem.pmake(long[].class, 4);
+        Object[] prefs = Pmem.pmake(Object[].class, 2);
+        Object[] root = Pmem.pmake(Object[].class, 3);
+        Pmem.setRoot(root);
+        root[0] = p;
+        root[1] = parr;
+        root[2] = prefs;
+        // Each first persistent store traps; the interpreter logs it.
+        try {
+            Pmem.txn(() -> {
+                fill(p, 77);
+                put(parr, 1, 77);
+                link(p, prefs, parr);
+                throw new IllegalStateException("abort");
+            });
+        } catch (IllegalStateException expected) {
+        }
+        expect(p.a == 0 && p.b == 0 && parr[1] == 0 && p.ref == null && prefs[0] == null, "aborted stores undone");
+        try {
+            link(p, prefs, new Node());
+            throw new RuntimeException("FAILED: a volatile reference was stored into a persistent object");
+        } catch (IllegalArgumentException expected) {
+        }
+        // Recompiled, now with the barrier: mixed volatile and persistent.
+        Node vol = new Node();
+        long[] varr = new long[4];
+        Object[] vrefs = new Object[2];
+        for (int k = 1; k <= WARM; k++) {
+            fill(vol, k);
+            fill(p, k);
+            put(varr, k & 3, k);
+            put(parr, k & 3, k);
+            link(vol, vrefs, vol);
+            link(p, prefs, (k & 1) == 0 ? parr : p);
+        }
+        expect(p.a == WARM && vol.a == WARM && parr[WARM & 3] == WARM && p.ref == parr, "stores");
+        if (Boolean.getBoolean("halt")) {
+            System.out.println("ALL CHECKS PASSED");
+            Runtime.getRuntime().halt(0);
+        }
+    }
+
+    static void verify() {
+        Object[] root = (Object[]) Pmem.root();
+        Node p = (Node) root[0];
+        long[] parr = (long[]) root[1];
+        Object[] prefs = (Object[]) root[2];
+        expect(p.a == WARM && p.b == WARM, "fields durable");
+        for (int i = 0; i < 4; i++) {
+            expect(parr[i] == WARM - ((WARM - i) & 3), "element " + i + " durable: " + parr[i]);
+        }
+        expect(p.ref == parr && prefs[0] == parr, "references durable");
+    }
+}
