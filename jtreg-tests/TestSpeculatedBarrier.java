@@ -32,6 +32,9 @@
  *          halt, the stores are durable in the next JVM. The recompiled
  *          methods do not speculate again: each store site is speculated in
  *          one compilation only, though the methods are compiled again.
+ *          With tiered compilation, profiled C1 code records persistent
+ *          stores, and C2 compiles a method that made them with its barrier
+ *          from the start.
  * @requires vm.flagless
  * @library /test/lib /pmem/lib
  * @modules java.base/jdk.internal.pmem
@@ -55,9 +58,34 @@ public class TestSpeculatedBarrier {
     static final int WARM = 30_000;
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("tiered")) {
+            tiered();
+            return;
+        }
         if (PmemTest.child(args, TestSpeculatedBarrier::run, TestSpeculatedBarrier::verify)) {
             return;
         }
+        // Tiered: profiled C1 code records persistent stores, and C2 then
+        // compiles durable() with its barrier, not a speculation.
+        String tfile = PmemTest.heapFile("speculated-tiered");
+        String tlog = tfile + ".log";
+        OutputAnalyzer t = PmemTest.runMain(TestSpeculatedBarrier.class, PmemTest.concat(PmemTest.flags(tfile),
+                new String[] {"-Xbatch", "-XX:+PrintCompilation", "-XX:CompileCommand=quiet",
+                              "-XX:CompileCommand=dontinline,TestSpeculatedBarrier::durable",
+                              "-Xlog:gc+pmem=trace:file=" + tlog}), "tiered");
+        System.out.println(t.getOutput());
+        t.shouldHaveExitValue(0);
+        t.shouldContain("ALL CHECKS PASSED");
+        boolean c2 = t.asLines().stream().anyMatch(l -> l.matches(".*\\s4\\s+TestSpeculatedBarrier::durable .*"));
+        long tspec = Files.readAllLines(Path.of(tlog)).stream()
+                .filter(l -> l.contains("speculated volatile") && l.contains(" durable@")).count();
+        Files.delete(Path.of(tlog));
+        System.out.println("durable: compiled by C2 " + c2 + ", speculated stores " + tspec);
+        if (!c2 || tspec != 0) {
+            throw new RuntimeException("durable(): C2 compiled it " + c2 + ", with " + tspec
+                                       + " speculated stores after C1 profiled persistent ones");
+        }
+
         String file = PmemTest.heapFile("speculated");
         String log = file + ".log";
         OutputAnalyzer out = PmemTest.runThenVerify(TestSpeculatedBarrier.class, file,
@@ -121,6 +149,26 @@ public class TestSpeculatedBarrier {
             put(varr, k & 3, k);
             link(vol, vrefs, vol);
         }
+    }
+
+    static void durable(Node n, long v) {
+        n.a = v;
+        n.b = (int) v;
+    }
+
+    static void tiered() {
+        Node p = Pmem.pnew(Node.class);
+        Pmem.setRoot(p);
+        for (int r = 0; r < 6; r++) {
+            final int base = r * 20_000;
+            Pmem.txn(() -> {
+                for (int k = 0; k < 20_000; k++) {
+                    durable(p, base + k);
+                }
+            });
+        }
+        expect(p.a == 119_999, "tiered stores");
+        System.out.println("ALL CHECKS PASSED");
     }
 
     static void run() throws Exception {

@@ -32,8 +32,10 @@
 #include "oops/typeArrayKlass.hpp"
 #include "utilities/ostream.hpp"
 #include "oops/instanceKlass.hpp"
+#include "oops/methodData.hpp"
 #include "oops/oop.inline.hpp"
 #include "runtime/fieldDescriptor.inline.hpp"
+#include "runtime/deoptimization.hpp"
 #include "runtime/interfaceSupport.inline.hpp"
 #include "runtime/jniHandles.inline.hpp"
 #include "utilities/formatBuffer.hpp"
@@ -129,6 +131,16 @@ JRT_LEAF(jint, PmemBarrier::c1_before_store(oopDesc* holder, void* addr, oopDesc
     return 1;
   }
   return PmemTxn::log_if_open(Thread::current(), addr, (size_t)len, holder) ? 0 : 2;
+JRT_END
+
+int PmemBarrier::speculation_reason() {
+  return Deoptimization::Reason_intrinsic;
+}
+
+JRT_LEAF(void, PmemBarrier::c1_profile_persistent_store(MethodData* md))
+  if (md->trap_count(speculation_reason()) == 0) {
+    md->inc_trap_count(speculation_reason());   // racy, and 1 is enough
+  }
 JRT_END
 
 static void refuse(jint why, oop holder, void* addr, oop val, TRAPS) {

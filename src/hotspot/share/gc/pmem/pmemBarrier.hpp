@@ -39,6 +39,8 @@ class JavaThread;
 //              null may be stored), and inside a txn the old bytes are logged;
 //   after it:  outside a txn the bytes are written back and fenced, so the
 //              store is durable before the thread goes on.
+class MethodData;
+
 class PmemBarrier : AllStatic {
 public:
   static bool is_persistent(const void* p) {
@@ -63,6 +65,14 @@ public:
   // returns 0, or why the store must not happen: 1, val is volatile; 2,
   // the log is full. c1_throw (C1) and interpreter_refuse throw that.
   static jint c1_before_store(oopDesc* holder, void* addr, oopDesc* val, jint len);
+
+  // C2 speculates that a store of a method that never met a persistent
+  // object stores into volatile ones, and traps with this reason where it
+  // does not (PmemBarrierSetC2). Profiled C1 code (tier 3) records a
+  // persistent store the same way, through this leaf, so that C2 does not
+  // speculate in methods known to store into persistent objects.
+  static int speculation_reason();
+  static void c1_profile_persistent_store(MethodData* md);   // leaf
   static void c1_throw(JavaThread* current, jint why, oopDesc* holder, void* addr, oopDesc* val);
   static void interpreter_refuse(JavaThread* current, oopDesc* holder, void* addr, oopDesc* val);
 

@@ -166,7 +166,16 @@ void PmemBarrierSetAssembler::gen_c1_stub(LIR_Assembler* ce, PmemBarrierStubC1* 
   __ movl(c_rarg3, stub->len());
   __ call_VM_leaf(CAST_FROM_FN_PTR(address, PmemBarrier::c1_before_store), 4);
   __ testl(rax, rax);
-  __ jcc(Assembler::zero, *stub->continuation());
+  if (stub->profile() != NULL) {
+    Label refused;
+    __ jcc(Assembler::notZero, refused);
+    __ mov_metadata(c_rarg0, (Metadata*)stub->profile());
+    __ call_VM_leaf(CAST_FROM_FN_PTR(address, PmemBarrier::c1_profile_persistent_store), 1);
+    __ jmp(*stub->continuation());
+    __ bind(refused);
+  } else {
+    __ jcc(Assembler::zero, *stub->continuation());
+  }
   ce->store_parameter(rax, 3);
   PmemBarrierSetC1* bs = (PmemBarrierSetC1*)BarrierSet::barrier_set()->barrier_set_c1();
   __ call(RuntimeAddress(bs->throw_blob()->code_begin()));

@@ -27,6 +27,7 @@
 #include "c1/c1_LIRGenerator.hpp"
 #include "c1/c1_Runtime1.hpp"
 #include "ci/ciMethod.hpp"
+#include "ci/ciMethodData.hpp"
 #include "gc/pmem/c1/pmemBarrierSetC1.hpp"
 #include "gc/pmem/pmemBarrier.hpp"
 #include "gc/pmem/pmemHeap.hpp"
@@ -110,7 +111,16 @@ void PmemBarrierSetC1::barrier(LIRAccess& access, bool before, LIR_Opr addr, LIR
   __ sub(off, LIR_OprFact::longConst((jlong)(intptr_t)PmemHeap::bottom()), off);
   __ move(LIR_OprFact::longConst((jlong)PmemHeap::size_in_bytes() - 1), last);
   __ cmp(lir_cond_belowEqual, off, last);   // unsigned: in the persistent heap
-  CodeStub* stub = new PmemBarrierStubC1(before, holder_arg, addr_arg, value_arg, len, info);
+  // Profiled code records a persistent store in the MethodData of the
+  // method the store is in (PmemBarrier::speculation_reason).
+  MethodData* profile = NULL;
+  if (before && info != NULL && gen->compilation()->is_profiling()) {
+    ciMethodData* md = info->scope()->method()->method_data_or_null();
+    if (md != NULL) {
+      profile = (MethodData*)md->constant_encoding();
+    }
+  }
+  CodeStub* stub = new PmemBarrierStubC1(before, holder_arg, addr_arg, value_arg, len, info, profile);
   __ branch(lir_cond_belowEqual, stub);
   __ branch_destination(stub->continuation());
 }

@@ -76,10 +76,13 @@ class PmemBarrierStubC1 : public CodeStub {
   LIR_Opr       _value;    // stored reference (checked), or illegal
   const int     _len;
   CodeEmitInfo* _info;     // exception state, before only
+  MethodData*   _profile;  // profiled code: where to record a persistent store
 
 public:
-  PmemBarrierStubC1(bool before, LIR_Opr holder, LIR_Opr addr, LIR_Opr value, int len, CodeEmitInfo* info)
-    : _before(before), _holder(holder), _addr(addr), _value(value), _len(len), _info(info) {}
+  PmemBarrierStubC1(bool before, LIR_Opr holder, LIR_Opr addr, LIR_Opr value, int len, CodeEmitInfo* info,
+                    MethodData* profile)
+    : _before(before), _holder(holder), _addr(addr), _value(value), _len(len), _info(info),
+      _profile(profile) {}
 
   bool before() const       { return _before; }
   LIR_Opr holder() const    { return _holder; }
@@ -87,6 +90,7 @@ public:
   LIR_Opr value() const     { return _value; }
   int len() const           { return _len; }
   CodeEmitInfo* info() const { return _info; }
+  MethodData* profile() const { return _profile; }
 
   virtual void emit_code(LIR_Assembler* ce);
   virtual void visit(LIR_OpVisitState* visitor) {

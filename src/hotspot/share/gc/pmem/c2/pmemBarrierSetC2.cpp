@@ -403,7 +403,8 @@ static Node* outside_logged(GraphKit* kit, Node* adr_x) {
 // method and bytecode and that no putfield or array store uses otherwise.
 // Returns the number of stack slots the bytecode popped before the store
 // (the trap puts them back), or -1 where not to speculate.
-static const Deoptimization::DeoptReason speculation_reason = Deoptimization::Reason_intrinsic;
+static const Deoptimization::DeoptReason speculation_reason =
+  (Deoptimization::DeoptReason)PmemBarrier::speculation_reason();
 
 static int speculation_slots(GraphKit* kit, BasicType bt) {
   if (!ProfileTraps) {
