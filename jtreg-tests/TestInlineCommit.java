@@ -20,7 +20,7 @@
 
 /*
  * @test
- * @summary C2 commits a transaction with nothing to write back inline,
+ * @summary C2 and C1 commit a transaction with nothing to write back inline,
  *          without the runtime call (issue 7): read-only transactions,
  *          ones that only store into volatile objects, and the outer level
  *          of a nested pair make no call (-Xlog:gc+pmem=trace names each
@@ -51,20 +51,27 @@ public class TestInlineCommit {
         if (PmemTest.child(args, TestInlineCommit::run, TestInlineCommit::verify)) {
             return;
         }
-        String[] c2only = {"-XX:-TieredCompilation", "-Xcomp", "-Xbatch", "-XX:CompileCommand=quiet",
+        String[] common = {"-Xcomp", "-Xbatch", "-XX:CompileCommand=quiet",
                            "-XX:CompileCommand=compileonly,TestInlineCommit::k*",
                            "-XX:PmemLogSlots=2", "-XX:+UnlockDiagnosticVMOptions", "-XX:+PmemSimulator",
                            "-Dhalt=true"};
-        long calls = PmemTest.runThenVerifyCounting(TestInlineCommit.class, PmemTest.heapFile("inline-commit"),
-                                                    "Transaction committed by a runtime call", c2only);
-        // Per thread and round: kWrite, kAlloc and kNested's inner level call
-        // (3); kRead, kVolatile and kNested's outer level do not (3 more
-        // with no inline commit). The warm-up (2 rounds) and setup add at most 20.
-        long expected = 3L * N * THREADS;
-        System.out.println("commits by call: " + calls + ", expected " + expected + " and a few");
-        if (calls < expected || calls > expected + 20) {
-            throw new RuntimeException(calls + " commits by runtime call, expected " + expected + "..."
-                                       + (expected + 20));
+        String[][] tiers = {{"-XX:-TieredCompilation"}, {"-XX:TieredStopAtLevel=1"}};
+        for (int i = 0; i < tiers.length; i++) {
+            long calls = PmemTest.runThenVerifyCounting(TestInlineCommit.class,
+                                                        PmemTest.heapFile("inline-commit-" + i),
+                                                        "Transaction committed by a runtime call",
+                                                        PmemTest.concat(tiers[i], common));
+            // Per thread and round: kWrite, kAlloc and kNested's inner level
+            // call (3); kRead, kVolatile and kNested's outer level do not (3
+            // more with no inline commit). The warm-up (2 rounds) and setup
+            // add at most 20.
+            long expected = 3L * N * THREADS;
+            System.out.println(tiers[i][0] + ": commits by call: " + calls + ", expected " + expected
+                               + " and a few");
+            if (calls < expected || calls > expected + 20) {
+                throw new RuntimeException(tiers[i][0] + ": " + calls + " commits by runtime call, expected "
+                                           + expected + "..." + (expected + 20));
+            }
         }
         PmemTest.cleanup();
     }

@@ -28,6 +28,7 @@
 #include "gc/pmem/pmemFormat.hpp"
 #include "gc/pmem/pmemInlineAlloc.hpp"
 #include "gc/pmem/pmemThreadLocalData.hpp"
+#include "gc/pmem/pmemTxn.hpp"
 #include "oops/arrayOop.hpp"
 #include "oops/compressedOops.inline.hpp"
 #include "oops/markWord.hpp"
@@ -98,6 +99,40 @@ void PmemAllocStubC1::emit_code(LIR_Assembler* ce) {
 
   __ bind(slow);
   __ xorptr(obj, obj);                // null: the native path
+  __ jmp(_continuation);
+}
+
+// Every register is free here (the stub counts as a call); the result is
+// rax, the leaf call's, written last.
+void PmemCommitStubC1::emit_code(LIR_Assembler* ce) {
+  MacroAssembler* masm = ce->masm();
+  const Register txn = rscratch1;
+  const Register tmp = rscratch2;
+  Label call;
+  __ bind(_entry);
+  __ movptr(txn, Address(r15_thread, PmemThreadLocalData::txn_offset()));
+  __ testptr(txn, txn);
+  __ jcc(Assembler::zero, call);
+  __ cmpl(Address(txn, PmemTxn::depth_offset()), 1);
+  __ jcc(Assembler::notEqual, call);
+  __ cmpl(Address(txn, PmemTxn::work_offset()), 0);
+  __ jcc(Assembler::notEqual, call);
+  __ movptr(tmp, Address(txn, PmemTxn::open_from_offset()));
+  __ cmpptr(tmp, Address(r15_thread, PmemThreadLocalData::buffer_top_offset()));
+  __ jcc(Assembler::notEqual, call);
+  // Nothing to write back: end it as PmemTxn::finish() does.
+  __ movl(Address(txn, PmemTxn::depth_offset()), 0);
+  __ movptr(Address(txn, PmemTxn::open_from_offset()), (int32_t)NULL_WORD);
+  __ movptr(Address(r15_thread, PmemThreadLocalData::in_txn_offset()), (int32_t)0);
+  __ movslq(tmp, Address(txn, PmemTxn::slot_offset()));
+  __ movl(Address(txn, PmemTxn::slot_offset()), -1);
+  __ movptr(txn, ExternalAddress(PmemTxn::slot_flags_addr()));
+  __ movb(Address(txn, tmp, Address::times_1), 0);   // last: another thread may claim the slot now
+  __ movl(_result->as_register(), 1);
+  __ jmp(_continuation);
+  __ bind(call);
+  __ call_VM_leaf(CAST_FROM_FN_PTR(address, PmemTxn::fast_commit), 0);
+  assert(_result->as_register() == rax, "the call's result register");
   __ jmp(_continuation);
 }
 

@@ -54,4 +54,15 @@ void PmemIntrinsicsC1::do_alloc(LIRGenerator* gen, Intrinsic* x, bool is_array) 
   __ branch_destination(stub->continuation());
 }
 
+void PmemIntrinsicsC1::do_commit(LIRGenerator* gen, Intrinsic* x) {
+  assert(x->number_of_arguments() == 0, "no arguments");
+  // The stub counts as a call, which kills every register: its result must
+  // be the call's result register, as for a runtime call.
+  LIR_Opr phys = LIRGenerator::result_register_for(x->type());
+  CodeStub* stub = new PmemCommitStubC1(phys);
+  __ branch(lir_cond_always, stub);
+  __ branch_destination(stub->continuation());
+  __ move(phys, gen->rlock_result(x));
+}
+
 #undef __

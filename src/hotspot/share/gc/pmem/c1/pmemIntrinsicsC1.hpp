@@ -36,6 +36,30 @@ class LIRGenerator;
 class PmemIntrinsicsC1 : AllStatic {
 public:
   static void do_alloc(LIRGenerator* gen, Intrinsic* x, bool is_array);
+  // txnCommitFast0: PmemCommitStubC1.
+  static void do_commit(LIRGenerator* gen, Intrinsic* x);
+};
+
+// C1's txnCommitFast0, as C2's (PmemIntrinsicsC2): an outermost
+// transaction with nothing to write back ends in machine code, as
+// PmemTxn::finish() would end it; anything else calls the leaf
+// PmemTxn::fast_commit from here. It counts as a call for linear scan (the
+// leaf call kills every register), as the barrier's stub does.
+class PmemCommitStubC1 : public CodeStub {
+public:
+  LIR_Opr _result;
+
+  PmemCommitStubC1(LIR_Opr result) : _result(result) {}
+
+  virtual void emit_code(LIR_Assembler* ce);   // cpu/*/gc/pmem/pmemIntrinsicsC1_*.cpp
+  virtual void visit(LIR_OpVisitState* visitor) {
+    visitor->do_call();
+    visitor->do_slow_case();
+    visitor->do_output(_result);
+  }
+#ifndef PRODUCT
+  virtual void print_name(outputStream* out) const { out->print("PmemCommitStubC1"); }
+#endif
 };
 
 // The allocation's code. C1 has no LIR for a cache-line write-back, so the
