@@ -32,9 +32,9 @@
  *          halt, the stores are durable in the next JVM. The recompiled
  *          methods do not speculate again: each store site is speculated in
  *          one compilation only, though the methods are compiled again.
- *          With tiered compilation, profiled C1 code records persistent
- *          stores, and C2 compiles a method that made them with its barrier
- *          from the start.
+ *          Profiled code records persistent stores (C1's tier 3 with
+ *          tiered compilation, the interpreter without), and C2 compiles a
+ *          method that made them with its barrier from the start.
  * @requires vm.flagless
  * @library /test/lib /pmem/lib
  * @modules java.base/jdk.internal.pmem
@@ -66,25 +66,10 @@ public class TestSpeculatedBarrier {
             return;
         }
         // Tiered: profiled C1 code records persistent stores, and C2 then
-        // compiles durable() with its barrier, not a speculation.
-        String tfile = PmemTest.heapFile("speculated-tiered");
-        String tlog = tfile + ".log";
-        OutputAnalyzer t = PmemTest.runMain(TestSpeculatedBarrier.class, PmemTest.concat(PmemTest.flags(tfile),
-                new String[] {"-Xbatch", "-XX:+PrintCompilation", "-XX:CompileCommand=quiet",
-                              "-XX:CompileCommand=dontinline,TestSpeculatedBarrier::durable",
-                              "-Xlog:gc+pmem=trace:file=" + tlog}), "tiered");
-        System.out.println(t.getOutput());
-        t.shouldHaveExitValue(0);
-        t.shouldContain("ALL CHECKS PASSED");
-        boolean c2 = t.asLines().stream().anyMatch(l -> l.matches(".*\\s4\\s+TestSpeculatedBarrier::durable .*"));
-        long tspec = Files.readAllLines(Path.of(tlog)).stream()
-                .filter(l -> l.contains("speculated volatile") && l.contains(" durable@")).count();
-        Files.delete(Path.of(tlog));
-        System.out.println("durable: compiled by C2 " + c2 + ", speculated stores " + tspec);
-        if (!c2 || tspec != 0) {
-            throw new RuntimeException("durable(): C2 compiled it " + c2 + ", with " + tspec
-                                       + " speculated stores after C1 profiled persistent ones");
-        }
+        // compiles durable() with its barrier, not a speculation. Without
+        // tiered compilation the interpreter records them.
+        profiled("tiered", "-XX:+TieredCompilation");
+        profiled("interpreter", "-XX:-TieredCompilation");
 
         String file = PmemTest.heapFile("speculated");
         String log = file + ".log";
@@ -118,6 +103,33 @@ public class TestSpeculatedBarrier {
             }
         }
         PmemTest.cleanup();
+    }
+
+    // durable() stores into persistent objects before C2 compiles it, in
+    // profiled code (C1 tier 3, or the interpreter): C2 must compile it
+    // without speculating.
+    static void profiled(String name, String tiering) throws Exception {
+        String tfile = PmemTest.heapFile("speculated-" + name);
+        String tlog = tfile + ".log";
+        OutputAnalyzer t = PmemTest.runMain(TestSpeculatedBarrier.class, PmemTest.concat(PmemTest.flags(tfile),
+                new String[] {tiering, "-Xbatch", "-XX:+PrintCompilation", "-XX:CompileCommand=quiet",
+                              "-XX:CompileCommand=dontinline,TestSpeculatedBarrier::durable",
+                              "-Xlog:gc+pmem=trace:file=" + tlog}), "tiered");
+        System.out.println(t.getOutput());
+        t.shouldHaveExitValue(0);
+        t.shouldContain("ALL CHECKS PASSED");
+        // PrintCompilation shows the tier with tiered compilation only.
+        String c2line = tiering.equals("-XX:+TieredCompilation") ? ".*\\s4\\s+TestSpeculatedBarrier::durable .*"
+                                                               : ".*\\sTestSpeculatedBarrier::durable .*";
+        boolean c2 = t.asLines().stream().anyMatch(l -> l.matches(c2line));
+        long tspec = Files.readAllLines(Path.of(tlog)).stream()
+                .filter(l -> l.contains("speculated volatile") && l.contains(" durable@")).count();
+        Files.delete(Path.of(tlog));
+        System.out.println(name + ": durable: compiled by C2 " + c2 + ", speculated stores " + tspec);
+        if (!c2 || tspec != 0) {
+            throw new RuntimeException(name + ": durable(): C2 compiled it " + c2 + ", with " + tspec
+                                       + " speculated stores after profiled code stored into persistent objects");
+        }
     }
 
     static void expect(boolean ok, String what) {

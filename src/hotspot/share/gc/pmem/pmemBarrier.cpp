@@ -32,6 +32,7 @@
 #include "oops/typeArrayKlass.hpp"
 #include "utilities/ostream.hpp"
 #include "oops/instanceKlass.hpp"
+#include "oops/method.hpp"
 #include "oops/methodData.hpp"
 #include "oops/oop.inline.hpp"
 #include "runtime/fieldDescriptor.inline.hpp"
@@ -137,9 +138,24 @@ int PmemBarrier::speculation_reason() {
   return Deoptimization::Reason_intrinsic;
 }
 
+static void record_persistent_store(MethodData* md) {
+  if (md->trap_count(PmemBarrier::speculation_reason()) == 0) {
+    md->inc_trap_count(PmemBarrier::speculation_reason());   // racy, and 1 is enough
+  }
+}
+
 JRT_LEAF(void, PmemBarrier::c1_profile_persistent_store(MethodData* md))
-  if (md->trap_count(speculation_reason()) == 0) {
-    md->inc_trap_count(speculation_reason());   // racy, and 1 is enough
+  record_persistent_store(md);
+JRT_END
+
+// The method has no MethodData until the interpreter has run it for a
+// while; a store before that is not recorded, and C2 compiles only methods
+// that have one.
+JRT_LEAF(void, PmemBarrier::interpreter_after_store(void* addr, int len, Method* m))
+  after_write(addr, (size_t)len);
+  MethodData* md = m->method_data();
+  if (md != NULL) {
+    record_persistent_store(md);
   }
 JRT_END
 

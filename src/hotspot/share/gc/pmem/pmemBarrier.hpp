@@ -39,6 +39,7 @@ class JavaThread;
 //              null may be stored), and inside a txn the old bytes are logged;
 //   after it:  outside a txn the bytes are written back and fenced, so the
 //              store is durable before the thread goes on.
+class Method;
 class MethodData;
 
 class PmemBarrier : AllStatic {
@@ -58,6 +59,11 @@ public:
   static void throw_log_full(TRAPS);
 
   static void after_store(void* addr, int len);   // leaf
+  // The interpreter's after_store: also records the store in m's profile
+  // (as c1_profile_persistent_store does), so that C2 without tiered
+  // compilation does not speculate on a method that stored into persistent
+  // objects.
+  static void interpreter_after_store(void* addr, int len, Method* m);   // leaf
 
   // The interpreter's and C1's calls (only for persistent destinations).
   // c1_before_store is a leaf, so no safepoint falls between it and the
@@ -69,8 +75,9 @@ public:
   // C2 speculates that a store of a method that never met a persistent
   // object stores into volatile ones, and traps with this reason where it
   // does not (PmemBarrierSetC2). Profiled C1 code (tier 3) records a
-  // persistent store the same way, through this leaf, so that C2 does not
-  // speculate in methods known to store into persistent objects.
+  // persistent store the same way, through this leaf, and so does the
+  // interpreter (interpreter_after_store), so that C2 does not speculate in
+  // methods known to store into persistent objects.
   static int speculation_reason();
   static void c1_profile_persistent_store(MethodData* md);   // leaf
   static void c1_throw(JavaThread* current, jint why, oopDesc* holder, void* addr, oopDesc* val);

@@ -26,6 +26,7 @@
 #include "gc/pmem/pmemBarrierSetAssembler_x86.hpp"
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/shared/gc_globals.hpp"
+#include "runtime/frame.inline.hpp"
 #ifdef COMPILER1
 #include "c1/c1_LIRAssembler.hpp"
 #include "c1/c1_MacroAssembler.hpp"
@@ -104,14 +105,17 @@ void PmemBarrierSetAssembler::store_at(MacroAssembler* masm, DecoratorSet decora
   __ jcc(Assembler::notZero, refused);
 
   // The store (the card table's code may change the address registers, so
-  // the address waits on the stack), then write-back outside a txn.
+  // the address waits on the stack), then write-back outside a txn and the
+  // store recorded in the method's profile. Only the template interpreter
+  // calls this (stubs store raw), so rbp is an interpreter frame.
   __ lea(addr, dst);
   __ push(addr);
   CardTableBarrierSetAssembler::store_at(masm, decorators, type, dst, val, tmp1, tmp2);
   __ pop(addr);
   save_state(masm);
   __ movl(tmp, len);
-  __ call_VM_leaf(CAST_FROM_FN_PTR(address, PmemBarrier::after_store), addr, tmp);
+  __ movptr(c_rarg2, Address(rbp, frame::interpreter_frame_method_offset * wordSize));
+  __ call_VM_leaf(CAST_FROM_FN_PTR(address, PmemBarrier::interpreter_after_store), addr, tmp, c_rarg2);
   restore_state(masm);
   __ jmp(done);
 
