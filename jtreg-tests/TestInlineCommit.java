@@ -80,7 +80,7 @@ public class TestInlineCommit {
         if (!ok) throw new RuntimeException("FAILED: " + what);
     }
 
-    // The kernels, compiled by C2 (-Xcomp) with Pmem.txn inlined. Their
+    // The kernels, compiled by C2 or C1 (-Xcomp) with Pmem.txn inlined. Their
     // bodies come from the (interpreted) driver, so that no kernel links
     // an invokedynamic: C2 code would trap there and run interpreted.
     static long kRead(Supplier<Long> body) {
