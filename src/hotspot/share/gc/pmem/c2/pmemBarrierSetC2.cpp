@@ -446,8 +446,7 @@ Node* PmemBarrierSetC2::store_at_resolved(C2Access& access, C2AccessValue& val) 
     // reservation: below its bottom is volatile. One compare. For a
     // primitive store it is of the base shifted right by the card shift:
     // bottom >> 9 fits an immediate where bottom does not, so no register
-    // holds the constant, and a loop of field stores keeps one more value
-    // in registers (fieldStoresPrimitive 935 -> 760 ns). Not for
+    // holds the constant (fieldStoresPrimitive 935 -> 751 ns). Not for
     // references: their card mark then had to reload the card table base
     // instead (fieldStoresReference 813 -> 842 ns).
     PhaseGVN& gvn = kit->gvn();
