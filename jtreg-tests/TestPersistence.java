@@ -45,6 +45,8 @@ public class TestPersistence {
         Object any;
     }
 
+    enum Color { RED, GREEN }
+
     static class Finalizable {
         static int finalized;
 
@@ -241,6 +243,23 @@ public class TestPersistence {
         refused("is not a persistent object", () -> Pmem.setRoot(new Object()));
         refused("is not a persistent object", () -> Pmem.put("x", new int[1]));
         refused("a name must have 1 to 111 bytes", () -> Pmem.put("n".repeat(112), Pmem.pmake(int[].class, 1)));
+        // Names are measured in standard UTF-8: an emoji is 4 bytes (6 in modified UTF-8).
+        String emoji = "\uD83D\uDE00".repeat(27);   // 108 bytes
+        int[] named = Pmem.pmake(int[].class, 1);
+        Pmem.put(emoji, named);
+        check(Pmem.get(emoji, int[].class) == named, "a 27-emoji name binds");
+        check(Pmem.names().contains(emoji), "names() gives the emoji name back: " + Pmem.names());
+        check(Pmem.remove(emoji), "the emoji name is removed");
+        refused("a name must have 1 to 111 bytes", () -> Pmem.put(emoji + "\uD83D\uDE00", named));
+        refused("an unpaired surrogate at index 1", () -> Pmem.put("a\uD83Db", named));
+        refused("U+0000 at index 1", () -> Pmem.put("a\u0000b", named));
+        // Classes a zeroed instance would break, or the VM writes into behind the barrier.
+        refused("a zeroed java.lang.String has no value array", () -> Pmem.pnew(String.class));
+        refused("it is an enum", () -> Pmem.pnew(Color.class));
+        refused("the VM writes a volatile stack trace into a Throwable", () -> Pmem.pnew(IllegalStateException.class));
+        refused("the VM writes a Thread's native state into it", () -> Pmem.pnew(Thread.class));
+        refused("the VM fills in a StackTraceElement", () -> Pmem.pnew(StackTraceElement.class));
+        Pmem.pmake(String[].class, 1);   // arrays of them hold references: fine
         var lookup = java.lang.invoke.MethodHandles.lookup();
         byte[] bytes;
         try (var in = TestPersistence.class.getResourceAsStream("TestPersistence$Node.class")) {

@@ -143,6 +143,33 @@ public final class PmemTest {
                           jvmArgs, new String[] {cls.getName()}, mainArgs));
     }
 
+    /** The execution tiers a workload is run in: interpreter, C1, C2, tiered. */
+    public static final String[][] TIERS = {
+        {"-Xint"},
+        {"-XX:TieredStopAtLevel=1"},
+        {"-XX:-TieredCompilation"},
+        {},
+    };
+
+    /**
+     * Starts main of cls with jvmArgs and kills it (SIGKILL, as a crash)
+     * after millis. Returns 1 if it was killed, 0 if it had ended (with
+     * exit 0; another exit fails).
+     */
+    public static int runKilled(Class<?> cls, String[] jvmArgs, int millis, String... mainArgs) throws Exception {
+        String[] cmd = concat(new String[] {"--add-exports", "java.base/jdk.internal.pmem=ALL-UNNAMED",
+                                            "-cp", System.getProperty("test.class.path")},
+                              jvmArgs, new String[] {cls.getName()}, mainArgs);
+        Process p = ProcessTools.createLimitedTestJavaProcessBuilder(cmd).inheritIO().start();
+        boolean ended = p.waitFor(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        p.destroyForcibly();
+        p.waitFor();
+        System.out.println("[child] " + String.join(" ", mainArgs) + (ended ? ": ended, exit " + p.exitValue()
+                                                                          : ": killed after " + millis + " ms"));
+        if (ended && p.exitValue() != 0) throw new RuntimeException("child failed with exit " + p.exitValue());
+        return ended ? 0 : 1;
+    }
+
     /** A step of a child JVM's main. */
     public interface Step {
         void run() throws Exception;

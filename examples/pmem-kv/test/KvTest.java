@@ -621,6 +621,61 @@ public class KvTest {
             check(c.read().equals("me"), "inline GET");
             expect(c, "1", "DBSIZE");
         }
+        // Hostile arguments get an error reply; the connection and the
+        // replies pipelined before them stay.
+        try (Client c = s.client()) {
+            String emoji = "\uD83D\uDE00".repeat(60);   // 240 UTF-8 bytes, 120 chars
+            c.out.write(Client.encode("SET", "pipelined", "1"));
+            c.out.write(Client.encode("NOSUCHCMD", emoji, "\u00e9t\u00e9", "x"));
+            c.out.write(Client.encode("SETRANGE", "sr", "9223372036854775807", "x"));
+            c.out.write(Client.encode("SETRANGE", "sr", "536870911", "xx"));
+            c.out.write(Client.encode("SHUTDOWN", "ABORT"));
+            c.out.write(Client.encode("SHUTDOWN", "PLEASE"));
+            c.out.write(Client.encode("SHUTDOWN", "NOSAVE", "ABORT"));
+            c.out.write(Client.encode("GET", "pipelined"));
+            c.out.flush();
+            check(c.read().equals("OK"), "the SET before the unknown command");
+            String unknown = c.read();
+            check(unknown.startsWith("-ERR unknown command 'NOSUCHCMD', with args beginning with: '" + emoji + "' '\u00e9t\u00e9' "),
+                  "unknown command with multi-byte arguments: " + unknown);
+            String big = "-ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+            String got = c.read();
+            check(got.equals(big), "SETRANGE at Long.MAX_VALUE: " + got);
+            got = c.read();
+            check(got.equals(big), "SETRANGE past the maximum size: " + got);
+            got = c.read();
+            check(got.equals("-ERR Errors trying to abort SHUTDOWN. Check logs."), "SHUTDOWN ABORT: " + got);
+            got = c.read();
+            check(got.equals("-ERR syntax error"), "SHUTDOWN PLEASE: " + got);
+            got = c.read();
+            check(got.equals("-ERR syntax error"), "SHUTDOWN NOSAVE ABORT: " + got);
+            check(c.read().equals("1"), "GET after the refusals");
+            expect(c, "0", "EXISTS", "sr");
+        }
+        // Requests that announce a million arguments each and never send
+        // them: a small heap must not run out, and every event loop must
+        // go on serving the clients it has and new ones.
+        Server small = new Server(newHeap("announce"), "-Xmx160m");
+        List<Client> idle = new ArrayList<>();
+        try (Client before = small.client()) {
+            expect(before, "OK", "SET", "k", "v");
+            for (int i = 0; i < 80; i++) {
+                Client c = small.client();
+                idle.add(c);
+                c.out.write("*1048576\r\n$3\r\nSET\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                c.out.flush();
+            }
+            expect(before, "v", "GET", "k");
+            for (int i = 0; i < 8; i++) {   // new connections land on every loop
+                try (Client c = small.client()) {
+                    expect(c, "PONG", "PING");
+                }
+            }
+        } finally {
+            for (Client c : idle) {
+                c.close();
+            }
+        }
     }
 
     static String run(String... cmd) throws Exception {

@@ -162,8 +162,12 @@ final class Conn {
                 for (SocketChannel ch; (ch = incoming.poll()) != null; ) {
                     try {
                         new Conn(server, ch, sel);
-                    } catch (IOException e) {   // the client went away before it was registered
+                    } catch (IOException | OutOfMemoryError e) {   // the client went away, or no room for it
                         server.clients.decrementAndGet();
+                        try {
+                            ch.close();
+                        } catch (IOException ignored) {
+                        }
                     }
                 }
                 Iterator<SelectionKey> it = sel.selectedKeys().iterator();
@@ -180,8 +184,12 @@ final class Conn {
                         }
                     } catch (ClosedChannelException e) {
                         c.close();
-                    } catch (RuntimeException e) {   // a bug in a command: this client goes, the server stays
+                    } catch (RuntimeException | StackOverflowError e) {   // a bug in a command: this client goes, the server stays
                         e.printStackTrace();
+                        c.close();
+                    } catch (OutOfMemoryError e) {
+                        // The loop's other clients go on: this one's buffers are dropped with it.
+                        System.err.println("pmem-kv: out of memory serving a client; closing it: " + e.getMessage());
                         c.close();
                     } catch (IOException e) {
                         if (!"Connection reset by peer".equals(e.getMessage()) && !"Broken pipe".equals(e.getMessage())) {

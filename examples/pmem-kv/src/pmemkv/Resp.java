@@ -68,6 +68,7 @@ final class Resp {
         private byte[] buf = new byte[INITIAL];
         private int pos, end;
         private byte[][] args;       // the multibulk request being read, or null
+        private int argn;            // its announced number of arguments
         private int argi;            // its arguments read so far
         private long total;          // and their bytes
 
@@ -124,14 +125,20 @@ final class Resp {
                         if (n <= 0) {
                             return new byte[0][];
                         }
-                        args = new byte[(int) n][];
+                        // What a header alone may make the server allocate is
+                        // bounded: the array grows as the arguments arrive.
+                        argn = (int) n;
+                        args = new byte[Math.min(argn, 16)][];
                         argi = 0;
                         total = 0;
                     }
-                    while (argi < args.length) {
+                    while (argi < argn) {
                         start = pos;
-                        args[argi] = readBulk();
-                        argi++;
+                        byte[] a = readBulk();
+                        if (argi == args.length) {
+                            args = Arrays.copyOf(args, (int) Math.min(argn, 2L * args.length));
+                        }
+                        args[argi++] = a;
                     }
                     byte[][] r = args;
                     args = null;

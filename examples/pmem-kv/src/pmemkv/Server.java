@@ -225,7 +225,7 @@ public final class Server {
         if (cmd == null) {
             StringBuilder sb = new StringBuilder();
             for (int i = 1; i < argv.length && sb.length() < 128; i++) {
-                sb.append('\'').append(Bytes.str(argv[i]), 0, Math.min(argv[i].length, 128)).append("' ");
+                sb.append('\'').append(truncate(Bytes.str(argv[i]))).append("' ");   // chars, not bytes
             }
             out.error("ERR unknown command '" + truncate(new String(argv[0], StandardCharsets.UTF_8))
                     + "', with args beginning with: " + sb);

@@ -69,6 +69,24 @@ final class ServerCommands {
             c.out.bulk(Long.toString(us % 1_000_000));
         });
         s.add("SHUTDOWN", -1, false, 0, 0, 0, c -> {
+            // SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT], as Redis 7 reads it;
+            // ABORT cancels a shutdown in progress, and there never is one.
+            boolean abort = false, other = false;
+            for (int i = 1; i < c.argc(); i++) {
+                if (c.is(i, "ABORT")) {
+                    abort = true;
+                } else if (c.is(i, "NOSAVE") || c.is(i, "SAVE") || c.is(i, "NOW") || c.is(i, "FORCE")) {
+                    other = true;
+                } else {
+                    throw KvError.SYNTAX;
+                }
+            }
+            if (abort && other) {
+                throw KvError.SYNTAX;
+            }
+            if (abort) {
+                throw new KvError("ERR Errors trying to abort SHUTDOWN. Check logs.");
+            }
             // Nothing to save: every acknowledged write is already durable.
             System.out.println("pmem-kv: SHUTDOWN from a client; exiting");
             System.out.flush();

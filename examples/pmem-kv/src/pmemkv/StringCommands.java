@@ -321,7 +321,7 @@ final class StringCommands {
             c.out.integer(cur == null ? 0 : cur.length);
             return;
         }
-        checkSize(offset + add.length);
+        checkSize(offset > MAX_STRING ? offset : offset + add.length);   // no overflow past the check
         int curLen = cur == null ? 0 : cur.length;
         int n = (int) Math.max(curLen, offset + add.length);
         byte[] v = jdk.internal.pmem.Pmem.pmake(byte[].class, n);

@@ -153,3 +153,31 @@ TEST(PmemFormat, state_fields_are_outside_the_checksum) {
   char err[256];
   EXPECT_EQ(PmemFormat::ok, f.validate(err, sizeof(err))) << err;
 }
+
+// A header whose checksum holds is still checked for a geometry the
+// runtime can live with: each case is one edit, with the checksum redone.
+TEST(PmemFormat, geometry_is_checked_even_with_a_good_checksum) {
+  struct Case { const char* field; void (*edit)(PmemFileHeader*); };
+  const Case cases[] = {
+    { "log_slots 0 at header offset",     [](PmemFileHeader* h) { h->log_slots = 0; } },
+    { "log_slots 5000",                   [](PmemFileHeader* h) { h->log_slots = 5000; } },
+    { "log_size",                         [](PmemFileHeader* h) { h->log_slots = 1000; } },
+    { "type_table_size 0",                [](PmemFileHeader* h) { h->type_table_size = 0; } },
+    { "type_table_size 1024",             [](PmemFileHeader* h) { h->type_table_size = 1024; } },
+    { "roots_size 0",                     [](PmemFileHeader* h) { h->roots_size = 0; } },
+    { "log_offset",                       [](PmemFileHeader* h) { h->log_offset = h->roots_offset; } },
+    { "objects_offset",                   [](PmemFileHeader* h) { h->objects_offset = h->log_offset + 64 * K; } },
+    { "objects_offset",                   [](PmemFileHeader* h) { h->objects_offset += 1 * M; h->objects_size -= 1 * M; } },
+    { "objects_offset",                   [](PmemFileHeader* h) { h->objects_size -= 2 * M; } },
+    { "type_table_offset",                [](PmemFileHeader* h) { h->type_table_offset += 8; } },
+  };
+  for (const Case& c : cases) {
+    File f(64 * M);
+    c.edit(&f.header);
+    f.rechecksum();
+    char err[256] = "";
+    EXPECT_EQ(PmemFormat::damaged, f.validate(err, sizeof(err))) << c.field;
+    EXPECT_NE(nullptr, strstr(err, "/pm/x.heap has a damaged header (")) << err;
+    EXPECT_NE(nullptr, strstr(err, c.field)) << err;
+  }
+}

@@ -103,8 +103,8 @@ void PmemBarrier::throw_log_full(TRAPS) {
                     PmemTxn::log_capacity() / K));
 }
 
-void PmemBarrier::before_write(const void* addr, size_t len, oop holder, TRAPS) {
-  if (!PmemTxn::log_if_open(THREAD, (void*)addr, len, holder)) {
+void PmemBarrier::before_write(const void* addr, size_t len, TRAPS) {
+  if (!PmemTxn::log_if_open(THREAD, (void*)addr, len)) {
     throw_log_full(THREAD);
   }
 }
@@ -131,7 +131,7 @@ JRT_LEAF(jint, PmemBarrier::c1_before_store(oopDesc* holder, void* addr, oopDesc
   if (!may_refer_to(val)) {
     return 1;
   }
-  return PmemTxn::log_if_open(Thread::current(), addr, (size_t)len, holder) ? 0 : 2;
+  return PmemTxn::log_if_open(Thread::current(), addr, (size_t)len) ? 0 : 2;
 JRT_END
 
 int PmemBarrier::speculation_reason() {

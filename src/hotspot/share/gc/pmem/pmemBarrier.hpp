@@ -52,9 +52,7 @@ public:
   // check_reference throws IllegalArgumentException naming the field and
   // both classes if val is a volatile object. Neither stores anything.
   static void check_reference(oop holder, const void* addr, oop val, TRAPS);
-  static void before_write(const void* addr, size_t len, TRAPS) { before_write(addr, len, NULL, THREAD); }
-  // holder, the object written into, lets a txn log its part of the cache line.
-  static void before_write(const void* addr, size_t len, oop holder, TRAPS);
+  static void before_write(const void* addr, size_t len, TRAPS);
   static void after_write(const void* addr, size_t len);
   static void throw_log_full(TRAPS);
 

@@ -33,6 +33,12 @@ const size_t   PmemFormat::header_area_size;
 const size_t   PmemFormat::state_offset;
 const size_t   PmemFormat::area_alignment;
 const size_t   PmemFormat::cache_line;
+const size_t   PmemFormat::max_log_slots;
+const size_t   PmemFormat::min_log_slot_size;
+const size_t   PmemFormat::min_table_size;
+const size_t   PmemFormat::max_type_table_size;
+const size_t   PmemFormat::max_roots_size;
+const size_t   PmemFormat::max_region_size;
 
 STATIC_ASSERT(sizeof(PmemFileHeader) <= PmemFormat::state_offset);
 STATIC_ASSERT(PmemFormat::state_offset + sizeof(PmemFileState) <= PmemFormat::header_area_size);
@@ -55,6 +61,40 @@ uint64_t PmemFormat::checksum(const PmemFileHeader* header) {
     h *= UCONST64(0x100000001b3);
   }
   return h;
+}
+
+uint64_t PmemFormat::placement_check(const PmemFileState* st) {
+  const uint64_t words[] = { st->heap_address, st->narrow_oop_base, st->narrow_oop_shift };
+  uint64_t h = UCONST64(0xcbf29ce484222325);
+  for (uint64_t w : words) {
+    h = (h ^ w) * UCONST64(0x100000001b3);
+  }
+  return h | 1;
+}
+
+bool PmemFormat::validate_state(const PmemFileState* st, const PmemFileHeader* h,
+                                const char* path, char* err, size_t err_len) {
+#define PMEM_STATE_AT(field) (PmemFormat::state_offset + offset_of(PmemFileState, field))
+  struct { const char* name; uint64_t value; size_t at; bool ok; } fields[] = {
+    { "objects_top",     st->objects_top,     PMEM_STATE_AT(objects_top),
+      st->objects_top <= h->objects_size && st->objects_top % HeapWordSize == 0 },
+    { "swizzle_cursor",  st->swizzle_cursor,  PMEM_STATE_AT(swizzle_cursor), st->swizzle_cursor <= h->objects_size },
+    { "swizzle_phase",   st->swizzle_phase,   PMEM_STATE_AT(swizzle_phase),  st->swizzle_phase <= 1 },
+    { "clean_shutdown",  st->clean_shutdown,  PMEM_STATE_AT(clean_shutdown), st->clean_shutdown <= 1 },
+    { "marks_clean",     st->marks_clean,     PMEM_STATE_AT(marks_clean),    st->marks_clean <= 1 },
+    { "heap_address",    st->heap_address,    PMEM_STATE_AT(heap_address),
+      st->heap_address % (4 * K) == 0 &&
+      (st->placement_check == 0 || st->placement_check == placement_check(st)) },
+  };
+#undef PMEM_STATE_AT
+  for (const auto& f : fields) {
+    if (!f.ok) {
+      jio_snprintf(err, err_len, "%s has a damaged state area: %s " UINT64_FORMAT " at file offset " SIZE_FORMAT
+                   " is out of range or fails its check", path, f.name, f.value, f.at);
+      return false;
+    }
+  }
+  return true;
 }
 
 // Lays out the metadata areas after the header page; returns the offset at
@@ -126,6 +166,60 @@ static bool area_ok(uint64_t offset, uint64_t size, uint64_t file_size) {
   return offset >= PmemFormat::header_area_size && offset <= file_size && size <= file_size - offset;
 }
 
+// Whether the geometry of a header whose areas lie inside the file is
+// wrong, and what (in what): the areas must come in their order, aligned and without
+// overlap, the objects last and right after the card metadata, and each
+// table must be of a size the runtime can hold.
+static bool bad_geometry(const PmemFileHeader* h, char* what, size_t what_len) {
+  const uint64_t a = PmemFormat::area_alignment;
+#define PMEM_AREA(name) { h->name##_offset, h->name##_size, #name "_offset", offset_of(PmemFileHeader, name##_offset) }
+  const struct { uint64_t offset, size; const char* name; size_t at; } areas[] = {
+    PMEM_AREA(region_table), PMEM_AREA(type_table), PMEM_AREA(roots),
+    PMEM_AREA(log), PMEM_AREA(card_meta), PMEM_AREA(objects),
+  };
+#undef PMEM_AREA
+  uint64_t end = PmemFormat::header_area_size;
+  for (const auto& area : areas) {
+    if (area.offset % a != 0 || area.offset < end) {
+      jio_snprintf(what, what_len, "%s " UINT64_FORMAT " at header offset " SIZE_FORMAT " overlaps the area "
+                   "before it or is not " SIZE_FORMAT "K aligned", area.name, area.offset, area.at, (size_t)(a / K));
+      return true;
+    }
+    end = area.offset + area.size;
+  }
+  if (h->objects_offset - (h->card_meta_offset + h->card_meta_size) >= PmemFormat::max_region_size ||
+      h->objects_size < a || h->file_size - end >= PmemFormat::max_region_size) {
+    jio_snprintf(what, what_len, "objects_offset " UINT64_FORMAT " at header offset " SIZE_FORMAT ": the objects "
+                 "area must follow the metadata and reach the end of the file", h->objects_offset,
+                 offset_of(PmemFileHeader, objects_offset));
+    return true;
+  }
+  if (h->log_slots == 0 || h->log_slots > PmemFormat::max_log_slots) {
+    jio_snprintf(what, what_len, "log_slots %u at header offset " SIZE_FORMAT " is not in 1.." SIZE_FORMAT,
+                 h->log_slots, offset_of(PmemFileHeader, log_slots), PmemFormat::max_log_slots);
+    return true;
+  }
+  if (align_down(h->log_size / h->log_slots, PmemFormat::cache_line) < PmemFormat::min_log_slot_size) {
+    jio_snprintf(what, what_len, "log_size " UINT64_FORMAT " at header offset " SIZE_FORMAT " leaves less than "
+                 SIZE_FORMAT "K to each of %u log slots", h->log_size, offset_of(PmemFileHeader, log_size),
+                 PmemFormat::min_log_slot_size / K, h->log_slots);
+    return true;
+  }
+  if (h->type_table_size < PmemFormat::min_table_size || h->type_table_size > PmemFormat::max_type_table_size) {
+    jio_snprintf(what, what_len, "type_table_size " UINT64_FORMAT " at header offset " SIZE_FORMAT " is not in "
+                 SIZE_FORMAT "K.." SIZE_FORMAT "K", h->type_table_size, offset_of(PmemFileHeader, type_table_size),
+                 PmemFormat::min_table_size / K, PmemFormat::max_type_table_size / K);
+    return true;
+  }
+  if (h->roots_size < PmemFormat::min_table_size || h->roots_size > PmemFormat::max_roots_size) {
+    jio_snprintf(what, what_len, "roots_size " UINT64_FORMAT " at header offset " SIZE_FORMAT " is not in "
+                 SIZE_FORMAT "K.." SIZE_FORMAT "K", h->roots_size, offset_of(PmemFileHeader, roots_size),
+                 PmemFormat::min_table_size / K, PmemFormat::max_roots_size / K);
+    return true;
+  }
+  return false;
+}
+
 static const char* plus_minus(bool b) { return b ? "+" : "-"; }
 
 PmemFormat::Result PmemFormat::validate(const void* bytes, size_t len, size_t file_len,
@@ -168,6 +262,11 @@ PmemFormat::Result PmemFormat::validate(const void* bytes, size_t len, size_t fi
       !area_ok(h->card_meta_offset, h->card_meta_size, h->file_size) ||
       !area_ok(h->objects_offset, h->objects_size, h->file_size)) {
     jio_snprintf(err, err_len, "%s has a damaged header (an area lies outside the file)", path);
+    return damaged;
+  }
+  char bad[128];
+  if (bad_geometry(h, bad, sizeof(bad))) {
+    jio_snprintf(err, err_len, "%s has a damaged header (%s)", path, bad);
     return damaged;
   }
   if ((h->compressed_oops != 0) != flags.compressed_oops) {

@@ -91,6 +91,8 @@ struct PmemFileState {
   uint64_t root_offset;         // the root object: objects-area offset + 1, 0 for null
   uint64_t marks_clean;         // 1: no object header holds lock state of an ended run
                                 // (0 in files from before the field: attach cleans them)
+  uint64_t placement_check;     // PmemFormat::placement_check of the fields above it,
+                                // 0 while they change (and in files from before the field)
 };
 
 class PmemFormat : AllStatic {
@@ -101,6 +103,16 @@ public:
   static const size_t   state_offset = 2 * K;       // PmemFileState in that page
   static const size_t   area_alignment = 64 * K;
   static const size_t   cache_line = 64;            // unit of write-back
+
+  // Bounds on the geometry a header may describe, checked even when its
+  // checksum holds (a file may have been edited, or written by a buggy
+  // tool): what the runtime sizes its own tables by.
+  static const size_t   max_log_slots = 4096;         // PmemLogSlots' range
+  static const size_t   min_log_slot_size = 16 * K;   // PmemLogSize's range
+  static const size_t   min_table_size = 64 * K;      // type table, roots
+  static const size_t   max_type_table_size = 4 * M;  // PmemTypeTable's lookup table
+  static const size_t   max_roots_size = 64 * M;
+  static const size_t   max_region_size = 1 * M;      // the gap allowed before objects
 
   // Sizes of the metadata areas of a new file.
   struct Geometry {
@@ -121,6 +133,16 @@ public:
                           char* err, size_t err_len);
 
   static uint64_t checksum(const PmemFileHeader* header);
+  // What PmemFileState::placement_check holds for the placement fields
+  // (heap_address and the reference encoding); never 0.
+  static uint64_t placement_check(const PmemFileState* state);
+
+  // Checks the state area against the header: every offset within the
+  // objects area, every flag 0 or 1, the placement against its check word.
+  // On failure writes a one-line message naming the field and its file
+  // offset to err and returns false.
+  static bool validate_state(const PmemFileState* state, const PmemFileHeader* header,
+                             const char* path, char* err, size_t err_len);
 
   enum Result {
     ok,

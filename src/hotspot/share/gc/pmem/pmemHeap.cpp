@@ -35,6 +35,7 @@
 #include "gc/shared/genCollectedHeap.hpp"
 #include "logging/log.hpp"
 #include "memory/resourceArea.hpp"
+#include "oops/compressedOops.hpp"
 #include "gc/shared/gc_globals.hpp"
 #include "runtime/globals.hpp"
 #include "runtime/java.hpp"
@@ -145,11 +146,25 @@ void PmemHeap::map_file(char* at) {
 }
 
 // Remembers where the objects area is, so the next run maps it there again.
+// The placement fields change under a zero check word, so a crash between
+// their stores leaves a file that is not refused; once they are durable the
+// check word is set, and a damaged heap_address no longer goes unnoticed.
 void PmemHeap::record_placement() {
   PmemFileState* st = state();
-  st->heap_address = (uint64_t)(uintptr_t)_bottom;  // aligned 8-byte store: never torn
+  const uint64_t address = (uint64_t)(uintptr_t)_bottom;
+  const uint64_t base = UseCompressedOops ? (uint64_t)(uintptr_t)CompressedOops::base() : 0;
+  const uint64_t shift = UseCompressedOops ? (uint64_t)CompressedOops::shift() : 0;
+  if (st->heap_address != address || st->narrow_oop_base != base || st->narrow_oop_shift != shift ||
+      st->placement_check != PmemFormat::placement_check(st)) {
+    PmemWriteback::store_persist(&st->placement_check, 0);
+    st->heap_address = address;   // aligned 8-byte stores: never torn
+    st->narrow_oop_base = base;
+    st->narrow_oop_shift = shift;
+    PmemWriteback::persist(st, sizeof(*st));
+    PmemWriteback::store_persist(&st->placement_check, PmemFormat::placement_check(st));
+  }
   st->run_count++;
-  PmemWriteback::persist(st, sizeof(*st));
+  PmemWriteback::persist(&st->run_count, sizeof(st->run_count));
 }
 
 ReservedHeapSpace PmemHeap::reserve_heap(size_t total, size_t alignment, size_t page_size) {
@@ -204,6 +219,16 @@ void PmemHeap::attach(TRAPS) {
   // Whether the last run ended in an orderly exit, before anything changes it.
   const bool after_crash = _file->state().clean_shutdown == 0 && !_file->created();
   commit_cards();
+  PmemTypeTable::initialize();
+  PmemRoots::initialize();
+  PmemAllocator::initialize();
+  ResourceMark rm(THREAD);
+  char err[1024];
+  // Every check that can refuse the file reads only, and comes before the
+  // first write: a refused start leaves the file as it was.
+  if (!PmemRoots::check(err, sizeof(err)) || !PmemTypeTable::resolve_all(err, sizeof(err), THREAD)) {
+    vm_exit_during_initialization(err);
+  }
   // Undo the transactions the last run left open before anything reads the heap.
   size_t entries;
   const size_t txns = PmemTxn::recover_all(&entries);
@@ -211,12 +236,11 @@ void PmemHeap::attach(TRAPS) {
     log_info(gc, pmem)("Recovery: rolled back %s: " SIZE_FORMAT " unfinished transaction(s), "
                        SIZE_FORMAT " stores undone", _file->path(), txns, entries);
   }
-  PmemTypeTable::initialize();
-  PmemRoots::initialize();
-  PmemAllocator::initialize();
-  ResourceMark rm(THREAD);
-  char err[1024];
-  if (!PmemTypeTable::resolve_all(err, sizeof(err), THREAD) || !PmemAttach::run(err, sizeof(err))) {
+  if (!PmemRoots::check(err, sizeof(err)) || !PmemAttach::run(err, sizeof(err))) {
+    vm_exit_during_initialization(err);
+  }
+  // Before the collector clears the clean-shutdown flag.
+  if (VerifyPersistentHeap && !PmemVerify::verify(err, sizeof(err), true)) {
     vm_exit_during_initialization(err);
   }
   PmemCollector::attach(after_crash);
@@ -231,9 +255,6 @@ void PmemHeap::attach(TRAPS) {
                        "header locked), " SIZE_FORMAT "K of " SIZE_FORMAT "K handed out",
                        _file->path(), PmemTypeTable::count(), PmemAllocator::used_bytes() / K,
                        pointer_delta(_end, _bottom, 1) / K);
-  }
-  if (VerifyPersistentHeap && !PmemVerify::verify(err, sizeof(err), true)) {
-    vm_exit_during_initialization(err);
   }
   // Only a JVM that passed every check leaves a trace in the file.
   record_placement();

@@ -161,7 +161,7 @@ bool PmemHeapFile::read_header(char* err, size_t err_len) {
   }
   memcpy(&_header, page, sizeof(_header));
   memcpy(&_state, page + PmemFormat::state_offset, sizeof(_state));
-  return true;
+  return PmemFormat::validate_state(&_state, &_header, _path, err, err_len);
 }
 
 PmemHeapFile* PmemHeapFile::open(const char* path, size_t new_size, const PmemFormat::Geometry& g,

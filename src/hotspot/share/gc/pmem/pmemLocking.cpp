@@ -23,6 +23,7 @@
 #include "gc/pmem/pmemLocking.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
 #include "logging/log.hpp"
+#include "oops/oop.inline.hpp"
 #include "runtime/atomic.hpp"
 
 volatile bool PmemLocking::_noted = false;
@@ -36,6 +37,10 @@ void PmemLocking::note_first_lock() {
   PmemWriteback::store_persist(&PmemHeap::state()->marks_clean, 0);
   Atomic::release_store(&_noted, true);
   log_debug(gc, pmem)("A persistent object was locked: the next attach cleans every header");
+}
+
+void PmemLocking::persist_header(oop obj) {
+  PmemWriteback::persist(cast_from_oop<void*>(obj), oopDesc::mark_offset_in_bytes() + sizeof(markWord));
 }
 
 bool PmemLocking::headers_clean() {

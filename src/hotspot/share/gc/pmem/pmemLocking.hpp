@@ -57,6 +57,17 @@ public:
     }
   }
 
+  // FastHashCode installed an identity hash in obj's unlocked header: a
+  // persistent object's header is written back, so its hash survives a
+  // crash or power loss as attach keeps hashes of unlocked objects. (A hash
+  // installed while the object is locked lives in the lock until unlock.)
+  static void hash_installed(oop obj) {
+    if (PmemHeap::is_in(cast_from_oop<void*>(obj))) {
+      persist_header(obj);
+    }
+  }
+  static void persist_header(oop obj);
+
   // Attach: whether it may skip cleaning, and that it cleaned.
   static bool headers_clean();
   static void headers_cleaned();

@@ -218,18 +218,81 @@ JVM_ENTRY(void, Pmem_setRoot0(JNIEnv* env, jclass cls, jobject obj)) {
   }
 } JVM_END
 
-// The UTF-8 bytes of a name, checked for length. NULL with an exception.
+// The bytes of a name in standard UTF-8 (a supplementary character takes 4
+// bytes, as String.getBytes(UTF_8) gives, not modified UTF-8's 6), checked
+// for length and for what UTF-8 cannot hold. NULL with an exception.
 static char* name_of(jstring name, TRAPS) {
   oop s = JNIHandles::resolve(name);
   if (s == NULL) {
     THROW_NULL(vmSymbols::java_lang_NullPointerException());
   }
-  char* utf8 = java_lang_String::as_utf8_string(s);
-  if (strlen(utf8) > PmemRoots::max_name_bytes || utf8[0] == '\0') {
+  int n;
+  jchar* chars = java_lang_String::as_unicode_string(s, n, CHECK_NULL);
+  char* utf8 = NEW_RESOURCE_ARRAY(char, PmemRoots::max_name_bytes + 1);
+  size_t len = 0;
+  for (int i = 0; i < n; i++) {
+    uint32_t cp = chars[i];
+    if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < n && chars[i + 1] >= 0xdc00 && chars[i + 1] <= 0xdfff) {
+      cp = 0x10000 + ((cp - 0xd800) << 10) + (chars[++i] - 0xdc00);
+    }
+    if ((cp >= 0xd800 && cp <= 0xdfff) || cp == 0) {
+      THROW_MSG_NULL(vmSymbols::java_lang_IllegalArgumentException(),
+                     err_msg("a name must be valid Unicode without U+0000: %s at index %d",
+                             cp == 0 ? "U+0000" : "an unpaired surrogate", i));
+    }
+    char b[4];
+    size_t k;
+    if (cp < 0x80)         { b[0] = (char)cp; k = 1; }
+    else if (cp < 0x800)   { b[0] = (char)(0xc0 | (cp >> 6));  b[1] = (char)(0x80 | (cp & 0x3f)); k = 2; }
+    else if (cp < 0x10000) { b[0] = (char)(0xe0 | (cp >> 12)); b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+                             b[2] = (char)(0x80 | (cp & 0x3f)); k = 3; }
+    else                   { b[0] = (char)(0xf0 | (cp >> 18)); b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+                             b[2] = (char)(0x80 | ((cp >> 6) & 0x3f)); b[3] = (char)(0x80 | (cp & 0x3f)); k = 4; }
+    if (len + k > PmemRoots::max_name_bytes) {
+      len = 0;   // too long
+      break;
+    }
+    memcpy(utf8 + len, b, k);
+    len += k;
+  }
+  if (len == 0) {
     THROW_MSG_NULL(vmSymbols::java_lang_IllegalArgumentException(),
                    err_msg("a name must have 1 to " SIZE_FORMAT " bytes in UTF-8", PmemRoots::max_name_bytes));
   }
+  utf8[len] = '\0';
   return utf8;
+}
+
+// A name read back from the file as a String. Malformed bytes (a damaged
+// file) become U+FFFD.
+static Handle name_string(const char* utf8, TRAPS) {
+  const size_t n = strlen(utf8);
+  jchar* chars = NEW_RESOURCE_ARRAY(jchar, 2 * n + 1);
+  int len = 0;
+  for (size_t i = 0; i < n; ) {
+    const uint8_t c = (uint8_t)utf8[i];
+    const size_t k = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    uint32_t cp = k == 1 ? c : k == 2 ? (c & 0x1f) : k == 3 ? (c & 0x0f) : (c & 0x07);
+    bool ok = k > 0 && i + k <= n;
+    for (size_t j = 1; ok && j < k; j++) {
+      const uint8_t d = (uint8_t)utf8[i + j];
+      ok = (d & 0xc0) == 0x80;
+      cp = (cp << 6) | (d & 0x3f);
+    }
+    if (!ok || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+      chars[len++] = 0xfffd;
+      i++;
+      continue;
+    }
+    if (cp >= 0x10000) {
+      chars[len++] = (jchar)(0xd800 + ((cp - 0x10000) >> 10));
+      chars[len++] = (jchar)(0xdc00 + ((cp - 0x10000) & 0x3ff));
+    } else {
+      chars[len++] = (jchar)cp;
+    }
+    i += k;
+  }
+  return java_lang_String::create_from_unicode(chars, len, THREAD);
 }
 
 JVM_ENTRY(jobject, Pmem_get0(JNIEnv* env, jclass cls, jstring name)) {
@@ -271,7 +334,7 @@ JVM_ENTRY(jobjectArray, Pmem_names0(JNIEnv* env, jclass cls)) {
   objArrayOop a = oopFactory::new_objArray(vmClasses::String_klass(), names.length(), CHECK_NULL);
   objArrayHandle h(THREAD, a);
   for (int i = 0; i < names.length(); i++) {
-    Handle s = java_lang_String::create_from_str(names.at(i), CHECK_NULL);
+    Handle s = name_string(names.at(i), CHECK_NULL);
     h->obj_at_put(i, s());
   }
   return (jobjectArray)JNIHandles::make_local(THREAD, h());
@@ -284,7 +347,11 @@ JVM_ENTRY(jobjectArray, Pmem_names0(JNIEnv* env, jclass cls)) {
 #define SIG_CLS "Ljava/lang/Class;"
 
 JVM_ENTRY(void, Pmem_txnBegin0(JNIEnv* env, jclass cls)) {
-  PmemTxn::of_or_create(THREAD)->begin(THREAD);
+  if (!PmemTxn::of_or_create(THREAD)->begin(THREAD)) {
+    char msg[512];
+    PmemTxn::no_slot_message(msg, sizeof(msg));
+    THROW_MSG(vmSymbols::java_lang_IllegalStateException(), msg);
+  }
 } JVM_END
 
 JVM_ENTRY(jboolean, Pmem_txnBeginFast0(JNIEnv* env, jclass cls)) {

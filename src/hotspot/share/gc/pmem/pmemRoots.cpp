@@ -26,6 +26,7 @@
 #include "gc/pmem/pmemRoots.hpp"
 #include "gc/pmem/pmemTxn.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
+#include "jvm_io.h"
 #include "memory/resourceArea.hpp"
 #include "oops/oop.inline.hpp"
 #include "runtime/atomic.hpp"
@@ -76,6 +77,49 @@ static bool log_in_txn(volatile uint64_t* field) {
   return PmemTxn::log_if_open(Thread::current(), (void*)field, sizeof(uint64_t));
 }
 
+
+// Whether v, an encoded reference, can name an object: null, or 8-byte
+// aligned below the used part of the objects area.
+static bool encoded_ok(uint64_t v) {
+  return v == 0 || ((v - 1) % HeapWordSize == 0 && v - 1 < PmemHeap::state()->objects_top);
+}
+
+bool PmemRoots::check(char* err, size_t err_len) {
+  const PmemFileHeader& h = PmemHeap::file()->header();
+  const char* path = PmemHeap::file()->path();
+  const uint64_t root = PmemHeap::state()->root_offset;
+  if (!encoded_ok(root)) {
+    jio_snprintf(err, err_len, "%s is damaged: root_offset " UINT64_FORMAT " at file offset " SIZE_FORMAT
+                 " is not an object of the used part", path, root,
+                 PmemFormat::state_offset + offset_of(PmemFileState, root_offset));
+    return false;
+  }
+  PmemRootsArea* a = pmem_roots_area();
+  if (a->count > capacity()) {
+    jio_snprintf(err, err_len, "%s is damaged: the named-object count " UINT64_FORMAT " at file offset "
+                 UINT64_FORMAT " exceeds the table's " SIZE_FORMAT " entries", path, a->count,
+                 h.roots_offset, capacity());
+    return false;
+  }
+  for (uint64_t i = 0; i < a->count; i++) {
+    const PmemNamedEntry* e = &a->entries[i];
+    const uint64_t at = h.roots_offset + offset_of(PmemRootsArea, entries) + i * sizeof(PmemNamedEntry);
+    if (e->object == 0) {
+      continue;   // free: its name is never read
+    }
+    if (e->name_len == 0 || e->name_len > max_name_bytes || memchr(e->name, '\0', e->name_len) != NULL) {
+      jio_snprintf(err, err_len, "%s is damaged: named entry " UINT64_FORMAT " at file offset " UINT64_FORMAT
+                   " has a name length of %u", path, i, at, e->name_len);
+      return false;
+    }
+    if (!encoded_ok(e->object)) {
+      jio_snprintf(err, err_len, "%s is damaged: named entry " UINT64_FORMAT " at file offset " UINT64_FORMAT
+                   " refers to " UINT64_FORMAT ", not an object of the used part", path, i, at, e->object);
+      return false;
+    }
+  }
+  return true;
+}
 
 void PmemRoots::objects_do(void f(oop)) {
   oop r = root();

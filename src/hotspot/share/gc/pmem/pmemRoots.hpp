@@ -56,6 +56,13 @@ public:
 
   static size_t capacity();   // names the table can hold
 
+  // At attach, before anything is written: the root and every entry of
+  // the named table must be in bounds (count within the table, names of 1
+  // to max_name_bytes bytes without a NUL, references 8-byte aligned below
+  // the used part). On damage writes a one-line message naming the field
+  // and its file offset to err and returns false.
+  static bool check(char* err, size_t err_len);
+
   // Calls f(obj) for the root and every named object.
   static void objects_do(void f(oop));
 

@@ -28,6 +28,7 @@
 #include "gc/pmem/pmemThreadLocalData.hpp"
 #include "gc/pmem/pmemTxn.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
+#include "jvm_io.h"
 #include "logging/log.hpp"
 #include "oops/oop.inline.hpp"
 #include "runtime/atomic.hpp"
@@ -38,6 +39,14 @@
 #include <string.h>
 
 static volatile uint8_t* _slot_taken = NULL;   // one flag per log slot
+// Slots claimed so far. Racy (a lost increment is fine): a thread waiting
+// for a slot only asks whether it changed, that is, whether any transaction
+// ended and let another begin.
+static volatile uint64_t _claims = 0;
+
+// A thread that waits this long for a log slot while no transaction ends
+// anywhere gives up: every slot holder may be waiting for a lock it holds.
+static const jlong slot_wait_without_progress_ms = 2000;
 
 // A commit with more than this to write back goes through the native
 // commit, where a safepoint need not wait for it.
@@ -88,6 +97,7 @@ bool PmemTxn::try_claim_slot() {
     if (_slot_taken[i] == 0 && Atomic::cmpxchg(&_slot_taken[i], (uint8_t)0, (uint8_t)1) == 0) {
       _slot = i;
       _last_slot = i;
+      Atomic::store(&_claims, Atomic::load(&_claims) + 1);
       _log.init(PmemHeap::file_base(), PmemHeap::file()->header().file_size, slot_base(i), slot_size());
       return true;
     }
@@ -95,15 +105,40 @@ bool PmemTxn::try_claim_slot() {
   return false;
 }
 
-void PmemTxn::claim_slot(JavaThread* thread) {
+// More threads in transactions than log slots (PmemLogSlots): waits for
+// one, safepoint-safely, as long as transactions keep ending somewhere.
+// When none ends for slot_wait_without_progress_ms, the slot holders may
+// all be waiting for a lock this thread holds (it took it before its
+// transaction, they inside theirs): then it gives up rather than deadlock.
+bool PmemTxn::claim_slot(JavaThread* thread) {
   if (try_claim_slot()) {
-    return;
+    return true;
   }
-  // More threads in transactions than log slots (PmemLogSlots): wait for one.
-  do {
-    ThreadBlockInVM tbivm(thread);
-    os::naked_short_sleep(1);
-  } while (!try_claim_slot());
+  uint64_t seen = Atomic::load(&_claims);
+  jlong since = os::javaTimeMillis();
+  for (;;) {
+    {
+      ThreadBlockInVM tbivm(thread);
+      os::naked_short_sleep(1);
+    }
+    if (try_claim_slot()) {
+      return true;
+    }
+    const uint64_t now = Atomic::load(&_claims);
+    if (now != seen) {
+      seen = now;
+      since = os::javaTimeMillis();
+    } else if (os::javaTimeMillis() - since >= slot_wait_without_progress_ms) {
+      return false;
+    }
+  }
+}
+
+void PmemTxn::no_slot_message(char* buf, size_t len) {
+  jio_snprintf(buf, len, "no undo log slot came free in " JLONG_FORMAT " ms: all %u are held by open "
+               "transactions that made no progress, maybe waiting for a lock this thread holds; take "
+               "locks inside Pmem.txn, or create the file with more -XX:PmemLogSlots",
+               slot_wait_without_progress_ms, PmemHeap::file()->header().log_slots);
 }
 
 void PmemTxn::release_slot() {
@@ -159,10 +194,10 @@ void PmemTxn::finish() {
   release_slot();
 }
 
-void PmemTxn::begin(JavaThread* thread) {
+bool PmemTxn::begin(JavaThread* thread) {
   if (_depth == 0) {
-    if (_slot < 0) {   // fast_begin may have claimed it
-      claim_slot(thread);
+    if (_slot < 0 && !claim_slot(thread)) {   // fast_begin may have claimed it
+      return false;
     }
     open(PmemThreadLocalData::buffer_top(thread));
     PmemThreadLocalData::set_in_txn(thread, true);
@@ -171,6 +206,7 @@ void PmemTxn::begin(JavaThread* thread) {
   }
   forget_logged();   // a nested level logs again what it changes, for its savepoint
   _depth++;
+  return true;
 }
 
 void PmemTxn::commit() {
@@ -343,39 +379,33 @@ void PmemTxn::buffer_replaced(HeapWord* old_top, HeapWord* new_start) {
   close_open_range(old_top, new_start);
 }
 
-bool PmemTxn::log_store(void* addr, size_t len, oop holder) {
+// Logs exactly the bytes the store changes, never more: a rollback (abort
+// or recovery) may restore only what its own transaction stored. Another
+// field or element in the same cache line, even of the same object, is
+// another variable to the Java memory model, which another thread may
+// change and commit meanwhile; and the header holds lock state and the
+// identity hash, which change outside any barrier. A store to bytes the
+// level logged already logs nothing.
+bool PmemTxn::log_store(void* addr, size_t len) {
   assert(_depth > 0, "no transaction");
   const size_t line_size = PmemFormat::cache_line;
   const uintptr_t a = (uintptr_t)addr;
   if (is_fresh(a)) {
     return true;
   }
-  uintptr_t lo = a;
-  uintptr_t hi = a + len;
-  bool hot = false;
   const uintptr_t line = align_down(a, line_size);
-  if (hi <= line + line_size) {
-    // Within one line: done if those bytes are logged, else log the
-    // holder's part of the line.
+  const bool one_line = a + len <= line + line_size;
+  if (one_line) {
     Logged* e = find_line(line);
     const uint64_t want = byte_mask(a - line, len);
     if (e != NULL && (e->mask & want) == want) {
       return true;
     }
-    if (holder != NULL) {
-      const uintptr_t obj = cast_from_oop<uintptr_t>(holder);
-      const uintptr_t obj_end = obj + holder->size() * HeapWordSize;
-      if (obj <= a && hi <= obj_end) {
-        lo = MAX2(line, obj);
-        hi = MIN2(line + line_size, obj_end);
-      }
-    }
-    hot = true;
   }
   // Ranges (arraycopy, JNI regions) are logged in entries of at most
   // PmemLog::max_entry_data bytes.
-  for (uintptr_t p = lo; p < hi; ) {
-    const size_t n = MIN2((size_t)(hi - p), PmemLog::max_entry_data);
+  for (uintptr_t p = a; p < a + len; ) {
+    const size_t n = MIN2((size_t)(a + len - p), PmemLog::max_entry_data);
     _work = 1;
     if (!_log.append((void*)p, n)) {
       return false;
@@ -384,11 +414,11 @@ bool PmemTxn::log_store(void* addr, size_t len, oop holder) {
     _written.push(r);
     p += n;
   }
-  if (hi - lo <= PmemLog::max_entry_data) {
-    remember(lo, hi);
+  if (len <= PmemLog::max_entry_data) {
+    remember(a, a + len);
   }
-  if (hot) {
-    PmemThreadLocalData::set_hot(_thread, lo, hi - lo);   // C2's next stores there go inline
+  if (one_line) {
+    PmemThreadLocalData::set_hot(_thread, a, len);   // C2's next stores there go inline
   }
   return true;
 }

@@ -35,12 +35,13 @@
 // each level keeps a savepoint so that an exception escaping a nested body
 // undoes just that body's stores, and the enclosing body may go on.
 //
-// Stores are undo-logged a cache line at a time: the first store of a level
-// to a line logs the part of that line its object covers (never a
-// neighbour's bytes: undoing them could erase another thread's durable
-// store), and a small volatile set of lines, with a mask of the bytes
-// logged, lets later stores to those bytes go unlogged. So ten stores to a
-// long[10] cost two or three fenced log entries, not ten.
+// Stores are undo-logged byte-exact: an entry holds the old value of just
+// the bytes a store changes, so a rollback never touches a neighbouring
+// field or element (another thread's variable, which it may have changed
+// and committed meanwhile) nor an object header (lock state, identity
+// hash). A small volatile set of lines, with a mask of the bytes logged,
+// lets later stores to those bytes go unlogged: a counter bumped ten times
+// in a transaction is logged once.
 //
 // Objects allocated inside need no logging and are written back whole at
 // commit. Most of them come from the thread's allocation buffer, which
@@ -82,7 +83,7 @@ class PmemTxn : public CHeapObj<mtGC> {
   void  forget_logged();
   bool  is_fresh(uintptr_t addr) const;
   bool  try_claim_slot();
-  void  claim_slot(JavaThread* thread);
+  bool  claim_slot(JavaThread* thread);
   void  release_slot();
   void  open(HeapWord* buffer_top);
   void  close();
@@ -105,8 +106,11 @@ public:
   int depth() const { return _depth; }
 
   // Opens a (nested) transaction. The outermost claims a log slot if the
-  // thread holds none, waiting (safepoint-safe) while every slot is taken.
-  void begin(JavaThread* thread);
+  // thread holds none, waiting (safepoint-safe) while every slot is taken
+  // and transactions keep ending; false, with nothing opened, when none
+  // ended for a while (the holders may wait for a lock this thread holds).
+  bool begin(JavaThread* thread);
+  static void no_slot_message(char* buf, size_t len);
   // Closes a level; the outermost writes everything back and retires the log.
   void commit();
   // Undoes the stores of the innermost level and closes it.
@@ -136,15 +140,13 @@ public:
   static ByteSize slot_offset()      { return byte_offset_of(PmemTxn, _slot); }
   static address  slot_flags_addr();   // the address of the slot flags' base pointer
 
-  // Logs the len bytes at addr (in the persistent heap) before a store
-  // changes them; holder, if known, is the object they lie in, and lets a
-  // small store log the object's part of the cache line. Returns false if
-  // the log is full.
-  bool log_store(void* addr, size_t len, oop holder = NULL);
+  // Logs the len bytes at addr (in the persistent heap), and only those,
+  // before a store changes them. Returns false if the log is full.
+  bool log_store(void* addr, size_t len);
   // log_store in thread's open transaction, if it has one; true otherwise.
-  static bool log_if_open(Thread* thread, void* addr, size_t len, oop holder = NULL) {
+  static bool log_if_open(Thread* thread, void* addr, size_t len) {
     PmemTxn* t = of(thread);
-    return t == NULL || t->_depth == 0 || t->log_store(addr, len, holder);
+    return t == NULL || t->_depth == 0 || t->log_store(addr, len);
   }
   // Records an object allocated inside the transaction.
   void allocated(HeapWord* obj, size_t words);

@@ -125,6 +125,39 @@ static PmemTypeTable::LoaderKind loader_kind(Klass* k, bool* ok) {
   return PmemTypeTable::boot_loader;
 }
 
+// Classes whose instances the VM itself writes into, behind the barrier
+// (a Throwable's backtrace, a thread's native state, a member name's
+// method), or whose invariants a zeroed instance breaks (a String with no
+// value, an enum constant that is not one of its class's constants).
+static const char* refusal_by_contents(InstanceKlass* ik) {
+  if (ik == vmClasses::String_klass()) {
+    return "a zeroed java.lang.String has no value array; keep text in a persistent byte[] or char[]";
+  }
+  for (Klass* s = ik->super(); s != NULL; s = s->super()) {
+    if (s->name()->equals("java/lang/Enum")) {
+      return "it is an enum: its constants exist once per run; store their ordinal or name instead";
+    }
+  }
+  static const struct { InstanceKlass* (*klass)(); const char* why; } vm_written[] = {
+    { vmClasses::Throwable_klass,          "the VM writes a volatile stack trace into a Throwable" },
+    { vmClasses::Thread_klass,             "the VM writes a Thread's native state into it" },
+    { vmClasses::Module_klass,             "the VM writes a Module's native state into it" },
+    { vmClasses::StackTraceElement_klass,  "the VM fills in a StackTraceElement" },
+    { vmClasses::StackFrameInfo_klass,     "the VM fills in a StackFrameInfo" },
+    { vmClasses::MemberName_klass,         "the VM writes a MemberName's method into it" },
+    { vmClasses::ResolvedMethodName_klass, "it is a VM-internal type" },
+    { vmClasses::MethodHandle_klass,       "the VM links a MethodHandle's internals" },
+    { vmClasses::MethodType_klass,         "the VM links a MethodType's internals" },
+    { vmClasses::CallSite_klass,           "the VM links a CallSite's target" },
+  };
+  for (const auto& v : vm_written) {
+    if (ik->is_subclass_of(v.klass())) {
+      return v.why;
+    }
+  }
+  return NULL;
+}
+
 const char* PmemTypeTable::refusal(Klass* k) {
   Klass* e = element_klass(k);
   if (e->is_typeArray_klass()) {
@@ -145,7 +178,7 @@ const char* PmemTypeTable::refusal(Klass* k) {
   if (ik->is_mirror_instance_klass() || ik->is_class_loader_instance_klass()) {
     return "it is a VM-internal type";
   }
-  return NULL;
+  return refusal_by_contents(ik);
 }
 
 bool PmemTypeTable::never_persistent(Klass* k) {
@@ -289,11 +322,25 @@ void PmemTypeTable::initialize_classes(TRAPS) {
 bool PmemTypeTable::resolve_all(char* err, size_t err_len, TRAPS) {
   PmemTypeArea* a = area();
   const char* path = PmemHeap::file()->path();
+  const uint64_t table_at = PmemHeap::file()->header().type_table_offset;
+  if (a->count > capacity()) {
+    jio_snprintf(err, err_len, "%s is damaged: the type count " UINT64_FORMAT " at file offset " UINT64_FORMAT
+                 " exceeds the type table's " SIZE_FORMAT " entries", path, a->count, table_at, capacity());
+    return false;
+  }
   _resolved = NEW_C_HEAP_ARRAY(Klass*, capacity(), mtGC);
   for (uint64_t i = 0; i < a->count; i++) {
     ResourceMark rm(THREAD);
     HandleMark hm(THREAD);
     PmemTypeEntry* e = &a->entries[i];
+    const uint64_t at = table_at + offset_of(PmemTypeArea, entries) + i * sizeof(PmemTypeEntry);
+    if (e->name_len == 0 || e->name_len >= sizeof(e->name) || memchr(e->name, '\0', e->name_len) != NULL ||
+        e->layout_len > sizeof(e->layout) || e->loader > app_loader) {
+      jio_snprintf(err, err_len, "%s is damaged: type table entry " UINT64_FORMAT " at file offset " UINT64_FORMAT
+                   " has a name length of %u, a layout length of %u and loader %u", path, i, at,
+                   (unsigned)e->name_len, (unsigned)e->layout_len, (unsigned)e->loader);
+      return false;
+    }
     char name[sizeof(e->name)];
     memcpy(name, e->name, e->name_len);
     name[e->name_len] = '\0';
@@ -322,7 +369,10 @@ bool PmemTypeTable::resolve_all(char* err, size_t err_len, TRAPS) {
     describe(k, layout, sizeof(layout), &fp);
     if (fp != e->fingerprint) {
       char diff[512];
-      first_difference(e->layout, layout, diff, sizeof(diff));
+      char was[sizeof(e->layout) + 1];   // NUL-terminated whatever the file holds
+      memcpy(was, e->layout, e->layout_len);
+      was[e->layout_len] = '\0';
+      first_difference(was, layout, diff, sizeof(diff));
       jio_snprintf(err, err_len, "class %s has objects in %s but changed since they were written: %s",
                    ext, path, diff);
       return false;

@@ -35,6 +35,7 @@
 #include "oops/compressedOops.inline.hpp"
 #include "oops/markWord.hpp"
 #include "oops/oop.inline.hpp"
+#include "utilities/align.hpp"
 #include "utilities/bitMap.inline.hpp"
 #include "utilities/stack.inline.hpp"
 
@@ -54,7 +55,10 @@ public:
 
   void reach(oop obj, const void* slot) {
     HeapWord* target = cast_from_oop<HeapWord*>(obj);
-    if (!PmemHeap::is_in(target) || !_starts.at(pointer_delta(target, PmemHeap::bottom()))) {
+    // Aligned first: the start-bit index of a misaligned address would
+    // round down to the object it lies in.
+    if (!is_aligned(target, HeapWordSize) || !PmemHeap::is_in(target) ||
+        !_starts.at(pointer_delta(target, PmemHeap::bottom()))) {
       if (!_failed) {
         _failed = true;
         _bad = slot;

@@ -96,14 +96,14 @@ JRT_ENTRY(void, pmem_c2_store(oopDesc* holder, jlong addr, jlong bits, oopDesc* 
   const size_t len = kind & kind_size_mask;
   if ((kind & kind_ref) != 0) {
     PmemBarrier::check_reference(holder, p, ref, CHECK);
-    PmemBarrier::before_write(p, len, holder, CHECK);
+    PmemBarrier::before_write(p, len, CHECK);
     if (UseCompressedOops) {
       RawAccess<>::oop_store((narrowOop*)p, oop(ref));
     } else {
       RawAccess<>::oop_store((oop*)p, oop(ref));
     }
   } else {
-    PmemBarrier::before_write(p, len, holder, CHECK);
+    PmemBarrier::before_write(p, len, CHECK);
     store_bits(p, len, bits);
   }
   PmemBarrier::after_write(p, len);
@@ -383,14 +383,16 @@ static bool may_store_inline_when_logged() {
   return !PmemSimulator && PmemFaultPoint == NULL;
 }
 
-// True (the slow arm) unless adr_x lies in the hot bytes; outside a
-// transaction they are empty.
-static Node* outside_logged(GraphKit* kit, Node* adr_x) {
+// True (the slow arm) unless all len bytes at adr_x lie in the hot bytes;
+// outside a transaction they are empty. The hot bytes are exactly what the
+// last log entry holds, which may be less than a field (an Unsafe store
+// into part of it), so the store's end is tested, not only its start.
+static Node* outside_logged(GraphKit* kit, Node* adr_x, int len) {
   PhaseGVN& gvn = kit->gvn();
   Node* lo = PmemWritebackC2::thread_word(kit, PmemThreadLocalData::hot_lo_offset());
   Node* size = PmemWritebackC2::thread_word(kit, PmemThreadLocalData::hot_size_offset());
-  Node* off = gvn.transform(new SubXNode(adr_x, lo));
-  return gvn.transform(new BoolNode(gvn.transform(new CmpULNode(off, size)), BoolTest::ge));
+  Node* end = gvn.transform(new AddXNode(gvn.transform(new SubXNode(adr_x, lo)), kit->MakeConX(len)));
+  return gvn.transform(new BoolNode(gvn.transform(new CmpULNode(end, size)), BoolTest::gt));
 }
 
 // Speculation that a store never meets a persistent object: for a
@@ -497,7 +499,7 @@ Node* PmemBarrierSetC2::store_at_resolved(C2Access& access, C2AccessValue& val) 
       // In a transaction, into bytes it logged already (the usual case for
       // the second and later stores into an object's line): the log holds
       // the old bytes and commit writes these back.
-      PmemDiamond logged(kit, outside_logged(kit, adr_x), PROB_FAIR, NULL);
+      PmemDiamond logged(kit, outside_logged(kit, adr_x, type2aelembytes(bt)), PROB_FAIR, NULL);
       CardTableBarrierSetC2::store_at_resolved(access, val);
       logged.end_fast(NULL);
       call_runtime();
