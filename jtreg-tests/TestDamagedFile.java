@@ -25,8 +25,11 @@
  *          refused start writes nothing. Copies of a good file get one
  *          damaged field each: header geometry with its checksum redone,
  *          state-area fields, the type table's count and name lengths, the
- *          named-object table's count, name lengths and references, an
- *          object's klass word (found by VerifyPersistentHeap). Each start
+ *          named-object table's count, name lengths and references, a
+ *          root that points into an object, klass values (duplicated, or
+ *          held by no header), an undo log entry aimed at the header (its
+ *          checksum redone), an object's klass word (found by
+ *          VerifyPersistentHeap). Each start
  *          must end in a one-line error naming the field, no crash and no
  *          hs_err file, and leave the file byte for byte as it was. A start
  *          after a crash inside a transaction with the class path missing a
@@ -98,6 +101,8 @@ public class TestDamagedFile {
         refused(good, "root_offset", f -> putLong(f, ROOT_OFFSET, Long.MAX_VALUE));
         refused(good, "root_offset", f -> putLong(f, ROOT_OFFSET, -4));
         refused(good, "root_offset", f -> putLong(f, ROOT_OFFSET, readLongF(f, ROOT_OFFSET) + 4));
+        refused(good, "at file offset 2128 does not point to an object",
+                f -> putLong(f, ROOT_OFFSET, readLongF(f, ROOT_OFFSET) + 16));
 
         // The type table.
         refused(good, "the type count 100000 at file offset " + typeTable, f -> putLong(f, typeTable, 100000));
@@ -105,6 +110,11 @@ public class TestDamagedFile {
                 f -> putShort(f, typeTable + 64 + 26, 4000));
         refused(good, "type table entry 0 at file offset " + (typeTable + 64) + " has a name length of 65535",
                 f -> putShort(f, typeTable + 64 + 26, 65535));
+
+        // Klass values: two entries with one value, and a value no header holds
+        // (attach then walks, and finds the objects' type missing, before writing).
+        refused(good, "both hold klass value", f -> putLong(f, typeTable + 64 + 1024, readLongF(f, typeTable + 64)));
+        refused(good, "an object of unknown type", f -> putLong(f, typeTable + 64, 12345));
 
         // The named-object table.
         refused(good, "the named-object count 1000000 at file offset " + roots, f -> putLong(f, roots, 1_000_000));
@@ -130,6 +140,19 @@ public class TestDamagedFile {
         noClass.shouldContain("class TestDamagedFile$Node has objects in " + crashed + " but is not found");
         noClass.shouldNotContain("Recovery: rolled back");
         if (!before.equals(PmemTest.fingerprint(crashed))) throw new RuntimeException("the refused start changed " + crashed);
+        // An undo log entry, checksum redone, aimed at the header: refused
+        // before recovery would write there.
+        long slot0 = readLong(crashed, LOG_OFFSET);
+        refused(crashed, "undo log slot 0 at file offset " + slot0 + " would restore", f -> {
+            if ((readLongF(f, slot0) & 1) == 0) throw new RuntimeException("slot 0 holds no open transaction");
+            long w0 = readLongF(f, slot0 + 64), w1 = readLongF(f, slot0 + 72);
+            int len = (int) (w0 & 0xffff);
+            long[] data = new long[(len + 7) / 8];
+            for (int i = 0; i < data.length; i++) data[i] = readLongF(f, slot0 + 80 + 8L * i);
+            long aimed = (16L << 16) | len;   // target: file offset 16, in the header
+            putLong(f, slot0 + 64, aimed);
+            putLong(f, slot0 + 72, (w1 & 0xffffffff00000000L) | entryChecksum(aimed, w1 >>> 32, data));
+        });
         OutputAnalyzer recovered = run(crashed, "read");
         recovered.shouldHaveExitValue(0);
         recovered.shouldContain("Recovery: rolled back");
@@ -255,6 +278,15 @@ public class TestDamagedFile {
             x *= 0x100000001b3L;
         }
         putLong(f, CHECKSUM, x);
+    }
+
+    // PmemLog::checksum: FNV-1a over the entry's words, folded to 32 bits, never 0.
+    static long entryChecksum(long w0, long gen, long[] data) {
+        long h = 0xcbf29ce484222325L;
+        h = (h ^ w0) * 0x100000001b3L;
+        h = (h ^ gen) * 0x100000001b3L;
+        for (long d : data) h = (h ^ d) * 0x100000001b3L;
+        return ((h ^ (h >>> 32)) & 0xffffffffL) | 1;
     }
 
     // ---- the child ----

@@ -104,6 +104,7 @@ public:
 
 class AttachWalk {
   ValueMap   _old;       // klass values of headers not rewritten yet
+  ValueMap   _new;       // the values an interrupted rewrite moved them to
   HeapWord*  _top;
   char*      _err;
   size_t     _err_len;
@@ -126,11 +127,82 @@ class AttachWalk {
 
 public:
   AttachWalk(char* err, size_t err_len) :
-    _old(PmemTypeTable::count()), _top(PmemAllocator::top()), _err(err), _err_len(err_len),
-    _count(PmemTypeTable::count()) {
+    _old(PmemTypeTable::count()), _new(PmemTypeTable::count()), _top(PmemAllocator::top()),
+    _err(err), _err_len(err_len), _count(PmemTypeTable::count()) {
     for (size_t i = 0; i < _count; i++) {
       _old.put(PmemTypeTable::entry(i)->klass_value, (int)i);
+      _new.put(PmemTypeTable::entry(i)->klass_value_new, (int)i);
     }
+  }
+
+  // Cleans the mark words of objs (tags, lock state), durably.
+  void clean(const GrowableArray<HeapWord*>& objs) {
+    bool cleaned = false;
+    for (int i = 0; i < objs.length(); i++) {
+      uint64_t m = PmemWalk::mark_bits(objs.at(i));
+      if (clean_mark(m) != m) {
+        *(volatile uint64_t*)objs.at(i) = clean_mark(m);
+        PmemWriteback::flush(objs.at(i), sizeof(uint64_t));
+        cleaned = true;
+      }
+    }
+    if (cleaned) {
+      PmemWriteback::drain();
+    }
+  }
+
+  // Resuming an interrupted rewrite: below the cursor every header holds
+  // its new value, and the chunk the crash hit may still be tagged.
+  void untag_below(size_t cursor) {
+    HeapWord* end = PmemHeap::bottom() + cursor / HeapWordSize;
+    GrowableArray<HeapWord*> tagged;
+    for (HeapWord* q = PmemWalk::next_object(PmemHeap::bottom(), end); q < end; ) {
+      const uint64_t m = PmemWalk::mark_bits(q);
+      const int idx = is_tagged(m) ? (int)((m & tag_mask) >> tag_shift) - 1 : _new.get(PmemWalk::raw_klass(q));
+      if (is_tagged(m)) {
+        tagged.append(q);
+      }
+      q = PmemWalk::next_object(q + cast_to_oop(q)->size_given_klass(PmemTypeTable::resolved(idx)), end);
+    }
+    clean(tagged);
+  }
+
+  // Two entries claiming one klass value would give the objects of one
+  // class the other's type.
+  bool unique_values() {
+    ValueMap seen(_count);
+    for (size_t i = 0; i < _count; i++) {
+      const uint64_t v = PmemTypeTable::entry(i)->klass_value;
+      const int other = seen.get(v);
+      if (other >= 0) {
+        jio_snprintf(_err, _err_len, "%s is damaged: type table entries %d and " SIZE_FORMAT
+                     " both hold klass value " UINT64_FORMAT, PmemHeap::file()->path(), other, i, v);
+        return false;
+      }
+      seen.put(v, (int)i);
+    }
+    return true;
+  }
+
+  // Reads only: every object below top has a type (its tag, or its klass
+  // value as recorded: the new one below an interrupted rewrite's cursor)
+  // and a size within the used part. Run before the walk writes anything,
+  // so damage refuses the start with the file unchanged.
+  bool check(size_t rewritten_below) {
+    HeapWord* cursor = PmemHeap::bottom() + rewritten_below / HeapWordSize;
+    for (HeapWord* q = PmemWalk::next_object(PmemHeap::bottom(), _top); q < _top; ) {
+      const uint64_t m = PmemWalk::mark_bits(q);
+      const int idx = q < cursor && !is_tagged(m) ? _new.get(PmemWalk::raw_klass(q)) : index_of(q);
+      if (idx < 0) {
+        return damaged(q, "an object of unknown type");
+      }
+      const size_t words = cast_to_oop(q)->size_given_klass(PmemTypeTable::resolved(idx));
+      if (words == 0 || words > pointer_delta(_top, q)) {
+        return damaged(q, "an object of impossible size");
+      }
+      q = PmemWalk::next_object(q + words, _top);
+    }
+    return true;
   }
 
   // Rewrites (when swizzle) and cleans every header from offset on, a
@@ -187,21 +259,15 @@ public:
           PmemFault::reached("swizzle-rewritten");
         }
       }
-      bool cleaned = false;
-      for (int i = 0; i < objs.length(); i++) {         // 3: untag, clean
-        uint64_t m = PmemWalk::mark_bits(objs.at(i));
-        if (clean_mark(m) != m) {
-          *(volatile uint64_t*)objs.at(i) = clean_mark(m);
-          cleaned = true;
-        }
-      }
-      if (cleaned) {
-        PmemWriteback::persist(p, pointer_delta(chunk_end, p) * HeapWordSize);
-      }
+      // 3: the chunk is rewritten; then untag and clean. In this order, an
+      // untagged header above the cursor always holds its old value (a
+      // crash before the cursor moved leaves the chunk tagged), and one
+      // below it its new value, tagged or not (untag_below).
       if (swizzle) {
         PmemWriteback::store_persist(&PmemHeap::state()->swizzle_cursor, (uint64_t)pointer_delta(chunk_end, PmemHeap::bottom(), 1));
         PmemFault::reached("swizzle-chunk-done");
       }
+      clean(objs);
       p = chunk_end;
     }
     return true;
@@ -230,9 +296,25 @@ bool PmemAttach::run(char* err, size_t err_len) {
     return true;
   }
   PmemFileState* st = PmemHeap::state();
+  {
+    // Nothing is written before the file proved consistent.
+    AttachWalk pre(err, err_len);
+    if (!pre.unique_values()) {
+      return false;
+    }
+    bool moves = false;
+    for (size_t i = 0; i < n; i++) {
+      moves |= PmemTypeTable::entry(i)->klass_value != PmemTypeTable::klass_value(PmemTypeTable::resolved(i));
+    }
+    if ((st->swizzle_phase != 0 || moves || !PmemLocking::headers_clean()) &&
+        !pre.check(st->swizzle_phase != 0 ? (size_t)st->swizzle_cursor : 0)) {
+      return false;
+    }
+  }
   if (st->swizzle_phase != 0) {
     log_info(gc, pmem)("Finishing a header rewrite interrupted at offset " UINT64_FORMAT, st->swizzle_cursor);
     AttachWalk resume(err, err_len);
+    resume.untag_below((size_t)st->swizzle_cursor);   // check() found every type and size below it
     if (!resume.walk((size_t)st->swizzle_cursor, true, false)) {
       return false;
     }

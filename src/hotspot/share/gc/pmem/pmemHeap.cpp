@@ -226,7 +226,8 @@ void PmemHeap::attach(TRAPS) {
   char err[1024];
   // Every check that can refuse the file reads only, and comes before the
   // first write: a refused start leaves the file as it was.
-  if (!PmemRoots::check(err, sizeof(err)) || !PmemTypeTable::resolve_all(err, sizeof(err), THREAD)) {
+  if (!PmemRoots::check(err, sizeof(err)) || !PmemTxn::check_logs(err, sizeof(err)) ||
+      !PmemTypeTable::resolve_all(err, sizeof(err), THREAD) || !PmemRoots::check_targets(err, sizeof(err))) {
     vm_exit_during_initialization(err);
   }
   // Undo the transactions the last run left open before anything reads the heap.

@@ -106,6 +106,23 @@ public:
   // write back the stored-to lines first.
   void retire();
 
+  // At attach, before recovery: calls f(target offset, length) for each
+  // entry of the slot's unfinished transaction, if it has one, and returns
+  // true; stops and returns false at the first entry for which f does.
+  template <typename F>
+  static bool check_recorded(char* file_base, size_t file_size, char* slot, size_t slot_size, F f) {
+    PmemLog log;
+    log.init(file_base, file_size, slot, slot_size);
+    uint64_t w0;
+    size_t next;
+    for (size_t pos = header_size; log._active && log.entry_at(pos, log._gen, &w0, &next); pos = next) {
+      if (!f((size_t)(w0 >> 16), (size_t)(w0 & 0xffff))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   // At attach: if the slot holds an unfinished transaction, restores its
   // entries and retires it. Returns the number of entries restored.
   static size_t recover(char* file_base, size_t file_size, char* slot, size_t slot_size);

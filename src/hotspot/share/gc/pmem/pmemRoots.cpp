@@ -25,6 +25,8 @@
 #include "gc/pmem/pmemHeapFile.hpp"
 #include "gc/pmem/pmemRoots.hpp"
 #include "gc/pmem/pmemTxn.hpp"
+#include "gc/pmem/pmemTypeTable.hpp"
+#include "gc/pmem/pmemWalk.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
 #include "jvm_io.h"
 #include "memory/resourceArea.hpp"
@@ -115,6 +117,46 @@ bool PmemRoots::check(char* err, size_t err_len) {
     if (!encoded_ok(e->object)) {
       jio_snprintf(err, err_len, "%s is damaged: named entry " UINT64_FORMAT " at file offset " UINT64_FORMAT
                    " refers to " UINT64_FORMAT ", not an object of the used part", path, i, at, e->object);
+      return false;
+    }
+  }
+  return true;
+}
+
+// Whether the header at offset v - 1 holds a klass value of the type table
+// (the recorded one, or the one an interrupted header rewrite moves to).
+static bool looks_like_object(uint64_t v) {
+  HeapWord* p = (HeapWord*)((char*)PmemHeap::bottom() + (v - 1));
+  const uint64_t m = PmemWalk::mark_bits(p);
+  if (m == 0 || PmemWalk::is_free_tag(m)) {
+    return false;
+  }
+  const uint64_t k = PmemWalk::raw_klass(p);
+  for (size_t i = 0; i < PmemTypeTable::count(); i++) {
+    if (PmemTypeTable::entry(i)->klass_value == k || PmemTypeTable::entry(i)->klass_value_new == k) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool PmemRoots::check_targets(char* err, size_t err_len) {
+  const char* path = PmemHeap::file()->path();
+  const uint64_t root = PmemHeap::state()->root_offset;
+  if (root != 0 && !looks_like_object(root)) {
+    jio_snprintf(err, err_len, "%s is damaged: root_offset " UINT64_FORMAT " at file offset " SIZE_FORMAT
+                 " does not point to an object", path, root,
+                 PmemFormat::state_offset + offset_of(PmemFileState, root_offset));
+    return false;
+  }
+  PmemRootsArea* a = pmem_roots_area();
+  for (uint64_t i = 0; i < a->count; i++) {
+    const uint64_t v = a->entries[i].object;
+    if (v != 0 && !looks_like_object(v)) {
+      jio_snprintf(err, err_len, "%s is damaged: named entry " UINT64_FORMAT " at file offset " UINT64_FORMAT
+                   " refers to " UINT64_FORMAT ", which does not point to an object", path, i,
+                   PmemHeap::file()->header().roots_offset + offset_of(PmemRootsArea, entries) +
+                   i * sizeof(PmemNamedEntry), v);
       return false;
     }
   }

@@ -62,6 +62,11 @@ public:
   // the used part). On damage writes a one-line message naming the field
   // and its file offset to err and returns false.
   static bool check(char* err, size_t err_len);
+  // After the type table is read, before anything is written: each root
+  // points to what looks like an object start (a header whose klass value
+  // is in the type table), not into free space or the middle of an object.
+  // (Only -XX:+VerifyPersistentHeap's walk proves it is a live object.)
+  static bool check_targets(char* err, size_t err_len);
 
   // Calls f(obj) for the root and every named object.
   static void objects_do(void f(oop));

@@ -25,6 +25,7 @@
 #include "gc/pmem/pmemFormat.hpp"
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
+#include "gc/pmem/pmemRoots.hpp"
 #include "gc/pmem/pmemThreadLocalData.hpp"
 #include "gc/pmem/pmemTxn.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
@@ -419,6 +420,29 @@ bool PmemTxn::log_store(void* addr, size_t len) {
   }
   if (one_line) {
     PmemThreadLocalData::set_hot(_thread, a, len);   // C2's next stores there go inline
+  }
+  return true;
+}
+
+bool PmemTxn::check_logs(char* err, size_t err_len) {
+  const PmemFileHeader& h = PmemHeap::file()->header();
+  char* base = PmemHeap::file_base();
+  for (uint32_t i = 0; i < h.log_slots; i++) {
+    size_t bad_at = 0, bad_len = 0;
+    const bool ok = PmemLog::check_recorded(base, h.file_size, slot_base((int)i), slot_size(),
+                                            [&](size_t at, size_t len) {
+      const bool in_objects = at >= h.objects_offset && at + len <= h.objects_offset + h.objects_size;
+      const bool a_root = len == sizeof(uint64_t) && PmemRoots::is_reference_slot(base + at);
+      bad_at = at;
+      bad_len = len;
+      return in_objects || a_root;
+    });
+    if (!ok) {
+      jio_snprintf(err, err_len, "%s is damaged: undo log slot %u at file offset " SIZE_FORMAT " would restore "
+                   SIZE_FORMAT " bytes at file offset " SIZE_FORMAT ", outside the objects and the roots",
+                   PmemHeap::file()->path(), i, (size_t)(slot_base((int)i) - base), bad_len, bad_at);
+      return false;
+    }
   }
   return true;
 }

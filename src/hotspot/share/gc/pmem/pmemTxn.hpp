@@ -166,6 +166,10 @@ public:
   // transaction that was open when the last run ended. Returns the
   // number of transactions rolled back.
   static size_t recover_all(size_t* entries);
+  // Before recover_all, reading only: every entry of an unfinished
+  // transaction restores bytes inside the objects area, or a reference
+  // slot of the roots. On damage writes a one-line message to err.
+  static bool check_logs(char* err, size_t err_len);
 
   // Bytes of one log slot.
   static size_t log_capacity();
