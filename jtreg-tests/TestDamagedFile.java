@@ -157,6 +157,26 @@ public class TestDamagedFile {
         recovered.shouldHaveExitValue(0);
         recovered.shouldContain("Recovery: rolled back");
 
+        // Every field of the header (its checksum redone, and not) and of the
+        // state area, changed: a clean refusal, or a start that reads the data.
+        int[][] headerFields = {{16, 4}, {20, 4}, {24, 8}, {32, 8}, {40, 8}, {48, 1}, {49, 1}, {50, 2}, {52, 4},
+                                {56, 8}, {64, 8}, {72, 8}, {80, 8}, {88, 8}, {96, 8}, {104, 8}, {112, 8},
+                                {120, 8}, {128, 8}, {136, 8}, {144, 8}};
+        int fieldRefusals = 0;
+        for (int[] hf : headerFields) {
+            for (boolean fix : new boolean[] {true, false}) {
+                fieldRefusals += changed(good, "header field at " + hf[0] + (fix ? ", checksum redone" : ""), f -> {
+                    bump(f, hf[0], hf[1]);
+                    if (fix) fixChecksum(f);
+                });
+            }
+        }
+        for (int off = STATE; off < STATE + 104; off += 8) {
+            final int at = off;
+            fieldRefusals += changed(good, "state field at " + at, f -> bump(f, at, 8));
+        }
+        System.out.println("every field: " + fieldRefusals + " refusals of " + (2 * headerFields.length + 13));
+
         // Random flips over the metadata: a clean refusal, or a start. A
         // start may read back other data where a flip leaves a field valid
         // (a shorter name, another object's offset): the program sees it,
@@ -223,6 +243,52 @@ public class TestDamagedFile {
         if (!oneLine) throw new RuntimeException("no line with: " + message);
         if (!before.equals(PmemTest.fingerprint(copy))) throw new RuntimeException("refused (" + message + "), but the file changed");
         new File(copy).delete();
+    }
+
+    // Adds 64 KiB + 8 to a field (its low byte for one-byte fields): an
+    // aligned, plausible-looking wrong value.
+    static void bump(RandomAccessFile f, long at, int size) throws Exception {
+        f.seek(at);
+        if (size == 1) {
+            int b = f.read();
+            f.seek(at);
+            f.write(b ^ 0x01);
+        } else if (size == 2) {
+            f.seek(at);
+            int v = Short.reverseBytes(f.readShort()) & 0xffff;
+            putShort(f, at, v + 8);
+        } else if (size == 4) {
+            f.seek(at);
+            int v = Integer.reverseBytes(f.readInt());
+            putInt(f, at, v + 8);
+        } else {
+            putLong(f, at, readLongF(f, at) + 65536 + 8);
+        }
+    }
+
+    // A copy of good with the edit: refused cleanly (file unchanged, returns 1)
+    // or started with the data intact (returns 0). Anything else fails.
+    static int changed(String good, String what, Edit edit) throws Exception {
+        String copy = PmemTest.heapFile("field");
+        Files.copy(Path.of(good), Path.of(copy), StandardCopyOption.REPLACE_EXISTING);
+        try (RandomAccessFile f = new RandomAccessFile(copy, "rw")) {
+            edit.apply(f);
+        }
+        String fp = PmemTest.fingerprint(copy);
+        OutputAnalyzer out = run(copy, "read");
+        checkNoCrash(out, what);
+        System.out.println(what + ": exit " + out.getExitValue());
+        if (out.getExitValue() == 0) {
+            out.shouldContain("DATA INTACT");
+            return 0;
+        }
+        if (!out.getOutput().contains("Error occurred during initialization of VM")) {
+            System.out.println(out.getOutput());
+            throw new RuntimeException(what + ": neither a start nor a clean refusal");
+        }
+        if (!fp.equals(PmemTest.fingerprint(copy))) throw new RuntimeException(what + ": refused, but the file changed");
+        new File(copy).delete();
+        return 1;
     }
 
     static void checkNoCrash(OutputAnalyzer out, String what) {

@@ -49,6 +49,7 @@
 #include "runtime/globals.hpp"
 #include "runtime/handles.inline.hpp"
 #include "runtime/interfaceSupport.inline.hpp"
+#include "runtime/vframe.inline.hpp"
 #include "runtime/jniHandles.inline.hpp"
 #include "utilities/align.hpp"
 #include "utilities/copy.hpp"
@@ -346,7 +347,40 @@ JVM_ENTRY(jobjectArray, Pmem_names0(JNIEnv* env, jclass cls)) {
 #define SIG_STR "Ljava/lang/String;"
 #define SIG_CLS "Ljava/lang/Class;"
 
-JVM_ENTRY(void, Pmem_txnBegin0(JNIEnv* env, jclass cls)) {
+// Levels whose Pmem.txn frames are gone. An abort call that itself met a
+// StackOverflowError never ran, and its level stayed open after the frame
+// unwound; Pmem then passes reconcile and each of these natives first undoes
+// the levels beyond the Pmem.txn(Supplier) frames still on the stack (the
+// caller's included), whose bodies threw. Walks the stack: only after such
+// a miss.
+static void reconcile(JavaThread* thread, int own_levels) {
+  PmemTxn* txn = PmemTxn::of(thread);
+  if (txn == NULL) {
+    return;
+  }
+  int frames = 0;
+  for (vframeStream vfst(thread); !vfst.at_end(); vfst.next()) {
+    Method* m = vfst.method();
+    if (m->name()->equals("txn") && m->signature()->equals("(Ljava/util/function/Supplier;)Ljava/lang/Object;") &&
+        m->method_holder()->name()->equals("jdk/internal/pmem/Pmem")) {
+      frames++;
+    }
+  }
+  // own_levels: the levels the calling frame holds (0 at its begin, 1 after).
+  const int expected = MAX2(frames - 1 + own_levels, 0);
+  if (txn->depth() > expected) {
+    log_info(gc, pmem)("Undoing %d transaction level(s) whose abort a StackOverflowError prevented",
+                       txn->depth() - expected);
+  }
+  while (txn->depth() > expected) {
+    txn->abort();
+  }
+}
+
+JVM_ENTRY(void, Pmem_txnBegin0(JNIEnv* env, jclass cls, jboolean reconcile_first)) {
+  if (reconcile_first) {
+    reconcile(THREAD, 0);
+  }
   if (!PmemTxn::of_or_create(THREAD)->begin(THREAD)) {
     char msg[512];
     PmemTxn::no_slot_message(msg, sizeof(msg));
@@ -380,12 +414,18 @@ static PmemTxn* open_txn(TRAPS) {
   return txn;
 }
 
-JVM_ENTRY(void, Pmem_txnCommit0(JNIEnv* env, jclass cls)) {
+JVM_ENTRY(void, Pmem_txnCommit0(JNIEnv* env, jclass cls, jboolean reconcile_first)) {
+  if (reconcile_first) {
+    reconcile(THREAD, 1);
+  }
   PmemTxn* txn = open_txn(CHECK);
   txn->commit();
 } JVM_END
 
-JVM_ENTRY(void, Pmem_txnAbort0(JNIEnv* env, jclass cls)) {
+JVM_ENTRY(void, Pmem_txnAbort0(JNIEnv* env, jclass cls, jboolean reconcile_first)) {
+  if (reconcile_first) {
+    reconcile(THREAD, 1);
+  }
   PmemTxn* txn = open_txn(CHECK);
   txn->abort();
 } JVM_END
@@ -410,13 +450,13 @@ static JNINativeMethod pmem_methods[] = {
   {CC "get0",           CC "(" SIG_STR ")" SIG_OBJ,      FN_PTR(Pmem_get0)},
   {CC "put0",           CC "(" SIG_STR SIG_OBJ ")V",     FN_PTR(Pmem_put0)},
   {CC "remove0",        CC "(" SIG_STR ")Z",         FN_PTR(Pmem_remove0)},
-  {CC "txnBegin0",      CC "()V",                FN_PTR(Pmem_txnBegin0)},
+  {CC "txnBegin0",      CC "(Z)V",               FN_PTR(Pmem_txnBegin0)},
   {CC "txnBeginFast0",  CC "()Z",                FN_PTR(Pmem_txnBeginFast0)},
   {CC "txnCommitFast0", CC "()Z",                FN_PTR(Pmem_txnCommitFast0)},
   {CC "pnewFast0",      CC "(" SIG_CLS ")" SIG_OBJ,      FN_PTR(Pmem_pnewFast0)},
   {CC "pmakeFast0",     CC "(" SIG_CLS "I)" SIG_OBJ,     FN_PTR(Pmem_pmakeFast0)},
-  {CC "txnCommit0",     CC "()V",                FN_PTR(Pmem_txnCommit0)},
-  {CC "txnAbort0",      CC "()V",                FN_PTR(Pmem_txnAbort0)},
+  {CC "txnCommit0",     CC "(Z)V",               FN_PTR(Pmem_txnCommit0)},
+  {CC "txnAbort0",      CC "(Z)V",               FN_PTR(Pmem_txnAbort0)},
   {CC "txnDepth0",      CC "()I",                FN_PTR(Pmem_txnDepth0)},
   {CC "names0",         CC "()[" SIG_STR,            FN_PTR(Pmem_names0)},
 };

@@ -222,8 +222,9 @@ public final class Pmem {
     @ForceInline
     public static <T> T txn(java.util.function.Supplier<T> body) {
         checkEnabled();
-        if (!txnBeginFast0()) {
-            txnBegin0();
+        final boolean missed = abortMissed;
+        if (missed || !txnBeginFast0()) {
+            txnBegin0(missed);
         }
         boolean done = false;
         try {
@@ -232,14 +233,27 @@ public final class Pmem {
             return result;
         } finally {
             if (done) {
-                if (!txnCommitFast0()) {
-                    txnCommit0();
+                if (abortMissed || !txnCommitFast0()) {
+                    txnCommit0(abortMissed);
                 }
             } else {
-                txnAbort0();
+                try {
+                    txnAbort0(abortMissed);
+                } catch (StackOverflowError e) {
+                    // The abort never ran: its level is still open. From now on
+                    // begin, commit and abort go through the natives, which undo
+                    // the levels whose Pmem.txn frames are gone before their own.
+                    abortMissed = true;
+                    throw e;
+                }
             }
         }
     }
+
+    // Set once, when a StackOverflowError kept an abort from running.
+    // Assigned here so that the catch above finds the field resolved: it runs
+    // with the stack exhausted, where a resolution call would overflow again.
+    private static volatile boolean abortMissed = false;
 
     /**
      * Tells how deeply the calling thread is nested in transactions.
@@ -370,7 +384,7 @@ public final class Pmem {
     private static native void put0(String name, Object obj);
     private static native boolean remove0(String name);
     private static native String[] names0();
-    private static native void txnBegin0();
+    private static native void txnBegin0(boolean reconcile);
 
     // The fast paths (pnew, pmake and txn are always inlined, so the class
     // is a constant wherever the caller names it). C1 and C2 compile
@@ -389,7 +403,7 @@ public final class Pmem {
     private static native boolean txnBeginFast0();
     @IntrinsicCandidate
     private static native boolean txnCommitFast0();
-    private static native void txnCommit0();
-    private static native void txnAbort0();
+    private static native void txnCommit0(boolean reconcile);
+    private static native void txnAbort0(boolean reconcile);
     private static native int txnDepth0();
 }
