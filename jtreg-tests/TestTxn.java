@@ -180,7 +180,8 @@ public class TestTxn {
         Object vol = new Object();
         Object[] parr = Pmem.pmake(Object[].class, 3);
         expectIAE(() -> x.ref = vol, "TestTxn$Acct.ref", "java.lang.Object");
-        expectIAE(() -> Pmem.txn(() -> { x.ref = new StringBuilder(); }), "TestTxn$Acct.ref", "java.lang.StringBuilder");
+        Object volBuilder = new StringBuilder();   // made before the transaction: volatile
+        expectIAE(() -> Pmem.txn(() -> { x.ref = volBuilder; }), "TestTxn$Acct.ref", "java.lang.StringBuilder");
         expectIAE(() -> parr[1] = "volatile string", "element [1]", "java.lang.Object[]", "java.lang.String");
         expectIAE(() -> System.arraycopy(new Object[] {null, vol}, 0, parr, 0, 2), "element [1]", "java.lang.Object");
         expectIAE(() -> REF.set(x, vol), "TestTxn$Acct.ref");

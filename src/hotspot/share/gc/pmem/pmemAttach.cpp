@@ -32,6 +32,9 @@
 #include "gc/pmem/pmemWriteback.hpp"
 #include "jvm_io.h"
 #include "logging/log.hpp"
+#include "memory/iterator.inline.hpp"
+#include "oops/access.inline.hpp"
+#include "oops/compressedOops.inline.hpp"
 #include "oops/markWord.hpp"
 #include "oops/oop.inline.hpp"
 #include "utilities/growableArray.hpp"
@@ -102,6 +105,25 @@ public:
   }
 };
 
+// References of the last run to volatile objects: transient caches of
+// reachable objects (PmemVolatileRefs), and fields of loose objects. Set to
+// null, as deserialization leaves a transient field.
+class DropVolatileClosure : public BasicOopIterateClosure {
+  bool _dropped = false;
+  template <typename T> void work(T* p) {
+    T v = RawAccess<>::oop_load(p);
+    if (!CompressedOops::is_null(v) && !PmemHeap::is_in(cast_from_oop<void*>(CompressedOops::decode_not_null(v)))) {
+      RawAccess<>::oop_store(p, (oop)NULL);
+      PmemWriteback::flush(p, sizeof(T));
+      _dropped = true;
+    }
+  }
+public:
+  virtual void do_oop(oop* p)       { work(p); }
+  virtual void do_oop(narrowOop* p) { work(p); }
+  bool dropped() const { return _dropped; }
+};
+
 class AttachWalk {
   ValueMap   _old;       // klass values of headers not rewritten yet
   ValueMap   _new;       // the values an interrupted rewrite moved them to
@@ -136,8 +158,11 @@ public:
   }
 
   // Cleans the mark words of objs (tags, lock state), durably.
-  void clean(const GrowableArray<HeapWord*>& objs) {
+  // types: of each object, to find its fields by this run's class (the
+  // header may still hold another run's klass value during a resumed rewrite).
+  void clean(const GrowableArray<HeapWord*>& objs, const GrowableArray<int>& types) {
     bool cleaned = false;
+    DropVolatileClosure drop;
     for (int i = 0; i < objs.length(); i++) {
       uint64_t m = PmemWalk::mark_bits(objs.at(i));
       if (clean_mark(m) != m) {
@@ -145,7 +170,10 @@ public:
         PmemWriteback::flush(objs.at(i), sizeof(uint64_t));
         cleaned = true;
       }
+      OopIteratorClosureDispatch::oop_oop_iterate(&drop, cast_to_oop(objs.at(i)),
+                                                  PmemTypeTable::resolved(types.at(i)));
     }
+    cleaned |= drop.dropped();
     if (cleaned) {
       PmemWriteback::drain();
     }
@@ -156,15 +184,17 @@ public:
   void untag_below(size_t cursor) {
     HeapWord* end = PmemHeap::bottom() + cursor / HeapWordSize;
     GrowableArray<HeapWord*> tagged;
+    GrowableArray<int> types;
     for (HeapWord* q = PmemWalk::next_object(PmemHeap::bottom(), end); q < end; ) {
       const uint64_t m = PmemWalk::mark_bits(q);
       const int idx = is_tagged(m) ? (int)((m & tag_mask) >> tag_shift) - 1 : _new.get(PmemWalk::raw_klass(q));
       if (is_tagged(m)) {
         tagged.append(q);
+        types.append(idx);
       }
       q = PmemWalk::next_object(q + cast_to_oop(q)->size_given_klass(PmemTypeTable::resolved(idx)), end);
     }
-    clean(tagged);
+    clean(tagged, types);
   }
 
   // Two entries claiming one klass value would give the objects of one
@@ -267,7 +297,7 @@ public:
         PmemWriteback::store_persist(&PmemHeap::state()->swizzle_cursor, (uint64_t)pointer_delta(chunk_end, PmemHeap::bottom(), 1));
         PmemFault::reached("swizzle-chunk-done");
       }
-      clean(objs);
+      clean(objs, types);
       p = chunk_end;
     }
     return true;

@@ -84,12 +84,18 @@ static bool may_refer_to(oop val) {
 }
 
 void PmemBarrier::check_reference(oop holder, const void* addr, oop val, TRAPS) {
-  if (may_refer_to(val)) {
+  if (PmemTxn::reference_ok(THREAD, holder, addr, val)) {
     return;
   }
   ResourceMark rm(THREAD);
   char where[512];
   describe(holder, addr, where, sizeof(where));
+  if (may_refer_to(val)) {   // a persistent object that a transaction made and left referring to a volatile one
+    THROW_MSG(vmSymbols::java_lang_IllegalArgumentException(),
+              err_msg("cannot store a reference to a persistent %s in %s: it was made in a transaction "
+                      "and still refers to a volatile object, which persistent objects may not reach",
+                      java_name(val->klass()), where));
+  }
   THROW_MSG(vmSymbols::java_lang_IllegalArgumentException(),
             err_msg("cannot store a reference to a volatile %s in %s: a persistent object "
                     "may refer only to persistent objects (Pmem.pnew, Pmem.pmake) and null",
@@ -128,7 +134,7 @@ JRT_LEAF(void, PmemBarrier::after_store(void* addr, int len))
 JRT_END
 
 JRT_LEAF(jint, PmemBarrier::c1_before_store(oopDesc* holder, void* addr, oopDesc* val, jint len))
-  if (!may_refer_to(val)) {
+  if (!PmemTxn::reference_ok(Thread::current(), holder, addr, val)) {
     return 1;
   }
   return PmemTxn::log_if_open(Thread::current(), addr, (size_t)len) ? 0 : 2;
@@ -162,6 +168,7 @@ JRT_END
 static void refuse(jint why, oop holder, void* addr, oop val, TRAPS) {
   if (why == 1) {
     PmemBarrier::check_reference(holder, addr, val, CHECK);
+    return;   // it became acceptable meanwhile (cannot happen: same thread, no safepoint)
   }
   PmemBarrier::throw_log_full(THREAD);
 }
@@ -173,5 +180,5 @@ JRT_END
 
 JRT_ENTRY(void, PmemBarrier::interpreter_refuse(JavaThread* current, oopDesc* holder,
                                                 void* addr, oopDesc* val))
-  refuse(may_refer_to(val) ? 2 : 1, holder, addr, val, current);
+  refuse(PmemTxn::reference_ok(current, holder, addr, val) ? 2 : 1, holder, addr, val, current);
 JRT_END

@@ -29,6 +29,7 @@
 #include "gc/pmem/pmemMark.hpp"
 #include "gc/pmem/pmemRoots.hpp"
 #include "gc/pmem/pmemTxn.hpp"
+#include "gc/pmem/pmemVolatileRefs.hpp"
 #include "gc/pmem/pmemVerify.hpp"
 #include "gc/pmem/pmemWalk.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
@@ -166,6 +167,7 @@ void PmemCollector::mark_roots() {
 // repeated when the file already says so.
 static bool free_run(HeapWord* start, HeapWord* end) {
   const size_t words = pointer_delta(end, start);
+  PmemVolatileRefs::freed(start, words);
   PmemAllocator::add_free(start, words);
   const uint64_t tag = PmemWalk::free_tag(words);
   if (PmemWalk::mark_bits(start) == tag) {
@@ -198,6 +200,7 @@ void PmemCollector::sweep(const char* why, size_t used_before, jlong started) {
     tags++;
   }
   PmemWriteback::drain();
+  PmemVolatileRefs::prune();   // fields of loose objects just freed
   const size_t objects = PmemMark::marked_objects();
   PmemMark::end();
   PmemAllocator::end_rebuild(live_words * HeapWordSize);

@@ -68,6 +68,14 @@ public:
   }
   static void persist_header(oop obj);
 
+  // A persistent object's transient field now refers to a volatile object
+  // (PmemVolatileRefs): the next attach walks the objects and drops it.
+  static void note_needs_cleaning() {
+    if (!_noted) {
+      note_first_lock();
+    }
+  }
+
   // Attach: whether it may skip cleaning, and that it cleaned.
   static bool headers_clean();
   static void headers_cleaned();

@@ -29,6 +29,7 @@
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
 #include "gc/pmem/pmemBarrier.hpp"
+#include "gc/pmem/pmemRedirect.hpp"
 #include "gc/pmem/pmemRoots.hpp"
 #include "gc/pmem/pmemTxn.hpp"
 #include "gc/pmem/pmemTypeTable.hpp"
@@ -92,45 +93,6 @@ static void throw_refused(Klass* k, const char* why, TRAPS) {
   THROW_MSG(vmSymbols::java_lang_IllegalArgumentException(), msg);
 }
 
-static void throw_full(size_t bytes, TRAPS) {
-  char msg[512];
-  jio_snprintf(msg, sizeof(msg), "persistent heap is full: " SIZE_FORMAT " bytes requested, "
-               SIZE_FORMAT " of " SIZE_FORMAT " in use after a full collection, largest free chunk "
-               SIZE_FORMAT " bytes (see -XX:PmemSize)", bytes,
-               PmemAllocator::used_bytes(), PmemHeap::size_in_bytes(), PmemAllocator::largest_free_bytes());
-  THROW_MSG(vmSymbols::java_lang_OutOfMemoryError(), msg);
-}
-
-// Allocates and formats an object of k: header, zeroed body, and for
-// arrays the length; the whole object is written back before it is used.
-static oop allocate(Klass* k, size_t words, int length, TRAPS) {
-  if (!PmemTypeTable::record(k)) {
-    THROW_MSG_NULL(vmSymbols::java_lang_OutOfMemoryError(),
-                   "persistent heap type table is full: too many classes have persistent instances");
-  }
-  HeapWord* mem = PmemCollector::allocate(THREAD, words);
-  if (mem == NULL) {
-    throw_full(words * HeapWordSize, CHECK_NULL);
-  }
-  oopDesc::set_mark(mem, k->prototype_header());
-  if (length >= 0) {
-    arrayOopDesc::set_length(mem, length);
-  }
-  oopDesc::release_set_klass(mem, k);
-  PmemWriteback::persist(mem, words * HeapWordSize);
-  PmemFault::reached("allocated");
-  // (Tests count these to tell the native path from compiled bump allocation.)
-  if (log_is_enabled(Trace, gc, pmem)) {
-    ResourceMark rm(THREAD);
-    log_trace(gc, pmem)("Native path allocated a %s at " PTR_FORMAT, k->external_name(), p2i(mem));
-  }
-  PmemTxn* txn = PmemTxn::of(THREAD);
-  if (txn != NULL) {
-    txn->allocated(mem, words);   // inside a txn: written back again at commit, never logged
-  }
-  return cast_to_oop(mem);
-}
-
 static Klass* klass_of(jclass type, TRAPS) {
   oop mirror = JNIHandles::resolve(type);
   if (mirror == NULL) {
@@ -155,7 +117,7 @@ JVM_ENTRY(jobject, Pmem_pnew0(JNIEnv* env, jclass cls, jclass type)) {
   }
   InstanceKlass* ik = InstanceKlass::cast(k);
   ik->initialize(CHECK_NULL);   // as new does: the class is initialised first
-  oop obj = allocate(ik, ik->size_helper(), -1, CHECK_NULL);
+  oop obj = PmemRedirect::allocate_formatted(ik, ik->size_helper(), -1, CHECK_NULL);
   return JNIHandles::make_local(THREAD, obj);
 } JVM_END
 
@@ -180,14 +142,34 @@ JVM_ENTRY(jobject, Pmem_pmake0(JNIEnv* env, jclass cls, jclass type, jint length
   size_t bytes = (size_t)Klass::layout_helper_header_size(lh) +
                  ((size_t)length << Klass::layout_helper_log2_element_size(lh));
   size_t words = align_up(bytes, (size_t)MinObjAlignmentInBytes) / HeapWordSize;
-  oop obj = allocate(k, words, length, CHECK_NULL);
+  oop obj = PmemRedirect::allocate_formatted(k, words, length, CHECK_NULL);
   return JNIHandles::make_local(THREAD, obj);
+} JVM_END
+
+// Pmem.pnew(Supplier): the result counts as stored into an older object,
+// so commit checks that it reaches no volatile one.
+JVM_ENTRY(void, Pmem_publish0(JNIEnv* env, jclass cls, jobject obj)) {
+  PmemTxn::reference_ok(THREAD, NULL, NULL, JNIHandles::resolve(obj));
 } JVM_END
 
 JVM_ENTRY(jboolean, Pmem_inPmem0(JNIEnv* env, jclass cls, jobject obj)) {
   oop o = JNIHandles::resolve(obj);
   return o != NULL && PmemHeap::is_in(o) ? JNI_TRUE : JNI_FALSE;
 } JVM_END
+
+// A reference that is stored into the roots must be persistent (or null)
+// and, outside a transaction, reach no volatile object; inside one, commit
+// checks that (PmemVolatileRefs).
+static oop bindable(jobject obj, TRAPS) {
+  oop o = JNIHandles::resolve(obj);
+  if (o != NULL && PmemHeap::is_in(o) && !PmemTxn::reference_ok(THREAD, NULL, NULL, o)) {
+    ResourceMark rm(THREAD);
+    THROW_MSG_NULL(vmSymbols::java_lang_IllegalArgumentException(),
+                   err_msg("%s was made in a transaction and still refers to a volatile object, "
+                           "which persistent objects may not reach", o->klass()->external_name()));
+  }
+  return o;
+}
 
 // A reference that is stored into the roots must be persistent (or null).
 static oop persistent_or_null(jobject obj, TRAPS) {
@@ -214,6 +196,7 @@ JVM_ENTRY(jobject, Pmem_root0(JNIEnv* env, jclass cls)) {
 
 JVM_ENTRY(void, Pmem_setRoot0(JNIEnv* env, jclass cls, jobject obj)) {
   oop o = persistent_or_null(obj, CHECK);
+  o = bindable(obj, CHECK);
   if (!PmemRoots::set_root(o)) {
     PmemBarrier::throw_log_full(THREAD);
   }
@@ -309,6 +292,7 @@ JVM_ENTRY(void, Pmem_put0(JNIEnv* env, jclass cls, jstring name, jobject obj)) {
   if (o == NULL) {
     THROW_MSG(vmSymbols::java_lang_NullPointerException(), "use remove to unbind a name");
   }
+  o = bindable(obj, CHECK);
   PmemRoots::PutResult r = PmemRoots::put(n, o);
   if (r == PmemRoots::table_full) {
     THROW_MSG(vmSymbols::java_lang_IllegalStateException(),
@@ -419,7 +403,7 @@ JVM_ENTRY(void, Pmem_txnCommit0(JNIEnv* env, jclass cls, jboolean reconcile_firs
     reconcile(THREAD, 1);
   }
   PmemTxn* txn = open_txn(CHECK);
-  txn->commit();
+  txn->commit_checked(THREAD);
 } JVM_END
 
 JVM_ENTRY(void, Pmem_txnAbort0(JNIEnv* env, jclass cls, jboolean reconcile_first)) {
@@ -446,6 +430,7 @@ static JNINativeMethod pmem_methods[] = {
   {CC "inPmem0",        CC "(" SIG_OBJ ")Z",         FN_PTR(Pmem_inPmem0)},
   {CC "persist0",       CC "(" SIG_OBJ ")V",         FN_PTR(Pmem_persist0)},
   {CC "root0",          CC "()" SIG_OBJ,             FN_PTR(Pmem_root0)},
+  {CC "publish0",       CC "(" SIG_OBJ ")V",         FN_PTR(Pmem_publish0)},
   {CC "setRoot0",       CC "(" SIG_OBJ ")V",         FN_PTR(Pmem_setRoot0)},
   {CC "get0",           CC "(" SIG_STR ")" SIG_OBJ,      FN_PTR(Pmem_get0)},
   {CC "put0",           CC "(" SIG_STR SIG_OBJ ")V",     FN_PTR(Pmem_put0)},

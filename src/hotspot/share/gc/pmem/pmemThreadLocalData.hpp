@@ -46,9 +46,12 @@ class PmemThreadLocalData {
   // code stores a primitive outside a transaction inline, then writes it
   // back (PmemBarrierSetC2).
   uintptr_t _in_txn;
+  // Static initializers running in this thread: their objects are the
+  // class's, not the transaction's, and stay volatile (PmemRedirect).
+  int       _in_clinit;
 
   PmemThreadLocalData() : _txn(NULL), _buffer_top(NULL), _buffer_end(NULL), _hot_lo(0), _hot_size(0),
-                          _in_txn(0) {}
+                          _in_txn(0), _in_clinit(0) {}
 
   static PmemThreadLocalData* data(Thread* thread) {
     assert(UsePersistentHeap, "only with the persistent heap");
@@ -72,6 +75,15 @@ public:
     data(thread)->_hot_size = size;
   }
   static void set_in_txn(Thread* thread, bool in) { data(thread)->_in_txn = in ? 1 : 0; }
+  static bool in_txn(Thread* thread) { return data(thread)->_in_txn != 0; }
+  // Inside a transaction, new objects of the thread's Java code go to the
+  // persistent heap (PmemRedirect).
+  static bool redirects(Thread* thread) {
+    PmemThreadLocalData* d = data(thread);
+    return d->_in_txn != 0 && d->_in_clinit == 0;
+  }
+  static void enter_clinit(Thread* thread) { data(thread)->_in_clinit++; }
+  static void exit_clinit(Thread* thread)  { data(thread)->_in_clinit--; }
   static uintptr_t hot_lo(Thread* thread)   { return data(thread)->_hot_lo; }
   static uintptr_t hot_size(Thread* thread) { return data(thread)->_hot_size; }
 

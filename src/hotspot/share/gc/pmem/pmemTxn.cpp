@@ -25,6 +25,8 @@
 #include "gc/pmem/pmemFormat.hpp"
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
+#include "gc/pmem/pmemRedirect.hpp"
+#include "gc/pmem/pmemVolatileRefs.hpp"
 #include "gc/pmem/pmemRoots.hpp"
 #include "gc/pmem/pmemThreadLocalData.hpp"
 #include "gc/pmem/pmemTxn.hpp"
@@ -66,7 +68,7 @@ size_t PmemTxn::log_capacity() {
   return slot_size();
 }
 
-PmemTxn::PmemTxn(Thread* thread) : _thread(thread), _slot(-1), _last_slot(0), _depth(0), _marks(4), _fresh(4),
+PmemTxn::PmemTxn(Thread* thread) : _thread(thread), _slot(-1), _last_slot(0), _depth(0), _marks(4), _fresh(4), _fresh_marks(4), _published(16), _pending(4),
                      _open_from(NULL), _written(16), _logged(NULL), _logged_cap(0), _logged_count(0),
                      _logged_gen(1), _work(0) {}
 
@@ -159,6 +161,9 @@ void PmemTxn::open(HeapWord* buffer_top) {
   _log.begin();
   _work = 0;
   _fresh.clear();
+  _fresh_marks.clear();
+  _published.clear();
+  _pending.clear();
   _written.clear();
   _open_from = buffer_top;
 }
@@ -187,11 +192,15 @@ bool PmemTxn::in_open_range(uintptr_t addr) const {
 // The outermost level ended (committed or undone).
 void PmemTxn::finish() {
   _fresh.clear();
+  _fresh_marks.clear();
+  _published.clear();
+  _pending.clear();
   _written.clear();
   _open_from = NULL;
   _work = 0;
   forget_logged();
   PmemThreadLocalData::set_in_txn(_thread, false);
+  PmemRedirect::resume_tlab(_thread);
   release_slot();
 }
 
@@ -202,8 +211,11 @@ bool PmemTxn::begin(JavaThread* thread) {
     }
     open(PmemThreadLocalData::buffer_top(thread));
     PmemThreadLocalData::set_in_txn(thread, true);
+    PmemRedirect::stop_tlab(thread);   // new objects take the runtime path, which redirects them
   } else {
     _marks.push(_log.mark());
+    close();   // objects made from here on are the nested level's own
+    _fresh_marks.push(_fresh.length());
   }
   forget_logged();   // a nested level logs again what it changes, for its savepoint
   _depth++;
@@ -214,6 +226,7 @@ void PmemTxn::commit() {
   assert(_depth > 0, "no transaction");
   if (--_depth > 0) {
     _marks.pop();
+    _fresh_marks.pop();
     return;
   }
   // Write back every logged part and every new object, fence, retire.
@@ -235,15 +248,61 @@ void PmemTxn::commit() {
   finish();
 }
 
+void PmemTxn::commit_checked(TRAPS) {
+  if (_depth == 1 && !PmemVolatileRefs::settle_native(this, THREAD)) {
+    return;   // undone, the exception pending
+  }
+  commit();
+}
+
+bool PmemTxn::reference_ok(Thread* thread, oop holder, const void* addr, oop val) {
+  if (val == NULL) {
+    return true;
+  }
+  PmemTxn* t = of(thread);
+  const bool open = t != NULL && t->_depth > 0;
+  const uintptr_t v = cast_from_oop<uintptr_t>(val);
+  const bool own = open && t->is_fresh_any((uintptr_t)addr);   // a field of the transaction's object
+  if (own || PmemVolatileRefs::is_loose(addr)) {
+    if (!own && !PmemHeap::is_in((void*)v)) {
+      PmemVolatileRefs::add_slot(addr);   // a GC root from now on
+    }
+    return true;   // anything goes: anchoring checks it later
+  }
+  // A field of an anchored object (or a root).
+  if (PmemHeap::is_in((void*)v)) {
+    if (open) {
+      if (t->is_fresh_any(v) || PmemVolatileRefs::is_loose((void*)v)) {
+        t->_published.append(v);   // commit checks what it reaches, and anchors it
+        t->_work = 1;
+      }
+      return true;
+    }
+    return !PmemVolatileRefs::is_loose((void*)v) || PmemVolatileRefs::anchor(val);
+  }
+  if (holder != NULL && PmemVolatileRefs::is_transient_field(holder, addr)) {
+    PmemVolatileRefs::add_transient_slot(addr);   // a GC root; the next start drops it
+    return true;
+  }
+  if (open && PmemVolatileRefs::is_value(val)) {
+    t->_pending.append((uintptr_t)addr);   // commit stores a persistent copy there
+    t->_work = 1;
+    return true;
+  }
+  return false;
+}
+
 void PmemTxn::abort() {
   assert(_depth > 0, "no transaction");
   if (--_depth > 0) {
     _log.undo_to(_marks.pop());
+    _fresh_marks.pop();
     forget_logged();
     return;
   }
   _log.undo_to(PmemLog::header_size);
   _log.retire();
+  PmemVolatileRefs::abandon(this);   // what it made is loose: volatile objects may still use it
   finish();
 }
 
@@ -273,8 +332,8 @@ JRT_LEAF(jboolean, PmemTxn::fast_commit())
     size_t bytes = 0;
     for (int i = 0; i < t->_written.length(); i++) bytes += t->_written.at(i).end - t->_written.at(i).start;
     t->do_fresh([&](HeapWord* s, HeapWord* e) { bytes += pointer_delta(e, s, 1); });
-    if (bytes > fast_commit_max_bytes) {
-      return false;
+    if (bytes > fast_commit_max_bytes || !PmemVolatileRefs::settle_in_leaf(t)) {
+      return false;   // a long write-back, or copies and refusals: the native commit
     }
   }
   t->commit();
@@ -349,6 +408,17 @@ void PmemTxn::forget_logged() {
 }
 
 bool PmemTxn::is_fresh(uintptr_t addr) const {
+  if (in_open_range(addr)) {
+    return true;
+  }
+  const int floor = _fresh_marks.is_empty() ? 0 : _fresh_marks.top();
+  for (int i = _fresh.length() - 1; i >= floor; i--) {
+    if (addr >= _fresh.at(i).start && addr < _fresh.at(i).end) return true;
+  }
+  return false;
+}
+
+bool PmemTxn::is_fresh_any(uintptr_t addr) const {
   if (in_open_range(addr)) {
     return true;
   }

@@ -67,6 +67,17 @@ class PmemTxn : public CHeapObj<mtGC> {
   int      _depth;
   GrowableArrayCHeap<size_t, mtGC> _marks;   // savepoint of each nested level
   GrowableArrayCHeap<Range, mtGC>  _fresh;   // objects allocated inside
+  // For each nested level, the first of _fresh made inside it (begin
+  // closes the open range): a store into an object that an enclosing
+  // level made is logged, for this level's savepoint.
+  GrowableArrayCHeap<int, mtGC>    _fresh_marks;
+  // Persistent objects stored into objects older than the transaction
+  // (or bound to a root) that may reach a volatile one: made inside, or
+  // tainted by an earlier transaction (PmemVolatileRefs). Commit checks them.
+  GrowableArrayCHeap<uintptr_t, mtGC> _published;
+  // Reference fields of older objects into which the transaction stored a
+  // volatile immutable value: commit stores a persistent copy there.
+  GrowableArrayCHeap<uintptr_t, mtGC> _pending;
   HeapWord* _open_from; // the open range: [_open_from, buffer top)
   GrowableArrayCHeap<Range, mtGC>  _written; // what commit writes back
   Logged*  _logged;     // open addressing on line; a slot is in use only
@@ -81,7 +92,7 @@ class PmemTxn : public CHeapObj<mtGC> {
   Logged* find_line(uintptr_t line) const;
   void  remember(uintptr_t start, uintptr_t end);
   void  forget_logged();
-  bool  is_fresh(uintptr_t addr) const;
+  bool  is_fresh(uintptr_t addr) const;       // made inside the innermost level
   bool  try_claim_slot();
   bool  claim_slot(JavaThread* thread);
   void  release_slot();
@@ -104,6 +115,10 @@ public:
   }
 
   int depth() const { return _depth; }
+  // What commit must check (PmemVolatileRefs).
+  const GrowableArrayCHeap<uintptr_t, mtGC>& published() const { return _published; }
+  const GrowableArrayCHeap<uintptr_t, mtGC>& pending() const   { return _pending; }
+  bool is_fresh_any(uintptr_t addr) const;   // made inside the transaction (any level)
 
   // Opens a (nested) transaction. The outermost claims a log slot if the
   // thread holds none, waiting (safepoint-safe) while every slot is taken
@@ -113,6 +128,20 @@ public:
   static void no_slot_message(char* buf, size_t len);
   // Closes a level; the outermost writes everything back and retires the log.
   void commit();
+  // commit, for the native commit: the outermost first gives volatile
+  // immutable values that its objects refer to persistent copies, and
+  // checks that no persistent object older than the transaction now
+  // reaches a volatile one; if one does, undoes the transaction and throws
+  // IllegalArgumentException naming the field and both classes.
+  void commit_checked(TRAPS);
+  // Whether a reference store of val at addr (in the persistent heap) may
+  // go ahead in the thread's state: val null or persistent (noted when
+  // commit must check it), or volatile and addr in an object the open
+  // transaction made (checked at commit), or a volatile immutable value
+  // stored inside a transaction (copied at commit), or into a transient
+  // field (a cache, such as HashMap's keySet: dropped at the next start).
+  // False: refuse it. holder may be NULL (a root, or unknown).
+  static bool reference_ok(Thread* thread, oop holder, const void* addr, oop val);
   // Undoes the stores of the innermost level and closes it.
   void abort();
   // Undoes every level (a thread that ends inside a transaction).
@@ -161,6 +190,11 @@ public:
   }
   // ...and f(start, end) for each run of objects allocated inside.
   template <typename F> void do_fresh(F f) const;
+  // The same, also while the outermost level ends (depth already 0).
+  template <typename F> void do_fresh_ranges(F f) const;
+  template <typename F> void do_pending(F f) const {
+    if (_depth > 0) for (int i = 0; i < _pending.length(); i++) f(_pending.at(i));
+  }
 
   // At attach, before anything reads the heap: rolls back every
   // transaction that was open when the last run ended. Returns the
@@ -176,7 +210,10 @@ public:
 };
 
 template <typename F> void PmemTxn::do_fresh(F f) const {
-  if (_depth == 0) return;
+  if (_depth > 0) do_fresh_ranges(f);
+}
+
+template <typename F> void PmemTxn::do_fresh_ranges(F f) const {
   for (int i = 0; i < _fresh.length(); i++) f((HeapWord*)_fresh.at(i).start, (HeapWord*)_fresh.at(i).end);
   HeapWord* top = PmemThreadLocalData::buffer_top(_thread);
   if (_open_from != NULL && top > _open_from) f(_open_from, top);

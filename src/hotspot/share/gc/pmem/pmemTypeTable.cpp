@@ -87,6 +87,43 @@ static void add_known(Klass* k) {
   }
 }
 
+// Klasses that new, inside a transaction, keeps volatile (may_redirect).
+// Insert-only like _known; a full table only means refusal() runs again.
+static const size_t refused_size = 4096;
+static Klass* volatile _refused[refused_size];
+
+static bool is_refused(Klass* k) {
+  for (size_t i = slot(k) % refused_size, n = 0; n < refused_size; i = (i + 1) % refused_size, n++) {
+    Klass* e = Atomic::load_acquire(&_refused[i]);
+    if (e == k) return true;
+    if (e == NULL) return false;
+  }
+  return false;
+}
+
+static void add_refused(Klass* k) {
+  for (size_t i = slot(k) % refused_size, n = 0; n < refused_size; i = (i + 1) % refused_size, n++) {
+    Klass* e = Atomic::cmpxchg(&_refused[i], (Klass*)NULL, k);
+    if (e == NULL || e == k) return;
+  }
+}
+
+bool PmemTypeTable::may_redirect(Klass* k) {
+  if (is_known(k)) {
+    return true;
+  }
+  if (is_refused(k)) {
+    return false;
+  }
+  // A String that a constructor made has its value; only pnew's zeroed
+  // one is refused.
+  if (k == vmClasses::String_klass() || refusal(k) == NULL) {
+    return true;   // the allocation records it
+  }
+  add_refused(k);
+  return false;
+}
+
 void PmemTypeTable::initialize() {
   _lock = new Mutex(Mutex::leaf, "PmemTypeTable_lock", true, Mutex::_safepoint_check_never);
 }

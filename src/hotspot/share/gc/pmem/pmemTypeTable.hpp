@@ -60,6 +60,10 @@ public:
   // array of such elements). Compiled stores into such a type need no
   // barrier.
   static bool never_persistent(Klass* k);
+  // Whether new, inside a transaction, makes a persistent instance of k
+  // (PmemRedirect): refusal() is NULL, or k is String, whose constructor
+  // gives it a value. Remembered per class.
+  static bool may_redirect(Klass* k);
 
   // Makes sure k has an entry (durable before this returns), so objects of
   // it may be written. Returns false if the table is full.

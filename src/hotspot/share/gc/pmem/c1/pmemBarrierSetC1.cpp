@@ -23,9 +23,11 @@
 #include "precompiled.hpp"
 #include "c1/c1_Compilation.hpp"
 #include "c1/c1_FrameMap.hpp"
+#include "c1/c1_IR.hpp"
 #include "c1/c1_Instruction.hpp"
 #include "c1/c1_LIRGenerator.hpp"
 #include "c1/c1_Runtime1.hpp"
+#include "c1/c1_ValueStack.hpp"
 #include "ci/ciMethod.hpp"
 #include "ci/ciMethodData.hpp"
 #include "gc/pmem/c1/pmemBarrierSetC1.hpp"
@@ -34,24 +36,36 @@
 #include "gc/shared/barrierSet.hpp"
 #include CPU_HEADER(gc/pmem/pmemBarrierSetAssembler)
 
+static IRScope* scope_of(Instruction* x) {
+  if (x == NULL) return NULL;
+  ValueStack* s = x->state_before() != NULL ? x->state_before() : x->exception_state();
+  return s != NULL ? s->scope() : NULL;
+}
+
 static bool may_be_persistent(LIRAccess& access) {
   if ((access.decorators() & IN_NATIVE) != 0) {
     return false;
   }
   Value base = access.base().item().value();
-  if (base->as_NewInstance() != NULL || base->as_NewArray() != NULL) {
-    return false;   // allocated by new in this compilation: volatile
+  Compilation* comp = access.gen()->compilation();
+  IRScope* here = scope_of(comp->current_instruction());
+  // Allocated by new in this compilation: volatile, or made by the open
+  // transaction level (PmemRedirect), which needs no log entry nor check,
+  // when the store is in the new's inlined frame (frames never span a
+  // transaction's begin or end); see PmemBarrierSetC2.
+  if ((base->as_NewInstance() != NULL || base->as_NewArray() != NULL) &&
+      here != NULL && scope_of(base) == here) {
+    return false;
   }
   Constant* c = base->as_Constant();
   if (c != NULL && c->type()->as_ObjectType() != NULL && c->type()->is_constant()) {
     ciObject* obj = c->type()->as_ObjectType()->constant_value();
     return obj != NULL && !obj->is_null_object() && PmemBarrier::is_persistent_constant(obj->constant_encoding());
   }
-  // A constructor's receiver (pnew and pmake run no constructor).
+  // A constructor's receiver, stored into by the constructor's own frame.
   Local* l = base->as_Local();
-  Compilation* comp = access.gen()->compilation();
   if (l != NULL && l->java_index() == 0 && !comp->is_osr_compile() &&
-      comp->method()->is_object_initializer()) {
+      comp->method()->is_object_initializer() && here != NULL && here == comp->hir()->top_scope()) {
     return false;
   }
   return true;

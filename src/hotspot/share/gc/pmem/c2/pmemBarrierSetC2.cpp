@@ -284,6 +284,15 @@ static bool never_persistent(ciKlass* k) {
   return never;
 }
 
+// Whether two parse states are in one inlined frame: the same method,
+// called from the same places.
+static bool same_frame(const JVMState* a, const JVMState* b) {
+  if (a->depth() != b->depth() || a->method() != b->method()) {
+    return false;
+  }
+  return a->caller() == NULL || a->caller()->same_calls_as(b->caller());
+}
+
 static bool may_be_persistent(C2Access& access) {
   if (!access.is_parse_access()) {
     return false;   // expansion-time accesses write fresh objects only
@@ -296,8 +305,16 @@ static bool may_be_persistent(C2Access& access) {
     return true;
   }
   PhaseGVN& gvn = access.gvn();
-  if (AllocateNode::Ideal_allocation(base, &gvn) != NULL) {
-    return false;   // allocated by new in this compilation: volatile
+  // Allocated by new in this compilation: volatile, or made by the open
+  // transaction (PmemRedirect), whose objects need neither a log entry
+  // (commit writes them back) nor a check (commit checks them). Only if
+  // the store is in the same inlined frame as the new: a frame never spans
+  // a transaction's begin or end (those are in Pmem.txn's frame), so the
+  // object is then the store's own transaction level's.
+  JVMState* here = static_cast<C2ParseAccess&>(access).kit()->jvms();
+  AllocateNode* alloc = AllocateNode::Ideal_allocation(base, &gvn);
+  if (alloc != NULL && alloc->jvms() != NULL && same_frame(here, alloc->jvms())) {
+    return false;
   }
   const TypeOopPtr* t = gvn.type(base)->isa_oopptr();
   if (t != NULL && t->const_oop() != NULL) {
@@ -306,10 +323,11 @@ static bool may_be_persistent(C2Access& access) {
   if (t != NULL && never_persistent(t->klass())) {
     return false;   // its type, or any subtype, cannot be persistent
   }
-  // A constructor's receiver: pnew and pmake run no constructor, so an
-  // object being constructed is always a volatile one.
+  // A constructor's receiver, stored into by the constructor's own frame:
+  // volatile, or made by the transaction level the constructor runs in
+  // (new and its constructor call are in one frame).
   Compile* C = Compile::current();
-  if (!C->is_osr_compilation() && C->method()->is_object_initializer()) {
+  if (!C->is_osr_compilation() && C->method()->is_object_initializer() && here->depth() == 1) {
     Node* b = base->uncast();
     if (b->is_Proj() && b->in(0)->is_Start() && b->as_Proj()->_con == TypeFunc::Parms) {
       return false;

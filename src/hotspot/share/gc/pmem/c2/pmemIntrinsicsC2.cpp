@@ -29,6 +29,8 @@
 #include "gc/pmem/pmemFormat.hpp"
 #include "gc/pmem/pmemInlineAlloc.hpp"
 #include "gc/pmem/pmemThreadLocalData.hpp"
+#include "gc/pmem/pmemRedirect.hpp"
+#include "gc/shared/tlab_globals.hpp"
 #include "gc/pmem/pmemTxn.hpp"
 #include "oops/arrayOop.hpp"
 #include "oops/klass.hpp"
@@ -102,6 +104,11 @@ static Node* inline_commit(LibraryCallKit* kit) {
   raw_store(kit, raw_adr(kit, txn, PmemTxn::depth_offset()), kit->intcon(0), T_INT);
   raw_store(kit, raw_adr(kit, txn, PmemTxn::open_from_offset()), kit->makecon(TypeRawPtr::NULL_PTR), T_ADDRESS);
   raw_store(kit, raw_adr(kit, thread, PmemThreadLocalData::in_txn_offset()), kit->MakeConX(0), TypeX_X->basic_type());
+  if (UseTLAB) {   // the TLAB gets its end back (PmemRedirect::resume_tlab)
+    Node* tlab_end = raw_load(kit, raw_adr(kit, thread, PmemRedirect::tlab_allocation_end_offset()),
+                              TypeRawPtr::BOTTOM, T_ADDRESS);
+    raw_store(kit, raw_adr(kit, thread, Thread::tlab_end_offset()), tlab_end, T_ADDRESS);
+  }
   Node* slot = raw_load(kit, raw_adr(kit, txn, PmemTxn::slot_offset()), TypeInt::INT, T_INT);
   Node* flags = raw_load(kit, kit->makecon(TypeRawPtr::make(PmemTxn::slot_flags_addr())), TypeRawPtr::BOTTOM, T_ADDRESS);
   Node* flag_adr = kit->basic_plus_adr(kit->top(), flags, kit->ConvI2L(slot));

@@ -144,6 +144,43 @@ public final class Pmem {
     }
 
     /**
+     * Makes a persistent object by running ordinary Java code, typically a
+     * constructor: {@code Pmem.pnew(() -> new Account("alice", 100))}.
+     * {@code constructor} runs as a transaction (see {@link #txn(Runnable)}),
+     * so every object it allocates, the result, its fields' objects,
+     * arrays, Strings, boxes and collections' internals, is persistent;
+     * volatile immutable values it stores (a String literal, a boxed value
+     * made elsewhere) are replaced by persistent copies. The result and
+     * everything it reaches are durable when this method returns, but
+     * reachable after a restart only once linked from the root, a named
+     * object, or another reachable persistent object. Inside a
+     * transaction it joins that transaction.
+     *
+     * @param <T> the result type
+     * @param constructor makes the object
+     * @return the object {@code constructor} returned, persistent
+     * @throws IllegalArgumentException if {@code constructor} returned
+     *         {@code null} or a volatile object (one of a type that cannot
+     *         be persistent, or one made before), or if the result reaches a
+     *         volatile object that is not an immutable value; nothing of
+     *         the transaction remains
+     * @throws OutOfMemoryError if the persistent heap is full
+     * @throws IllegalStateException if {@link #isEnabled()} is {@code false}
+     */
+    public static <T> T pnew(java.util.function.Supplier<T> constructor) {
+        return txn(() -> {
+            T obj = constructor.get();
+            if (obj == null || !inPmem0(obj)) {
+                throw new IllegalArgumentException("Pmem.pnew: the constructor returned "
+                        + (obj == null ? "null" : "a volatile " + obj.getClass().getName())
+                        + ", not an object it made (types that cannot be persistent stay volatile)");
+            }
+            publish0(obj);   // commit checks that it reaches no volatile object
+            return obj;
+        });
+    }
+
+    /**
      * Allocates an array in the persistent heap, with every element zero
      * (null, false). Any element type is allowed: primitives, and classes
      * of the boot, platform or application class loader.
@@ -377,6 +414,7 @@ public final class Pmem {
     private static native Object pnew0(Class<?> type);
     private static native Object pmake0(Class<?> arrayType, int length);
     private static native boolean inPmem0(Object obj);
+    private static native void publish0(Object obj);
     private static native void persist0(Object obj);
     private static native Object root0();
     private static native void setRoot0(Object obj);
