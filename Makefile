@@ -14,7 +14,7 @@ PMEM_JDK_CACHE ?= $(HOME)/.cache/pmem-jdk
 export PMEM_JDK_CACHE
 JDK := build/jdk
 
-.PHONY: all deps fetch build jdk demo test test-quick clean distclean
+.PHONY: all deps fetch build jdk demo test test-quick torture clean distclean
 all: build demo
 
 deps:
@@ -39,6 +39,10 @@ test: build
 # Only our own tests (gtest and jtreg), for a quick edit-build-test loop.
 test-quick: jdk
 	@bash make/test.sh quick
+
+# Long crash campaigns (thousands of crashes), outside CI; counts in bench/RESULTS.md.
+torture: jdk
+	@bash make/test.sh torture
 
 clean:
 	rm -rf build "$(PMEM_JDK_CACHE)/tree/build" "$(PMEM_JDK_CACHE)/stage" "$(PMEM_JDK_CACHE)/jtreg"

@@ -85,6 +85,8 @@ public class TestCollectionsCrash {
         }
         int wanted = Integer.getInteger("crashes", 150);
         String file = PmemTest.heapFile("collections-crash");
+        // A HashMap resize rewrites every node's next field in one transaction: undo log slots of 4 MB.
+        String[] geometry = {"-XX:PmemSize=192m", "-XX:PmemLogSize=4m", "-XX:PmemLogSlots=8"};
         String ack = file + ".ack";
         new File(ack).delete();
         Random rnd = new Random(Long.getLong("seed", System.nanoTime()));
@@ -104,13 +106,13 @@ public class TestCollectionsCrash {
             runs++;
             int count = 50 + rnd.nextInt(fault[0].contains("Simulator") ? 40_000 : 3_000);
             if (fault[0].equals("kill")) {
-                crashes += PmemTest.runKilled(TestCollectionsCrash.class, PmemTest.concat(tier, PmemTest.flags(file)),
+                crashes += PmemTest.runKilled(TestCollectionsCrash.class, PmemTest.concat(tier, PmemTest.flags(file), geometry),
                                               300 + rnd.nextInt(1200), "work", ack, "100000");
             } else {
                 String[] f = new String[fault.length];
                 for (int i = 0; i < f.length; i++) f[i] = String.format(fault[i], count);
                 String[] jvm = PmemTest.concat(tier, new String[] {"-XX:+UnlockDiagnosticVMOptions"},
-                                               PmemTest.flags(file), f);
+                                               PmemTest.flags(file), geometry, f);
                 OutputAnalyzer out = PmemTest.runMain(TestCollectionsCrash.class, jvm, "work", ack, "3000");
                 int rc = out.getExitValue();
                 if (rc != 97 && rc != 0) {
@@ -124,6 +126,7 @@ public class TestCollectionsCrash {
                 System.out.println(out.getOutput());
                 throw new RuntimeException("invariants broken after crash " + crashes + " (" + String.join(" ", fault) + ")");
             }
+            System.out.println(out.asLines().stream().filter(l -> l.startsWith("CHECK OK")).findFirst().get());
             if (runs > 4 * wanted) {
                 throw new RuntimeException("too few crashes: " + crashes + " in " + runs + " runs");
             }
@@ -163,6 +166,10 @@ public class TestCollectionsCrash {
         for (int t = 0; t < THREADS; t++) {
             final int me = t;
             ts[t] = new Thread(() -> {
+                Thread.currentThread().setUncaughtExceptionHandler((th, e) -> {
+                    e.printStackTrace();
+                    Runtime.getRuntime().halt(1);   // a failed transaction is a failed test
+                });
                 Random rnd = new Random(me * 7919L + System.nanoTime());
                 for (int i = 0; i < perThread; i++) {
                     long id;

@@ -7,6 +7,8 @@
 #   4. pmem-kv's tests (examples/pmem-kv/test/KvTest.java): the Redis-protocol
 #      server end to end, with redis-cli, restarts and kill -9 crash rounds
 # `make/test.sh quick` runs only 1, 2 and 4.
+# `make/test.sh torture` (make torture) runs only the long crash campaigns:
+#   TestCollectionsCrash with PMEM_TORTURE_CRASHES crashes (default 2000).
 . "$(dirname "$0")/common.sh"
 set +e +o pipefail   # count failures; never stop at the first one
 
@@ -94,9 +96,14 @@ run_kv() {
 
 bash "$PMEM_ROOT/make/overlay.sh" >/dev/null   # tests are read from the working tree
 
-run_gtest
-run_jtreg hotspot/jtreg pmem -- pmem
-run_kv
+if [ "$MODE" = torture ]; then
+  run_jtreg hotspot/jtreg torture -javaoption:-Dcrashes="${PMEM_TORTURE_CRASHES:-2000}" -timeoutFactor:40 \
+      -- pmem/TestCollectionsCrash.java
+else
+  run_gtest
+  run_jtreg hotspot/jtreg pmem -- pmem
+  run_kv
+fi
 
 list() { sed 's/#.*//; /^[[:space:]]*$/d' "$PMEM_ROOT/make/$1"; }
 if [ "$MODE" = all ]; then
