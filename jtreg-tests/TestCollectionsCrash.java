@@ -99,7 +99,11 @@ public class TestCollectionsCrash {
             {"-XX:+PmemSimulator", "-XX:PmemCrashAfterWritebacks=%d", "-XX:PmemSimulatorEvictPPM=20000"},
             {"kill"},
         };
-        int crashes = 0, runs = 0, kinds = 0;
+        String only = System.getProperty("faults");   // e.g. -Dfaults=kill, to chase one kind
+        if (only != null) {
+            faults = Arrays.stream(faults).filter(f -> String.join(" ", f).contains(only)).toArray(String[][]::new);
+        }
+        int crashes = 0, runs = 0;
         while (crashes < wanted) {
             String[] fault = faults[runs % faults.length];
             String[] tier = PmemTest.TIERS[(runs / faults.length) % PmemTest.TIERS.length];
@@ -217,6 +221,14 @@ public class TestCollectionsCrash {
         }
         expect(total == START * START_ACCOUNTS, "money not conserved: " + total);
         expect(bank.journal.size() == bank.nextId, "journal " + bank.journal.size() + " vs next id " + bank.nextId);
+        if (bank.index.size() != bank.journal.size()) {
+            List<Long> extra = new ArrayList<>();
+            for (Long k : bank.index.keySet()) if (k > bank.nextId || k < 1) extra.add(k);
+            int nodes = 0;
+            for (Map.Entry<Long, String> e : bank.index.entrySet()) nodes++;
+            System.out.println("index size " + bank.index.size() + ", nodes " + nodes + ", keys beyond the journal " + extra
+                               + (extra.isEmpty() ? "" : " -> " + bank.index.get(extra.get(0))) + ", recent last " + bank.recent.peekLast());
+        }
         expect(bank.index.size() == bank.journal.size(), "index " + bank.index.size() + " vs journal " + bank.journal.size());
         for (int i = 0; i < bank.journal.size(); i++) {
             long id = bank.journal.get(i);

@@ -31,7 +31,8 @@
  *          mutable volatile object reachable from older persistent objects
  *          undoes the transaction with a message naming the field;
  *          temporaries (iterators over volatile lists) keep working after
- *          commit and GC, and cost no persistent space after a collection.
+ *          commit and GC, and cost no persistent space after a collection;
+ *          Object.clone in a transaction makes a persistent copy.
  * @library /test/lib /pmem/lib
  * @modules java.base/jdk.internal.pmem
  * @run driver/timeout=900 TestOrdinaryJava
@@ -77,6 +78,9 @@ public class TestOrdinaryJava {
         BitSet bits;
         ArrayList<Object> values;
         Holder slot;
+        ArrayList<String> listCopy;
+        ArrayDeque<Long> dequeCopy;
+        long[] longs;
     }
 
     static final int ORDERS = 3000;
@@ -98,6 +102,7 @@ public class TestOrdinaryJava {
         throw new RuntimeException("expected " + type.getName() + ", nothing thrown");
     }
 
+    @SuppressWarnings("unchecked")
     static void run() {
         // Constructors, and everything they allocate, persistent.
         Account alice = Pmem.pnew(() -> new Account("alice", 100));
@@ -158,6 +163,18 @@ public class TestOrdinaryJava {
         check(r.values.get(6).equals(literal) && r.values.get(6) != literal && Pmem.inPmem(r.values.get(6)),
               "a literal is stored as an equal persistent copy");
         check(r.values.get(5).equals(boxed) && Pmem.inPmem(r.values.get(5)), "a box is copied");
+
+        // Object.clone in a transaction makes a persistent copy; outside, a volatile one.
+        ArrayList<String> src = new ArrayList<>(List.of("x", "y"));
+        long[] vlongs = {1, 2, 3};
+        Pmem.txn(() -> {
+            r.listCopy = (ArrayList<String>) src.clone();
+            r.dequeCopy = r.deque.clone();
+            r.longs = vlongs.clone();
+        });
+        check(Pmem.inPmem(r.listCopy) && Pmem.inPmem(r.dequeCopy) && Pmem.inPmem(r.longs)
+              && r.dequeCopy.size() == 100 && r.longs[2] == 3, "clone in a transaction is persistent");
+        check(!Pmem.inPmem(r.deque.clone()) && !Pmem.inPmem(r.longs.clone()), "clone outside is volatile");
 
         // An exception undoes the whole change, including what plain code did inside.
         int linkedBefore = r.linked.size();
@@ -243,6 +260,8 @@ public class TestOrdinaryJava {
                 Instant.ofEpochSecond(1000), LocalDate.of(2026, 12, 4), Duration.ofMinutes(5), 123456, "a literal",
                 new BigDecimal("3.14159"))), "values " + r.values);
         check(r.slot != null && r.slot.o == null, "the anchored holder");
+        check(r.listCopy.equals(List.of("x", "y")) && r.dequeCopy.peekLast() == ORDERS - 1
+              && Arrays.equals(r.longs, new long[] {1, 2, 3}), "clones");
         // Changes after the restart, in a transaction.
         Pmem.txn(() -> {
             r.orders.remove("cust1");

@@ -29,7 +29,9 @@
  *          a later store to the same object rolls back with the first; the
  *          neighbour object in the same cache line is logged on its own; a
  *          nested level logs again for its savepoint; nothing carries over
- *          to the next transaction or outside one; a JVM halted in the
+ *          to the next transaction or outside one; a store just below the
+ *          bytes logged last (descending fields, as HashMap's ++modCount then
+ *          ++size) is logged, not taken for inside them; a JVM halted in the
  *          middle of a transaction leaves none of its stores after recovery.
  *          PrintCompilation shows the methods compiled by C2 before use.
  * @library /test/lib /pmem/lib
@@ -77,6 +79,7 @@ public class TestTxnLoggedStores {
         out.shouldMatch("TestTxnLoggedStores::storeAll \\(");
         out.shouldMatch("TestTxnLoggedStores::storeTwo \\(");
         out.shouldMatch("TestTxnLoggedStores::storeSmall \\(");
+        out.shouldMatch("TestTxnLoggedStores::storeDown \\(");
         OutputAnalyzer after = PmemTest.runMain(TestTxnLoggedStores.class, PmemTest.flags(file), "verify");
         System.out.println(after.getOutput());
         after.shouldHaveExitValue(0);
@@ -91,6 +94,12 @@ public class TestTxnLoggedStores {
     // Eight stores into one object: the first logs its line, the rest may go inline.
     static void storeAll(Rec r, long v) {
         r.a = v; r.b = v; r.c = v; r.d = v; r.e = v; r.f = v; r.g = v; r.h = v;
+    }
+
+    // Each store ends where the one before it starts: its offset from the
+    // bytes logged last is negative, and offset + 8 is 0.
+    static void storeDown(Rec r, long v) {
+        r.h = v; r.g = v; r.f = v; r.e = v; r.d = v; r.c = v; r.b = v; r.a = v;
     }
 
     // Two stores into each of two objects.
@@ -141,12 +150,17 @@ public class TestTxnLoggedStores {
             Pmem.txn(() -> storeTwo(x, v, y, v));
             Pmem.txn(() -> storeSmall(s1, s2, v));
             Pmem.txn(() -> storeSmall(s2, s3, v));
+            Pmem.txn(() -> storeDown(y, v));
         }
         Pmem.txn(() -> { storeAll(x, 1); storeAll(y, 1); storeSmall(s1, s2, 1); storeSmall(s2, s3, 1); });
 
         // 1. Later stores into a logged object roll back with the first.
         aborted(() -> storeAll(x, 2));
         check(all(x, 1), "stores after the first into a logged line rolled back");
+
+        // 1b. Stores just below the bytes logged last are logged too.
+        aborted(() -> storeDown(y, 2));
+        check(all(y, 1), "descending stores rolled back: " + y.a + " " + y.d + " " + y.h);
 
         // 2. The neighbour in the same line is not covered by x's log.
         aborted(() -> storeTwo(x, 3, y, 3));

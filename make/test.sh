@@ -97,7 +97,7 @@ run_kv() {
 bash "$PMEM_ROOT/make/overlay.sh" >/dev/null   # tests are read from the working tree
 
 if [ "$MODE" = torture ]; then
-  run_jtreg hotspot/jtreg torture -javaoption:-Dcrashes="${PMEM_TORTURE_CRASHES:-2000}" -timeoutFactor:40 \
+  run_jtreg hotspot/jtreg torture -javaoption:-Dcrashes="${PMEM_TORTURE_CRASHES:-2000}" \
       -- pmem/TestCollectionsCrash.java
 else
   run_gtest

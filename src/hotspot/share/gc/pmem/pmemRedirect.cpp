@@ -82,6 +82,10 @@ oop PmemRedirect::allocate_formatted(Klass* k, size_t words, int length, TRAPS) 
   return cast_to_oop(mem);
 }
 
+bool PmemRedirect::may_redirect(Klass* k) {
+  return PmemTypeTable::may_redirect(k);
+}
+
 oop PmemRedirect::instance(InstanceKlass* k, TRAPS) {
   if (!PmemTypeTable::may_redirect(k)) {
     return NULL;

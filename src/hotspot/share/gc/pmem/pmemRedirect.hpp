@@ -87,6 +87,14 @@ public:
     return ak->multi_allocate(rank, dims, THREAD);
   }
 
+  // Object.clone's copy (JVM_Clone): persistent inside a transaction, for
+  // a type that may be; NULL otherwise (or with an exception pending).
+  static oop clone_target(Klass* k, size_t words, int length, TRAPS) {
+    if (!active(THREAD) || !may_redirect(k)) return NULL;
+    return allocate_formatted(k, words, length, THREAD);
+  }
+  static bool may_redirect(Klass* k);
+
   // Allocates and formats an object of k in the persistent heap (header,
   // zeroed body, array length), written back before it is used; records
   // it in an open transaction. Throws OutOfMemoryError when the

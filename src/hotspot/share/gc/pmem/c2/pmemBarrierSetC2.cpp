@@ -42,8 +42,10 @@
 #include "opto/convertnode.hpp"
 #include "opto/graphKit.hpp"
 #include "opto/addnode.hpp"
+#include "opto/macro.hpp"
 #include "opto/memnode.hpp"
 #include "opto/movenode.hpp"
+#include "opto/mulnode.hpp"
 #include "opto/runtime.hpp"
 #include "opto/subnode.hpp"
 #include "opto/type.hpp"
@@ -405,11 +407,17 @@ static bool may_store_inline_when_logged() {
 // outside a transaction they are empty. The hot bytes are exactly what the
 // last log entry holds, which may be less than a field (an Unsafe store
 // into part of it), so the store's end is tested, not only its start.
+// A store that starts below the hot bytes has a negative offset, and
+// offset + len wraps to 0..len-1 for one that ends at or in them (HashMap's
+// size, just below modCount, went inline unlogged after ++modCount logged
+// modCount): the offset's sign, spread over the word, makes that end huge.
 static Node* outside_logged(GraphKit* kit, Node* adr_x, int len) {
   PhaseGVN& gvn = kit->gvn();
   Node* lo = PmemWritebackC2::thread_word(kit, PmemThreadLocalData::hot_lo_offset());
   Node* size = PmemWritebackC2::thread_word(kit, PmemThreadLocalData::hot_size_offset());
-  Node* end = gvn.transform(new AddXNode(gvn.transform(new SubXNode(adr_x, lo)), kit->MakeConX(len)));
+  Node* off = gvn.transform(new SubXNode(adr_x, lo));
+  Node* below = gvn.transform(new RShiftXNode(off, kit->intcon(BitsPerWord - 1)));   // -1 if adr_x < lo
+  Node* end = gvn.transform(new OrXNode(gvn.transform(new AddXNode(off, kit->MakeConX(len))), below));
   return gvn.transform(new BoolNode(gvn.transform(new CmpULNode(end, size)), BoolTest::gt));
 }
 
@@ -612,6 +620,44 @@ Node* PmemBarrierSetC2::atomic_add_at_resolved(C2AtomicParseAccess& access, Node
 }
 
 #undef PMEM_ATOMIC
+
+// The object never exists, so none of its barriers may run: the card
+// stores go (as CardTableBarrierSetC2 does it), then address 0, which lies
+// below the persistent heap, replaces the cast and folds every range test
+// to the volatile path. The card table's own version assumes the cast's
+// only use is the card shift; with a range test beside it the cast would
+// stay, and process_users_of_allocation would loop on it forever.
+void PmemBarrierSetC2::eliminate_gc_barrier(PhaseMacroExpand* macro, Node* node) const {
+  assert(node->Opcode() == Op_CastP2X, "CastP2X required");
+  Node_List card_uses;
+  for (DUIterator_Fast imax, i = node->fast_outs(imax); i < imax; i++) {
+    Node* shift = node->fast_out(i);
+    if (shift->Opcode() != Op_URShiftX) {
+      continue;
+    }
+    for (DUIterator_Fast jmax, j = shift->fast_outs(jmax); j < jmax; j++) {
+      Node* addp = shift->fast_out(j);
+      if (!addp->is_AddP()) {
+        continue;
+      }
+      for (DUIterator_Fast kmax, k = addp->fast_outs(kmax); k < kmax; k++) {
+        Node* mem = addp->fast_out(k);
+        if (mem->is_Store() || (UseCondCardMark && mem->Opcode() == Op_LoadB)) {
+          card_uses.push(mem);
+        }
+      }
+    }
+  }
+  while (card_uses.size() > 0) {
+    Node* mem = card_uses.pop();
+    if (mem->is_Load()) {
+      macro->replace_node(mem, macro->intcon(0));   // card "already dirty" test folds
+    } else {
+      macro->replace_node(mem, mem->in(MemNode::Memory));
+    }
+  }
+  macro->replace_node(node, LP64_ONLY(macro->longcon(0)) NOT_LP64(macro->intcon(0)));
+}
 
 bool PmemBarrierSetC2::array_copy_requires_gc_barriers(bool tightly_coupled_alloc, BasicType type,
                                                        bool is_clone, bool is_clone_instance,

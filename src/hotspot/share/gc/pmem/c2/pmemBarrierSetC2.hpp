@@ -60,6 +60,11 @@ protected:
                                        const Type* value_type) const;
 
 public:
+  // A CastP2X of an object C2 scalar-replaced: the card mark's, the
+  // persistent-store barrier's range test and log address, or both (GVN
+  // shares one node).
+  virtual void eliminate_gc_barrier(PhaseMacroExpand* macro, Node* node) const;
+
   // Small copies into an array that may be persistent stay ArrayCopyNodes
   // (whose expansion sends persistent destinations to the VM) instead of
   // becoming plain loads and stores.
