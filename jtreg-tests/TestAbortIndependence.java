@@ -260,6 +260,11 @@ public class TestAbortIndependence {
     static void race(Cells c, String kindName, int millis, MappedByteBuffer ack) throws Exception {
         final int kind = java.util.Arrays.asList(KINDS).indexOf(kindName);
         final long start = read0(c, kindName);
+        try {
+            checkUntouched(c, kindName);   // a run before left it so, or its write-back did
+        } catch (RuntimeException e) {
+            throw new RuntimeException("at the start: " + e.getMessage());
+        }
         final long deadline = System.nanoTime() + millis * 1_000_000L;
         final long[] commits = new long[1], aborts = new long[1];
         Thread committer = new Thread(() -> {

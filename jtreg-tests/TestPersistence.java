@@ -267,17 +267,6 @@ public class TestPersistence {
         }
         Class<?> hidden = lookup.defineHiddenClass(bytes, false).lookupClass();
         refused("it is a hidden class", () -> Pmem.pnew(hidden));
-        ClassLoader custom = new ClassLoader(null) {
-            @Override
-            protected Class<?> findClass(String name) throws ClassNotFoundException {
-                if (!name.equals("TestPersistence$Node")) throw new ClassNotFoundException(name);
-                return defineClass(name, bytes, 0, bytes.length);
-            }
-        };
-        Class<?> foreign = custom.loadClass("TestPersistence$Node");
-        refused("its class loader is not the boot, platform or application loader", () -> Pmem.pnew(foreign));
-        refused("its class loader is not the boot, platform or application loader",
-                () -> Pmem.pmake(foreign.arrayType(), 1));
         // Nothing was bound by the refused calls.
         check(Pmem.get("x", Object.class) == null, "no binding");
         System.out.println("refusals ok");

@@ -20,6 +20,9 @@
  */
 
 #include "precompiled.hpp"
+#include "classfile/vmSymbols.hpp"
+#include "runtime/synchronizer.hpp"
+#include "runtime/handles.inline.hpp"
 #include "gc/pmem/pmemAllocator.hpp"
 #include "gc/pmem/pmemAttach.hpp"
 #include "gc/pmem/pmemCollector.hpp"
@@ -55,6 +58,8 @@
 #endif
 
 PmemHeapFile* PmemHeap::_file = NULL;
+volatile bool PmemHeap::_attach_pending = false;
+char* PmemHeap::_attach_error = NULL;
 char*     PmemHeap::_file_base = NULL;
 HeapWord* PmemHeap::_bottom = NULL;
 HeapWord* PmemHeap::_end = NULL;
@@ -215,34 +220,30 @@ void PmemHeap::commit_cards() {
   }
 }
 
-void PmemHeap::attach(TRAPS) {
-  // Whether the last run ended in an orderly exit, before anything changes it.
-  const bool after_crash = _file->state().clean_shutdown == 0 && !_file->created();
-  commit_cards();
-  PmemTypeTable::initialize();
-  PmemRoots::initialize();
-  PmemAllocator::initialize();
-  ResourceMark rm(THREAD);
-  char err[1024];
-  // Every check that can refuse the file reads only, and comes before the
-  // first write: a refused start leaves the file as it was.
-  if (!PmemRoots::check(err, sizeof(err)) || !PmemTxn::check_logs(err, sizeof(err)) ||
-      !PmemTypeTable::resolve_all(err, sizeof(err), THREAD) || !PmemRoots::check_targets(err, sizeof(err))) {
-    vm_exit_during_initialization(err);
+// Every check that can refuse the file reads only, and comes before the
+// first write: a refused attach leaves the file as it was. Then undoes the
+// transactions the last run left open, before anything reads the heap.
+bool PmemHeap::check_and_recover(Handle loader, char* err, size_t err_len, TRAPS) {
+  if (!PmemRoots::check(err, err_len) || !PmemTxn::check_logs(err, err_len) ||
+      !PmemTypeTable::resolve_all(loader, err, err_len, THREAD) || !PmemRoots::check_targets(err, err_len)) {
+    return false;
   }
-  // Undo the transactions the last run left open before anything reads the heap.
   size_t entries;
   const size_t txns = PmemTxn::recover_all(&entries);
   if (txns > 0) {
     log_info(gc, pmem)("Recovery: rolled back %s: " SIZE_FORMAT " unfinished transaction(s), "
                        SIZE_FORMAT " stores undone", _file->path(), txns, entries);
   }
-  if (!PmemRoots::check(err, sizeof(err)) || !PmemAttach::run(err, sizeof(err))) {
-    vm_exit_during_initialization(err);
+  return true;
+}
+
+bool PmemHeap::finish_attach(bool after_crash, char* err, size_t err_len, TRAPS) {
+  if (!PmemRoots::check(err, err_len) || !PmemAttach::run(err, err_len)) {
+    return false;
   }
   // Before the collector clears the clean-shutdown flag.
-  if (VerifyPersistentHeap && !PmemVerify::verify(err, sizeof(err), true)) {
-    vm_exit_during_initialization(err);
+  if (VerifyPersistentHeap && !PmemVerify::verify(err, err_len, true)) {
+    return false;
   }
   PmemCollector::attach(after_crash);
   if (PmemAttach::walked()) {
@@ -260,4 +261,59 @@ void PmemHeap::attach(TRAPS) {
   // Only a JVM that passed every check leaves a trace in the file.
   record_placement();
   PmemTypeTable::initialize_classes(THREAD);
+  return true;
+}
+
+void PmemHeap::attach(TRAPS) {
+  // Whether the last run ended in an orderly exit, before anything changes it.
+  const bool after_crash = _file->state().clean_shutdown == 0 && !_file->created();
+  commit_cards();
+  PmemTypeTable::initialize();
+  PmemRoots::initialize();
+  PmemAllocator::initialize();
+  ResourceMark rm(THREAD);
+  char err[1024];
+  if (PmemTypeTable::has_custom_entries()) {
+    // Classes of a loader the program makes (the source launcher's, a
+    // URLClassLoader's) cannot be found before main. Check what can be
+    // checked now; the rest waits for the program's first use of the heap.
+    if (!PmemRoots::check(err, sizeof(err)) || !PmemTxn::check_logs(err, sizeof(err))) {
+      vm_exit_during_initialization(err);
+    }
+    log_info(gc, pmem)("Attach of %s waits for its first use: it holds objects of classes of other "
+                       "class loaders", _file->path());
+    Atomic::release_store(&_attach_pending, true);
+    return;
+  }
+  if (!check_and_recover(Handle(), err, sizeof(err), THREAD) ||
+      !finish_attach(after_crash, err, sizeof(err), THREAD)) {
+    vm_exit_during_initialization(err);
+  }
+}
+
+bool PmemHeap::attach_deferred(Handle loader, Handle monitor, TRAPS) {
+  if (!attach_pending()) {
+    return false;
+  }
+  // One thread attaches; the others wait here, then find it done. A Java
+  // monitor (the Pmem class), as resolving classes runs Java code.
+  ObjectLocker ol(monitor, THREAD);
+  if (_attach_error != NULL) {
+    THROW_MSG_(vmSymbols::java_lang_IllegalStateException(), _attach_error, false);
+  }
+  if (!attach_pending()) {
+    return false;
+  }
+  ResourceMark rm(THREAD);
+  char err[1024];
+  const bool after_crash = _file->state().clean_shutdown == 0 && !_file->created();
+  if (!check_and_recover(loader, err, sizeof(err), THREAD)) {
+    THROW_MSG_(vmSymbols::java_lang_IllegalStateException(), err, false);   // nothing written: may retry
+  }
+  if (!finish_attach(after_crash, err, sizeof(err), THREAD)) {
+    _attach_error = os::strdup(err, mtGC);   // written already: refuse from now on
+    THROW_MSG_(vmSymbols::java_lang_IllegalStateException(), err, false);
+  }
+  Atomic::release_store(&_attach_pending, false);
+  return true;
 }

@@ -24,6 +24,8 @@
 
 #include "gc/pmem/pmemFormat.hpp"
 #include "memory/allStatic.hpp"
+#include "runtime/atomic.hpp"
+#include "runtime/handles.hpp"
 #include "memory/virtualspace.hpp"
 #include "utilities/exceptions.hpp"
 #include "utilities/globalDefinitions.hpp"
@@ -49,6 +51,10 @@ class PmemHeap : AllStatic {
   static void  map_file(char* at);
   static void  record_placement();
   static void  commit_cards();
+  static volatile bool _attach_pending;
+  static char* _attach_error;   // set when a deferred attach failed after writing
+  static bool  check_and_recover(Handle loader, char* err, size_t err_len, TRAPS);
+  static bool  finish_attach(bool after_crash, char* err, size_t err_len, TRAPS);
 
 public:
   // Opens (or creates) and checks PmemFile. Returns the bytes the
@@ -63,8 +69,20 @@ public:
 
   // Just before main runs: resolves the type table against this run's
   // classes and opens the heap to the Java API. Exits the VM with a
-  // one-line message if a persisted class is gone or changed.
+  // one-line message if a persisted class is gone or changed. A file that
+  // holds objects of a custom loader's classes waits instead (after its
+  // read-only checks) until the program first uses it: attach_deferred.
   static void attach(TRAPS);
+
+  // Whether the file waits for attach_deferred; nothing reads or writes
+  // its objects until then.
+  static bool attach_pending() { return Atomic::load_acquire(&_attach_pending); }
+  // Attaches a waiting file, resolving custom-loader classes through
+  // loader (the application loader if NULL), holding monitor (the Pmem
+  // class) while it works. Returns true if this call attached it. On a missing or changed class throws
+  // IllegalStateException and leaves the file as it was (a later call may
+  // try another loader).
+  static bool attach_deferred(Handle loader, Handle monitor, TRAPS);
 
   static bool is_in(const void* p) {
     return (HeapWord*)p >= _bottom && (HeapWord*)p < _end;

@@ -21,6 +21,7 @@
 
 #include "precompiled.hpp"
 #include "classfile/javaClasses.inline.hpp"
+#include "classfile/systemDictionary.hpp"
 #include "classfile/vmClasses.hpp"
 #include "classfile/vmSymbols.hpp"
 #include "gc/pmem/pmemAllocator.hpp"
@@ -41,6 +42,7 @@
 #include "memory/resourceArea.hpp"
 #include "oops/arrayKlass.hpp"
 #include "oops/instanceKlass.hpp"
+#include "oops/klass.inline.hpp"
 #include "oops/objArrayKlass.hpp"
 #include "oops/objArrayOop.inline.hpp"
 #include "oops/oop.inline.hpp"
@@ -61,6 +63,41 @@
 // (see nativeLookup.cpp), as it does for Unsafe, so they can reach the
 // heap without a JNI library of their own. The Java side checks that the
 // persistent heap is enabled before calling any but isEnabled0/fileName0.
+
+// A file that waits for its classes' loader (PmemHeap::attach_deferred)
+// attaches on the first call that needs it, through the given loader or,
+// if none, the loader of the first caller that is not a class of the boot
+// or platform loader (the application's code, not the JDK's).
+static bool attach_with(jclass cls, Handle loader, TRAPS) {
+  if (!PmemHeap::attach_pending()) {
+    return false;
+  }
+  if (loader.is_null()) {
+    for (vframeStream vfst(THREAD); !vfst.at_end(); vfst.next()) {
+      oop l = vfst.method()->method_holder()->class_loader();
+      if (l != NULL && !SystemDictionary::is_platform_class_loader(l)) {
+        if (!SystemDictionary::is_system_class_loader(l)) {
+          loader = Handle(THREAD, l);
+        }
+        break;
+      }
+    }
+  }
+  return PmemHeap::attach_deferred(loader, Handle(THREAD, JNIHandles::resolve_non_null(cls)), THREAD);
+}
+
+#define ATTACHED_OR_RETURN(value)                   \
+  attach_with(cls, Handle(), THREAD);               \
+  if (HAS_PENDING_EXCEPTION) return value;
+
+JVM_ENTRY(jboolean, Pmem_attach0(JNIEnv* env, jclass cls, jobject loader)) {
+  Handle l(THREAD, JNIHandles::resolve(loader));
+  if (l.not_null() && (SystemDictionary::is_system_class_loader(l()) ||
+                       SystemDictionary::is_platform_class_loader(l()))) {
+    l = Handle();   // their classes resolve without it; the caller's may not
+  }
+  return attach_with(cls, l, THREAD) ? JNI_TRUE : JNI_FALSE;
+} JVM_END
 
 JVM_ENTRY(jboolean, Pmem_isEnabled0(JNIEnv* env, jclass cls)) {
   return UsePersistentHeap ? JNI_TRUE : JNI_FALSE;
@@ -83,6 +120,7 @@ JVM_ENTRY(jlong, Pmem_capacityBytes0(JNIEnv* env, jclass cls)) {
 } JVM_END
 
 JVM_ENTRY(jlong, Pmem_usedBytes0(JNIEnv* env, jclass cls)) {
+  ATTACHED_OR_RETURN(0)
   return (jlong)PmemAllocator::used_bytes();
 } JVM_END
 
@@ -107,6 +145,7 @@ static Klass* klass_of(jclass type, TRAPS) {
 }
 
 JVM_ENTRY(jobject, Pmem_pnew0(JNIEnv* env, jclass cls, jclass type)) {
+  ATTACHED_OR_RETURN(NULL)
   Klass* k = klass_of(type, CHECK_NULL);
   if (k->is_array_klass()) {
     THROW_MSG_NULL(vmSymbols::java_lang_IllegalArgumentException(), "use pmake for arrays");
@@ -122,6 +161,7 @@ JVM_ENTRY(jobject, Pmem_pnew0(JNIEnv* env, jclass cls, jclass type)) {
 } JVM_END
 
 JVM_ENTRY(jobject, Pmem_pmake0(JNIEnv* env, jclass cls, jclass type, jint length)) {
+  ATTACHED_OR_RETURN(NULL)
   Klass* k = klass_of(type, CHECK_NULL);
   if (!k->is_array_klass()) {
     THROW_MSG_NULL(vmSymbols::java_lang_IllegalArgumentException(), "pmake needs an array type");
@@ -191,10 +231,12 @@ JVM_ENTRY(void, Pmem_persist0(JNIEnv* env, jclass cls, jobject obj)) {
 } JVM_END
 
 JVM_ENTRY(jobject, Pmem_root0(JNIEnv* env, jclass cls)) {
+  ATTACHED_OR_RETURN(NULL)
   return JNIHandles::make_local(THREAD, PmemRoots::root());
 } JVM_END
 
 JVM_ENTRY(void, Pmem_setRoot0(JNIEnv* env, jclass cls, jobject obj)) {
+  ATTACHED_OR_RETURN()
   oop o = persistent_or_null(obj, CHECK);
   o = bindable(obj, CHECK);
   if (!PmemRoots::set_root(o)) {
@@ -280,12 +322,14 @@ static Handle name_string(const char* utf8, TRAPS) {
 }
 
 JVM_ENTRY(jobject, Pmem_get0(JNIEnv* env, jclass cls, jstring name)) {
+  ATTACHED_OR_RETURN(NULL)
   ResourceMark rm(THREAD);
   char* n = name_of(name, CHECK_NULL);
   return JNIHandles::make_local(THREAD, PmemRoots::get(n));
 } JVM_END
 
 JVM_ENTRY(void, Pmem_put0(JNIEnv* env, jclass cls, jstring name, jobject obj)) {
+  ATTACHED_OR_RETURN()
   ResourceMark rm(THREAD);
   char* n = name_of(name, CHECK);
   oop o = persistent_or_null(obj, CHECK);
@@ -303,6 +347,7 @@ JVM_ENTRY(void, Pmem_put0(JNIEnv* env, jclass cls, jstring name, jobject obj)) {
 } JVM_END
 
 JVM_ENTRY(jboolean, Pmem_remove0(JNIEnv* env, jclass cls, jstring name)) {
+  ATTACHED_OR_RETURN(false)
   ResourceMark rm(THREAD);
   char* n = name_of(name, CHECK_false);
   PmemRoots::PutResult r = PmemRoots::remove(n);
@@ -313,6 +358,7 @@ JVM_ENTRY(jboolean, Pmem_remove0(JNIEnv* env, jclass cls, jstring name)) {
 } JVM_END
 
 JVM_ENTRY(jobjectArray, Pmem_names0(JNIEnv* env, jclass cls)) {
+  ATTACHED_OR_RETURN(NULL)
   ResourceMark rm(THREAD);
   GrowableArray<const char*> names;
   PmemRoots::names(&names);
@@ -362,6 +408,7 @@ static void reconcile(JavaThread* thread, int own_levels) {
 }
 
 JVM_ENTRY(void, Pmem_txnBegin0(JNIEnv* env, jclass cls, jboolean reconcile_first)) {
+  ATTACHED_OR_RETURN()
   if (reconcile_first) {
     reconcile(THREAD, 0);
   }
@@ -421,6 +468,7 @@ JVM_ENTRY(jint, Pmem_txnDepth0(JNIEnv* env, jclass cls)) {
 
 static JNINativeMethod pmem_methods[] = {
   {CC "isEnabled0",     CC "()Z",                FN_PTR(Pmem_isEnabled0)},
+  {CC "attach0",        CC "(Ljava/lang/ClassLoader;)Z", FN_PTR(Pmem_attach0)},
   {CC "fileName0",      CC "()" SIG_STR,             FN_PTR(Pmem_fileName0)},
   {CC "isFirstRun0",    CC "()Z",                FN_PTR(Pmem_isFirstRun0)},
   {CC "capacityBytes0", CC "()J",                FN_PTR(Pmem_capacityBytes0)},

@@ -38,6 +38,7 @@
 #include "oops/objArrayKlass.hpp"
 #include "runtime/atomic.hpp"
 #include "runtime/handles.inline.hpp"
+#include "runtime/jniHandles.hpp"
 #include "runtime/mutex.hpp"
 #include "runtime/mutexLocker.hpp"
 
@@ -152,14 +153,23 @@ static Klass* element_klass(Klass* k) {
   return k->is_objArray_klass() ? ObjArrayKlass::cast(k)->bottom_klass() : k;
 }
 
-static PmemTypeTable::LoaderKind loader_kind(Klass* k, bool* ok) {
-  *ok = true;
+static PmemTypeTable::LoaderKind loader_kind(Klass* k) {
   ClassLoaderData* cld = k->class_loader_data();
   if (cld->is_boot_class_loader_data()) return PmemTypeTable::boot_loader;
   if (cld->is_platform_class_loader_data()) return PmemTypeTable::platform_loader;
   if (SystemDictionary::is_system_class_loader(cld->class_loader())) return PmemTypeTable::app_loader;
-  *ok = false;
-  return PmemTypeTable::boot_loader;
+  return PmemTypeTable::custom_loader;
+}
+
+// A class with persistent instances must outlive them: their headers hold
+// its klass. Boot, platform and application classes are never unloaded; a
+// custom loader's are kept by a global handle to their mirror (it reaches
+// the loader), also so that a Klass* in _known never names a new class.
+static void keep_alive(Klass* k) {
+  Klass* e = k->is_objArray_klass() ? ObjArrayKlass::cast(k)->bottom_klass() : k;
+  if (e->is_instance_klass() && loader_kind(e) == PmemTypeTable::custom_loader) {
+    JNIHandles::make_global(Handle(Thread::current(), k->java_mirror()));
+  }
 }
 
 // Classes whose instances the VM itself writes into, behind the barrier
@@ -201,9 +211,6 @@ const char* PmemTypeTable::refusal(Klass* k) {
     return NULL;   // primitive arrays: always fine
   }
   InstanceKlass* ik = InstanceKlass::cast(e);
-  bool ok;
-  loader_kind(ik, &ok);
-  if (!ok)                                   return "its class loader is not the boot, platform or application loader";
   if (ik->is_hidden())                       return "it is a hidden class";
   if (k != e) {
     return NULL;   // an array holds references; its elements are checked when stored
@@ -227,12 +234,9 @@ bool PmemTypeTable::never_persistent(Klass* k) {
   if (ik->is_interface()) {
     return false;   // the verifier lets any object pass for an interface type
   }
-  bool ok;
-  loader_kind(ik, &ok);
-  // A subclass of a class of a custom loader is defined by a loader that
-  // can see it, never the boot, platform or application one; a hidden
-  // class has no subclasses. For arrays, elements of a subtype likewise.
-  if (!ok || ik->is_hidden()) {
+  // A hidden class has no subclasses. For arrays, elements of a subtype
+  // likewise.
+  if (ik->is_hidden()) {
     return true;
   }
   if (k != e) {
@@ -274,6 +278,7 @@ bool PmemTypeTable::record(Klass* k) {
   if (is_known(k)) {
     return true;
   }
+  keep_alive(k);   // before the lock: it may allocate a handle block
   ResourceMark rm;
   MutexLocker ml(_lock, Mutex::_no_safepoint_check_flag);
   if (is_known(k)) {
@@ -286,10 +291,9 @@ bool PmemTypeTable::record(Klass* k) {
   PmemTypeEntry* e = &a->entries[a->count];
   memset(e, 0, sizeof(*e));
   const char* name = k->name()->as_C_string();
-  bool ok;
   e->klass_value = klass_value(k);
   e->klass_value_new = e->klass_value;
-  e->loader = (uint8_t)loader_kind(element_klass(k), &ok);
+  e->loader = (uint8_t)loader_kind(element_klass(k));
   e->name_len = (uint16_t)MIN2(strlen(name), sizeof(e->name) - 1);
   memcpy(e->name, name, e->name_len);
   describe(k, e->layout, sizeof(e->layout), &e->fingerprint);
@@ -356,7 +360,20 @@ void PmemTypeTable::initialize_classes(TRAPS) {
   }
 }
 
-bool PmemTypeTable::resolve_all(char* err, size_t err_len, TRAPS) {
+bool PmemTypeTable::has_custom_entries() {
+  PmemTypeArea* a = area();
+  if (a->count > capacity()) {
+    return false;
+  }
+  for (uint64_t i = 0; i < a->count; i++) {
+    if (a->entries[i].loader == custom_loader) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool PmemTypeTable::resolve_all(Handle custom, char* err, size_t err_len, TRAPS) {
   PmemTypeArea* a = area();
   const char* path = PmemHeap::file()->path();
   const uint64_t table_at = PmemHeap::file()->header().type_table_offset;
@@ -365,14 +382,16 @@ bool PmemTypeTable::resolve_all(char* err, size_t err_len, TRAPS) {
                  " exceeds the type table's " SIZE_FORMAT " entries", path, a->count, table_at, capacity());
     return false;
   }
-  _resolved = NEW_C_HEAP_ARRAY(Klass*, capacity(), mtGC);
+  if (_resolved == NULL) {   // a deferred attach that failed may try again
+    _resolved = NEW_C_HEAP_ARRAY(Klass*, capacity(), mtGC);
+  }
   for (uint64_t i = 0; i < a->count; i++) {
     ResourceMark rm(THREAD);
     HandleMark hm(THREAD);
     PmemTypeEntry* e = &a->entries[i];
     const uint64_t at = table_at + offset_of(PmemTypeArea, entries) + i * sizeof(PmemTypeEntry);
     if (e->name_len == 0 || e->name_len >= sizeof(e->name) || memchr(e->name, '\0', e->name_len) != NULL ||
-        e->layout_len > sizeof(e->layout) || e->loader > app_loader) {
+        e->layout_len > sizeof(e->layout) || e->loader > custom_loader) {
       jio_snprintf(err, err_len, "%s is damaged: type table entry " UINT64_FORMAT " at file offset " UINT64_FORMAT
                    " has a name length of %u, a layout length of %u and loader %u", path, i, at,
                    (unsigned)e->name_len, (unsigned)e->layout_len, (unsigned)e->loader);
@@ -387,14 +406,24 @@ bool PmemTypeTable::resolve_all(char* err, size_t err_len, TRAPS) {
     Handle loader;
     if (e->loader == platform_loader) {
       loader = Handle(THREAD, SystemDictionary::java_platform_loader());
-    } else if (e->loader == app_loader) {
+    } else if (e->loader == app_loader || (e->loader == custom_loader && custom.is_null())) {
       loader = Handle(THREAD, SystemDictionary::java_system_loader());
+    } else if (e->loader == custom_loader) {
+      loader = custom;
     }
     TempNewSymbol sym = SymbolTable::new_symbol(name);
     Klass* k = SystemDictionary::resolve_or_null(sym, loader, Handle(), THREAD);
     if (HAS_PENDING_EXCEPTION) {
       CLEAR_PENDING_EXCEPTION;
       k = NULL;
+    }
+    if (k == NULL && e->loader == custom_loader) {
+      ResourceMark rm2(THREAD);
+      jio_snprintf(err, err_len, "class %s has objects in %s but %s does not find it; "
+                   "attach the file with the loader that defines it: Pmem.attach(loader)", ext, path,
+                   custom.is_null() ? "the application class loader"
+                                    : custom()->klass()->external_name());
+      return false;
     }
     if (k == NULL) {
       jio_snprintf(err, err_len, "class %s has objects in %s but is not found; "
@@ -415,7 +444,10 @@ bool PmemTypeTable::resolve_all(char* err, size_t err_len, TRAPS) {
       return false;
     }
     _resolved[i] = k;
-    add_known(k);
+    if (!is_known(k)) {
+      keep_alive(k);
+      add_known(k);
+    }
   }
   return true;
 }

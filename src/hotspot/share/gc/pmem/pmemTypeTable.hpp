@@ -23,6 +23,7 @@
 #define SHARE_GC_PMEM_PMEMTYPETABLE_HPP
 
 #include "memory/allStatic.hpp"
+#include "runtime/handles.hpp"
 #include "utilities/exceptions.hpp"
 #include "utilities/globalDefinitions.hpp"
 
@@ -49,14 +50,16 @@ struct PmemTypeEntry {
 
 class PmemTypeTable : AllStatic {
 public:
-  enum LoaderKind { boot_loader = 0, platform_loader = 1, app_loader = 2 };
+  // custom_loader: any other loader. Such a class is found again through
+  // the loader the program attaches the file with (PmemHeap::attach_deferred).
+  enum LoaderKind { boot_loader = 0, platform_loader = 1, app_loader = 2, custom_loader = 3 };
 
   // Why k cannot have persistent instances, or NULL if it can. For arrays
   // the element type decides.
   static const char* refusal(Klass* k);
   // True when no instance of k or of any subtype can be persistent: the
-  // reason refusal() gives holds for every subtype too (a custom loader,
-  // a hidden class, Class, Reference, a finalizer, a class loader, or an
+  // reason refusal() gives holds for every subtype too (a hidden class,
+  // Class, Reference, a finalizer, a class loader, or an
   // array of such elements). Compiled stores into such a type need no
   // barrier.
   static bool never_persistent(Klass* k);
@@ -70,9 +73,13 @@ public:
   static bool record(Klass* k);
 
   // At attach: resolves every entry against this run's classes and checks
-  // its layout. On a missing or changed class, writes a one-line message
-  // to err and returns false; nothing in the file is changed.
-  static bool resolve_all(char* err, size_t err_len, TRAPS);
+  // its layout; custom_loader entries through custom (a NULL handle: the
+  // application loader). On a missing or changed class, writes a one-line
+  // message to err and returns false; nothing in the file is changed.
+  static bool resolve_all(Handle custom, char* err, size_t err_len, TRAPS);
+  // Whether some entry names a class of a custom loader (read only; a
+  // damaged entry counts as no, resolve_all reports it).
+  static bool has_custom_entries();
   // After attach: links and initializes each resolved class, as the
   // objects of a class exist only once it is initialized (pnew initializes
   // it first). Without this a method called on an object from the heap

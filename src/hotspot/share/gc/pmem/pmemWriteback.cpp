@@ -102,13 +102,26 @@ void PmemWriteback::counted() {
 }
 
 // Simulator: the lines covering [start, end) of the private mapping reach
-// the file. Lines are copied 8 bytes at a time, as hardware writes them.
+// the file. Hardware writes a line back whole, with what it holds when it
+// goes: two threads writing the same line back must not interleave, or one
+// could read a word before the other's newer store and write it after that
+// store's copy (an abort's restore lost to the other thread's commit, which
+// shares the word). So each line is copied under a lock of its stripe.
+static volatile int _line_locks[1024];
+
 void PmemWriteback::copy_lines(uintptr_t start, uintptr_t end) {
   start = align_down(start, PmemFormat::cache_line);
   end = align_up(end, PmemFormat::cache_line);
-  for (uintptr_t p = start; p < end; p += sizeof(uint64_t)) {
-    const size_t off = p - (uintptr_t)_base;
-    *(volatile uint64_t*)(_shadow + off) = *(volatile uint64_t*)p;
+  for (uintptr_t line = start; line < end; line += PmemFormat::cache_line) {
+    volatile int* lock = &_line_locks[(line / PmemFormat::cache_line) % ARRAY_SIZE(_line_locks)];
+    while (Atomic::cmpxchg(lock, 0, 1) != 0) {
+      SpinPause();
+    }
+    for (uintptr_t p = line; p < line + PmemFormat::cache_line; p += sizeof(uint64_t)) {
+      const size_t off = p - (uintptr_t)_base;
+      *(volatile uint64_t*)(_shadow + off) = *(volatile uint64_t*)p;
+    }
+    Atomic::release_store(lock, 0);
   }
 }
 

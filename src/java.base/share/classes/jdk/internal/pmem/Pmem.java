@@ -355,6 +355,10 @@ public final class Pmem {
      */
     public static <T> T get(String name, Class<T> type) {
         checkEnabled();
+        if (!attached) {
+            attach0(type.getClassLoader());   // the type's loader sees the classes the caller expects
+            attached = true;
+        }
         return type.cast(get0(name));
     }
 
@@ -399,6 +403,41 @@ public final class Pmem {
         return java.util.Set.of(names0());
     }
 
+    /**
+     * Attaches a file that waits for its classes' loader, resolving the
+     * classes of loaders other than the boot, platform and application
+     * ones through {@code loader}.
+     *
+     * <p>A file whose objects include instances of such classes (the
+     * source launcher's, a {@code URLClassLoader}'s, a plugin's) cannot be
+     * attached when the JVM starts: their loader exists only once the
+     * program made it. The JVM then checks what it can (the file's header
+     * and transaction logs) and leaves the rest until the program first
+     * uses the persistent heap; until then it reads and writes none of its
+     * objects, and a crash before that point leaves the file as it was.
+     * The first call that needs the heap attaches it with the loader of the
+     * class that called (for {@link #get}, the loader of the given type);
+     * a program whose persistent classes that loader cannot see calls this
+     * method first. All such classes of one file are found through one
+     * loader: a loader that delegates to the others, if there are several.
+     *
+     * @param loader the loader that finds the classes
+     * @return {@code true} if this call attached the file, {@code false}
+     *         if it was attached already
+     * @throws IllegalStateException if a class is not found or changed
+     *         (the file is left as it was, and another loader may be tried),
+     *         or {@link #isEnabled()} is {@code false}
+     */
+    public static boolean attach(ClassLoader loader) {
+        checkEnabled();
+        boolean did = attach0(java.util.Objects.requireNonNull(loader));
+        attached = true;
+        return did;
+    }
+
+    // Set once the file is known to be attached: get() then skips attach0.
+    private static boolean attached;
+
     private static void checkEnabled() {
         if (!ENABLED) {
             throw new IllegalStateException(
@@ -407,6 +446,7 @@ public final class Pmem {
     }
 
     private static native boolean isEnabled0();
+    private static native boolean attach0(ClassLoader loader);
     private static native String fileName0();
     private static native boolean isFirstRun0();
     private static native long capacityBytes0();
