@@ -21,8 +21,6 @@
 
 #include "precompiled.hpp"
 #include "classfile/vmSymbols.hpp"
-#include "runtime/synchronizer.hpp"
-#include "runtime/handles.inline.hpp"
 #include "gc/pmem/pmemAllocator.hpp"
 #include "gc/pmem/pmemAttach.hpp"
 #include "gc/pmem/pmemCollector.hpp"
@@ -41,8 +39,10 @@
 #include "oops/compressedOops.hpp"
 #include "gc/shared/gc_globals.hpp"
 #include "runtime/globals.hpp"
+#include "runtime/handles.inline.hpp"
 #include "runtime/java.hpp"
 #include "runtime/os.hpp"
+#include "runtime/synchronizer.hpp"
 #include "services/memTracker.hpp"
 #include "utilities/align.hpp"
 #include "utilities/formatBuffer.hpp"
@@ -220,11 +220,23 @@ void PmemHeap::commit_cards() {
   }
 }
 
+// Whether the last run ended without an orderly exit (the state as the
+// file was opened, before anything in this run changed it).
+bool PmemHeap::after_crash() {
+  return _file->state().clean_shutdown == 0 && !_file->created();
+}
+
+// The checks that need no classes: all a file waiting for its loader gets
+// at startup.
+bool PmemHeap::check_without_classes(char* err, size_t err_len) {
+  return PmemRoots::check(err, err_len) && PmemTxn::check_logs(err, err_len);
+}
+
 // Every check that can refuse the file reads only, and comes before the
 // first write: a refused attach leaves the file as it was. Then undoes the
 // transactions the last run left open, before anything reads the heap.
 bool PmemHeap::check_and_recover(Handle loader, char* err, size_t err_len, TRAPS) {
-  if (!PmemRoots::check(err, err_len) || !PmemTxn::check_logs(err, err_len) ||
+  if (!check_without_classes(err, err_len) ||
       !PmemTypeTable::resolve_all(loader, err, err_len, THREAD) || !PmemRoots::check_targets(err, err_len)) {
     return false;
   }
@@ -237,7 +249,7 @@ bool PmemHeap::check_and_recover(Handle loader, char* err, size_t err_len, TRAPS
   return true;
 }
 
-bool PmemHeap::finish_attach(bool after_crash, char* err, size_t err_len, TRAPS) {
+bool PmemHeap::finish_attach(char* err, size_t err_len, TRAPS) {
   if (!PmemRoots::check(err, err_len) || !PmemAttach::run(err, err_len)) {
     return false;
   }
@@ -245,7 +257,7 @@ bool PmemHeap::finish_attach(bool after_crash, char* err, size_t err_len, TRAPS)
   if (VerifyPersistentHeap && !PmemVerify::verify(err, err_len, true)) {
     return false;
   }
-  PmemCollector::attach(after_crash);
+  PmemCollector::attach(after_crash());
   if (PmemAttach::walked()) {
     log_info(gc, pmem)("Attached %s: " SIZE_FORMAT " types, " SIZE_FORMAT " objects, " SIZE_FORMAT
                        " headers rewritten, " SIZE_FORMAT "K of " SIZE_FORMAT "K in use",
@@ -265,8 +277,6 @@ bool PmemHeap::finish_attach(bool after_crash, char* err, size_t err_len, TRAPS)
 }
 
 void PmemHeap::attach(TRAPS) {
-  // Whether the last run ended in an orderly exit, before anything changes it.
-  const bool after_crash = _file->state().clean_shutdown == 0 && !_file->created();
   commit_cards();
   PmemTypeTable::initialize();
   PmemRoots::initialize();
@@ -277,7 +287,7 @@ void PmemHeap::attach(TRAPS) {
     // Classes of a loader the program makes (the source launcher's, a
     // URLClassLoader's) cannot be found before main. Check what can be
     // checked now; the rest waits for the program's first use of the heap.
-    if (!PmemRoots::check(err, sizeof(err)) || !PmemTxn::check_logs(err, sizeof(err))) {
+    if (!check_without_classes(err, sizeof(err))) {
       vm_exit_during_initialization(err);
     }
     log_info(gc, pmem)("Attach of %s waits for its first use: it holds objects of classes of other "
@@ -286,7 +296,7 @@ void PmemHeap::attach(TRAPS) {
     return;
   }
   if (!check_and_recover(Handle(), err, sizeof(err), THREAD) ||
-      !finish_attach(after_crash, err, sizeof(err), THREAD)) {
+      !finish_attach(err, sizeof(err), THREAD)) {
     vm_exit_during_initialization(err);
   }
 }
@@ -306,11 +316,10 @@ bool PmemHeap::attach_deferred(Handle loader, Handle monitor, TRAPS) {
   }
   ResourceMark rm(THREAD);
   char err[1024];
-  const bool after_crash = _file->state().clean_shutdown == 0 && !_file->created();
   if (!check_and_recover(loader, err, sizeof(err), THREAD)) {
     THROW_MSG_(vmSymbols::java_lang_IllegalStateException(), err, false);   // nothing written: may retry
   }
-  if (!finish_attach(after_crash, err, sizeof(err), THREAD)) {
+  if (!finish_attach(err, sizeof(err), THREAD)) {
     _attach_error = os::strdup(err, mtGC);   // written already: refuse from now on
     THROW_MSG_(vmSymbols::java_lang_IllegalStateException(), err, false);
   }

@@ -24,9 +24,9 @@
 
 #include "gc/pmem/pmemFormat.hpp"
 #include "memory/allStatic.hpp"
+#include "memory/virtualspace.hpp"
 #include "runtime/atomic.hpp"
 #include "runtime/handles.hpp"
-#include "memory/virtualspace.hpp"
 #include "utilities/exceptions.hpp"
 #include "utilities/globalDefinitions.hpp"
 
@@ -53,8 +53,10 @@ class PmemHeap : AllStatic {
   static void  commit_cards();
   static volatile bool _attach_pending;
   static char* _attach_error;   // set when a deferred attach failed after writing
+  static bool  after_crash();
+  static bool  check_without_classes(char* err, size_t err_len);
   static bool  check_and_recover(Handle loader, char* err, size_t err_len, TRAPS);
-  static bool  finish_attach(bool after_crash, char* err, size_t err_len, TRAPS);
+  static bool  finish_attach(char* err, size_t err_len, TRAPS);
 
 public:
   // Opens (or creates) and checks PmemFile. Returns the bytes the

@@ -166,7 +166,7 @@ static PmemTypeTable::LoaderKind loader_kind(Klass* k) {
 // custom loader's are kept by a global handle to their mirror (it reaches
 // the loader), also so that a Klass* in _known never names a new class.
 static void keep_alive(Klass* k) {
-  Klass* e = k->is_objArray_klass() ? ObjArrayKlass::cast(k)->bottom_klass() : k;
+  Klass* e = element_klass(k);
   if (e->is_instance_klass() && loader_kind(e) == PmemTypeTable::custom_loader) {
     JNIHandles::make_global(Handle(Thread::current(), k->java_mirror()));
   }
@@ -418,7 +418,6 @@ bool PmemTypeTable::resolve_all(Handle custom, char* err, size_t err_len, TRAPS)
       k = NULL;
     }
     if (k == NULL && e->loader == custom_loader) {
-      ResourceMark rm2(THREAD);
       jio_snprintf(err, err_len, "class %s has objects in %s but %s does not find it; "
                    "attach the file with the loader that defines it: Pmem.attach(loader)", ext, path,
                    custom.is_null() ? "the application class loader"
