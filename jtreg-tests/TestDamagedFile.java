@@ -143,7 +143,7 @@ public class TestDamagedFile {
         // An undo log entry, checksum redone, aimed at the header: refused
         // before recovery would write there.
         long slot0 = readLong(crashed, LOG_OFFSET);
-        refused(crashed, "undo log slot 0 at file offset " + slot0 + " would restore", f -> {
+        refused(crashed, "undo log slot 0 at file offset " + slot0 + " names", f -> {
             if ((readLongF(f, slot0) & 1) == 0) throw new RuntimeException("slot 0 holds no open transaction");
             long w0 = readLongF(f, slot0 + 64), w1 = readLongF(f, slot0 + 72);
             int len = (int) (w0 & 0xffff);

@@ -224,15 +224,11 @@ public class TestTxn {
         expect(wrote[0], "Unsafe bulk writes wrote");
         for (long v : bulk) expect(v == 0, "Unsafe bulk writes rolled back");
 
-        // A transaction larger than its log fails whole.
+        // A transaction larger than its log slot goes on in log chunks
+        // (TestLargeTxn covers them, and the heap running out).
         long[] big = Pmem.pmake(long[].class, 100_000);
-        try {
-            Pmem.txn(() -> { for (int i = 0; i < big.length; i++) big[i] = i + 1; });
-            throw new RuntimeException("FAILED: an oversized txn committed");
-        } catch (IllegalStateException e) {
-            expect(e.getMessage().contains("transaction too large"), "log-full message: " + e.getMessage());
-        }
-        for (long v : big) expect(v == 0, "an oversized txn left nothing");
+        Pmem.txn(() -> { for (int i = 0; i < big.length; i++) big[i] = i + 1; });
+        for (int i = 0; i < big.length; i++) expect(big[i] == i + 1, "a txn larger than its slot committed");
         expect(Pmem.txnDepth() == 0, "depth 0 after all");
     }
 }

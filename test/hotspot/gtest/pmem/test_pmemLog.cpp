@@ -28,7 +28,7 @@
 namespace {
 
 struct Image {
-  static const size_t size = 64 * K;
+  static const size_t size = 256 * K;
   static const size_t slot_at = 4 * K;
   static const size_t slot_size = 4 * K;
   static const size_t data_at = 16 * K;
@@ -37,6 +37,9 @@ struct Image {
   ~Image() { FREE_C_HEAP_ARRAY(char, bytes); }
   char* slot() { return bytes + slot_at; }
   uint64_t* data() { return (uint64_t*)(bytes + data_at); }
+  // Two 32K log chunks, where the heap would have long[]s.
+  static const size_t chunk_size = 32 * K;
+  char* chunk(int i) { return bytes + 64 * K + i * 64 * K; }
   size_t recover() { return PmemLog::recover(bytes, size, slot(), slot_size); }
 };
 
@@ -123,4 +126,106 @@ TEST(PmemLog, undo_to_savepoint_and_full_slot) {
   EXPECT_EQ(0, appended);   // a 4K slot holds no 4K entry besides its header
   EXPECT_TRUE(log.append(&img.data()[2], 8));
   log.retire();
+}
+
+// Appends 8-byte entries for data()[from, to), storing i + 1000 after each;
+// gives the log a chunk whenever it asks for one.
+static void log_stores(OpenLog& img, int from, int to, int* chunks_used) {
+  for (int i = from; i < to; i++) {
+    if (!img.log.append(&img.data()[i], 8)) {
+      ASSERT_LT(*chunks_used, 2) << "more chunks than the image has";
+      char* c = img.chunk((*chunks_used)++);
+      img.log.add_chunk((HeapWord*)c, c, Image::chunk_size);
+      ASSERT_TRUE(img.log.append(&img.data()[i], 8));
+    }
+    img.data()[i] = (uint64_t)i + 1000;
+  }
+}
+
+TEST(PmemLog, chunks_continue_the_log_and_recovery_follows_them) {
+  OpenLog img;
+  for (int i = 0; i < 2000; i++) img.data()[i] = (uint64_t)i;
+  int used = 0;
+  log_stores(img, 0, 2000, &used);   // a 4K slot, a 32K chunk and part of the next
+  EXPECT_EQ(2, used);
+  EXPECT_EQ((size_t)2000, img.log.entries());
+  int n = 0;
+  img.log.do_entries([&](char* target, size_t len) {
+    EXPECT_EQ((char*)&img.data()[n], target);
+    n++;
+  });
+  EXPECT_EQ(2000, n);
+  // The process dies: recovery reads the chain from the file alone.
+  EXPECT_EQ((size_t)2000, img.recover());
+  for (int i = 0; i < 2000; i++) ASSERT_EQ((uint64_t)i, img.data()[i]) << "element " << i;
+}
+
+TEST(PmemLog, undo_across_chunks_and_log_again_into_a_cut_one) {
+  OpenLog img;
+  for (int i = 0; i < 2000; i++) img.data()[i] = (uint64_t)i;
+  int used = 0;
+  log_stores(img, 0, 100, &used);          // in the slot
+  const size_t mark = img.log.mark();
+  log_stores(img, 100, 1800, &used);       // into both chunks
+  EXPECT_EQ(2, used);
+  img.log.undo_to(mark);
+  for (int i = 100; i < 1800; i++) ASSERT_EQ((uint64_t)i, img.data()[i]) << "undone " << i;
+  EXPECT_EQ((uint64_t)1099, img.data()[99]);
+  EXPECT_EQ((size_t)100, img.log.entries());
+  // Logging again reuses the chunks the log holds.
+  log_stores(img, 100, 2000, &used);
+  EXPECT_EQ(2, used);
+  EXPECT_EQ((size_t)2000, img.recover());
+  for (int i = 0; i < 2000; i++) ASSERT_EQ((uint64_t)i, img.data()[i]) << "element " << i;
+}
+
+TEST(PmemLog, a_damaged_continuation_ends_the_scan) {
+  OpenLog img;
+  for (int i = 0; i < 400; i++) img.data()[i] = (uint64_t)i;
+  int used = 0;
+  log_stores(img, 0, 400, &used);
+  ASSERT_EQ(1, used);
+  // Find the slot's continuation (length 0) and make its chunk reach past
+  // the file's end: its checksum no longer holds.
+  uint64_t* e = NULL;
+  for (size_t pos = PmemLog::header_size; pos + 24 <= Image::slot_size; pos += 24) {
+    uint64_t* c = (uint64_t*)(img.slot() + pos);
+    if ((c[0] & 0xffff) == 0 && c[0] != 0) { e = c; break; }
+  }
+  ASSERT_TRUE(e != NULL);
+  const size_t in_slot = (size_t)((char*)e - img.slot() - PmemLog::header_size) / 24;
+  e[2] = Image::size;
+  // Only the slot's entries count: the chunk's stores never happened as far as recovery knows.
+  bool chunk_seen = false;
+  PmemLog::check_recorded(img.bytes, Image::size, img.slot(), Image::slot_size, [&](size_t, size_t len) {
+    chunk_seen |= len == Image::chunk_size;
+    return true;
+  });
+  EXPECT_FALSE(chunk_seen);
+  EXPECT_EQ(in_slot, img.recover());
+  EXPECT_EQ((uint64_t)0, img.data()[0]);
+  EXPECT_EQ((uint64_t)399 + 1000, img.data()[399]);
+}
+
+TEST(PmemLog, check_recorded_names_chunks_and_trim_keeps_the_first) {
+  OpenLog img;
+  int used = 0;
+  log_stores(img, 0, 2000, &used);
+  int chunks = 0;
+  PmemLog::check_recorded(img.bytes, Image::size, img.slot(), Image::slot_size, [&](size_t at, size_t len) {
+    if (len == Image::chunk_size) {
+      EXPECT_EQ((size_t)(img.chunk(chunks) - img.bytes), at);
+      chunks++;
+    }
+    return true;
+  });
+  EXPECT_EQ(2, chunks);
+  img.log.retire();
+  int dropped = 0;
+  img.log.trim_chunks(Image::chunk_size, [&](HeapWord* obj) {
+    EXPECT_EQ((HeapWord*)img.chunk(1), obj);
+    dropped++;
+  });
+  EXPECT_EQ(1, dropped);
+  EXPECT_EQ(1, img.log.chunks());
 }

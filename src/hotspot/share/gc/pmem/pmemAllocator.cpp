@@ -177,6 +177,14 @@ HeapWord* PmemAllocator::allocate(Thread* thread, size_t words, bool past_limit)
   return mem;
 }
 
+void PmemAllocator::release(HeapWord* obj, size_t words) {
+  assert(words >= PmemFreeList::min_chunk_words, "too short to list");
+  MutexLocker ml(_lock, Mutex::_no_safepoint_check_flag);
+  *(volatile uint64_t*)obj = PmemWalk::free_tag(words);   // the walker skips it from now on
+  PmemWriteback::persist(obj, HeapWordSize);
+  _free.add(obj, words);
+}
+
 size_t PmemAllocator::used_bytes() {
   return pointer_delta(Atomic::load(&_top), PmemHeap::bottom(), 1) - free_bytes();
 }

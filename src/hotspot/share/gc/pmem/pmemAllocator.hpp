@@ -66,6 +66,10 @@ public:
   // past the soft limit, unless past_limit). Never safepoints.
   static HeapWord* allocate(Thread* thread, size_t words, bool past_limit);
 
+  // Gives back an unreachable object that nothing can reach again (an
+  // undo log chunk): tagged free in the file, then listed.
+  static void release(HeapWord* obj, size_t words);
+
   // Bytes handed out and not known free: live objects, the garbage made
   // since the last collection and the unused rest of thread buffers.
   static size_t used_bytes();

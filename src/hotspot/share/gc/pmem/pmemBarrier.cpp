@@ -22,24 +22,26 @@
 
 #include "precompiled.hpp"
 #include "classfile/vmSymbols.hpp"
+#include "gc/pmem/pmemAllocator.hpp"
 #include "gc/pmem/pmemBarrier.hpp"
 #include "gc/pmem/pmemFault.hpp"
+#include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemTxn.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
 #include "memory/resourceArea.hpp"
 #include "oops/arrayKlass.hpp"
-#include "oops/objArrayKlass.hpp"
-#include "oops/typeArrayKlass.hpp"
-#include "utilities/ostream.hpp"
 #include "oops/instanceKlass.hpp"
 #include "oops/method.hpp"
 #include "oops/methodData.hpp"
+#include "oops/objArrayKlass.hpp"
 #include "oops/oop.inline.hpp"
-#include "runtime/fieldDescriptor.inline.hpp"
+#include "oops/typeArrayKlass.hpp"
 #include "runtime/deoptimization.hpp"
+#include "runtime/fieldDescriptor.inline.hpp"
 #include "runtime/interfaceSupport.inline.hpp"
 #include "runtime/jniHandles.inline.hpp"
 #include "utilities/formatBuffer.hpp"
+#include "utilities/ostream.hpp"
 
 // "java.lang.Object[]" rather than "[Ljava.lang.Object;".
 static const char* java_name(Klass* k) {
@@ -104,9 +106,9 @@ void PmemBarrier::check_reference(oop holder, const void* addr, oop val, TRAPS) 
 
 void PmemBarrier::throw_log_full(TRAPS) {
   THROW_MSG(vmSymbols::java_lang_IllegalStateException(),
-            err_msg("transaction too large: its undo log is full (each of the file's log slots "
-                    "holds " SIZE_FORMAT "K; -XX:PmemLogSize sets it for a new file)",
-                    PmemTxn::log_capacity() / K));
+            err_msg("transaction too large: its undo log needs more room than the persistent heap "
+                    "has free (" SIZE_FORMAT "K free of " SIZE_FORMAT "K; see -XX:PmemSize)",
+                    PmemAllocator::free_bytes() / K, PmemHeap::size_in_bytes() / K));
 }
 
 void PmemBarrier::before_write(const void* addr, size_t len, TRAPS) {

@@ -144,6 +144,7 @@ void PmemCollector::mark_roots() {
     // Objects allocated inside: a commit writes them back, and a store to
     // them is not logged, so their memory must not change hands.
     txn->do_fresh([&](HeapWord* start, HeapWord* end) { objects_do(start, end, mark); });
+    txn->do_log_chunks([&](HeapWord* chunk) { mark(cast_to_oop(chunk)); });
     txn->do_log_entries([&](char* target, size_t len, const char* old) {
       if (PmemHeap::is_in(target)) {
         LoggedRange r = { target, len, old };
@@ -290,6 +291,10 @@ public:
 void PmemCollector::collect_for_allocation(JavaThread* thread, uint before, size_t words) {
   log_debug(gc, pmem)("Persistent allocation of " SIZE_FORMAT " bytes found no room below the soft limit ("
                       SIZE_FORMAT "K): collecting", words * HeapWordSize, PmemAllocator::soft_limit_bytes() / K);
+  collect(thread, before);
+}
+
+void PmemCollector::collect(JavaThread* thread, uint before) {
   // A JNI critical region may hold the GC off (GCLocker): wait for it a few times.
   for (int attempt = 0; attempt < 3 && _collections == before; attempt++) {
     uint gc_count, full_count;
@@ -303,6 +308,29 @@ void PmemCollector::collect_for_allocation(JavaThread* thread, uint before, size
     if (_collections == before && GCLocker::is_active_and_needs_gc() && !thread->in_critical()) {
       GCLocker::stall_until_clear();
     }
+  }
+}
+
+static size_t room_wanted() {
+  return MAX2(4 * PmemTxn::log_capacity(), PmemHeap::size_in_bytes() / 16);
+}
+
+static size_t room_left() {
+  return PmemAllocator::free_bytes() + pointer_delta(PmemHeap::end(), PmemAllocator::top(), 1);
+}
+
+bool PmemCollector::room_is_short() {
+  const size_t want = room_wanted();
+  return _attached && room_left() < want &&
+         (_collections == 0 || PmemAllocator::allocated_since_gc() >= want / 2);
+}
+
+void PmemCollector::make_room_before_txn(JavaThread* thread) {
+  const uint before = _collections;
+  if (room_is_short()) {
+    log_debug(gc, pmem)("A transaction begins with " SIZE_FORMAT "K of room in the persistent part, less than "
+                        SIZE_FORMAT "K for its undo log to grow into: collecting", room_left() / K, room_wanted() / K);
+    collect(thread, before);
   }
 }
 

@@ -61,6 +61,7 @@ class PmemCollector : AllStatic {
   static void mark_roots();
   static void sweep(const char* why, size_t used_before, jlong started);
   static void collect_for_allocation(JavaThread* thread, uint before, size_t words);
+  static void collect(JavaThread* thread, uint before);
 
 public:
   // At attach, after the type table is resolved and headers rewritten.
@@ -78,6 +79,14 @@ public:
   static HeapWord* allocate(JavaThread* thread, size_t words);
 
   static uint collections() { return _collections; }
+
+  // A transaction's undo log grows in chunks of the persistent part, taken
+  // where no collection can run (the barrier). So an outermost transaction
+  // begins with a collection when the room left (free chunks and the
+  // file's unused rest) is short and garbage may hold more: some was
+  // allocated since the last collection, or none ran yet in this run.
+  static bool room_is_short();
+  static void make_room_before_txn(JavaThread* thread);
 
   // The persistent objects, for heap inspection and dumps (skips free space).
   static void object_iterate(ObjectClosure* cl);

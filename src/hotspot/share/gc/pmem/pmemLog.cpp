@@ -36,6 +36,7 @@ void PmemLog::init(char* file_base, size_t file_size, char* slot, size_t slot_si
   _file_size = file_size;
   _slot = slot;
   _slot_size = slot_size;
+  _seg = 0;
   _cursor = header_size;
   _active = (*state() & 1) != 0;
   _gen = (uint32_t)(*state() >> 1);
@@ -53,24 +54,30 @@ uint32_t PmemLog::checksum(uint64_t word0, uint32_t gen, const uint64_t* data, s
   return (uint32_t)(h ^ (h >> 32)) | 1;   // never 0: a zero word ends the log
 }
 
-bool PmemLog::entry_at(size_t pos, uint32_t gen, uint64_t* word0, size_t* next) const {
-  if (pos + 2 * sizeof(uint64_t) > _slot_size) {
+bool PmemLog::entry_at(const char* base, size_t size, size_t pos, uint32_t gen, uint64_t* word0, size_t* next) const {
+  if (pos + 2 * sizeof(uint64_t) > size) {
     return false;
   }
-  const uint64_t* e = (const uint64_t*)(_slot + pos);
+  const uint64_t* e = (const uint64_t*)(base + pos);
   const uint64_t w0 = e[0];
   const uint64_t w1 = e[1];
   const size_t len = (size_t)(w0 & 0xffff);
   const uint64_t target = w0 >> 16;
-  if (w0 == 0 || len == 0 || len > max_entry_data || (uint32_t)(w1 >> 32) != gen) {
+  if (w0 == 0 || len > max_entry_data || (uint32_t)(w1 >> 32) != gen) {
     return false;
   }
-  const size_t words = align_up(len, sizeof(uint64_t)) / sizeof(uint64_t);
+  const size_t words = len == 0 ? 1 : align_up(len, sizeof(uint64_t)) / sizeof(uint64_t);
   const size_t end = pos + (2 + words) * sizeof(uint64_t);
-  if (end > _slot_size || target + len > _file_size) {
+  if (end > size || (uint32_t)w1 != checksum(w0, gen, e + 2, words)) {
     return false;
   }
-  if ((uint32_t)w1 != checksum(w0, gen, e + 2, words)) {
+  if (len == 0) {   // a continuation: its chunk must be in the file, aligned and big enough
+    const uint64_t chunk = e[2];
+    if (!is_aligned(target, sizeof(uint64_t)) || chunk < 4 * max_entry_data || chunk > _file_size ||
+        target > _file_size - chunk) {
+      return false;
+    }
+  } else if (target + len > _file_size) {
     return false;
   }
   *word0 = w0;
@@ -81,60 +88,110 @@ bool PmemLog::entry_at(size_t pos, uint32_t gen, uint64_t* word0, size_t* next) 
 void PmemLog::begin() {
   assert(!_active, "a transaction is open in this slot");
   _gen = (uint32_t)(*state() >> 1) + 1;
+  _seg = 0;
   _cursor = header_size;
   _entries = 0;
 }
 
-bool PmemLog::append(const void* target, size_t len) {
-  assert(len > 0 && len <= max_entry_data, "entry of " SIZE_FORMAT " bytes", len);
-  const size_t words = align_up(len, sizeof(uint64_t)) / sizeof(uint64_t);
-  const size_t size = (2 + words) * sizeof(uint64_t);
-  // Room for the entry and the zero word that ends the log after it.
-  if (_cursor + size + sizeof(uint64_t) > _slot_size) {
-    return false;
-  }
-  uint64_t* e = (uint64_t*)(_slot + _cursor);
-  e[1 + words] = 0;          // the last data word gets its padding zeroed
-  memcpy(e + 2, target, len);
-  const uint64_t w0 = ((uint64_t)((const char*)target - _file_base) << 16) | len;
+// Fills in the entry at e (its data words written) and the zero word after it.
+void PmemLog::write_entry(uint64_t* e, uint64_t w0, size_t words) {
   e[0] = w0;
   e[1] = ((uint64_t)_gen << 32) | checksum(w0, _gen, e + 2, words);
   e[2 + words] = 0;          // ends the scan here
-  PmemWriteback::flush(e, size + sizeof(uint64_t));
+  PmemWriteback::flush(e, (3 + words) * sizeof(uint64_t));
   if (!_active) {
     *state() = ((uint64_t)_gen << 1) | 1;
     PmemWriteback::flush(_slot, sizeof(uint64_t));
     _active = true;
   }
   PmemWriteback::drain();
+}
+
+// The segment is full: a continuation to the next chunk ends it.
+void PmemLog::link_next() {
+  const Chunk& c = _chunks.at(_seg);   // segment _seg + 1
+  *(volatile uint64_t*)c.base = 0;     // no stale entry at its start
+  PmemWriteback::flush(c.base, sizeof(uint64_t));
+  uint64_t* e = (uint64_t*)(seg_base(_seg) + _cursor);
+  e[2] = c.size;
+  write_entry(e, (uint64_t)(c.base - _file_base) << 16, 1);
+  _seg++;
+  _cursor = 0;
+  PmemFault::reached("log-linked");
+}
+
+bool PmemLog::append(const void* target, size_t len) {
+  assert(len > 0 && len <= max_entry_data, "entry of " SIZE_FORMAT " bytes", len);
+  const size_t words = align_up(len, sizeof(uint64_t)) / sizeof(uint64_t);
+  const size_t size = (2 + words) * sizeof(uint64_t);
+  // Room for the entry, then a continuation or the zero word that ends the log.
+  while (_cursor + size + continuation_size > seg_size(_seg)) {
+    if (_seg >= _chunks.length()) {
+      return false;
+    }
+    link_next();
+  }
+  uint64_t* e = (uint64_t*)(seg_base(_seg) + _cursor);
+  e[1 + words] = 0;          // the last data word gets its padding zeroed
+  memcpy(e + 2, target, len);
+  write_entry(e, ((uint64_t)((const char*)target - _file_base) << 16) | len, words);
   _cursor += size;
   _entries++;
   PmemFault::reached("log-appended");
   return true;
 }
 
-// Restores the entries from position from on, newest first, durably.
+void PmemLog::add_chunk(HeapWord* obj, char* base, size_t size) {
+  assert(size >= 4 * max_entry_data && is_aligned(base, sizeof(uint64_t)), "bad log chunk");
+  Chunk c = { obj, base, size };
+  _chunks.append(c);
+}
+
+size_t PmemLog::chunk_bytes() const {
+  size_t n = 0;
+  for (int i = 0; i < _chunks.length(); i++) n += _chunks.at(i).size;
+  return n;
+}
+
+// Restores the entries from position from on, newest first, durably: the
+// segments last to first, each one's entries found first (they vary in size).
 void PmemLog::restore_from(size_t from, size_t* restored) {
-  // Entries vary in size, so find their positions first.
+  struct Span { const char* base; size_t size; size_t start; };
+  GrowableArrayCHeap<Span, mtGC> spans;
+  segments_do([&](int, const char* base, size_t size, size_t start) {
+    Span s = { base, size, start };
+    spans.append(s);
+  });
+  const int from_seg = (int)(from >> 40);
+  const size_t from_pos = from & ((UCONST64(1) << 40) - 1);
   GrowableArrayCHeap<size_t, mtGC> at;
-  uint64_t w0;
-  size_t next;
-  for (size_t pos = header_size; entry_at(pos, _gen, &w0, &next); pos = next) {
-    if (pos >= from) at.append(pos);
-  }
-  for (int i = at.length() - 1; i >= 0; i--) {
-    const uint64_t* e = (const uint64_t*)(_slot + at.at(i));
-    char* target = _file_base + (e[0] >> 16);
-    const size_t len = (size_t)(e[0] & 0xffff);
-    memcpy(target, e + 2, len);
-    PmemWriteback::flush(target, len);
+  size_t n = 0;
+  for (int s = spans.length() - 1; s >= from_seg; s--) {
+    const Span& sp = spans.at(s);
+    at.clear();
+    uint64_t w0;
+    size_t next;
+    for (size_t pos = sp.start; entry_at(sp.base, sp.size, pos, _gen, &w0, &next) && (w0 & 0xffff) != 0;
+         pos = next) {
+      if (s > from_seg || pos >= from_pos) at.append(pos);
+    }
+    for (int i = at.length() - 1; i >= 0; i--) {
+      const uint64_t* e = (const uint64_t*)(sp.base + at.at(i));
+      char* target = _file_base + (e[0] >> 16);
+      const size_t len = (size_t)(e[0] & 0xffff);
+      memcpy(target, e + 2, len);
+      PmemWriteback::flush(target, len);
+    }
+    n += (size_t)at.length();
   }
   PmemWriteback::drain();
-  *restored = (size_t)at.length();
+  *restored = n;
 }
 
 void PmemLog::undo_to(size_t mark) {
-  assert(mark >= header_size && mark <= _cursor, "bad mark");
+  const int seg = (int)(mark >> 40);
+  const size_t pos = mark & ((UCONST64(1) << 40) - 1);
+  assert(seg < _seg || (seg == _seg && pos >= (seg == 0 ? header_size : 0) && pos <= _cursor), "bad mark");
   if (!_active) {
     return;
   }
@@ -142,9 +199,11 @@ void PmemLog::undo_to(size_t mark) {
   restore_from(mark, &restored);
   PmemFault::reached("abort-restored");
   // Cut the log at mark: the entries after it are undone.
-  *(volatile uint64_t*)(_slot + mark) = 0;
-  PmemWriteback::persist(_slot + mark, sizeof(uint64_t));
-  _cursor = mark;
+  char* cut = seg_base(seg) + pos;
+  *(volatile uint64_t*)cut = 0;
+  PmemWriteback::persist(cut, sizeof(uint64_t));
+  _seg = seg;
+  _cursor = pos;
   _entries -= restored;
 }
 
@@ -156,6 +215,7 @@ void PmemLog::retire() {
   *state() = (uint64_t)_gen << 1;
   PmemWriteback::persist(_slot, sizeof(uint64_t));
   _active = false;
+  _seg = 0;
   _cursor = header_size;
   _entries = 0;
 }
@@ -167,7 +227,7 @@ size_t PmemLog::recover(char* file_base, size_t file_size, char* slot, size_t sl
     return 0;
   }
   size_t restored;
-  log.restore_from(header_size, &restored);
+  log.restore_from(position(0, header_size), &restored);
   PmemFault::reached("recovery-restored");
   log.retire();
   return restored;

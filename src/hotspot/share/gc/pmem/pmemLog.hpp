@@ -25,6 +25,7 @@
 
 #include "memory/allocation.hpp"
 #include "utilities/globalDefinitions.hpp"
+#include "utilities/growableArray.hpp"
 
 // One undo log slot in the heap file: the old bytes of every location a
 // transaction stores to, made durable before the store can reach memory.
@@ -45,30 +46,60 @@
 // Undoing restores entries newest first and can be repeated: a crash while
 // undoing is undone again at the next start.
 //
+// A transaction that outgrows the slot goes on in chunks: long[] objects
+// of the persistent part that the caller allocates (add_chunk). The last
+// entry of a full slot or chunk is a continuation, length 0, whose target
+// is the next chunk's first byte and whose one data word is its size; the
+// chunk holds entries from its first byte on, in the same format. The
+// chunk's first word is zeroed durably before the continuation is, so the
+// scan never reads a stale entry there. A continuation counts like any
+// entry (generation, checksum), so after a retire, or a crash, the chain
+// is followed only for the transaction that wrote it; the chunks are
+// unreachable objects that the collector keeps while a thread holds them
+// (do_chunks) and frees otherwise.
+//
 // Offsets, not addresses, so a log survives the file being mapped elsewhere.
 class PmemLog {
+  struct Chunk { HeapWord* obj; char* base; size_t size; };
+
   char*    _file_base;    // offsets are from here
   size_t   _file_size;
   char*    _slot;         // the slot's first byte
   size_t   _slot_size;
-  size_t   _cursor;       // where the next entry goes (volatile, like the scan)
+  GrowableArrayCHeap<Chunk, mtGC> _chunks;   // segment i + 1 is _chunks.at(i)
+  int      _seg;          // the segment entries go to: 0 the slot, else a chunk
+  size_t   _cursor;       // where the next entry goes in it (volatile, like the scan)
   uint32_t _gen;          // generation of the open transaction
   bool     _active;       // the state word says active (an entry was written)
   size_t   _entries;
 
   volatile uint64_t* state() const { return (volatile uint64_t*)_slot; }
+  char*  seg_base(int seg) const { return seg == 0 ? _slot : _chunks.at(seg - 1).base; }
+  size_t seg_size(int seg) const { return seg == 0 ? _slot_size : _chunks.at(seg - 1).size; }
   static uint32_t checksum(uint64_t word0, uint32_t gen, const uint64_t* data, size_t words);
-  // The entry at pos if it counts for generation gen, else false.
-  bool entry_at(size_t pos, uint32_t gen, uint64_t* word0, size_t* next) const;
+  // The entry at pos of the segment [base, base + size) if it counts for
+  // generation gen, else false. A continuation (length 0) counts only if
+  // its chunk lies inside the file.
+  bool entry_at(const char* base, size_t size, size_t pos, uint32_t gen, uint64_t* word0, size_t* next) const;
+  // Calls f(segment index, base, size, start) for the slot and each chunk
+  // the open transaction's chain reaches in the file.
+  template <typename F> void segments_do(F f) const;
+  void write_entry(uint64_t* e, uint64_t w0, size_t words);
+  void link_next();
   void restore_from(size_t from, size_t* restored);
 
 public:
   static const size_t header_size = 64;
   static const size_t max_entry_data = 4096;
+  static const size_t continuation_size = 3 * sizeof(uint64_t);
 
-  PmemLog() : _file_base(NULL), _file_size(0), _slot(NULL), _slot_size(0),
+  // Positions (marks) are segment << 40 | offset in the segment.
+  static size_t position(int seg, size_t offset) { return ((size_t)seg << 40) | offset; }
+
+  PmemLog() : _file_base(NULL), _file_size(0), _slot(NULL), _slot_size(0), _chunks(0), _seg(0),
               _cursor(header_size), _gen(0), _active(false), _entries(0) {}
 
+  // Points the log at a slot; the chunks it holds stay its own.
   void init(char* file_base, size_t file_size, char* slot, size_t slot_size);
 
   // Opens a transaction in this slot. Writes nothing: a transaction that
@@ -76,17 +107,43 @@ public:
   void begin();
 
   // Records the len (<= max_entry_data) bytes at target and makes them
-  // durable. Returns false, recording nothing, when the slot is full.
+  // durable. Returns false, recording nothing, when the slot and every
+  // chunk the log holds are full: add_chunk, then try again.
   bool append(const void* target, size_t len);
+
+  // A chunk for the log to go on in: size bytes at base, the elements of
+  // the long[] at obj (persistent, its header durable).
+  void add_chunk(HeapWord* obj, char* base, size_t size);
+  // Between transactions: forgets the chunks beyond the first
+  // keep_bytes' worth, calling f(long[] object) for each.
+  template <typename F> void trim_chunks(size_t keep_bytes, F f) {
+    assert(!_active, "a transaction uses them");
+    size_t n = 0;
+    int keep = 0;
+    while (keep < _chunks.length() && n + _chunks.at(keep).size <= keep_bytes) {
+      n += _chunks.at(keep++).size;
+    }
+    for (int i = keep; i < _chunks.length(); i++) f(_chunks.at(i).obj);
+    _chunks.trunc_to(keep);
+  }
+  size_t chunk_bytes() const;
+  int chunks() const { return _chunks.length(); }
+  // f(long[] object) for each chunk held, used or not.
+  template <typename F> void do_chunks(F f) const {
+    for (int i = 0; i < _chunks.length(); i++) f(_chunks.at(i).obj);
+  }
 
   // Calls f(target address, length, old bytes) for each entry of the open
   // transaction, oldest first.
   template <typename F> void do_entries_with_old(F f) const {
-    uint64_t w0;
-    size_t next;
-    for (size_t pos = header_size; pos < _cursor && entry_at(pos, _gen, &w0, &next); pos = next) {
-      f(_file_base + (w0 >> 16), (size_t)(w0 & 0xffff), (const char*)(_slot + pos + 2 * sizeof(uint64_t)));
-    }
+    if (!_active) return;
+    segments_do([&](int, const char* base, size_t size, size_t start) {
+      uint64_t w0;
+      size_t next;
+      for (size_t pos = start; entry_at(base, size, pos, _gen, &w0, &next) && (w0 & 0xffff) != 0; pos = next) {
+        f(_file_base + (w0 >> 16), (size_t)(w0 & 0xffff), base + pos + 2 * sizeof(uint64_t));
+      }
+    });
   }
 
   // Calls f(target address, length) for each entry of the open transaction.
@@ -95,7 +152,7 @@ public:
   }
 
   // The end of the entries: a savepoint for undo_to().
-  size_t mark() const { return _cursor; }
+  size_t mark() const { return position(_seg, _cursor); }
   size_t entries() const { return _entries; }
   bool is_active() const { return _active; }
 
@@ -107,25 +164,57 @@ public:
   void retire();
 
   // At attach, before recovery: calls f(target offset, length) for each
-  // entry of the slot's unfinished transaction, if it has one, and returns
-  // true; stops and returns false at the first entry for which f does.
+  // entry of the slot's unfinished transaction, if it has one, and for
+  // each chunk its chain reaches (f(chunk offset, chunk size)); returns
+  // true, or false at the first call that returns false.
   template <typename F>
   static bool check_recorded(char* file_base, size_t file_size, char* slot, size_t slot_size, F f) {
     PmemLog log;
     log.init(file_base, file_size, slot, slot_size);
-    uint64_t w0;
-    size_t next;
-    for (size_t pos = header_size; log._active && log.entry_at(pos, log._gen, &w0, &next); pos = next) {
-      if (!f((size_t)(w0 >> 16), (size_t)(w0 & 0xffff))) {
-        return false;
-      }
+    if (!log._active) {
+      return true;
     }
-    return true;
+    bool ok = true;
+    log.segments_do([&](int seg, const char* base, size_t size, size_t start) {
+      if (!ok || (seg > 0 && !f((size_t)(base - file_base), size))) {
+        ok = false;
+        return;
+      }
+      uint64_t w0;
+      size_t next;
+      for (size_t pos = start; ok && log.entry_at(base, size, pos, log._gen, &w0, &next) && (w0 & 0xffff) != 0;
+           pos = next) {
+        ok = f((size_t)(w0 >> 16), (size_t)(w0 & 0xffff));
+      }
+    });
+    return ok;
   }
 
   // At attach: if the slot holds an unfinished transaction, restores its
   // entries and retires it. Returns the number of entries restored.
   static size_t recover(char* file_base, size_t file_size, char* slot, size_t slot_size);
 };
+
+template <typename F> void PmemLog::segments_do(F f) const {
+  const char* base = _slot;
+  size_t size = _slot_size;
+  size_t pos = header_size;
+  // A damaged chain could loop: no transaction has more chunks than fit the file.
+  const int most = (int)MIN2(_file_size / (4 * max_entry_data), (size_t)INT_MAX - 1);
+  for (int seg = 0; seg <= most; seg++) {
+    f(seg, base, size, pos);
+    uint64_t w0;
+    size_t next;
+    while (entry_at(base, size, pos, _gen, &w0, &next) && (w0 & 0xffff) != 0) {
+      pos = next;
+    }
+    if (!entry_at(base, size, pos, _gen, &w0, &next)) {
+      return;   // the end of the entries
+    }
+    size = (size_t)((const uint64_t*)(base + pos))[2];
+    base = _file_base + (w0 >> 16);
+    pos = 0;
+  }
+}
 
 #endif // SHARE_GC_PMEM_PMEMLOG_HPP

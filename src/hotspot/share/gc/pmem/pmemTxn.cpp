@@ -21,18 +21,23 @@
 
 
 #include "precompiled.hpp"
+#include "gc/pmem/pmemAllocator.hpp"
+#include "gc/pmem/pmemCollector.hpp"
 #include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemFormat.hpp"
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
 #include "gc/pmem/pmemRedirect.hpp"
-#include "gc/pmem/pmemVolatileRefs.hpp"
 #include "gc/pmem/pmemRoots.hpp"
 #include "gc/pmem/pmemThreadLocalData.hpp"
 #include "gc/pmem/pmemTxn.hpp"
+#include "gc/pmem/pmemTypeTable.hpp"
+#include "gc/pmem/pmemVolatileRefs.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
 #include "jvm_io.h"
 #include "logging/log.hpp"
+#include "memory/universe.hpp"
+#include "oops/arrayOop.hpp"
 #include "oops/oop.inline.hpp"
 #include "runtime/atomic.hpp"
 #include "runtime/interfaceSupport.inline.hpp"
@@ -199,6 +204,12 @@ void PmemTxn::finish() {
   _open_from = NULL;
   _work = 0;
   forget_logged();
+  if (_log.chunks() > 0) {
+    // A big transaction's chunks are free at once: nothing refers to them.
+    _log.trim_chunks(4 * slot_size(), [&](HeapWord* obj) {
+      PmemAllocator::release(obj, cast_to_oop(obj)->size());
+    });
+  }
   PmemThreadLocalData::set_in_txn(_thread, false);
   PmemRedirect::resume_tlab(_thread);
   release_slot();
@@ -206,6 +217,9 @@ void PmemTxn::finish() {
 
 bool PmemTxn::begin(JavaThread* thread) {
   if (_depth == 0) {
+    if (_slot < 0) {
+      PmemCollector::make_room_before_txn(thread);   // before the slot: a collection may take long
+    }
     if (_slot < 0 && !claim_slot(thread)) {   // fast_begin may have claimed it
       return false;
     }
@@ -313,8 +327,8 @@ address PmemTxn::slot_flags_addr() {
 JRT_LEAF(jboolean, PmemTxn::fast_begin())
   JavaThread* thread = JavaThread::current();
   PmemTxn* t = of(thread);
-  if (t == NULL || (t->_depth == 0 && !t->try_claim_slot())) {
-    return false;
+  if (t == NULL || (t->_depth == 0 && (PmemCollector::room_is_short() || !t->try_claim_slot()))) {
+    return false;   // the native begin waits for a slot, or collects
   }
   t->begin(thread);   // holds a slot: never blocks
   return true;
@@ -478,7 +492,7 @@ bool PmemTxn::log_store(void* addr, size_t len) {
   for (uintptr_t p = a; p < a + len; ) {
     const size_t n = MIN2((size_t)(a + len - p), PmemLog::max_entry_data);
     _work = 1;
-    if (!_log.append((void*)p, n)) {
+    if (!_log.append((void*)p, n) && !(grow_log() && _log.append((void*)p, n))) {
       return false;
     }
     Range r = { p, p + n };
@@ -492,6 +506,40 @@ bool PmemTxn::log_store(void* addr, size_t len) {
     PmemThreadLocalData::set_hot(_thread, a, len);   // C2's next stores there go inline
   }
   return true;
+}
+
+// The log slot and the chunks held are full: one more chunk, twice what
+// the log holds so far (at most max_log_chunk), or less when the heap has
+// less. Taken from the persistent part without a collection (a barrier
+// may call this where no safepoint can be), past the soft limit. A chunk
+// is larger than a quarter allocation buffer, so it never comes from the
+// thread's buffer (where it would count as an object the transaction made).
+static const size_t max_log_chunk = 16 * M;
+
+bool PmemTxn::grow_log() {
+  Klass* k = Universe::longArrayKlassObj();
+  if (!PmemTypeTable::record(k)) {
+    return false;
+  }
+  const size_t min = align_up(MAX2((size_t)64 * K, PmemAllocationBufferSize / 4 + 4 * K), 4 * K);
+  const int base = arrayOopDesc::base_offset_in_bytes(T_LONG);
+  for (size_t bytes = MAX2(MIN2(slot_size() + _log.chunk_bytes(), max_log_chunk), min); bytes >= min; bytes /= 2) {
+    bytes = align_down(bytes, 4 * K);
+    const size_t words = align_up(base + bytes, (size_t)MinObjAlignmentInBytes) / HeapWordSize;
+    HeapWord* mem = PmemAllocator::allocate(_thread, words, true);
+    if (mem == NULL) {
+      continue;
+    }
+    oopDesc::set_mark(mem, markWord::prototype());
+    arrayOopDesc::set_length(mem, (int)(bytes / sizeof(jlong)));
+    oopDesc::release_set_klass(mem, k);
+    PmemWriteback::persist(mem, base);   // the heap walker finds it by its header
+    _log.add_chunk(mem, (char*)mem + base, bytes);
+    log_debug(gc, pmem)("Transaction log of thread " PTR_FORMAT " goes on in a chunk of " SIZE_FORMAT
+                        "K (" SIZE_FORMAT " entries so far)", p2i(_thread), bytes / K, _log.entries());
+    return true;
+  }
+  return false;
 }
 
 bool PmemTxn::check_logs(char* err, size_t err_len) {
@@ -508,7 +556,7 @@ bool PmemTxn::check_logs(char* err, size_t err_len) {
       return in_objects || a_root;
     });
     if (!ok) {
-      jio_snprintf(err, err_len, "%s is damaged: undo log slot %u at file offset " SIZE_FORMAT " would restore "
+      jio_snprintf(err, err_len, "%s is damaged: undo log slot %u at file offset " SIZE_FORMAT " names "
                    SIZE_FORMAT " bytes at file offset " SIZE_FORMAT ", outside the objects and the roots",
                    PmemHeap::file()->path(), i, (size_t)(slot_base((int)i) - base), bad_len, bad_at);
       return false;

@@ -93,6 +93,7 @@ class PmemTxn : public CHeapObj<mtGC> {
   void  remember(uintptr_t start, uintptr_t end);
   void  forget_logged();
   bool  is_fresh(uintptr_t addr) const;       // made inside the innermost level
+  bool  grow_log();
   bool  try_claim_slot();
   bool  claim_slot(JavaThread* thread);
   void  release_slot();
@@ -188,6 +189,8 @@ public:
   template <typename F> void do_log_entries(F f) const {
     if (_depth > 0) _log.do_entries_with_old(f);
   }
+  // ...the chunks the log holds (long[] objects), in a transaction or not...
+  template <typename F> void do_log_chunks(F f) const { _log.do_chunks(f); }
   // ...and f(start, end) for each run of objects allocated inside.
   template <typename F> void do_fresh(F f) const;
   // The same, also while the outermost level ends (depth already 0).
