@@ -441,6 +441,17 @@ public class KvTest {
             expect(c, "-ERR value is not a valid float", "ZADD", "z", "x", "m");
             expect(c, "-ERR XX and NX options at the same time are not compatible", "ZADD", "z", "NX", "XX", "1", "m");
             expect(c, "(nil)", "ZSCORE", "z", "c");
+            // a command larger than a transaction's log slot is one transaction (the log grows into the heap)
+            String[] zadd = new String[2 + 2 * 20_000], zrem = new String[2 + 20_000];
+            zadd[0] = "ZADD"; zadd[1] = "bigz"; zrem[0] = "ZREM"; zrem[1] = "bigz";
+            for (int i = 0; i < 20_000; i++) {
+                zadd[2 + 2 * i] = Integer.toString(i);
+                zadd[3 + 2 * i] = "m" + i;
+                zrem[2 + i] = "m" + i;
+            }
+            expect(c, "20000", zadd);
+            expect(c, "20000", zrem);
+            expect(c, "0", "EXISTS", "bigz");
             // empty aggregates disappear
             expect(c, "1", "SREM", "st2", "b");
             expect(c, "1", "SREM", "st2", "d");
