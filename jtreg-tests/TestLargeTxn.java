@@ -219,13 +219,8 @@ public class TestLargeTxn {
 
     // Element stores, reference stores, a collection and nesting, all past the slot.
     static void stores() {
-        State s = Pmem.pnew(State.class);
-        Pmem.txn(() -> {
-            s.data = Pmem.pmake(long[].class, DATA);
-            s.items = Pmem.pmake(Item[].class, ITEMS);
-            for (int i = 0; i < ITEMS; i++) s.items[i] = Pmem.pnew(Item.class);
-        });
-        Pmem.put("state", s);
+        init();
+        State s = Pmem.get("state", State.class);
         // 300K logged element stores (7 MB of entries), committed.
         Pmem.txn(() -> {
             for (int i = 0; i < DATA; i++) s.data[i] = 5;
