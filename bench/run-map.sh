@@ -22,7 +22,7 @@ OPENS="--add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/java.la
   --add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
   --add-opens java.base/jdk.internal.misc=ALL-UNNAMED --add-exports java.base/jdk.internal.ref=ALL-UNNAMED
   --add-exports java.base/sun.nio.ch=ALL-UNNAMED --add-exports java.base/jdk.internal.misc=ALL-UNNAMED
-  --add-exports jdk.unsupported/sun.misc=ALL-UNNAMED --add-opens jdk.compiler/com.sun.tools.javac=ALL-UNNAMED
+  --add-exports jdk.unsupported/sun.misc=ALL-UNNAMED --add-opens jdk.compiler/com.sun.tools.javac=ALL-UNNAMED --add-exports jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED --add-opens jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED
   --add-opens java.base/java.io=ALL-UNNAMED --add-opens java.base/java.util=ALL-UNNAMED"
 
 one() { # store jdk jvmargs...
@@ -42,7 +42,7 @@ one mvstore "$STOCK_JDK"
 one rocksdb "$STOCK_JDK"
 one mapdb "$STOCK_JDK"
 # shellcheck disable=SC2086
-one chronicle "$STOCK_JDK" $OPENS
+one chronicle "$STOCK_JDK" -Dchronicle.analytics.disable=true $OPENS
 rm -rf "$DIR"
 
 python3 - "$OUT/results.txt" <<'PY' | tee "$OUT/table.md"

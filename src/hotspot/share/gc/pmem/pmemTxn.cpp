@@ -354,7 +354,14 @@ JRT_LEAF(jboolean, PmemTxn::fast_commit())
   return true;
 JRT_END
 
-// The set of logged lines: open addressing, linear probing.
+// The set of logged lines: open addressing, linear probing. The home slot
+// mixes the line number (Fibonacci hashing): with the bare line number, a
+// run of neighbouring lines (a large array cleared) fills a run of slots,
+// and every scattered line homed inside it probed to its end (HashMap's
+// resize in a transaction spent 40% of a 1e6-put benchmark there).
+static size_t home_slot(uintptr_t line, size_t cap) {
+  return (size_t)(((uint64_t)(line >> 6) * 0x9E3779B97F4A7C15ULL) >> 32) & (cap - 1);
+}
 
 static uint64_t byte_mask(size_t offset, size_t len) {
   return len >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << len) - 1) << offset;
@@ -362,7 +369,7 @@ static uint64_t byte_mask(size_t offset, size_t len) {
 
 PmemTxn::Logged* PmemTxn::find_line(uintptr_t line) const {
   if (_logged_count == 0) return NULL;
-  for (size_t i = (line >> 6) & (_logged_cap - 1); _logged[i].gen == _logged_gen; i = (i + 1) & (_logged_cap - 1)) {
+  for (size_t i = home_slot(line, _logged_cap); _logged[i].gen == _logged_gen; i = (i + 1) & (_logged_cap - 1)) {
     if (_logged[i].line == line) {
       return &_logged[i];
     }
@@ -387,7 +394,7 @@ void PmemTxn::remember(uintptr_t start, uintptr_t end) {
       _logged_gen = 1;
       for (size_t i = 0; i < old_cap; i++) {
         if (old[i].gen == old_gen) {
-          size_t j = (old[i].line >> 6) & (_logged_cap - 1);
+          size_t j = home_slot(old[i].line, _logged_cap);
           while (_logged[j].gen == _logged_gen) j = (j + 1) & (_logged_cap - 1);
           _logged[j] = old[i];
           _logged[j].gen = _logged_gen;
@@ -396,7 +403,7 @@ void PmemTxn::remember(uintptr_t start, uintptr_t end) {
       }
       FREE_C_HEAP_ARRAY(Logged, old);
     }
-    size_t i = (line >> 6) & (_logged_cap - 1);
+    size_t i = home_slot(line, _logged_cap);
     while (_logged[i].gen == _logged_gen && _logged[i].line != line) {
       i = (i + 1) & (_logged_cap - 1);
     }
