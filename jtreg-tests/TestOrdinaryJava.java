@@ -269,6 +269,12 @@ public class TestOrdinaryJava {
             r.hashSet.removeIf(s -> s.endsWith("1"));
         });
         check(r.orders.size() == 36 && r.accounts.get("bob").balance == 7 && r.hashSet.size() == 90, "changed again");
+        // Set.remove says whether the element was there, although the sets'
+        // shared value object is a persistent copy in the persistent heap.
+        boolean[] removed = Pmem.txn(() -> new boolean[] {r.hashSet.remove("h42"), r.hashSet.remove("h42"),
+                                                          r.treeSet.remove(7), r.treeSet.remove(7)});
+        check(removed[0] && !removed[1] && removed[2] && !removed[3] && r.hashSet.size() == 89
+              && r.treeSet.size() == 49, "HashSet/TreeSet.remove report what they removed " + Arrays.toString(removed));
     }
 
     public static void main(String[] args) throws Exception {

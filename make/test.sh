@@ -6,7 +6,9 @@
 #      make/jdk-tests.txt), once as they are and once with -XX:+UsePersistentHeap
 #   4. pmem-kv's tests (examples/pmem-kv/test/KvTest.java): the Redis-protocol
 #      server end to end, with redis-cli, restarts and kill -9 crash rounds
-# `make/test.sh quick` runs only 1, 2 and 4.
+#   5. docstore's tests (examples/docstore/test/DocStoreTest.java): every
+#      command, restarts in each tier, rollback, kill -9 crash rounds
+# `make/test.sh quick` runs only 1, 2, 4 and 5.
 # `make/test.sh torture` (make torture) runs only the long crash campaigns:
 #   TestCollectionsCrash with PMEM_TORTURE_CRASHES crashes (default 2000).
 . "$(dirname "$0")/common.sh"
@@ -73,25 +75,28 @@ run_jtreg() { # root (under test/), name, extra jtreg args..., then -- tests...
   record "jtreg $name" "$pass" "$fail"
 }
 
-# --- 4. pmem-kv --------------------------------------------------------------
-run_kv() {
-  note "pmem-kv: examples/pmem-kv/test/KvTest.java"
-  local out="$PMEM_CACHE/kvtest" log="$PMEM_CACHE/kvtest.log" pass fail
+# --- 4./5. the examples' end-to-end tests -------------------------------------
+# run_example NAME TESTCLASS: builds examples/NAME (bin/NAME --build-only)
+# and runs examples/NAME/test/TESTCLASS.java, which prints PASS/FAIL lines.
+run_example() {
+  local name="$1" test="$2"
+  note "$name: examples/$name/test/$test.java"
+  local out="$PMEM_CACHE/$name-test" log="$PMEM_CACHE/$name-test.log" pass fail
   rm -rf "$out"; mkdir -p "$out"
-  if ! bash "$PMEM_ROOT/examples/pmem-kv/bin/pmem-kv" --build-only >"$log" 2>&1 ||
-     ! "$JDK/bin/javac" -d "$out" "$PMEM_ROOT/examples/pmem-kv/test/KvTest.java" >>"$log" 2>&1; then
-    echo "  pmem-kv did not compile:"; tail -20 "$log" | sed 's/^/  /'
-    record "pmem-kv" 0 1
+  if ! bash "$PMEM_ROOT/examples/$name/bin/$name" --build-only >"$log" 2>&1 ||
+     ! "$JDK/bin/javac" -d "$out" "$PMEM_ROOT/examples/$name/test/$test.java" >>"$log" 2>&1; then
+    echo "  $name did not compile:"; tail -20 "$log" | sed 's/^/  /'
+    record "$name" 0 1
     return
   fi
-  "$JDK/bin/java" -cp "$out" KvTest "$JDK/bin/java" "$PMEM_ROOT/build/examples/pmem-kv/classes" "$PMEM_TMP" \
+  "$JDK/bin/java" -cp "$out" "$test" "$JDK/bin/java" "$PMEM_ROOT/build/examples/$name/classes" "$PMEM_TMP" \
       >>"$log" 2>&1 || true
   grep -E '^(PASS|FAIL) ' "$log" | sed 's/^/  /'
   pass=$(grep -c '^PASS ' "$log" || true)
   fail=$(grep -c '^FAIL ' "$log" || true)
-  [ $((pass + fail)) -gt 0 ] || { echo "  KvTest printed no results:"; tail -20 "$log" | sed 's/^/  /'; fail=1; }
+  [ $((pass + fail)) -gt 0 ] || { echo "  $test printed no results:"; tail -20 "$log" | sed 's/^/  /'; fail=1; }
   echo "  (log: $log)"
-  record "pmem-kv" "$pass" "$fail"
+  record "$name" "$pass" "$fail"
 }
 
 bash "$PMEM_ROOT/make/overlay.sh" >/dev/null   # tests are read from the working tree
@@ -102,7 +107,8 @@ if [ "$MODE" = torture ]; then
 else
   run_gtest
   run_jtreg hotspot/jtreg pmem -- pmem
-  run_kv
+  run_example pmem-kv KvTest
+  run_example docstore DocStoreTest
 fi
 
 list() { sed 's/#.*//; /^[[:space:]]*$/d' "$PMEM_ROOT/make/$1"; }
