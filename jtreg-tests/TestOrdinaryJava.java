@@ -188,6 +188,22 @@ public class TestOrdinaryJava {
         check(r.orders.size() == 37 && alice.balance == 100 && alice.history.size() == 1
               && r.linked.size() == linkedBefore && !r.linked.containsKey(-1), "the aborted transaction left nothing");
 
+        // Outside a transaction nothing new is persistent: a change that
+        // allocates (a collection's table or array growing) is refused with
+        // a hint, and leaves the collection as it was. (Transient fields
+        // that are data, not caches, are no exception.)
+        HashMap<String, String> outside = Pmem.pnew(() -> new HashMap<String, String>());
+        ArrayList<String> outsideList = Pmem.pnew(() -> new ArrayList<String>());
+        IllegalArgumentException grown = expect(IllegalArgumentException.class, () -> outside.put("k", "v"));
+        check(grown.getMessage().contains("persistent field java.util.HashMap.table")
+              && grown.getMessage().endsWith("change persistent collections (put, add, ...) inside Pmem.txn"),
+              "put outside a transaction: " + grown.getMessage());
+        grown = expect(IllegalArgumentException.class, () -> outsideList.add("x"));
+        check(grown.getMessage().contains("persistent field java.util.ArrayList.elementData"), grown.getMessage());
+        check(outside.isEmpty() && outside.get("k") == null && outsideList.isEmpty(), "the refused changes left nothing");
+        Pmem.txn(() -> { outside.put("k", "v"); outsideList.add("x"); });
+        check(outside.keySet().contains("k") && outsideList.get(0).equals("x"), "the same changes in a transaction");
+
         // A mutable volatile object may not become reachable from older persistent objects.
         Thread volatileThread = new Thread();
         IllegalArgumentException e = expect(IllegalArgumentException.class, () -> Pmem.txn(() -> {

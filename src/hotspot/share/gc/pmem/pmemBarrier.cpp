@@ -99,9 +99,12 @@ void PmemBarrier::check_reference(oop holder, const void* addr, oop val, TRAPS) 
                       java_name(val->klass()), where));
   }
   THROW_MSG(vmSymbols::java_lang_IllegalArgumentException(),
-            err_msg("cannot store a reference to a volatile %s in %s: a persistent object "
-                    "may refer only to persistent objects (Pmem.pnew, Pmem.pmake) and null",
-                    java_name(val->klass()), where));
+            FormatBuffer<1024>("cannot store a reference to a volatile %s in %s: a persistent object "
+                    "may refer only to persistent objects (Pmem.pnew, Pmem.pmake) and null%s",
+                    java_name(val->klass()), where,
+                    PmemTxn::of(THREAD) != NULL && PmemTxn::of(THREAD)->depth() > 0 ? "" :
+                    "; outside a transaction nothing new is persistent: change persistent collections "
+                    "(put, add, ...) inside Pmem.txn"));
 }
 
 void PmemBarrier::throw_log_full(TRAPS) {

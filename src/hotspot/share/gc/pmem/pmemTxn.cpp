@@ -294,7 +294,7 @@ bool PmemTxn::reference_ok(Thread* thread, oop holder, const void* addr, oop val
     }
     return !PmemVolatileRefs::is_loose((void*)v) || PmemVolatileRefs::anchor(val);
   }
-  if (holder != NULL && PmemVolatileRefs::is_transient_field(holder, addr)) {
+  if (holder != NULL && PmemVolatileRefs::is_cache_field(holder, addr, val)) {
     PmemVolatileRefs::add_transient_slot(addr);   // a GC root; the next start drops it
     return true;
   }

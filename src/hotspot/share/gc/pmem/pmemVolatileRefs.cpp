@@ -210,6 +210,23 @@ size_t PmemVolatileRefs::slot_count() {
   return Atomic::load(&_count);
 }
 
+// A transient field is a cache only when what it holds is a view of its
+// holder (HashMap's keySet, TreeMap's descendingMap, a synchronized map's
+// entry set: an object with a field that refers back to the holder, made
+// again on demand) or an immutable value (BigDecimal's stringCache). Most
+// transient fields of the JDK's collections are their data (HashMap.table,
+// ArrayList.elementData, HashSet.map, TreeSet.m), transient only for their
+// serial form: a volatile object there would be lost at the next start, so
+// it is refused like any other.
+static bool is_view_of(oop v, oop holder) {
+  if (!v->klass()->is_instance_klass()) {
+    return false;
+  }
+  bool found = false;
+  fields_do(v, [&](void* p) { found |= load_at(p) == holder; });
+  return found;
+}
+
 bool PmemVolatileRefs::is_transient_field(oop holder, const void* addr) {
   Klass* k = holder->klass();
   if (!k->is_instance_klass()) {
@@ -218,6 +235,10 @@ bool PmemVolatileRefs::is_transient_field(oop holder, const void* addr) {
   fieldDescriptor fd;
   const int offset = (int)pointer_delta(addr, cast_from_oop<void*>(holder), 1);
   return InstanceKlass::cast(k)->find_field_from_offset(offset, false, &fd) && fd.access_flags().is_transient();
+}
+
+bool PmemVolatileRefs::is_cache_field(oop holder, const void* addr, oop val) {
+  return is_transient_field(holder, addr) && (is_view_of(val, holder) || is_value(val));
 }
 
 void PmemVolatileRefs::add_transient_slot(const void* field) {

@@ -50,8 +50,9 @@ class PmemTxn;
 //    stored into a loose object; storing a loose object into an anchored
 //    one anchors it, if it reaches no volatile object (else the store is
 //    refused, or inside a transaction checked at commit).
-// A transient field of an anchored object (a cache, such as HashMap's
-// keySet) may refer to a volatile object too; the next start sets it to null.
+// A transient field of an anchored object that caches a view of it (such
+// as HashMap's keySet) may refer to a volatile object too; the next start
+// sets it to null.
 // A bitmap (a bit per word of each loose object) tells loose objects from
 // anchored ones by any field address. The GCs of the volatile heap treat
 // the references to volatile objects from an open transaction's objects,
@@ -72,6 +73,10 @@ public:
   // Such a field is a GC root while it does; the next start sets it to
   // null (PmemAttach walks the heap once), as deserialization would.
   static bool is_transient_field(oop holder, const void* addr);
+  // Whether storing val (volatile) at addr of holder fills a cache: a
+  // transient field given a view of holder (an object referring to it) or
+  // an immutable value.
+  static bool is_cache_field(oop holder, const void* addr, oop val);
   static void add_transient_slot(const void* field);
   // A volatile object commit may replace with a persistent copy.
   static bool is_value(oop obj);
