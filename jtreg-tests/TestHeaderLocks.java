@@ -29,6 +29,11 @@
  *          is locked, by the interpreter, C1 or C2 fast path, or as an
  *          inflated monitor under contention, makes the next attach clean
  *          every header: the objects then lock, wait and hash normally.
+ *          Caches that reads fill (a persistent TreeSet's key set) are
+ *          dropped by an orderly exit, so the next attach does not walk;
+ *          after a kill it walks and drops them. Locks of objects no root
+ *          reaches (made in a transaction, a class loaded inside one) need
+ *          no walk, unless such an object is anchored afterwards.
  * @library /test/lib /pmem/lib
  * @modules java.base/jdk.internal.pmem
  * @run driver TestHeaderLocks
@@ -49,6 +54,14 @@ public class TestHeaderLocks {
 
     static final class Holder {
         Node[] nodes;
+        java.util.TreeSet<Long> set;
+        Node late;
+    }
+
+    // Loaded for the first time inside a transaction: its loader's lock
+    // object for it is made there, persistent and loose.
+    static final class LoadedInTxn {
+        static int touch() { return 1; }
     }
 
     static final String WALKED = "Attached .*: \\d+ types, \\d+ objects, \\d+ headers rewritten";
@@ -60,6 +73,9 @@ public class TestHeaderLocks {
                 case "populate" -> populate();
                 case "read" -> read(false);
                 case "check" -> read(true);
+                case "caches" -> caches(args[1]);
+                case "looselock" -> looseLock(false);
+                case "anchorlock" -> looseLock(true);
                 default -> hold(args[0], args[1]);
             }
             return;
@@ -70,6 +86,21 @@ public class TestHeaderLocks {
         // order); from the third on nothing moves and nothing is locked.
         child(file, "read");
         child(file, "read").shouldMatch(NOT_WALKED);
+        child(file, "read").shouldMatch(NOT_WALKED);
+
+        // Reads that fill cache fields: an exit drops them, a halt leaves
+        // them to the next attach's walk.
+        child(file, "caches", "exit").shouldMatch(NOT_WALKED);
+        child(file, "caches", "exit").shouldMatch(NOT_WALKED);
+        child(file, "caches", "kill").shouldMatch(NOT_WALKED);   // killed: exit status 137
+        child(file, "read").shouldMatch(WALKED);
+        child(file, "read").shouldMatch(NOT_WALKED);
+        // Locks of loose objects die with the run; anchoring one after its
+        // lock makes the next attach clean headers.
+        child(file, "looselock").shouldMatch(NOT_WALKED);
+        child(file, "read").shouldMatch(NOT_WALKED);
+        child(file, "anchorlock").shouldMatch(NOT_WALKED);
+        child(file, "read").shouldMatch(WALKED);
         child(file, "read").shouldMatch(NOT_WALKED);
 
         String[][] tiers = {
@@ -106,7 +137,7 @@ public class TestHeaderLocks {
         OutputAnalyzer out = PmemTest.runMain(TestHeaderLocks.class, PmemTest.concat(jvm, extra),
                                               java.util.Arrays.copyOfRange(args, i, args.length));
         System.out.println(out.getOutput());
-        out.shouldHaveExitValue(0);
+        out.shouldHaveExitValue(args[args.length - 1].equals("kill") ? 137 : 0);
         return out;
     }
 
@@ -119,6 +150,47 @@ public class TestHeaderLocks {
             h.nodes[i] = n;
         }
         Pmem.put("holder", h);
+    }
+
+    static void caches(String end) {
+        Holder h = Pmem.get("holder", Holder.class);
+        if (h.set == null) {
+            Pmem.txn(() -> {
+                h.set = new java.util.TreeSet<>();
+                for (long i = 0; i < 100; i++) h.set.add(i);
+            });
+        }
+        // Iteration and views fill the TreeSet's TreeMap's key-set cache,
+        // outside any transaction.
+        long sum = 0;
+        for (long v : h.set) sum += v;
+        if (sum != 4950 || h.set.headSet(10L).size() != 10 || !h.set.descendingSet().first().equals(99L)) {
+            throw new RuntimeException("set: " + h.set);
+        }
+        System.out.println("CACHES OK");
+        if (end.equals("kill")) {   // a crash: no orderly exit drops the caches
+            System.out.flush();
+            try {
+                new ProcessBuilder("kill", "-9", Long.toString(ProcessHandle.current().pid())).start().waitFor();
+                Thread.sleep(10_000);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        }
+    }
+
+    static void looseLock(boolean anchor) {
+        Holder h = Pmem.get("holder", Holder.class);
+        Pmem.txn(() -> {
+            Node n = new Node();
+            synchronized (n) {
+                n.count = LoadedInTxn.touch();
+            }
+            if (anchor) {
+                h.late = n;   // anchored by the commit, after its lock
+            }
+        });
+        System.out.println("LOCKED " + (anchor ? "AND ANCHORED" : "LOOSE"));
     }
 
     static void read(boolean lock) throws Exception {

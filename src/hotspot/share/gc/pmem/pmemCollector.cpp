@@ -26,6 +26,7 @@
 #include "gc/pmem/pmemFormat.hpp"
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
+#include "gc/pmem/pmemLocking.hpp"
 #include "gc/pmem/pmemMark.hpp"
 #include "gc/pmem/pmemRoots.hpp"
 #include "gc/pmem/pmemTxn.hpp"
@@ -372,6 +373,7 @@ void PmemCollector::attach(bool after_crash) {
 
 void PmemCollector::detach() {
   if (_attached) {
+    PmemLocking::at_exit();
     PmemWriteback::store_persist(&PmemHeap::state()->clean_shutdown, 1);
   }
 }

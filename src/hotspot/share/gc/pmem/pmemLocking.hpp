@@ -26,6 +26,7 @@
 #include "gc/pmem/pmemHeap.hpp"
 #include "memory/allStatic.hpp"
 #include "oops/oopsHierarchy.hpp"
+#include "runtime/atomic.hpp"
 
 class Label;
 class MacroAssembler;
@@ -46,15 +47,25 @@ class MacroAssembler;
 // enter thus always costs a runtime call; volatile objects keep every fast
 // path, and with the flag off no code changes at all.
 class PmemLocking : AllStatic {
+  friend class VM_PmemDropCaches;
   static volatile bool _noted;   // this run cleared marks_clean already
+  static volatile bool _locked;  // because a persistent header was locked
   static void note_first_lock();
 
 public:
   // ObjectSynchronizer's enter paths, before the mark word changes.
+  // A lock of an object no root reaches (a class loader's lock object made
+  // inside a transaction) dies with the run and needs no cleaning.
   static void before_lock(oop obj) {
-    if (!_noted && PmemHeap::is_in(cast_from_oop<void*>(obj))) {
-      note_first_lock();
+    if (!_locked && PmemHeap::is_in(cast_from_oop<void*>(obj)) && !lock_dies_with_run(obj)) {
+      note_anchored_lock();
     }
+  }
+  static bool lock_dies_with_run(oop obj);
+  // A persistent object that roots reach may hold lock state.
+  static void note_anchored_lock() {
+    note_first_lock();
+    Atomic::release_store(&_locked, true);
   }
 
   // FastHashCode installed an identity hash in obj's unlocked header: a
@@ -69,12 +80,19 @@ public:
   static void persist_header(oop obj);
 
   // A persistent object's transient field now refers to a volatile object
-  // (PmemVolatileRefs): the next attach walks the objects and drops it.
+  // (PmemVolatileRefs): the next attach walks the objects and drops it,
+  // unless an orderly exit drops it first (at_exit).
   static void note_needs_cleaning() {
     if (!_noted) {
       note_first_lock();
     }
   }
+
+  // An orderly exit: when only caches cleared the flag (no persistent
+  // header was locked), drops them at a safepoint and sets it again, so
+  // that the next attach need not walk (reading a persistent TreeSet fills
+  // its key-set cache, which would make every restart O(heap)).
+  static void at_exit();
 
   // Attach: whether it may skip cleaning, and that it cleaned.
   static bool headers_clean();

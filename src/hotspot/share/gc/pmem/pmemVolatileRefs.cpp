@@ -33,6 +33,7 @@
 #include "gc/pmem/pmemTypeTable.hpp"
 #include "gc/pmem/pmemVolatileRefs.hpp"
 #include "gc/pmem/pmemWalk.hpp"
+#include "gc/pmem/pmemWriteback.hpp"
 #include "logging/log.hpp"
 #include "memory/iterator.inline.hpp"
 #include "memory/resourceArea.hpp"
@@ -43,8 +44,12 @@
 #include "runtime/handles.inline.hpp"
 #include "runtime/mutex.hpp"
 #include "runtime/mutexLocker.hpp"
+#include "runtime/orderAccess.hpp"
+#include "runtime/os.hpp"
+#include "runtime/safepoint.hpp"
 #include "runtime/thread.hpp"
 #include "runtime/threadSMR.hpp"
+#include "utilities/bitMap.inline.hpp"
 #include "utilities/copy.hpp"
 #include "utilities/formatBuffer.hpp"
 #include "utilities/growableArray.hpp"
@@ -94,8 +99,17 @@ template <typename F> static void fresh_objects_do(PmemTxn* t, F f) {
 // -- loose objects: a bit per word of each, so that a field's address tells --
 
 static Mutex* _lock = NULL;            // guards _slots and the bitmap's creation
-static CHeapBitMap _loose(mtGC);
+// Over the whole persistent part, in memory the OS hands out zeroed and
+// on first touch: only the pages over loose objects are ever backed (a
+// cleared C-heap bitmap made a JVM's first transaction on a 6 GB file
+// spend 300 ms in memset).
+static BitMapView _loose;
 static volatile bool _loose_ready = false;
+// A bit at the start of each object locked while no root could reach it
+// (loose, or made by the locking thread's open transaction): its lock state
+// dies with the run, unless it is anchored later (check_locks_of_anchored).
+static BitMapView _locked;
+static volatile bool _locked_ready = false;
 
 static Mutex* lock() {
   if (Atomic::load_acquire(&_lock) == NULL) {
@@ -115,14 +129,26 @@ bool PmemVolatileRefs::is_loose(const void* p) {
   return Atomic::load_acquire(&_loose_ready) && PmemHeap::is_in(p) && _loose.at(index_of(p));
 }
 
+// A bit per word of the persistent part, made on first use.
+static void make_bitmap(BitMapView* map, volatile bool* ready, const char* what) {
+  MutexLocker ml(lock(), Mutex::_no_safepoint_check_flag);
+  if (!*ready) {
+    const size_t bits = pointer_delta(PmemHeap::end(), PmemHeap::bottom());
+    const size_t bytes = align_up(BitMap::calc_size_in_words(bits) * BytesPerWord, os::vm_page_size());
+    char* mem = os::reserve_memory(bytes, false, mtGC);
+    if (mem == NULL) {
+      vm_exit_out_of_memory(bytes, OOM_MMAP_ERROR, "%s", what);
+    }
+    os::commit_memory_or_exit(mem, bytes, false, what);
+    *map = BitMapView((BitMap::bm_word_t*)mem, bits);
+    Atomic::release_store(ready, true);
+  }
+}
+
 static void set_loose(oop obj, bool loose) {
   if (!Atomic::load_acquire(&_loose_ready)) {
     if (!loose) return;
-    MutexLocker ml(lock(), Mutex::_no_safepoint_check_flag);
-    if (!_loose_ready) {
-      _loose.initialize(pointer_delta(PmemHeap::end(), PmemHeap::bottom()));
-      Atomic::release_store(&_loose_ready, true);
-    }
+    make_bitmap(&_loose, &_loose_ready, "bitmap of loose persistent objects");
   }
   const BitMap::idx_t i = index_of(cast_from_oop<void*>(obj));
   _loose.par_at_put_range(i, i + obj->size(), loose);   // threads share bitmap words
@@ -135,6 +161,9 @@ static GrowableArrayCHeap<FreedRange, mtGC>* _freed = NULL;
 void PmemVolatileRefs::freed(HeapWord* start, size_t words) {
   if (_loose_ready) {
     _loose.clear_range(index_of(start), index_of(start) + words);
+  }
+  if (_locked_ready) {
+    _locked.clear_range(index_of(start), index_of(start) + words);
   }
   if (_freed == NULL) {
     _freed = new GrowableArrayCHeap<FreedRange, mtGC>(64);
@@ -244,6 +273,39 @@ bool PmemVolatileRefs::is_cache_field(oop holder, const void* addr, oop val) {
 void PmemVolatileRefs::add_transient_slot(const void* field) {
   PmemLocking::note_needs_cleaning();   // the next attach walks the objects, and drops it
   add_slot(field);
+}
+
+// -- locks of objects no root reaches --------------------------------------
+// The locker sets the bit, then reads the loose bit; the anchorer clears
+// the loose bit, then reads the locked one; a fence between each pair, so
+// at least one of them sees the other and the lock is noted.
+
+bool PmemVolatileRefs::lock_dies_with_run(Thread* thread, oop obj) {
+  const uintptr_t a = cast_from_oop<uintptr_t>(obj);
+  PmemTxn* t = PmemTxn::of(thread);
+  const bool mine = t != NULL && t->depth() > 0 && t->is_fresh_any(a);   // only this thread commits it
+  if (!mine && !is_loose((void*)a)) {
+    return false;
+  }
+  if (!Atomic::load_acquire(&_locked_ready)) {
+    make_bitmap(&_locked, &_locked_ready, "bitmap of locked loose persistent objects");
+  }
+  _locked.par_set_bit(index_of((void*)a));
+  OrderAccess::fence();
+  return mine || is_loose((void*)a);
+}
+
+static void check_locks_of_anchored(GrowableArray<oop>* anchored) {
+  if (!Atomic::load_acquire(&_locked_ready)) {
+    return;
+  }
+  OrderAccess::fence();
+  for (int i = 0; i < anchored->length(); i++) {
+    if (_locked.at(index_of(cast_from_oop<void*>(anchored->at(i))))) {
+      PmemLocking::note_anchored_lock();   // its header may hold a lock: the next attach cleans
+      return;
+    }
+  }
 }
 
 // -- immutable values ---------------------------------------------------------
@@ -401,6 +463,7 @@ bool PmemVolatileRefs::anchor(oop obj) {
     return false;
   }
   for (int i = 0; i < seen.all.length(); i++) set_loose(seen.all.at(i), false);
+  check_locks_of_anchored(&seen.all);
   return true;
 }
 
@@ -496,6 +559,7 @@ static bool settle(PmemTxn* t, bool native, TRAPS) {
     oop o = seen.all.at(i);
     if (PmemVolatileRefs::is_loose(cast_from_oop<void*>(o))) set_loose(o, false);
   }
+  check_locks_of_anchored(&seen.all);
   fresh_objects_do(t, [&](oop o) {
     if (!seen.has(o)) make_loose(o);
   });
@@ -542,6 +606,23 @@ void PmemVolatileRefs::oops_do(OopClosure* cl) {
       apply((void*)_set[i]);
     }
   }
+}
+
+// At a safepoint of an orderly exit. A slot of an object that is not loose
+// is a cache (a loose object that reached a volatile one never anchors).
+size_t PmemVolatileRefs::drop_caches() {
+  assert(SafepointSynchronize::is_at_safepoint(), "no Java code may fill a cache meanwhile");
+  size_t n = 0;
+  for (size_t i = 0; i < _cap; i++) {
+    void* p = (void*)_set[i];
+    if (_set[i] > tombstone && !is_loose(p) && is_volatile(load_at(p))) {
+      store_at(p, NULL);
+      PmemWriteback::flush(p, heapOopSize);
+      n++;
+    }
+  }
+  PmemWriteback::drain();
+  return n;
 }
 
 // After a collection of the persistent part swept (freed objects are no

@@ -28,6 +28,7 @@
 
 class OopClosure;
 class PmemTxn;
+class Thread;
 
 // Persistent objects that refer to volatile ones.
 //
@@ -62,6 +63,11 @@ class PmemTxn;
 class PmemVolatileRefs : AllStatic {
 public:
   static bool is_loose(const void* p);   // p inside a loose object
+  // Before thread locks obj (persistent): true if no root reaches obj (it
+  // is loose, or made by the thread's open transaction), so its lock state
+  // needs no cleaning at the next attach. Noted, so that anchoring obj
+  // later makes the next attach clean headers after all.
+  static bool lock_dies_with_run(Thread* thread, oop obj);
   // Outside a transaction, before a loose obj is stored into an anchored
   // object: true if obj reaches no volatile object (it, and the loose
   // objects it reaches, are then anchored).
@@ -97,6 +103,10 @@ public:
   // After its sweep.
   static void prune();
   static size_t slot_count();
+  // An orderly exit: sets every cache field that refers to a volatile
+  // object to null, durably (so the next attach need not walk to do it).
+  // Returns how many.
+  static size_t drop_caches();
 };
 
 #endif // SHARE_GC_PMEM_PMEMVOLATILEREFS_HPP
