@@ -91,10 +91,21 @@ public:
     }
     return NULL;
   }
+  // The first index set in marks whose object the roots reach, or marks.size().
+  BitMap::idx_t first_reached_of(const CHeapBitMap& marks) const {
+    for (BitMap::idx_t i = marks.get_next_one_offset(0); i < marks.size(); i = marks.get_next_one_offset(i + 1)) {
+      if (_reached.at(i)) return i;
+    }
+    return marks.size();
+  }
   bool failed() const     { return _failed; }
   const void* bad() const { return _bad; }
   size_t refs() const     { return _refs; }
 };
+
+static bool stale_mark(oop obj) {
+  return (obj->mark().value() & ~markWord::hash_mask_in_place) != markWord::unlocked_value;
+}
 
 static PmemVerifyRefs* _verifying = NULL;   // for the roots callback
 static void reach_root(oop obj) {
@@ -106,6 +117,7 @@ bool PmemVerify::verify(char* err, size_t err_len, bool at_attach) {
   HeapWord* top = PmemAllocator::top();
   const char* path = PmemHeap::file()->path();
   CHeapBitMap starts(pointer_delta(PmemHeap::end(), bottom), mtGC);
+  CHeapBitMap stale(at_attach ? pointer_delta(PmemHeap::end(), bottom) : 0, mtGC);
   size_t objects = 0;
 
   for (HeapWord* p = PmemWalk::next_object(bottom, top); p < top; ) {
@@ -117,12 +129,12 @@ bool PmemVerify::verify(char* err, size_t err_len, bool at_attach) {
                    " has a type outside the type table", path, off);
       return false;
     }
-    uint64_t m = obj->mark().value();
-    // At attach nothing may be locked yet: an unlocked mark, maybe a hash.
-    if (at_attach && (m & ~markWord::hash_mask_in_place) != markWord::unlocked_value) {
-      jio_snprintf(err, err_len, "VerifyPersistentHeap: %s: object at offset " SIZE_FORMAT
-                   " has a stale mark word " PTR_FORMAT, path, off, (uintptr_t)m);
-      return false;
+    // At attach nothing reachable may be locked yet: an unlocked mark,
+    // maybe a hash. (Checked below, with reachability: an object no root
+    // reaches may keep the lock state of a run that crashed; see
+    // PmemVolatileRefs::lock_dies_with_run.)
+    if (at_attach && stale_mark(obj)) {
+      stale.set_bit(pointer_delta(p, bottom));
     }
     size_t words = obj->size();
     if (words == 0 || words > pointer_delta(top, p)) {
@@ -152,6 +164,13 @@ bool PmemVerify::verify(char* err, size_t err_len, bool at_attach) {
     jio_snprintf(err, err_len, "VerifyPersistentHeap: %s: a reference in %s at offset " SIZE_FORMAT
                  " points outside the persistent heap's objects", path, holder->klass()->external_name(),
                  pointer_delta((HeapWord*)refs.bad(), bottom, 1));
+    return false;
+  }
+  const BitMap::idx_t first_stale = at_attach ? refs.first_reached_of(stale) : 0;
+  if (at_attach && first_stale < stale.size()) {
+    jio_snprintf(err, err_len, "VerifyPersistentHeap: %s: object at offset " SIZE_FORMAT
+                 " has a stale mark word " PTR_FORMAT, path, first_stale * HeapWordSize,
+                 (uintptr_t)cast_to_oop(bottom + first_stale)->mark().value());
     return false;
   }
   log_info(gc, pmem)("Verified persistent heap %s: " SIZE_FORMAT " objects, " SIZE_FORMAT " references "

@@ -55,7 +55,11 @@ import docstore.Json;
  *                                  "RESULT store docs inserts_s finds_s"
  *   DocBench STORE DIR N restart   opens what load left and answers one
  *                                  find. Prints "RESTART store docs ms
- *                                  ms_open" (from the JVM's start; open only)
+ *                                  ms_open" (from the JVM's start; open only).
+ *                                  run-docstore.sh restarts twice: pmem-jdk's
+ *                                  first start after the load run may walk
+ *                                  the heap (its classes load in another
+ *                                  order than in the loading program)
  *
  * STORE: pmem (docstore.DocStore on build/jdk), jsonlog (the same documents
  * in java.util maps, each insert appended to a JSON-lines file and forced
@@ -67,7 +71,7 @@ import docstore.Json;
 public final class DocBench {
     interface Store extends AutoCloseable {
         void insert(String json, String city) throws Exception;
-        int find(String city) throws Exception;   // how many documents have it
+        int find(String city) throws Exception;   // the ids of the documents that have it, as a list; its size
         int count() throws Exception;
         @Override default void close() throws Exception {}
     }
@@ -153,9 +157,9 @@ public final class DocBench {
             return id;
         }
 
-        public int find(String city) {
+        public int find(String city) {   // the ids as a new list, as DocStore.find and H2's rows give them
             TreeSet<Long> ids = byCity.get(city);
-            return ids == null ? 0 : ids.size();
+            return ids == null ? 0 : new ArrayList<>(ids).size();
         }
     }
 
