@@ -74,8 +74,11 @@ public class TestLockedTransfers {
         }
         Random rnd = new Random(Long.getLong("seed", System.nanoTime()));
         int crashes = 0;
+        java.nio.file.Path before = java.nio.file.Path.of(file + ".before-round");
         for (int i = 0; i < 12; i++) {
             String[] tier = TIERS[i % TIERS.length];
+            // Kept for a failure's post-mortem: the file before this round.
+            java.nio.file.Files.copy(java.nio.file.Path.of(file), before, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             if (i % 3 == 2) {
                 // The simulator: only written-back lines survive the crash.
                 String[] jvm = PmemTest.concat(tier, new String[] {"-XX:+UnlockDiagnosticVMOptions",
@@ -93,9 +96,18 @@ public class TestLockedTransfers {
             }
             OutputAnalyzer check = PmemTest.runMain(TestLockedTransfers.class, PmemTest.flags(file), "check");
             System.out.println(check.getOutput());
+            if (check.getExitValue() != 0) {
+                // Keep the file as the crash left it and as it was before the round.
+                String keep = System.getProperty("java.io.tmpdir") + "/TestLockedTransfers-" + ProcessHandle.current().pid()
+                              + "-round" + i;
+                java.nio.file.Files.copy(java.nio.file.Path.of(file), java.nio.file.Path.of(keep + "-after.heap"));
+                java.nio.file.Files.copy(before, java.nio.file.Path.of(keep + "-before.heap"));
+                System.out.println("kept " + keep + "-after.heap and " + keep + "-before.heap");
+            }
             check.shouldHaveExitValue(0);
             check.shouldContain("ALL CHECKS PASSED");
         }
+        java.nio.file.Files.deleteIfExists(before);
         System.out.println("crashes: " + crashes);
         if (crashes < 8) throw new RuntimeException("too few crashes: " + crashes);
         PmemTest.cleanup();
