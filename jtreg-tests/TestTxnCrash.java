@@ -126,6 +126,11 @@ public class TestTxnCrash {
         OutputAnalyzer out = PmemTest.runMain(TestTxnCrash.class, PmemTest.flags(file), "0", "0");
         if (out.getExitValue() != 0) {
             System.out.println(out.getOutput());
+            // Kept for the post-mortem, as the crash left it (the check refused it before writing).
+            java.nio.file.Path keep = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
+                    "TestTxnCrash-" + ProcessHandle.current().pid() + "-damaged.heap");
+            java.nio.file.Files.copy(java.nio.file.Path.of(file), keep, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            System.out.println("kept " + keep);
             throw new RuntimeException("invariants broken after a crash");
         }
         out.shouldContain("INVARIANTS OK");
