@@ -169,6 +169,25 @@ public:
   // true, or false at the first call that returns false.
   template <typename F>
   static bool check_recorded(char* file_base, size_t file_size, char* slot, size_t slot_size, F f) {
+    return walk_recorded(file_base, file_size, slot, slot_size,
+                         [&](size_t at, size_t len, const char* old) { return f(at, len); });
+  }
+
+  // At attach, before recovery: calls f(target offset, length, old bytes)
+  // for each entry of the slot's unfinished transaction, in log order (the
+  // first entry for some bytes holds what recovery restores there).
+  template <typename F>
+  static void recorded_entries_do(char* file_base, size_t file_size, char* slot, size_t slot_size, F f) {
+    walk_recorded(file_base, file_size, slot, slot_size, [&](size_t at, size_t len, const char* old) {
+      if (old != NULL) f(at, len, old);
+      return true;
+    });
+  }
+
+private:
+  // f(offset, length, old bytes) per entry and f(offset, size, NULL) per chunk.
+  template <typename F>
+  static bool walk_recorded(char* file_base, size_t file_size, char* slot, size_t slot_size, F f) {
     PmemLog log;
     log.init(file_base, file_size, slot, slot_size);
     if (!log._active) {
@@ -176,7 +195,7 @@ public:
     }
     bool ok = true;
     log.segments_do([&](int seg, const char* base, size_t size, size_t start) {
-      if (!ok || (seg > 0 && !f((size_t)(base - file_base), size))) {
+      if (!ok || (seg > 0 && !f((size_t)(base - file_base), size, (const char*)NULL))) {
         ok = false;
         return;
       }
@@ -184,11 +203,13 @@ public:
       size_t next;
       for (size_t pos = start; ok && log.entry_at(base, size, pos, log._gen, &w0, &next) && (w0 & 0xffff) != 0;
            pos = next) {
-        ok = f((size_t)(w0 >> 16), (size_t)(w0 & 0xffff));
+        ok = f((size_t)(w0 >> 16), (size_t)(w0 & 0xffff), base + pos + 2 * sizeof(uint64_t));
       }
     });
     return ok;
   }
+
+public:
 
   // At attach: if the slot holds an unfinished transaction, restores its
   // entries and retires it. Returns the number of entries restored.

@@ -140,9 +140,18 @@ static bool looks_like_object(uint64_t v) {
   return false;
 }
 
+// A slot's value as recovery will leave it: an unfinished transaction may
+// have bound a name to an object it made, whose header only its commit
+// would have written back.
+static uint64_t after_recovery(const uint64_t* slot) {
+  uint64_t v = *slot;
+  PmemTxn::root_after_recovery((const void*)slot, &v);
+  return v;
+}
+
 bool PmemRoots::check_targets(char* err, size_t err_len) {
   const char* path = PmemHeap::file()->path();
-  const uint64_t root = PmemHeap::state()->root_offset;
+  const uint64_t root = after_recovery(&PmemHeap::state()->root_offset);
   if (root != 0 && !looks_like_object(root)) {
     jio_snprintf(err, err_len, "%s is damaged: root_offset " UINT64_FORMAT " at file offset " SIZE_FORMAT
                  " does not point to an object", path, root,
@@ -151,7 +160,7 @@ bool PmemRoots::check_targets(char* err, size_t err_len) {
   }
   PmemRootsArea* a = pmem_roots_area();
   for (uint64_t i = 0; i < a->count; i++) {
-    const uint64_t v = a->entries[i].object;
+    const uint64_t v = after_recovery(&a->entries[i].object);
     if (v != 0 && !looks_like_object(v)) {
       jio_snprintf(err, err_len, "%s is damaged: named entry " UINT64_FORMAT " at file offset " UINT64_FORMAT
                    " refers to " UINT64_FORMAT ", which does not point to an object", path, i,

@@ -572,12 +572,49 @@ bool PmemTxn::check_logs(char* err, size_t err_len) {
   return true;
 }
 
+// A root slot an unfinished transaction changed, and the value recovery
+// gives it back: what its first (oldest) log entry for the slot holds.
+struct RootRestore { uintptr_t slot; uint64_t value; };
+static GrowableArrayCHeap<RootRestore, mtGC>* _root_restores = NULL;
+
+bool PmemTxn::root_after_recovery(const void* slot, uint64_t* value) {
+  if (_root_restores == NULL) {
+    _root_restores = new GrowableArrayCHeap<RootRestore, mtGC>(4);
+    const PmemFileHeader& h = PmemHeap::file()->header();
+    char* base = PmemHeap::file_base();
+    for (uint32_t i = 0; i < h.log_slots; i++) {
+      PmemLog::recorded_entries_do(base, h.file_size, slot_base((int)i), slot_size(),
+                                   [&](size_t at, size_t len, const char* old) {
+        const uintptr_t s = (uintptr_t)(base + at);
+        if (len != sizeof(uint64_t) || !PmemRoots::is_reference_slot((void*)s)) {
+          return;
+        }
+        for (int j = 0; j < _root_restores->length(); j++) {
+          if (_root_restores->at(j).slot == s) return;   // an older entry of it came first
+        }
+        RootRestore r = { s, *(const uint64_t*)old };
+        _root_restores->append(r);
+      });
+    }
+  }
+  for (int j = 0; j < _root_restores->length(); j++) {
+    if (_root_restores->at(j).slot == (uintptr_t)slot) {
+      *value = _root_restores->at(j).value;
+      return true;
+    }
+  }
+  return false;
+}
+
 size_t PmemTxn::recover_all(size_t* entries) {
   const PmemFileHeader& h = PmemHeap::file()->header();
   _slot_taken = NEW_C_HEAP_ARRAY(uint8_t, h.log_slots, mtGC);
   memset((void*)_slot_taken, 0, h.log_slots);
   size_t txns = 0;
   *entries = 0;
+  if (_root_restores != NULL) {
+    _root_restores->clear();   // the logs are about to be undone and retired
+  }
   for (uint32_t i = 0; i < h.log_slots; i++) {
     if ((*(volatile uint64_t*)slot_base((int)i) & 1) != 0) {
       *entries += PmemLog::recover(PmemHeap::file_base(), h.file_size, slot_base((int)i), slot_size());

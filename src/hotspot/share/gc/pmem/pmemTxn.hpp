@@ -207,6 +207,10 @@ public:
   // transaction restores bytes inside the objects area, or a reference
   // slot of the roots. On damage writes a one-line message to err.
   static bool check_logs(char* err, size_t err_len);
+  // At attach, before recovery: if an unfinished transaction changed the
+  // root slot, the value recovery restores there (so that roots are
+  // checked as recovery will leave them).
+  static bool root_after_recovery(const void* slot, uint64_t* value);
 
   // Bytes of one log slot.
   static size_t log_capacity();
