@@ -22,13 +22,15 @@
 /*
  * @test
  * @summary A name (and the root) bound inside a transaction to an object
- *          the transaction made, then a crash before its commit: the
- *          binding is durable at once (undo-logged), the object's header
- *          only at commit. The start after the crash must check the roots
- *          as recovery will leave them, not refuse the file as damaged
- *          ("named entry 0 ... does not point to an object", seen in
- *          TestTxnCrash about once in ten runs). The simulator crashes at
- *          every write-back of the binding run, one fresh file each.
+ *          the transaction made (pnew, pmake), on a fresh file, crashed
+ *          under the simulator at every third write-back of the run: each
+ *          start after the crash attaches (the roots are checked as
+ *          recovery will leave them) and sees the name unbound, or bound
+ *          to the whole object. (Written after TestTxnCrash once refused
+ *          its file after a crash in its first, bank-making transaction:
+ *          "named entry 0 ... refers to 1, which does not point to an
+ *          object"; this test has not reproduced that, with or without the
+ *          recovery-aware check.)
  * @library /test/lib /pmem/lib
  * @modules java.base/jdk.internal.pmem
  * @run driver TestNameInTxnCrash
@@ -47,8 +49,10 @@ public class TestNameInTxnCrash {
         if (args.length > 0) {
             if (args[0].equals("bind")) {
                 Pmem.txn(() -> {
-                    Box b = new Box();
-                    b.payload = new long[600];   // many lines for the commit to write back
+                    // As TestTxnCrash's first run makes its bank: pnew and
+                    // pmake inside the transaction.
+                    Box b = Pmem.pnew(Box.class);
+                    b.payload = Pmem.pmake(long[].class, 600);   // many lines for the commit to write back
                     for (int i = 0; i < b.payload.length; i++) b.payload[i] = i;
                     b.check = 42;
                     Pmem.put("box", b);
