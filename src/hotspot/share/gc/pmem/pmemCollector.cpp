@@ -22,6 +22,7 @@
 #include "precompiled.hpp"
 #include "gc/pmem/pmemAllocator.hpp"
 #include "gc/pmem/pmemCollector.hpp"
+#include "gc/pmem/pmemEnums.hpp"
 #include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemFormat.hpp"
 #include "gc/pmem/pmemHeap.hpp"
@@ -136,6 +137,7 @@ static void mark_logged(GrowableArrayCHeap<LoggedRange, mtGC>& ranges) {
 
 void PmemCollector::mark_roots() {
   PmemRoots::objects_do(mark);
+  PmemEnums::objects_do(mark);
   GrowableArrayCHeap<LoggedRange, mtGC> ranges;
   for (JavaThreadIteratorWithHandle jtiwh; JavaThread* t = jtiwh.next(); ) {
     PmemTxn* txn = PmemTxn::of(t);

@@ -26,6 +26,7 @@
 #include "gc/pmem/pmemCollector.hpp"
 #include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
+#include "gc/pmem/pmemEnums.hpp"
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemRoots.hpp"
 #include "gc/pmem/pmemTxn.hpp"
@@ -237,7 +238,8 @@ bool PmemHeap::check_without_classes(char* err, size_t err_len) {
 // transactions the last run left open, before anything reads the heap.
 bool PmemHeap::check_and_recover(Handle loader, char* err, size_t err_len, TRAPS) {
   if (!check_without_classes(err, err_len) ||
-      !PmemTypeTable::resolve_all(loader, err, err_len, THREAD) || !PmemRoots::check_targets(err, err_len)) {
+      !PmemTypeTable::resolve_all(loader, err, err_len, THREAD) || !PmemRoots::check_targets(err, err_len) ||
+      !PmemEnums::check(err, err_len)) {
     return false;
   }
   size_t entries;
@@ -253,6 +255,7 @@ bool PmemHeap::finish_attach(char* err, size_t err_len, TRAPS) {
   if (!PmemRoots::check(err, err_len) || !PmemAttach::run(err, err_len)) {
     return false;
   }
+  PmemEnums::reset();   // the twins' references of the last run: gone before anything reads them
   // Before the collector clears the clean-shutdown flag.
   if (VerifyPersistentHeap && !PmemVerify::verify(err, err_len, true)) {
     return false;
@@ -273,7 +276,7 @@ bool PmemHeap::finish_attach(char* err, size_t err_len, TRAPS) {
   // Only a JVM that passed every check leaves a trace in the file.
   record_placement();
   PmemTypeTable::initialize_classes(THREAD);
-  return true;
+  return PmemEnums::rebind(err, err_len, THREAD);
 }
 
 void PmemHeap::attach(TRAPS) {

@@ -97,6 +97,12 @@ bool PmemRoots::check(char* err, size_t err_len) {
     return false;
   }
   PmemRootsArea* a = pmem_roots_area();
+  if (!encoded_ok(a->enums)) {
+    jio_snprintf(err, err_len, "%s is damaged: the enum registry reference " UINT64_FORMAT " at file offset "
+                 UINT64_FORMAT " is not an object of the used part", path, a->enums,
+                 h.roots_offset + offset_of(PmemRootsArea, enums));
+    return false;
+  }
   if (a->count > capacity()) {
     jio_snprintf(err, err_len, "%s is damaged: the named-object count " UINT64_FORMAT " at file offset "
                  UINT64_FORMAT " exceeds the table's " SIZE_FORMAT " entries", path, a->count,
@@ -159,6 +165,12 @@ bool PmemRoots::check_targets(char* err, size_t err_len) {
     return false;
   }
   PmemRootsArea* a = pmem_roots_area();
+  if (a->enums != 0 && !looks_like_object(a->enums)) {
+    jio_snprintf(err, err_len, "%s is damaged: the enum registry reference " UINT64_FORMAT " at file offset "
+                 UINT64_FORMAT " does not point to an object", path, a->enums,
+                 PmemHeap::file()->header().roots_offset + offset_of(PmemRootsArea, enums));
+    return false;
+  }
   for (uint64_t i = 0; i < a->count; i++) {
     const uint64_t v = after_recovery(&a->entries[i].object);
     if (v != 0 && !looks_like_object(v)) {
@@ -183,6 +195,17 @@ void PmemRoots::objects_do(void f(oop)) {
       f(decode(a->entries[i].object));
     }
   }
+  if (a->enums != 0) {
+    f(decode(a->enums));
+  }
+}
+
+oop PmemRoots::enums() {
+  return decode(Atomic::load_acquire(&pmem_roots_area()->enums));
+}
+
+void PmemRoots::set_enums(oop registry) {
+  PmemWriteback::store_persist(&pmem_roots_area()->enums, encode(registry));
 }
 
 bool PmemRoots::is_reference_slot(const void* addr) {

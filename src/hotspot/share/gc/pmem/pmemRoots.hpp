@@ -68,7 +68,12 @@ public:
   // (Only -XX:+VerifyPersistentHeap's walk proves it is a live object.)
   static bool check_targets(char* err, size_t err_len);
 
-  // Calls f(obj) for the root and every named object.
+  // The registry of enum constants (PmemEnums), NULL if none; set_enums
+  // persists the new one (outside any transaction: it is never undone).
+  static oop  enums();
+  static void set_enums(oop registry);
+
+  // Calls f(obj) for the root, every named object and the enum registry.
   static void objects_do(void f(oop));
 
   // Whether addr is a slot holding an encoded reference (the root or a
@@ -90,7 +95,8 @@ struct PmemNamedEntry {
 
 struct PmemRootsArea {
   uint64_t       count;       // entries in use or used before (high-water)
-  uint64_t       reserved[15];
+  uint64_t       enums;       // encoded: the registry of persistent enum constants (PmemEnums)
+  uint64_t       reserved[14];
   PmemNamedEntry entries[1];  // as many as the area holds
 };
 

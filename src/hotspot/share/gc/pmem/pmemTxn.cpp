@@ -23,6 +23,7 @@
 #include "precompiled.hpp"
 #include "gc/pmem/pmemAllocator.hpp"
 #include "gc/pmem/pmemCollector.hpp"
+#include "gc/pmem/pmemEnums.hpp"
 #include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemFormat.hpp"
 #include "gc/pmem/pmemHeap.hpp"
@@ -294,11 +295,14 @@ bool PmemTxn::reference_ok(Thread* thread, oop holder, const void* addr, oop val
     }
     return !PmemVolatileRefs::is_loose((void*)v) || PmemVolatileRefs::anchor(val);
   }
+  if (holder != NULL && PmemEnums::is_constant(holder)) {
+    return true;   // a persistent enum constant: its fields belong to the run (PmemEnums)
+  }
   if (holder != NULL && PmemVolatileRefs::is_cache_field(holder, addr, val)) {
     PmemVolatileRefs::add_transient_slot(addr);   // a GC root; the next start drops it
     return true;
   }
-  if (open && PmemVolatileRefs::is_value(val)) {
+  if (open && (PmemVolatileRefs::is_value(val) || PmemEnums::is_constant(val) || PmemEnums::is_universe(val))) {
     t->_pending.append((uintptr_t)addr);   // commit stores a persistent copy there
     t->_work = 1;
     return true;

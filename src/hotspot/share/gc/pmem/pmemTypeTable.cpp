@@ -182,7 +182,8 @@ static const char* refusal_by_contents(InstanceKlass* ik) {
   }
   for (Klass* s = ik->super(); s != NULL; s = s->super()) {
     if (s->name()->equals("java/lang/Enum")) {
-      return "it is an enum: its constants exist once per run; store their ordinal or name instead";
+      return "it is an enum: its constants exist once per run; store the constants themselves into "
+             "persistent objects inside Pmem.txn";
     }
   }
   static const struct { InstanceKlass* (*klass)(); const char* why; } vm_written[] = {

@@ -21,6 +21,7 @@
 
 #include "precompiled.hpp"
 #include "gc/pmem/pmemAllocator.hpp"
+#include "gc/pmem/pmemEnums.hpp"
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
 #include "gc/pmem/pmemRoots.hpp"
@@ -48,13 +49,17 @@ class PmemVerifyRefs : public BasicOopIterateClosure {
   bool               _failed;     // a bad reference was found
   const void*        _bad;        // its slot (NULL for a root)
   size_t             _refs;
+  bool               _run_fields;   // the fields being checked belong to the run (an enum twin's)
 
 public:
   PmemVerifyRefs(const CHeapBitMap& starts) :
-    _starts(starts), _reached(starts.size(), mtGC), _failed(false), _bad(NULL), _refs(0) {}
+    _starts(starts), _reached(starts.size(), mtGC), _failed(false), _bad(NULL), _refs(0), _run_fields(false) {}
 
   void reach(oop obj, const void* slot) {
     HeapWord* target = cast_from_oop<HeapWord*>(obj);
+    if (_run_fields && !PmemHeap::is_in(target)) {
+      return;   // an enum constant's field may refer to a volatile object (PmemEnums)
+    }
     // Aligned first: the start-bit index of a misaligned address would
     // round down to the object it lies in.
     if (!is_aligned(target, HeapWordSize) || !PmemHeap::is_in(target) ||
@@ -86,7 +91,9 @@ public:
   oop drain() {
     while (!_queue.is_empty() && !_failed) {
       oop obj = _queue.pop();
+      _run_fields = PmemEnums::is_constant(obj);
       obj->oop_iterate(this);
+      _run_fields = false;
       if (_failed) return obj;
     }
     return NULL;

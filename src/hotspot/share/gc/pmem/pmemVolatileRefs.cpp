@@ -24,6 +24,7 @@
 #include "classfile/vmSymbols.hpp"
 #include "gc/pmem/pmemBarrier.hpp"
 #include "gc/pmem/pmemCollector.hpp"
+#include "gc/pmem/pmemEnums.hpp"
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemLocking.hpp"
 #include "gc/pmem/pmemMark.hpp"
@@ -504,6 +505,17 @@ static bool settle(PmemTxn* t, bool native, TRAPS) {
   // Gives the field at p a persistent copy of its volatile value; false if
   // that is not to be done here.
   auto copy_into = [&](oop holder, void* p) -> bool {
+    if (native && (PmemEnums::is_constant(load_at(p)) || PmemEnums::is_universe(load_at(p)))) {
+      // An enum constant (or EnumMap's universe): its twin, the same
+      // object to every reference from now on.
+      Handle vh(THREAD, load_at(p));
+      oop twin = PmemEnums::promote(vh, THREAD);
+      if (twin == NULL) {
+        return false;   // the persistent heap is full: the exception is pending
+      }
+      store_at(p, twin);
+      return true;
+    }
     if (!native || !PmemVolatileRefs::is_value(load_at(p))) {
       return false;
     }
@@ -586,6 +598,7 @@ void PmemVolatileRefs::oops_do(OopClosure* cl) {
   if (!PmemCollector::is_attached()) {
     return;
   }
+  PmemEnums::oops_do(cl);
   auto apply = [&](void* p) {
     if (is_volatile(load_at(p))) {
       if (UseCompressedOops) {
