@@ -387,14 +387,52 @@ static oop twin_in(oop v, GrowableArray<Handle>* from, GrowableArray<oop>* to) {
   return NULL;
 }
 
+// A new registry: the old pairs, then these. Durable before the switch,
+// and the switch before any persistent object can refer to what it adds.
+static bool append_to_registry(GrowableArray<oop>* pairs, TRAPS) {
+  objArrayOop old = registry();
+  const int old_len = old == NULL ? 0 : old->length();
+  Klass* rk = Universe::objectArrayKlassObj();
+  objArrayOop reg = (objArrayOop)allocate(rk, array_words(rk, old_len + pairs->length()),
+                                          old_len + pairs->length(), CHECK_false);
+  old = registry();
+  for (int i = 0; i < old_len; i++) {
+    reg->obj_at_put(i, old->obj_at(i));
+  }
+  for (int i = 0; i < pairs->length(); i++) {
+    reg->obj_at_put(old_len + i, pairs->at(i));
+  }
+  PmemWriteback::flush(cast_from_oop<void*>(reg), reg->size() * HeapWordSize);
+  PmemWriteback::drain();
+  PmemFault::reached("enum-twins-written");
+  PmemRoots::set_enums(reg);
+  PmemFault::reached("enum-registered");
+  _held->clear();
+  return true;
+}
+
+static bool is_registered(oop u) {
+  objArrayOop reg = registry();
+  for (int i = 0; reg != NULL && i < reg->length(); i += 2) {
+    if (reg->obj_at(i) == u) return true;
+  }
+  return false;
+}
+
+static void log_promoted(InstanceKlass* e, const char* what, int n, size_t refs) {
+  ResourceMark rm;
+  log_info(gc, pmem)("Enum %s: %d %s made persistent, " SIZE_FORMAT " reference(s) to them replaced",
+                     e->external_name(), n, what, refs);
+}
+
 oop PmemEnums::promote(Handle v, TRAPS) {
   MutexLocker ml(THREAD, lock());
-  if (!is_volatile(v())) {
+  const bool universe = !is_constant(v());
+  if (!is_volatile(v()) && (!universe || is_registered(v()))) {
     return v();   // promoted by another thread meanwhile: the handle holds the twin
   }
   ResourceMark rm(THREAD);
   HandleMark hm(THREAD);
-  const bool universe = !is_constant(v());
   InstanceKlass* e = universe ? InstanceKlass::cast(ObjArrayKlass::cast(v->klass())->element_klass())
                               : declaring_enum(v->klass());
   find_offsets(e);
@@ -414,48 +452,40 @@ oop PmemEnums::promote(Handle v, TRAPS) {
   if (!universe && twin_in(v(), &from, &to) == NULL) {
     make_twin(v, &from, &to, &pairs, CHECK_NULL);   // the class is being initialized: not in its field yet
   }
-  if (universe) {
-    // Its elements are the constants, or their twins already.
+  if (!pairs.is_empty()) {
+    if (!append_to_registry(&pairs, THREAD)) return NULL;
+    log_promoted(e, "constant(s)", from.length(), replace(&from, &to));
+  }
+  if (!universe) {
+    assert(!is_volatile(v()), "the handle is a root: replaced");
+    return v();
+  }
+  // A universe (Class.getEnumConstantsShared): its elements are twins now.
+  // Made inside a transaction it is persistent already and only recorded
+  // (written back first: the transaction has not written it back yet).
+  pairs.clear();
+  from.clear();
+  to.clear();
+  objArrayOop u = objArrayOop(v());
+  if (is_volatile(v())) {
     const int len = objArrayOop(v())->length();
     Klass* ak = v->klass();
-    objArrayOop u = (objArrayOop)allocate(ak, array_words(ak, len), len, CHECK_NULL);
+    u = (objArrayOop)allocate(ak, array_words(ak, len), len, CHECK_NULL);
     for (int i = 0; i < len; i++) {
-      oop c = objArrayOop(v())->obj_at(i);
-      oop t = is_volatile(c) ? twin_in(c, &from, &to) : c;
-      guarantee(t != NULL || c == NULL, "every constant of %s has a twin", e->external_name());
-      u->obj_at_put(i, t);
+      u->obj_at_put(i, objArrayOop(v())->obj_at(i));
     }
-    PmemWriteback::flush(cast_from_oop<void*>(u), u->size() * HeapWordSize);
     from.append(v);
     to.append(u);
-    pairs.append(u);
-    pairs.append(NULL);
   }
-  // A new registry: the old pairs, then these. Durable before the switch,
-  // and the switch before any persistent object can refer to a twin.
-  objArrayOop old = registry();
-  const int old_len = old == NULL ? 0 : old->length();
-  Klass* rk = Universe::objectArrayKlassObj();
-  objArrayOop reg = (objArrayOop)allocate(rk, array_words(rk, old_len + pairs.length()),
-                                          old_len + pairs.length(), CHECK_NULL);
-  old = registry();
-  for (int i = 0; i < old_len; i++) {
-    reg->obj_at_put(i, old->obj_at(i));
+  for (int i = 0; i < u->length(); i++) {
+    guarantee(!is_volatile(u->obj_at(i)), "every constant of %s has a twin", e->external_name());
   }
-  for (int i = 0; i < pairs.length(); i++) {
-    reg->obj_at_put(old_len + i, pairs.at(i));
-  }
-  PmemWriteback::flush(cast_from_oop<void*>(reg), reg->size() * HeapWordSize);
-  PmemWriteback::drain();
-  PmemFault::reached("enum-twins-written");
-  PmemRoots::set_enums(reg);
-  PmemFault::reached("enum-registered");
-  _held->clear();
-  const size_t refs = replace(&from, &to);
-  log_info(gc, pmem)("Enum %s: %d object(s) made persistent, " SIZE_FORMAT " reference(s) to them replaced",
-                     e->external_name(), from.length(), refs);
-  assert(!is_volatile(v()), "the handle is a root: replaced");
-  return v();
+  PmemWriteback::flush(cast_from_oop<void*>(u), u->size() * HeapWordSize);
+  pairs.append(u);
+  pairs.append(NULL);
+  if (!append_to_registry(&pairs, THREAD)) return NULL;
+  log_promoted(e, "universe", 1, replace(&from, &to));
+  return u;
 }
 
 // -- attach -------------------------------------------------------------------
@@ -518,20 +548,38 @@ bool PmemEnums::check(char* err, size_t err_len) {
                    " is not an enum constant and its name", path, i / 2, p2i(reg));
       return false;
     }
+    // The constants in declaration order, as compilers emit their fields
+    // and number them.
+    ResourceMark rm;
+    const char* name = n == NULL ? NULL : utf8_of((typeArrayOop)n);
+    int index = -1;
+    int constants = 0;
+    for (JavaFieldStream fs(e); !fs.done(); fs.next()) {
+      if (fs.access_flags().is_static() && (fs.access_flags().as_int() & JVM_ACC_ENUM) != 0) {
+        if (name != NULL && fs.name()->equals(name)) index = constants;
+        constants++;
+      }
+    }
     if (n == NULL) {
+      if (objArrayOop(t)->length() != constants) {
+        jio_snprintf(err, err_len, "%s holds EnumMaps or EnumSets of enum %s, which had %d constants then and "
+                     "has %d now: adding constants to such an enum is not supported yet", path,
+                     e->external_name(), objArrayOop(t)->length(), constants);
+        return false;
+      }
       continue;
     }
-    ResourceMark rm;
-    const char* name = utf8_of((typeArrayOop)n);
-    bool found = false;
-    for (JavaFieldStream fs(e); !fs.done() && !found; fs.next()) {
-      found = fs.access_flags().is_static() && (fs.access_flags().as_int() & JVM_ACC_ENUM) != 0 &&
-              fs.name()->equals(name);
-    }
-    if (!found) {
+    find_offsets(e);
+    if (index < 0) {
       jio_snprintf(err, err_len, "%s holds the enum constant %s.%s, which class %s no longer has "
                    "(restore the constant, or remove what refers to it with the class of the last run)",
                    path, e->external_name(), name, e->external_name());
+      return false;
+    }
+    if (index != t->int_field(_ordinal_offset)) {
+      jio_snprintf(err, err_len, "%s holds the enum constant %s.%s as ordinal %d, which is %d now: "
+                   "constants of an enum stored in the persistent heap may only be added at the end",
+                   path, e->external_name(), name, t->int_field(_ordinal_offset), index);
       return false;
     }
   }
@@ -623,16 +671,6 @@ bool PmemEnums::rebind(char* err, size_t err_len, TRAPS) {
       continue;
     }
     InstanceKlass* e = InstanceKlass::cast(ObjArrayKlass::cast(u->klass())->element_klass());
-    int constants = 0;
-    for (JavaFieldStream fs(e); !fs.done(); fs.next()) {
-      if (fs.access_flags().is_static() && (fs.access_flags().as_int() & JVM_ACC_ENUM) != 0) constants++;
-    }
-    if (constants != objArrayOop(u)->length()) {
-      jio_snprintf(err, err_len, "%s holds EnumMaps or EnumSets of enum %s, which had %d constants then and has "
-                   "%d now: adding constants to such an enum is not supported yet", path, e->external_name(),
-                   objArrayOop(u)->length(), constants);
-      return false;
-    }
     oop cur = e->java_mirror()->obj_field(constants_offset());
     if (cur != u) {
       if (is_volatile(cur)) {

@@ -267,8 +267,27 @@ bool PmemVolatileRefs::is_transient_field(oop holder, const void* addr) {
   return InstanceKlass::cast(k)->find_field_from_offset(offset, false, &fd) && fd.access_flags().is_transient();
 }
 
+// EnumMap.keyType and EnumSet.elementType: the component type of the
+// universe array they hold too, found again from it when the next run
+// finds them null (java-util-enums.patch).
+static bool is_enum_type_field(oop holder, const void* addr, oop val) {
+  Klass* k = holder->klass();
+  if (val->klass() != vmClasses::Class_klass() || !k->is_instance_klass()) {
+    return false;
+  }
+  fieldDescriptor fd;
+  const int offset = (int)pointer_delta(addr, cast_from_oop<void*>(holder), 1);
+  if (!InstanceKlass::cast(k)->find_field_from_offset(offset, false, &fd)) {
+    return false;
+  }
+  Symbol* h = fd.field_holder()->name();
+  return (h->equals("java/util/EnumMap") && fd.name()->equals("keyType")) ||
+         (h->equals("java/util/EnumSet") && fd.name()->equals("elementType"));
+}
+
 bool PmemVolatileRefs::is_cache_field(oop holder, const void* addr, oop val) {
-  return is_transient_field(holder, addr) && (is_view_of(val, holder) || is_value(val));
+  return (is_transient_field(holder, addr) && (is_view_of(val, holder) || is_value(val))) ||
+         is_enum_type_field(holder, addr, val);
 }
 
 void PmemVolatileRefs::add_transient_slot(const void* field) {
@@ -545,6 +564,16 @@ static bool settle(PmemTxn* t, bool native, TRAPS) {
   }
   while (!stack.is_empty()) {
     oop o = stack.pop();
+    if (PmemEnums::is_universe(o)) {
+      // Class.getEnumConstantsShared ran in the transaction: EnumMap's and
+      // EnumSet's universe is persistent, and the registry must know it.
+      if (!native) return false;
+      Handle oh(THREAD, o);
+      if (PmemEnums::promote(oh, THREAD) == NULL) {
+        t->abort();   // the persistent heap is full: nothing of the transaction remains
+        return false;
+      }
+    }
     GrowableArray<void*> fields;
     fields_do(o, [&](void* p) { fields.append(p); });
     for (int i = 0; i < fields.length(); i++) {
@@ -552,6 +581,8 @@ static bool settle(PmemTxn* t, bool native, TRAPS) {
       oop v = load_at(p);
       if (!is_volatile(v)) {
         consider(v);
+      } else if (is_enum_type_field(o, p, v)) {
+        PmemVolatileRefs::add_transient_slot(p);   // a cache: a GC root, null in the next run
       } else if (!copy_into(o, p)) {
         if (native && HAS_PENDING_EXCEPTION) {
           t->abort();   // the persistent heap is full: nothing of the transaction remains
