@@ -55,7 +55,8 @@ public class TestFlags {
         PmemTest.failsWith("-XX:PmemFaultPoint=help is not a fault point; they are: create-allocated, "
             + "create-written, refill, chunk-zeroed, allocated, swizzle-tagged, swizzle-rewritten, "
             + "swizzle-chunk-done, swizzle-finishing, recovery-restored, log-appended, log-linked, txn-stored, "
-            + "commit-written-back, commit-retired, abort-restored, gc-marked, gc-swept",
+            + "commit-written-back, commit-retired, abort-restored, enum-twins-written, enum-registered, "
+            + "gc-marked, gc-swept",
             PmemTest.concat(PmemTest.flags(file), new String[] {"-XX:+UnlockDiagnosticVMOptions",
                 "-XX:PmemFaultPoint=help", "-version"}));
 

@@ -46,6 +46,8 @@ static const char* const points[] = {
   "commit-written-back",  // a txn's lines written back and fenced, log not retired
   "commit-retired",       // a txn's log retired (the txn is durable)
   "abort-restored",       // an aborted txn's old values restored, log not retired
+  "enum-twins-written",   // an enum's persistent constants and new registry written back, not linked
+  "enum-registered",      // the new enum registry linked, references not yet replaced
   "gc-marked",            // a collection of the persistent part marked, nothing swept
   "gc-swept",             // a sweep wrote one free chunk's tag
   NULL

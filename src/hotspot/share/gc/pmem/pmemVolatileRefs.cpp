@@ -82,6 +82,13 @@ public:
   virtual void do_oop(narrowOop* p) { _f((void*)p); }
 };
 
+// Enum constants made persistent (PmemEnums) during a commit lie among the
+// transaction's objects in its allocation buffer, but the enum registry
+// anchors them, and their fields belong to the run: never walked, never loose.
+static bool walks_into(oop o) {
+  return !PmemEnums::is_constant(o);
+}
+
 template <typename F> static void fields_do(oop obj, F f) {
   RefFieldClosure<F> cl(f);
   obj->oop_iterate(&cl);
@@ -463,7 +470,7 @@ static bool reaches_volatile(oop obj, PmemTxn* t, Visited* seen, oop* holder, vo
         found = true;
         *holder = o;
         *field = p;
-      } else if (!seen->has(v) && ((t != NULL && t->is_fresh_any(cast_from_oop<uintptr_t>(v))) ||
+      } else if (!seen->has(v) && walks_into(v) && ((t != NULL && t->is_fresh_any(cast_from_oop<uintptr_t>(v))) ||
                                    PmemVolatileRefs::is_loose(cast_from_oop<void*>(v)))) {
         seen->put(v);
         stack.push(v);
@@ -501,6 +508,7 @@ static void violation(PmemTxn* t, oop holder, void* field, TRAPS) {
 }
 
 static void make_loose(oop o) {
+  if (!walks_into(o)) return;
   set_loose(o, true);
   fields_do(o, [&](void* p) { if (is_volatile(load_at(p))) PmemVolatileRefs::add_slot(p); });
 }
@@ -515,7 +523,7 @@ static bool settle(PmemTxn* t, bool native, TRAPS) {
   GrowableArray<oop> stack;
   GrowableArray<Twin> memo;
   auto consider = [&](oop v) {
-    if (v != NULL && !is_volatile(v) && !seen.has(v) &&
+    if (v != NULL && !is_volatile(v) && !seen.has(v) && walks_into(v) &&
         (t->is_fresh_any(cast_from_oop<uintptr_t>(v)) || PmemVolatileRefs::is_loose(cast_from_oop<void*>(v)))) {
       seen.put(v);
       stack.push(v);
