@@ -302,7 +302,8 @@ bool PmemTxn::reference_ok(Thread* thread, oop holder, const void* addr, oop val
     PmemVolatileRefs::add_transient_slot(addr);   // a GC root; the next start drops it
     return true;
   }
-  if (open && (PmemVolatileRefs::is_value(val) || PmemEnums::is_constant(val) || PmemEnums::is_universe(val))) {
+  if (open && addr != NULL &&
+      (PmemVolatileRefs::is_value(val) || PmemEnums::is_constant(val) || PmemEnums::is_universe(val))) {
     t->_pending.append((uintptr_t)addr);   // commit stores a persistent copy there
     t->_work = 1;
     return true;
