@@ -56,6 +56,7 @@
 #include "runtime/handles.inline.hpp"
 #include "runtime/mutex.hpp"
 #include "runtime/mutexLocker.hpp"
+#include "runtime/os.hpp"
 #include "runtime/thread.hpp"
 #include "runtime/vmOperations.hpp"
 #include "runtime/vmThread.hpp"
@@ -322,12 +323,17 @@ public:
   }
 };
 
+static jlong _replace_nanos = 0;   // of the last replace()
+
 static size_t replace(GrowableArray<Handle>* from, GrowableArray<oop>* to) {
+  _replace_nanos = 0;
   if (from->is_empty()) {
     return 0;
   }
+  const jlong start = os::javaTimeNanos();
   VM_PmemReplace op(from, to);
   VMThread::execute(&op);
+  _replace_nanos = os::javaTimeNanos() - start;
   return op.count();
 }
 
@@ -421,8 +427,8 @@ static bool is_registered(oop u) {
 
 static void log_promoted(InstanceKlass* e, const char* what, int n, size_t refs) {
   ResourceMark rm;
-  log_info(gc, pmem)("Enum %s: %d %s made persistent, " SIZE_FORMAT " reference(s) to them replaced",
-                     e->external_name(), n, what, refs);
+  log_info(gc, pmem)("Enum %s: %d %s made persistent, " SIZE_FORMAT " reference(s) to them replaced "
+                     "(%.1f ms)", e->external_name(), n, what, refs, _replace_nanos / 1e6);
 }
 
 oop PmemEnums::promote(Handle v, TRAPS) {
@@ -690,7 +696,7 @@ bool PmemEnums::rebind(char* err, size_t err_len, TRAPS) {
   const size_t refs = replace(&from, &to);
   if (!from.is_empty()) {
     log_info(gc, pmem)("Enums: %d persistent constant(s) and universe(s) bound to this run, " SIZE_FORMAT
-                       " reference(s) replaced", from.length(), refs);
+                       " reference(s) replaced (%.1f ms)", from.length(), refs, _replace_nanos / 1e6);
   }
   return true;
 }
