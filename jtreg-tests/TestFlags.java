@@ -56,6 +56,7 @@ public class TestFlags {
             + "create-written, refill, chunk-zeroed, allocated, swizzle-tagged, swizzle-rewritten, "
             + "swizzle-chunk-done, swizzle-finishing, recovery-restored, log-appended, log-linked, txn-stored, "
             + "commit-written-back, commit-retired, abort-restored, enum-twins-written, enum-registered, "
+            + "grow-extended, grow-recorded, "
             + "gc-marked, gc-swept",
             PmemTest.concat(PmemTest.flags(file), new String[] {"-XX:+UnlockDiagnosticVMOptions",
                 "-XX:PmemFaultPoint=help", "-version"}));

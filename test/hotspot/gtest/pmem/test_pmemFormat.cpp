@@ -181,3 +181,29 @@ TEST(PmemFormat, geometry_is_checked_even_with_a_good_checksum) {
     EXPECT_NE(nullptr, strstr(err, c.field)) << err;
   }
 }
+
+// A file that grew (-XX:PmemMaxSize) records its objects area's new size in
+// the state; offsets up to it are valid, and the size only ever grows
+// within what the region table covers.
+TEST(PmemFormat, grown_objects_size_in_the_state) {
+  PmemFormat::Geometry g = geometry;
+  g.max_file_size = 1 * G;
+  PmemFileHeader h;
+  char err[256] = "";
+  ASSERT_TRUE(PmemFormat::init_header(&h, 64 * M, g, flags, uuid, err, sizeof(err))) << err;
+  EXPECT_GE(h.region_table_size * PmemFormat::region_granule, (uint64_t)1 * G);   // covers the maximum
+  PmemFileState st;
+  memset(&st, 0, sizeof(st));
+  st.objects_top = h.objects_size + 8;
+  EXPECT_FALSE(PmemFormat::validate_state(&st, &h, "/pm/x.heap", err, sizeof(err)));
+  EXPECT_TRUE(strstr(err, "objects_top") != NULL) << err;
+  st.objects_size = h.objects_size + 64 * M;
+  EXPECT_EQ(h.objects_size + 64 * M, PmemFormat::objects_size(&h, &st));
+  EXPECT_TRUE(PmemFormat::validate_state(&st, &h, "/pm/x.heap", err, sizeof(err))) << err;
+  st.objects_size = h.objects_size - PmemFormat::area_alignment;   // smaller than created
+  st.objects_top = 0;
+  EXPECT_FALSE(PmemFormat::validate_state(&st, &h, "/pm/x.heap", err, sizeof(err)));
+  EXPECT_TRUE(strstr(err, "objects_size") != NULL) << err;
+  st.objects_size = h.region_table_size * PmemFormat::region_granule;   // past the region table
+  EXPECT_FALSE(PmemFormat::validate_state(&st, &h, "/pm/x.heap", err, sizeof(err)));
+}

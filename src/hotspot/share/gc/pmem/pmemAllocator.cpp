@@ -80,8 +80,15 @@ void PmemAllocator::persist_top(HeapWord* top) {
 
 HeapWord* PmemAllocator::claim_top(size_t words, bool past_limit) {
   HeapWord* cur = _top;
-  if (pointer_delta(PmemHeap::end(), cur) < words ||
-      (!past_limit && cur + words > _soft_limit)) {
+  if (pointer_delta(PmemHeap::end(), cur) < words) {
+    // Full after a collection: grow the file, if it may (-XX:PmemMaxSize),
+    // and fill what it grew by before collecting again.
+    if (!past_limit || !PmemHeap::grow((words - pointer_delta(PmemHeap::end(), cur)) * HeapWordSize)) {
+      return NULL;
+    }
+    _soft_limit = PmemHeap::end();
+  }
+  if (!past_limit && cur + words > _soft_limit) {
     return NULL;
   }
   Atomic::store(&_top, cur + words);

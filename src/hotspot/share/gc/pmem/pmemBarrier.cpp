@@ -110,7 +110,7 @@ void PmemBarrier::check_reference(oop holder, const void* addr, oop val, TRAPS) 
 void PmemBarrier::throw_log_full(TRAPS) {
   THROW_MSG(vmSymbols::java_lang_IllegalStateException(),
             err_msg("transaction too large: its undo log needs more room than the persistent heap "
-                    "has free (" SIZE_FORMAT "K free of " SIZE_FORMAT "K; see -XX:PmemSize)",
+                    "has free (" SIZE_FORMAT "K free of " SIZE_FORMAT "K; see -XX:PmemSize and -XX:PmemMaxSize)",
                     PmemAllocator::free_bytes() / K, PmemHeap::size_in_bytes() / K));
 }
 

@@ -318,8 +318,11 @@ static size_t room_wanted() {
   return MAX2(4 * PmemTxn::log_capacity(), PmemHeap::size_in_bytes() / 16);
 }
 
+// What allocation can have without a collection: free chunks, the file's
+// never-used rest, and what it may still grow by (PmemMaxSize).
 static size_t room_left() {
-  return PmemAllocator::free_bytes() + pointer_delta(PmemHeap::end(), PmemAllocator::top(), 1);
+  return PmemAllocator::free_bytes() + pointer_delta(PmemHeap::end(), PmemAllocator::top(), 1) +
+         pointer_delta(PmemHeap::max_end(), PmemHeap::end(), 1);
 }
 
 bool PmemCollector::room_is_short() {

@@ -48,6 +48,8 @@ static const char* const points[] = {
   "abort-restored",       // an aborted txn's old values restored, log not retired
   "enum-twins-written",   // an enum's persistent constants and new registry written back, not linked
   "enum-registered",      // the new enum registry linked, references not yet replaced
+  "grow-extended",        // the file's new part allocated, its size not yet recorded
+  "grow-recorded",        // the file's new size recorded
   "gc-marked",            // a collection of the persistent part marked, nothing swept
   "gc-swept",             // a sweep wrote one free chunk's tag
   NULL

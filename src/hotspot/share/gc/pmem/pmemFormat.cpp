@@ -76,9 +76,14 @@ bool PmemFormat::validate_state(const PmemFileState* st, const PmemFileHeader* h
                                 const char* path, char* err, size_t err_len) {
 #define PMEM_STATE_AT(field) (PmemFormat::state_offset + offset_of(PmemFileState, field))
   struct { const char* name; uint64_t value; size_t at; bool ok; } fields[] = {
+    { "objects_size",    st->objects_size,    PMEM_STATE_AT(objects_size),
+      st->objects_size == 0 ||
+      (st->objects_size >= h->objects_size && st->objects_size % area_alignment == 0 &&
+       st->objects_size <= h->region_table_size * region_granule - h->objects_offset) },
     { "objects_top",     st->objects_top,     PMEM_STATE_AT(objects_top),
-      st->objects_top <= h->objects_size && st->objects_top % HeapWordSize == 0 },
-    { "swizzle_cursor",  st->swizzle_cursor,  PMEM_STATE_AT(swizzle_cursor), st->swizzle_cursor <= h->objects_size },
+      st->objects_top <= objects_size(h, st) && st->objects_top % HeapWordSize == 0 },
+    { "swizzle_cursor",  st->swizzle_cursor,  PMEM_STATE_AT(swizzle_cursor),
+      st->swizzle_cursor <= objects_size(h, st) },
     { "swizzle_phase",   st->swizzle_phase,   PMEM_STATE_AT(swizzle_phase),  st->swizzle_phase <= 1 },
     { "clean_shutdown",  st->clean_shutdown,  PMEM_STATE_AT(clean_shutdown), st->clean_shutdown <= 1 },
     { "marks_clean",     st->marks_clean,     PMEM_STATE_AT(marks_clean),    st->marks_clean <= 1 },
@@ -104,7 +109,8 @@ static size_t layout_areas(PmemFileHeader* h, size_t file_size, const PmemFormat
   size_t pos = align_up(PmemFormat::header_area_size, a);
   // One byte of region table per region of the whole file: kind and memtype.
   h->region_table_offset = pos;
-  h->region_table_size = align_up(file_size / g.region_size + 1, a);
+  const size_t covered = MAX2(file_size, g.max_file_size);   // a file may grow to max_file_size
+  h->region_table_size = align_up(covered / PmemFormat::region_granule + 1, a);
   pos += h->region_table_size;
   h->type_table_offset = pos;
   h->type_table_size = align_up(g.type_table_size, a);
@@ -119,7 +125,7 @@ static size_t layout_areas(PmemFileHeader* h, size_t file_size, const PmemFormat
   // Object starts per 512-byte card, one byte each, as the block offset
   // table keeps them.
   h->card_meta_offset = pos;
-  h->card_meta_size = align_up(file_size / 512 + 1, a);
+  h->card_meta_size = align_up(covered / 512 + 1, a);
   pos += h->card_meta_size;
   return align_up(pos, g.region_size);
 }

@@ -93,6 +93,8 @@ struct PmemFileState {
                                 // (0 in files from before the field: attach cleans them)
   uint64_t placement_check;     // PmemFormat::placement_check of the fields above it,
                                 // 0 while they change (and in files from before the field)
+  uint64_t objects_size;        // the objects area's size once it grew (-XX:PmemMaxSize);
+                                // 0: the header's objects_size
 };
 
 class PmemFormat : AllStatic {
@@ -121,6 +123,8 @@ public:
     size_t roots_size;
     size_t log_slot_size;
     uint32_t log_slots;
+    size_t max_file_size;     // what the file may grow to (the region table and card
+                              // metadata cover it); 0: its size
   };
 
   // Smallest file that can hold the metadata of g and one region of objects.
@@ -133,6 +137,14 @@ public:
                           char* err, size_t err_len);
 
   static uint64_t checksum(const PmemFileHeader* header);
+  // The objects area's size now: the header's, or what it grew to.
+  static uint64_t objects_size(const PmemFileHeader* header, const PmemFileState* state) {
+    return state->objects_size != 0 ? state->objects_size : header->objects_size;
+  }
+  // The region table's granule: one byte of memory type per region.
+  static const size_t   region_granule = 1 * M;
+  // Memory types of the region table.
+  enum MemType { mem_unrecorded = 0, mem_metadata = 1, mem_objects = 2 };
   // What PmemFileState::placement_check holds for the placement fields
   // (heap_address and the reference encoding); never 0.
   static uint64_t placement_check(const PmemFileState* state);

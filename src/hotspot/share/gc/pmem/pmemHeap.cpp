@@ -49,6 +49,8 @@
 #include "utilities/formatBuffer.hpp"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <sys/mman.h>
 
 #ifndef MAP_SHARED_VALIDATE
@@ -63,7 +65,9 @@ volatile bool PmemHeap::_attach_pending = false;
 char* PmemHeap::_attach_error = NULL;
 char*     PmemHeap::_file_base = NULL;
 HeapWord* PmemHeap::_bottom = NULL;
-HeapWord* PmemHeap::_end = NULL;
+HeapWord* volatile PmemHeap::_end = NULL;
+HeapWord* PmemHeap::_max_end = NULL;
+size_t    PmemHeap::_max_file_size = 0;
 
 // Where a new file goes without compressed oops: a fixed, high address, so
 // the raw references in the file stay valid in the next run.
@@ -87,9 +91,36 @@ size_t PmemHeap::open_file(size_t alignment) {
   if (_file == NULL) {
     vm_exit_during_initialization(err);
   }
-  log_info(gc, pmem)("%s persistent heap %s (" SIZE_FORMAT "M)",
-                     _file->created() ? "Created" : "Opened", _file->path(), _file->size() / M);
-  return align_up((size_t)_file->header().file_size, alignment);
+  // What the file may grow to: -XX:PmemMaxSize, within what its region
+  // table covers and, with compressed oops, what their encoding reaches from
+  // the file's recorded address.
+  const size_t now = _file->used_file_size();
+  size_t max = now;
+  if (PmemMaxSize > now) {
+    const size_t covered = (size_t)_file->header().region_table_size * PmemFormat::region_granule;
+    max = MAX2(now, align_down(MIN2((size_t)PmemMaxSize, covered), PmemFormat::region_granule));
+    const uint64_t recorded = _file->state().heap_address;
+    if (UseCompressedOops && (recorded != 0 || PmemHeapAddress != 0)) {
+      const uintptr_t file_at = recorded != 0 ? recorded - _file->header().objects_offset : PmemHeapAddress;
+      if (file_at < OopEncodingHeapMax) {
+        max = MIN2(max, MAX2(now, align_down((size_t)(OopEncodingHeapMax - file_at), PmemFormat::region_granule)));
+      }
+    }
+    if (max < (size_t)PmemMaxSize) {
+      log_info(gc, pmem)("%s may grow to " SIZE_FORMAT "M, not " SIZE_FORMAT "M: its region table or the "
+                         "reference encoding at its address reaches no further", _file->path(), max / M,
+                         (size_t)PmemMaxSize / M);
+    }
+  }
+  _max_file_size = max;
+  if (max > now) {
+    log_info(gc, pmem)("%s persistent heap %s (" SIZE_FORMAT "M, may grow to " SIZE_FORMAT "M)",
+                       _file->created() ? "Created" : "Opened", _file->path(), _file->size() / M, max / M);
+  } else {
+    log_info(gc, pmem)("%s persistent heap %s (" SIZE_FORMAT "M)",
+                       _file->created() ? "Created" : "Opened", _file->path(), _file->size() / M);
+  }
+  return align_up(max, alignment);
 }
 
 char* PmemHeap::choose_base(size_t total, size_t volatile_size, size_t alignment) {
@@ -119,8 +150,10 @@ char* PmemHeap::choose_base(size_t total, size_t volatile_size, size_t alignment
   return (char*)(file_at - volatile_size);
 }
 
+// Maps all the file may grow to: the part past its end faults until the
+// file grows (grow), and no access goes there before.
 void PmemHeap::map_file(char* at) {
-  const size_t size = _file->header().file_size;
+  const size_t size = _max_file_size;
   void* p;
   void* shadow = NULL;
   if (PmemSimulator) {
@@ -148,7 +181,8 @@ void PmemHeap::map_file(char* at) {
   _file_base = at;
   PmemWriteback::initialize(at, size, shadow);
   _bottom = (HeapWord*)(at + _file->header().objects_offset);
-  _end = (HeapWord*)((char*)_bottom + _file->header().objects_size);
+  _end = (HeapWord*)((char*)_bottom + _file->objects_size());
+  _max_end = (HeapWord*)(at + size);
 }
 
 // Remembers where the objects area is, so the next run maps it there again.
@@ -175,7 +209,7 @@ void PmemHeap::record_placement() {
 
 ReservedHeapSpace PmemHeap::reserve_heap(size_t total, size_t alignment, size_t page_size) {
   assert(_file != NULL, "open_file first");
-  const size_t file_part = align_up((size_t)_file->header().file_size, alignment);
+  const size_t file_part = align_up(_max_file_size, alignment);
   assert(total > file_part, "the volatile heap comes first");
   const size_t volatile_size = total - file_part;
   const bool recorded = _file->state().heap_address != 0 || PmemHeapAddress != 0;
@@ -212,7 +246,7 @@ void PmemHeap::commit_cards() {
   CardTable* ct = heap->rem_set();
   const size_t page = os::vm_page_size();
   char* from = align_down((char*)ct->byte_for(_file_base), page);
-  char* to = align_up((char*)ct->byte_for(_end - 1) + 1, page);
+  char* to = align_up((char*)ct->byte_for(_max_end - 1) + 1, page);   // the growth's too
   char* guard = align_down((char*)(ct->byte_map_base() +
                                    ((uintptr_t)heap->reserved_region().end() >> CardTable::card_shift)), page);
   to = MIN2(to, guard);
@@ -230,7 +264,7 @@ bool PmemHeap::after_crash() {
 // The checks that need no classes: all a file waiting for its loader gets
 // at startup.
 bool PmemHeap::check_without_classes(char* err, size_t err_len) {
-  return PmemRoots::check(err, err_len) && PmemTxn::check_logs(err, err_len);
+  return check_regions(err, err_len) && PmemRoots::check(err, err_len) && PmemTxn::check_logs(err, err_len);
 }
 
 // Every check that can refuse the file reads only, and comes before the
@@ -275,6 +309,7 @@ bool PmemHeap::finish_attach(char* err, size_t err_len, TRAPS) {
   }
   // Only a JVM that passed every check leaves a trace in the file.
   record_placement();
+  record_regions();
   PmemTypeTable::initialize_classes(THREAD);
   return PmemEnums::rebind(err, err_len, THREAD);
 }
@@ -327,5 +362,96 @@ bool PmemHeap::attach_deferred(Handle loader, Handle monitor, TRAPS) {
     THROW_MSG_(vmSymbols::java_lang_IllegalStateException(), err, false);
   }
   Atomic::release_store(&_attach_pending, false);
+  return true;
+}
+
+// -- growth and the region table ----------------------------------------------
+
+static uint8_t expected_type(size_t offset, size_t objects_offset, size_t used) {
+  return offset < objects_offset ? PmemFormat::mem_metadata
+                                 : (offset < used ? PmemFormat::mem_objects : PmemFormat::mem_unrecorded);
+}
+
+bool PmemHeap::check_regions(char* err, size_t err_len) {
+  const PmemFileHeader& h = _file->header();
+  const uint8_t* table = (const uint8_t*)(_file_base + h.region_table_offset);
+  const size_t regions = _max_file_size / PmemFormat::region_granule;
+  const size_t used = used_file_size();
+  bool recorded = false;
+  for (size_t i = 0; i < regions && !recorded; i++) {
+    recorded = table[i] != PmemFormat::mem_unrecorded;
+  }
+  if (!recorded) {
+    return true;   // a file from before the table was kept: record_regions fills it in
+  }
+  for (size_t i = 0; i < regions; i++) {
+    const size_t at = i * PmemFormat::region_granule;
+    const uint8_t want = expected_type(at, h.objects_offset, used);
+    // Past the end, a growth that a crash cut short may have typed its regions.
+    const bool ok = table[i] == want || (want == PmemFormat::mem_unrecorded && table[i] == PmemFormat::mem_objects);
+    if (!ok) {
+      jio_snprintf(err, err_len, "%s is damaged: region " SIZE_FORMAT " (file offset " SIZE_FORMAT ") has memory "
+                   "type %u in the region table at file offset " SIZE_FORMAT ", expected %u", _file->path(), i, at,
+                   (unsigned)table[i], (size_t)h.region_table_offset + i, (unsigned)want);
+      return false;
+    }
+  }
+  return true;
+}
+
+void PmemHeap::mark_regions(size_t from, size_t to, uint8_t type) {
+  uint8_t* table = (uint8_t*)(_file_base + _file->header().region_table_offset);
+  const size_t first = from / PmemFormat::region_granule;
+  const size_t last = align_up(to, PmemFormat::region_granule) / PmemFormat::region_granule;
+  for (size_t i = first; i < last; i++) {
+    table[i] = type;
+  }
+  PmemWriteback::persist(table + first, last - first);
+}
+
+void PmemHeap::record_regions() {
+  const PmemFileHeader& h = _file->header();
+  const uint8_t* table = (const uint8_t*)(_file_base + h.region_table_offset);
+  if (table[0] == PmemFormat::mem_metadata) {
+    return;
+  }
+  mark_regions(0, h.objects_offset, PmemFormat::mem_metadata);
+  mark_regions(h.objects_offset, used_file_size(), PmemFormat::mem_objects);
+}
+
+bool PmemHeap::grow(size_t bytes) {
+  const size_t now = size_in_bytes();
+  const size_t max = max_size_in_bytes();
+  if (now >= max) {
+    return false;
+  }
+  const size_t step = MAX3(bytes, now / 4, (size_t)64 * M);
+  const size_t target = MIN2(align_up(now + step, PmemFormat::region_granule), max);
+  if (target - now < bytes) {
+    return false;
+  }
+  const jlong start = os::javaTimeNanos();
+  const size_t from = _file->header().objects_offset + now;
+  const size_t to = _file->header().objects_offset + target;
+  // The new part of the file: allocated (zero) and its length durable
+  // before anything says it exists. A crash from here on leaves a longer
+  // file of the old size, which grows again.
+  int rc = ::posix_fallocate(_file->fd(), (off_t)from, (off_t)(to - from));
+  if (rc == 0 && ::fdatasync(_file->fd()) != 0) {
+    rc = errno;
+  }
+  if (rc != 0) {
+    log_warning(gc, pmem)("%s cannot grow from " SIZE_FORMAT "M to " SIZE_FORMAT "M: %s", _file->path(),
+                          now / M, target / M, os::strerror(rc));
+    return false;
+  }
+  PmemFault::reached("grow-extended");
+  mark_regions(from, to, PmemFormat::mem_objects);
+  PmemWriteback::store_persist(&state()->objects_size, (uint64_t)target);
+  PmemFault::reached("grow-recorded");
+  Atomic::release_store(&_end, (HeapWord*)((char*)_bottom + target));
+  log_info(gc, pmem)("Grew %s from " SIZE_FORMAT "M to " SIZE_FORMAT "M of objects (at most " SIZE_FORMAT
+                     "M) in %.1f ms", _file->path(), now / M, target / M, max / M,
+                     (os::javaTimeNanos() - start) / 1e6);
   return true;
 }

@@ -45,12 +45,15 @@ class PmemHeap : AllStatic {
   static PmemHeapFile* _file;
   static char*     _file_base;   // where the whole file is mapped
   static HeapWord* _bottom;      // the objects area: the persistent part proper
-  static HeapWord* _end;
+  static HeapWord* volatile _end;   // of the objects area now
+  static HeapWord* _max_end;        // what it may grow to: the reservation's end
+  static size_t    _max_file_size;
 
   static char* choose_base(size_t total, size_t volatile_size, size_t alignment);
   static void  map_file(char* at);
   static void  record_placement();
   static void  commit_cards();
+  static void  mark_regions(size_t from, size_t to, uint8_t type);
   static volatile bool _attach_pending;
   static char* _attach_error;   // set when a deferred attach failed after writing
   static bool  after_crash();
@@ -86,17 +89,35 @@ public:
   // try another loader).
   static bool attach_deferred(Handle loader, Handle monitor, TRAPS);
 
+  // In the persistent part's reservation: objects lie below end(), and
+  // nothing else ever lies in the rest (it grows into it).
   static bool is_in(const void* p) {
-    return (HeapWord*)p >= _bottom && (HeapWord*)p < _end;
+    return (HeapWord*)p >= _bottom && (HeapWord*)p < _max_end;
   }
+
+  // Grows the objects area by at least bytes (-XX:PmemMaxSize), crash-safely:
+  // the file's new part first, then its regions' memory type, then its size
+  // in the state area. False if the maximum or the file system forbids it.
+  // Called with the allocator's lock held.
+  static bool grow(size_t bytes);
+  // Read-only, before anything is written: every recorded region type fits
+  // the layout. On damage a one-line message in err and false.
+  static bool check_regions(char* err, size_t err_len);
+  // After the checks: records the region types of a file that has none yet.
+  static void record_regions();
 
   static PmemHeapFile*  file()      { return _file; }
   static char*      file_base() { return _file_base; }
   // The file's in-place state, as mapped (PmemHeapFile::state() is a copy from opening).
   static PmemFileState* state() { return (PmemFileState*)(_file_base + PmemFormat::state_offset); }
   static HeapWord*  bottom()    { return _bottom; }
-  static HeapWord*  end()       { return _end; }
-  static size_t     size_in_bytes() { return pointer_delta(_end, _bottom, 1); }   // of the objects area
+  static HeapWord*  end()       { return Atomic::load_acquire(&_end); }
+  static HeapWord*  max_end()   { return _max_end; }
+  static size_t     size_in_bytes() { return pointer_delta(end(), _bottom, 1); }   // of the objects area
+  static size_t     max_size_in_bytes() { return pointer_delta(_max_end, _bottom, 1); }
+  // The file's bytes in use now, and all it may grow to.
+  static size_t     used_file_size() { return pointer_delta(end(), (HeapWord*)_file_base, 1); }
+  static size_t     max_file_size()  { return _max_file_size; }
 };
 
 #endif // SHARE_GC_PMEM_PMEMHEAP_HPP

@@ -42,6 +42,7 @@ PmemFormat::Geometry PmemHeapFile::geometry_from_flags() {
   g.roots_size = 256 * K;
   g.log_slot_size = PmemLogSize;
   g.log_slots = (uint32_t)PmemLogSlots;
+  g.max_file_size = PmemMaxSize;
   return g;
 }
 
@@ -161,7 +162,15 @@ bool PmemHeapFile::read_header(char* err, size_t err_len) {
   }
   memcpy(&_header, page, sizeof(_header));
   memcpy(&_state, page + PmemFormat::state_offset, sizeof(_state));
-  return PmemFormat::validate_state(&_state, &_header, _path, err, err_len);
+  if (!PmemFormat::validate_state(&_state, &_header, _path, err, err_len)) {
+    return false;
+  }
+  if (_size < used_file_size()) {
+    jio_snprintf(err, err_len, "%s is truncated: it is " SIZE_FORMAT " bytes long, but its objects area grew "
+                 "to end at " SIZE_FORMAT, _path, _size, used_file_size());
+    return false;
+  }
+  return true;
 }
 
 PmemHeapFile* PmemHeapFile::open(const char* path, size_t new_size, const PmemFormat::Geometry& g,

@@ -58,6 +58,10 @@ public:
   const char*           path() const    { return _path; }
   int                   fd() const      { return _fd; }
   size_t                size() const    { return _size; }
+  // The objects area's size and the bytes of the file in use, as opened
+  // (PmemHeap follows growth).
+  size_t objects_size() const   { return (size_t)PmemFormat::objects_size(&_header, &_state); }
+  size_t used_file_size() const { return (size_t)_header.objects_offset + objects_size(); }
   bool                  created() const { return _created; }
   const PmemFileHeader& header() const  { return _header; }
   const PmemFileState&  state() const   { return _state; }

@@ -91,9 +91,13 @@ static void drain() {
 }
 
 void PmemMark::begin() {
+  const size_t bits = pointer_delta(PmemHeap::end(), PmemHeap::bottom());
   if (_bits.size() == 0) {
-    _bits.initialize(pointer_delta(PmemHeap::end(), PmemHeap::bottom()));
+    _bits.initialize(bits);
   } else {
+    if (_bits.size() < bits) {
+      _bits.resize(bits);   // the file grew: the new bits are clear
+    }
     _bits.clear_range(0, index_of(PmemAllocator::top()));
   }
   _marked = 0;

@@ -47,7 +47,7 @@ static void throw_full(size_t bytes, TRAPS) {
   char msg[512];
   jio_snprintf(msg, sizeof(msg), "persistent heap is full: " SIZE_FORMAT " bytes requested, "
                SIZE_FORMAT " of " SIZE_FORMAT " in use after a full collection, largest free chunk "
-               SIZE_FORMAT " bytes (see -XX:PmemSize)", bytes,
+               SIZE_FORMAT " bytes (see -XX:PmemSize and -XX:PmemMaxSize)", bytes,
                PmemAllocator::used_bytes(), PmemHeap::size_in_bytes(), PmemAllocator::largest_free_bytes());
   THROW_MSG(vmSymbols::java_lang_OutOfMemoryError(), msg);
 }

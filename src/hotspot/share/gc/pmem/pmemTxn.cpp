@@ -107,7 +107,7 @@ bool PmemTxn::try_claim_slot() {
       _slot = i;
       _last_slot = i;
       Atomic::store(&_claims, Atomic::load(&_claims) + 1);
-      _log.init(PmemHeap::file_base(), PmemHeap::file()->header().file_size, slot_base(i), slot_size());
+      _log.init(PmemHeap::file_base(), PmemHeap::max_file_size(), slot_base(i), slot_size());   // it may grow
       return true;
     }
   }
@@ -559,9 +559,10 @@ bool PmemTxn::check_logs(char* err, size_t err_len) {
   char* base = PmemHeap::file_base();
   for (uint32_t i = 0; i < h.log_slots; i++) {
     size_t bad_at = 0, bad_len = 0;
-    const bool ok = PmemLog::check_recorded(base, h.file_size, slot_base((int)i), slot_size(),
+    const size_t used = PmemHeap::file()->used_file_size();
+    const bool ok = PmemLog::check_recorded(base, used, slot_base((int)i), slot_size(),
                                             [&](size_t at, size_t len) {
-      const bool in_objects = at >= h.objects_offset && at + len <= h.objects_offset + h.objects_size;
+      const bool in_objects = at >= h.objects_offset && at + len <= used;
       const bool a_root = len == sizeof(uint64_t) && PmemRoots::is_reference_slot(base + at);
       bad_at = at;
       bad_len = len;
@@ -588,7 +589,7 @@ bool PmemTxn::root_after_recovery(const void* slot, uint64_t* value) {
     const PmemFileHeader& h = PmemHeap::file()->header();
     char* base = PmemHeap::file_base();
     for (uint32_t i = 0; i < h.log_slots; i++) {
-      PmemLog::recorded_entries_do(base, h.file_size, slot_base((int)i), slot_size(),
+      PmemLog::recorded_entries_do(base, PmemHeap::file()->used_file_size(), slot_base((int)i), slot_size(),
                                    [&](size_t at, size_t len, const char* old) {
         const uintptr_t s = (uintptr_t)(base + at);
         if (len != sizeof(uint64_t) || !PmemRoots::is_reference_slot((void*)s)) {
@@ -622,7 +623,8 @@ size_t PmemTxn::recover_all(size_t* entries) {
   }
   for (uint32_t i = 0; i < h.log_slots; i++) {
     if ((*(volatile uint64_t*)slot_base((int)i) & 1) != 0) {
-      *entries += PmemLog::recover(PmemHeap::file_base(), h.file_size, slot_base((int)i), slot_size());
+      *entries += PmemLog::recover(PmemHeap::file_base(), PmemHeap::file()->used_file_size(), slot_base((int)i),
+                                   slot_size());
       txns++;
     }
   }

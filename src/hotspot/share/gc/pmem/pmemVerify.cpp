@@ -62,7 +62,7 @@ public:
     }
     // Aligned first: the start-bit index of a misaligned address would
     // round down to the object it lies in.
-    if (!is_aligned(target, HeapWordSize) || !PmemHeap::is_in(target) ||
+    if (!is_aligned(target, HeapWordSize) || !PmemHeap::is_in(target) || target >= PmemHeap::end() ||
         !_starts.at(pointer_delta(target, PmemHeap::bottom()))) {
       if (!_failed) {
         _failed = true;

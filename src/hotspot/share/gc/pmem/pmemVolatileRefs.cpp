@@ -141,7 +141,7 @@ bool PmemVolatileRefs::is_loose(const void* p) {
 static void make_bitmap(BitMapView* map, volatile bool* ready, const char* what) {
   MutexLocker ml(lock(), Mutex::_no_safepoint_check_flag);
   if (!*ready) {
-    const size_t bits = pointer_delta(PmemHeap::end(), PmemHeap::bottom());
+    const size_t bits = pointer_delta(PmemHeap::max_end(), PmemHeap::bottom());   // what it may grow to
     const size_t bytes = align_up(BitMap::calc_size_in_words(bits) * BytesPerWord, os::vm_page_size());
     char* mem = os::reserve_memory(bytes, false, mtGC);
     if (mem == NULL) {

@@ -51,6 +51,12 @@
           "file keeps its size")                                            \
           range(0, max_uintx)                                               \
                                                                             \
+  product(size_t, PmemMaxSize, 0,                                           \
+          "Size up to which a full persistent heap file grows, online and " \
+          "crash-safely (0: the file keeps its size); the address range "   \
+          "for it is reserved up front")                                    \
+          range(0, max_uintx)                                               \
+                                                                            \
   product(bool, VerifyPersistentHeap, false,                                \
           "Walk the persistent heap at attach and around GCs, checking "    \
           "headers, types and that no reference leaves it")                 \

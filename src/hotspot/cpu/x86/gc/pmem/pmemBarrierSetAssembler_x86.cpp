@@ -72,7 +72,7 @@ void PmemBarrierSetAssembler::store_at(MacroAssembler* masm, DecoratorSet decora
   __ lea(addr, dst);
   __ mov64(tmp, (int64_t)PmemHeap::bottom());
   __ subptr(addr, tmp);
-  __ mov64(tmp, (int64_t)PmemHeap::size_in_bytes());
+  __ mov64(tmp, (int64_t)PmemHeap::max_size_in_bytes());   // it may grow
   __ cmpptr(addr, tmp);
   __ jcc(Assembler::aboveEqual, volatile_dst);
 

@@ -123,7 +123,7 @@ void PmemBarrierSetC1::barrier(LIRAccess& access, bool before, LIR_Opr addr, LIR
   LIR_Opr last = gen->new_pointer_register();
   __ move(addr, off);
   __ sub(off, LIR_OprFact::longConst((jlong)(intptr_t)PmemHeap::bottom()), off);
-  __ move(LIR_OprFact::longConst((jlong)PmemHeap::size_in_bytes() - 1), last);
+  __ move(LIR_OprFact::longConst((jlong)PmemHeap::max_size_in_bytes() - 1), last);   // it may grow
   __ cmp(lir_cond_belowEqual, off, last);   // unsigned: in the persistent heap
   // Profiled code records a persistent store in the MethodData of the
   // method the store is in (PmemBarrier::speculation_reason).

@@ -57,7 +57,7 @@ public:
   static Node* in_pmem(GraphKit* kit, Node* test_x) {
     PhaseGVN& gvn = kit->gvn();
     Node* off = gvn.transform(new SubXNode(test_x, kit->MakeConX((intptr_t)PmemHeap::bottom())));
-    Node* size = kit->MakeConX((intptr_t)PmemHeap::size_in_bytes());
+    Node* size = kit->MakeConX((intptr_t)PmemHeap::max_size_in_bytes());   // it may grow
     Node* cmp = gvn.transform(new CmpULNode(off, size));
     return gvn.transform(new BoolNode(cmp, BoolTest::lt));
   }
