@@ -377,12 +377,10 @@ bool PmemHeap::check_regions(char* err, size_t err_len) {
   const uint8_t* table = (const uint8_t*)(_file_base + h.region_table_offset);
   const size_t regions = _max_file_size / PmemFormat::region_granule;
   const size_t used = used_file_size();
-  bool recorded = false;
-  for (size_t i = 0; i < regions && !recorded; i++) {
-    recorded = table[i] != PmemFormat::mem_unrecorded;
-  }
-  if (!recorded) {
-    return true;   // a file from before the table was kept: record_regions fills it in
+  if (table[0] != PmemFormat::mem_metadata) {
+    // Not recorded yet, or a crash cut its recording short (region 0 is
+    // typed last): record_regions does it again.
+    return true;
   }
   for (size_t i = 0; i < regions; i++) {
     const size_t at = i * PmemFormat::region_granule;
@@ -415,8 +413,10 @@ void PmemHeap::record_regions() {
   if (table[0] == PmemFormat::mem_metadata) {
     return;
   }
-  mark_regions(0, h.objects_offset, PmemFormat::mem_metadata);
+  // Region 0 last: its type says the table is complete.
   mark_regions(h.objects_offset, used_file_size(), PmemFormat::mem_objects);
+  mark_regions(PmemFormat::region_granule, h.objects_offset, PmemFormat::mem_metadata);
+  mark_regions(0, PmemFormat::region_granule, PmemFormat::mem_metadata);
 }
 
 bool PmemHeap::grow(size_t bytes) {
