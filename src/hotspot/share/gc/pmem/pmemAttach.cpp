@@ -29,6 +29,7 @@
 #include "gc/pmem/pmemLocking.hpp"
 #include "gc/pmem/pmemTypeTable.hpp"
 #include "gc/pmem/pmemWalk.hpp"
+#include "memory/resourceArea.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
 #include "jvm_io.h"
 #include "logging/log.hpp"
@@ -141,10 +142,27 @@ class AttachWalk {
     return _old.get(PmemWalk::raw_klass(p));
   }
 
+  HeapWord* _prev = NULL;   // the last object the walk accepted, for the message
+  int       _prev_idx = -1;
+
   bool damaged(HeapWord* p, const char* what) {
-    jio_snprintf(_err, _err_len, "%s is damaged: %s at offset " SIZE_FORMAT,
-                 PmemHeap::file()->path(), what, pointer_delta(p, PmemHeap::bottom(), 1));
+    char before[256] = "none";
+    if (_prev != NULL) {
+      ResourceMark rm;
+      jio_snprintf(before, sizeof(before), "%s at offset " SIZE_FORMAT,
+                   PmemTypeTable::resolved(_prev_idx)->external_name(), pointer_delta(_prev, PmemHeap::bottom(), 1));
+    }
+    // The header words and the object before tell a wrong size from a
+    // header that never reached the file.
+    jio_snprintf(_err, _err_len, "%s is damaged: %s at offset " SIZE_FORMAT " (header words " PTR64_FORMAT
+                 " " PTR64_FORMAT "; the object before it: %s)", PmemHeap::file()->path(), what,
+                 pointer_delta(p, PmemHeap::bottom(), 1), PmemWalk::mark_bits(p), ((volatile uint64_t*)p)[1], before);
     return false;
+  }
+
+  void accepted(HeapWord* p, int idx) {
+    _prev = p;
+    _prev_idx = idx;
   }
 
 public:
@@ -230,6 +248,7 @@ public:
       if (words == 0 || words > pointer_delta(_top, q)) {
         return damaged(q, "an object of impossible size");
       }
+      accepted(q, idx);
       q = PmemWalk::next_object(q + words, _top);
     }
     return true;
@@ -260,6 +279,7 @@ public:
         if (words == 0 || words > pointer_delta(_top, q)) {
           return damaged(q, "an object of impossible size");
         }
+        accepted(q, idx);
         objs.append(q);
         types.append(idx);
         q = PmemWalk::next_object(q + words, _top, on_free);

@@ -126,14 +126,22 @@ bool PmemVerify::verify(char* err, size_t err_len, bool at_attach) {
   CHeapBitMap starts(pointer_delta(PmemHeap::end(), bottom), mtGC);
   CHeapBitMap stale(at_attach ? pointer_delta(PmemHeap::end(), bottom) : 0, mtGC);
   size_t objects = 0;
+  HeapWord* prev = NULL;   // the last object passed, for the message
 
   for (HeapWord* p = PmemWalk::next_object(bottom, top); p < top; ) {
     size_t off = pointer_delta(p, bottom, 1);
     oop obj = cast_to_oop(p);
     Klass* k = obj->klass_or_null();
     if (k == NULL || !PmemTypeTable::has_entry(k)) {
+      ResourceMark rm;
+      char before[256] = "none";
+      if (prev != NULL) {
+        jio_snprintf(before, sizeof(before), "%s at offset " SIZE_FORMAT, cast_to_oop(prev)->klass()->external_name(),
+                     pointer_delta(prev, bottom, 1));
+      }
       jio_snprintf(err, err_len, "VerifyPersistentHeap: %s: object at offset " SIZE_FORMAT
-                   " has a type outside the type table", path, off);
+                   " has a type outside the type table (header words " PTR64_FORMAT " " PTR64_FORMAT
+                   "; the object before it: %s)", path, off, PmemWalk::mark_bits(p), ((volatile uint64_t*)p)[1], before);
       return false;
     }
     // At attach nothing reachable may be locked yet: an unlocked mark,
@@ -151,6 +159,7 @@ bool PmemVerify::verify(char* err, size_t err_len, bool at_attach) {
     }
     starts.set_bit(pointer_delta(p, bottom));
     objects++;
+    prev = p;
     p = PmemWalk::next_object(p + words, top);
   }
 
