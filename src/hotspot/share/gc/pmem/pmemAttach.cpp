@@ -27,6 +27,7 @@
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
 #include "gc/pmem/pmemLocking.hpp"
+#include "gc/pmem/pmemRelocate.hpp"
 #include "gc/pmem/pmemTypeTable.hpp"
 #include "gc/pmem/pmemWalk.hpp"
 #include "memory/resourceArea.hpp"
@@ -236,11 +237,15 @@ public:
   // value as recorded: the new one below an interrupted rewrite's cursor)
   // and a size within the used part. Run before the walk writes anything,
   // so damage refuses the start with the file unchanged.
+  // The type of the object at q while headers below cursor were rewritten.
+  int type_at(HeapWord* q, HeapWord* cursor) {
+    return q < cursor && !is_tagged(PmemWalk::mark_bits(q)) ? _new.get(PmemWalk::raw_klass(q)) : index_of(q);
+  }
+
   bool check(size_t rewritten_below) {
     HeapWord* cursor = PmemHeap::bottom() + rewritten_below / HeapWordSize;
     for (HeapWord* q = PmemWalk::next_object(PmemHeap::bottom(), _top); q < _top; ) {
-      const uint64_t m = PmemWalk::mark_bits(q);
-      const int idx = q < cursor && !is_tagged(m) ? _new.get(PmemWalk::raw_klass(q)) : index_of(q);
+      const int idx = type_at(q, cursor);
       if (idx < 0) {
         return damaged(q, "an object of unknown type");
       }
@@ -252,6 +257,27 @@ public:
       q = PmemWalk::next_object(q + words, _top);
     }
     return true;
+  }
+
+  // After check(rewritten_below): every reference field from offset on to
+  // cl, a chunk at a time.
+  void oops_do(size_t offset, size_t rewritten_below, OopIterateClosure* cl, PmemChunkDone* done) {
+    const size_t chunk_words = 1 * M / HeapWordSize;
+    HeapWord* cursor = PmemHeap::bottom() + rewritten_below / HeapWordSize;
+    HeapWord* p = PmemHeap::bottom() + offset / HeapWordSize;
+    while (p < _top) {
+      HeapWord* limit = MIN2(p + chunk_words, _top);
+      HeapWord* q = PmemWalk::next_object(p, _top);
+      while (q < limit) {
+        const int idx = type_at(q, cursor);
+        guarantee(idx >= 0, "check() found every object's type");
+        Klass* k = PmemTypeTable::resolved(idx);
+        OopIteratorClosureDispatch::oop_oop_iterate(cl, cast_to_oop(q), k);
+        q = PmemWalk::next_object(q + cast_to_oop(q)->size_given_klass(k), _top);
+      }
+      done->done(pointer_delta(q, PmemHeap::bottom(), 1));
+      p = q;
+    }
   }
 
   // Rewrites (when swizzle) and cleans every header from offset on, a
@@ -336,6 +362,16 @@ static void finish_swizzle() {
   PmemWriteback::store_persist(&PmemHeap::state()->swizzle_cursor, 0);
 }
 
+void PmemAttach::oops_do(size_t offset, OopIterateClosure* cl, PmemChunkDone* done) {
+  if (PmemTypeTable::count() == 0) {
+    return;   // no types, no objects
+  }
+  const PmemFileState* st = PmemHeap::state();
+  char err[16];
+  AttachWalk walk(err, sizeof(err));
+  walk.oops_do(offset, st->swizzle_phase != 0 ? (size_t)st->swizzle_cursor : 0, cl, done);
+}
+
 bool PmemAttach::run(char* err, size_t err_len) {
   _walked = false;
   _objects = 0;
@@ -343,7 +379,7 @@ bool PmemAttach::run(char* err, size_t err_len) {
   const size_t n = PmemTypeTable::count();
   if (n == 0) {
     PmemLocking::headers_cleaned();   // no types, no objects
-    return true;
+    return PmemRelocate::run(err, err_len);   // records this run's placement
   }
   PmemFileState* st = PmemHeap::state();
   {
@@ -356,10 +392,14 @@ bool PmemAttach::run(char* err, size_t err_len) {
     for (size_t i = 0; i < n; i++) {
       moves |= PmemTypeTable::entry(i)->klass_value != PmemTypeTable::klass_value(PmemTypeTable::resolved(i));
     }
-    if ((st->swizzle_phase != 0 || moves || !PmemLocking::headers_clean()) &&
+    if ((st->swizzle_phase != 0 || moves || !PmemLocking::headers_clean() || PmemRelocate::needed()) &&
         !pre.check(st->swizzle_phase != 0 ? (size_t)st->swizzle_cursor : 0)) {
       return false;
     }
+  }
+  // References first: the header walk below drops those outside this run's range.
+  if (PmemRelocate::needed() && !PmemRelocate::run(err, err_len)) {
+    return false;
   }
   if (st->swizzle_phase != 0) {
     log_info(gc, pmem)("Finishing a header rewrite interrupted at offset " UINT64_FORMAT, st->swizzle_cursor);

@@ -43,10 +43,24 @@
 // value (below the cursor), or tagged, and a tag names the type whatever
 // the klass word holds. A run that finds swizzle_phase set first finishes
 // the interrupted rewrite with the recorded values, then starts its own.
+class OopIterateClosure;
+
+// Told the end offset of each chunk PmemAttach::oops_do finished.
+class PmemChunkDone {
+public:
+  virtual void done(size_t end_offset) = 0;
+};
+
 class PmemAttach : AllStatic {
 public:
   // Returns false with a one-line message in err if the heap is damaged.
   static bool run(char* err, size_t err_len);
+
+  // During run(), after its read-only check: every reference field of
+  // every object from offset on, a chunk (about 1 MB) at a time, each
+  // chunk's end told to done. Types are found as the check found them,
+  // whatever state an interrupted header rewrite left.
+  static void oops_do(size_t offset, OopIterateClosure* cl, PmemChunkDone* done);
 
   // Counters of the last run(), for logging and tests.
   static bool   walked();

@@ -30,6 +30,7 @@
 #include "gc/pmem/pmemEnums.hpp"
 #include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemHeap.hpp"
+#include "gc/pmem/pmemRelocate.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
 #include "gc/pmem/pmemLocking.hpp"
 #include "gc/pmem/pmemRoots.hpp"
@@ -529,6 +530,10 @@ static const char* utf8_of(typeArrayOop chars) {
   return UNICODE::as_utf8((const jchar*)chars->char_at_addr(0), len);   // resource allocated
 }
 
+static const void* element_addr(objArrayOop a, int i) {
+  return cast_from_oop<char*>(a) + arrayOopDesc::base_offset_in_bytes(T_OBJECT) + (size_t)i * heapOopSize;
+}
+
 bool PmemEnums::check(char* err, size_t err_len) {
   objArrayOop reg = registry();
   if (reg == NULL) {
@@ -542,8 +547,9 @@ bool PmemEnums::check(char* err, size_t err_len) {
     return false;
   }
   for (int i = 0; i < reg->length(); i += 2) {
-    oop t = reg->obj_at(i);
-    oop n = reg->obj_at(i + 1);
+    // Read before references are relocated: values of the last placement.
+    oop t = PmemRelocate::load(element_addr(reg, i));
+    oop n = PmemRelocate::load(element_addr(reg, i + 1));
     Klass* tk = t != NULL ? checked_klass(t) : NULL;
     Klass* nk = n != NULL ? checked_klass(n) : NULL;
     InstanceKlass* e = tk == NULL ? NULL : declaring_enum(tk->is_objArray_klass()

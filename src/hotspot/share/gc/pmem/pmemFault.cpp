@@ -35,6 +35,10 @@ static const char* const points[] = {
   "refill",               // allocation buffer claimed, its top not persisted
   "chunk-zeroed",         // a reused free chunk zeroed and its rest tagged, its own tag not cleared
   "allocated",            // pnew/pmake: an object written back, not yet returned
+  "relocate-begun",       // a relocation step recorded, no reference rewritten yet
+  "relocate-rewritten",   // a chunk's references rewritten and written back, the cursor not moved
+  "relocate-chunk-done",  // a chunk of references rewritten and the cursor persisted
+  "relocate-placed",      // every reference rewritten and the new placement recorded, step not closed
   "swizzle-tagged",       // a chunk's headers tagged with their types
   "swizzle-rewritten",    // a chunk's klass words rewritten, tags still set
   "swizzle-chunk-done",   // a chunk finished and the cursor persisted
@@ -61,7 +65,7 @@ void PmemFault::check_flag() {
   if (PmemFaultPoint == NULL) {
     return;
   }
-  char known[512] = "";
+  char known[1024] = "";
   size_t len = 0;
   for (int i = 0; points[i] != NULL; i++) {
     if (strcmp(points[i], PmemFaultPoint) == 0) {
@@ -69,7 +73,7 @@ void PmemFault::check_flag() {
     }
     len += jio_snprintf(known + len, sizeof(known) - len, "%s%s", i == 0 ? "" : ", ", points[i]);
   }
-  vm_exit_during_initialization(FormatBuffer<1024>("-XX:PmemFaultPoint=%s is not a fault point; they are: %s",
+  vm_exit_during_initialization(FormatBuffer<2048>("-XX:PmemFaultPoint=%s is not a fault point; they are: %s",
                                                   PmemFaultPoint, known));
 }
 

@@ -95,6 +95,13 @@ struct PmemFileState {
                                 // 0 while they change (and in files from before the field)
   uint64_t objects_size;        // the objects area's size once it grew (-XX:PmemMaxSize);
                                 // 0: the header's objects_size
+  // A relocation step under way (PmemRelocate): references are being
+  // rewritten from the placement above to this one.
+  uint64_t reloc_phase;         // 1 while a step runs
+  uint64_t reloc_cursor;        // objects below this offset are rewritten
+  uint64_t reloc_address;       // the step's target: objects area address,
+  uint64_t reloc_base;          // narrow oop base and shift
+  uint64_t reloc_shift;
 };
 
 class PmemFormat : AllStatic {

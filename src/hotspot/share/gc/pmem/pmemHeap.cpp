@@ -28,6 +28,7 @@
 #include "gc/pmem/pmemHeapFile.hpp"
 #include "gc/pmem/pmemEnums.hpp"
 #include "gc/pmem/pmemHeap.hpp"
+#include "gc/pmem/pmemRelocate.hpp"
 #include "gc/pmem/pmemRoots.hpp"
 #include "gc/pmem/pmemTxn.hpp"
 #include "gc/pmem/pmemTypeTable.hpp"
@@ -75,13 +76,31 @@ static const uintptr_t uncompressed_top = (uintptr_t)512 * G;
 
 // A reserved heap space whose memory we reserved ourselves, at the address
 // the persistent part needs. A ReservedHeapSpace of size 0 reserves nothing.
+// With prefix, [base, base + prefix) is the no-access page that heap-based
+// compressed oops need: their base lies there, so that no object encodes as
+// 0 (null) and a null's decoded address faults (implicit null checks).
 class PmemReservedHeapSpace : public ReservedHeapSpace {
 public:
-  PmemReservedHeapSpace(char* base, size_t size, size_t alignment, size_t page_size) :
+  PmemReservedHeapSpace(char* base, size_t size, size_t alignment, size_t page_size, size_t prefix) :
     ReservedHeapSpace(0, alignment, page_size, NULL) {
     initialize_members(base, size, alignment, page_size, false, false);
+    if (prefix > 0) {
+      if (!os::protect_memory(_base, prefix, os::MEM_PROT_NONE, false)) {
+        fatal("cannot protect the page below the heap");
+      }
+      _noaccess_prefix = prefix;
+      _base += prefix;
+      _size -= prefix;
+    }
   }
 };
+
+// The no-access prefix a heap at [at, at + size) needs: heap-based
+// compressed oops, above what zero-based ones reach.
+static size_t prefix_for(const char* at, size_t size, size_t alignment) {
+  return UseCompressedOops && (uintptr_t)at + size > (uintptr_t)OopEncodingHeapMax
+         ? lcm((size_t)os::vm_page_size(), alignment) : 0;
+}
 
 size_t PmemHeap::open_file(size_t alignment) {
   assert(UsePersistentHeap && _file == NULL, "once, with the flag");
@@ -123,26 +142,57 @@ size_t PmemHeap::open_file(size_t alignment) {
   return align_up(max, alignment);
 }
 
+// Where a file goes when nothing else decides: right below the top of what
+// zero-based compressed oops reach, or a fixed high address without them.
+static uintptr_t default_address(size_t file_part) {
+  return (UseCompressedOops ? (uintptr_t)OopEncodingHeapMax : uncompressed_top) - file_part;
+}
+
+static bool fits(uintptr_t file_at, size_t volatile_size, size_t alignment) {
+  return is_aligned(file_at, alignment) && file_at >= volatile_size + os::vm_page_size();
+}
+
+// -XX:+PmemForceRelocation: another address each run, in turn one whose
+// references do not overlap the recorded ones, one that overlaps them (two
+// steps), and one above what zero-based compressed oops reach (another
+// encoding).
+static uintptr_t forced_address(uintptr_t recorded, size_t file_part, size_t volatile_size, size_t alignment,
+                                uint64_t run_count) {
+  const size_t step = align_up(file_part / 2, alignment);
+  const uintptr_t far = (UseCompressedOops ? 2 * (uintptr_t)OopEncodingHeapMax : 2 * uncompressed_top) - file_part;
+  const uintptr_t candidates[] = { recorded > 2 * step ? recorded - 2 * step : 0, recorded + step, far };
+  for (int i = 0; i < 3; i++) {
+    const uintptr_t at = candidates[(run_count + i) % 3];
+    if (at != 0 && at != recorded && fits(at, volatile_size, alignment)) {
+      return at;
+    }
+  }
+  return default_address(file_part) != recorded ? default_address(file_part) : far;
+}
+
 char* PmemHeap::choose_base(size_t total, size_t volatile_size, size_t alignment) {
   const size_t file_part = total - volatile_size;
   uintptr_t file_at;
   const uint64_t recorded = _file->state().heap_address;
   if (recorded != 0) {
-    file_at = recorded - _file->header().objects_offset;
-    if (PmemHeapAddress != 0 && PmemHeapAddress != file_at) {
-      vm_exit_during_initialization(err_msg("-XX:PmemHeapAddress=" PTR_FORMAT " differs from the address "
-                                            PTR_FORMAT " recorded in %s; relocating a persistent heap "
-                                            "is not supported yet", (uintptr_t)PmemHeapAddress,
-                                            file_at, _file->path()));
+    const uintptr_t recorded_at = recorded - _file->header().objects_offset;
+    file_at = recorded_at;
+    if (PmemHeapAddress != 0 && PmemHeapAddress != recorded_at) {
+      file_at = PmemHeapAddress;
+      PmemRelocate::set_reason("-XX:PmemHeapAddress names another address");
+    } else if (PmemForceRelocation) {
+      file_at = forced_address(recorded_at, file_part, volatile_size, alignment, _file->state().run_count);
+      PmemRelocate::set_reason("-XX:+PmemForceRelocation");
+    } else if (!fits(file_at, volatile_size, alignment)) {
+      file_at = default_address(file_part);
+      PmemRelocate::set_reason("its recorded address leaves no room for the volatile heap below it");
     }
   } else if (PmemHeapAddress != 0) {
     file_at = PmemHeapAddress;
-  } else if (UseCompressedOops) {
-    file_at = OopEncodingHeapMax - file_part;
   } else {
-    file_at = uncompressed_top - file_part;
+    file_at = default_address(file_part);
   }
-  if (!is_aligned(file_at, alignment) || file_at < volatile_size + os::vm_page_size()) {
+  if (!fits(file_at, volatile_size, alignment)) {
     vm_exit_during_initialization(err_msg("cannot place the persistent heap %s at " PTR_FORMAT
                                           " with a " SIZE_FORMAT "M volatile heap below it",
                                           _file->path(), file_at, volatile_size / M));
@@ -186,23 +236,9 @@ void PmemHeap::map_file(char* at) {
 }
 
 // Remembers where the objects area is, so the next run maps it there again.
-// The placement fields change under a zero check word, so a crash between
-// their stores leaves a file that is not refused; once they are durable the
-// check word is set, and a damaged heap_address no longer goes unnoticed.
 void PmemHeap::record_placement() {
   PmemFileState* st = state();
-  const uint64_t address = (uint64_t)(uintptr_t)_bottom;
-  const uint64_t base = UseCompressedOops ? (uint64_t)(uintptr_t)CompressedOops::base() : 0;
-  const uint64_t shift = UseCompressedOops ? (uint64_t)CompressedOops::shift() : 0;
-  if (st->heap_address != address || st->narrow_oop_base != base || st->narrow_oop_shift != shift ||
-      st->placement_check != PmemFormat::placement_check(st)) {
-    PmemWriteback::store_persist(&st->placement_check, 0);
-    st->heap_address = address;   // aligned 8-byte stores: never torn
-    st->narrow_oop_base = base;
-    st->narrow_oop_shift = shift;
-    PmemWriteback::persist(st, sizeof(*st));
-    PmemWriteback::store_persist(&st->placement_check, PmemFormat::placement_check(st));
-  }
+  PmemRelocate::record(st, PmemRelocate::current());
   st->run_count++;
   PmemWriteback::persist(&st->run_count, sizeof(st->run_count));
 }
@@ -215,26 +251,37 @@ ReservedHeapSpace PmemHeap::reserve_heap(size_t total, size_t alignment, size_t 
   const bool recorded = _file->state().heap_address != 0 || PmemHeapAddress != 0;
 
   char* base = choose_base(total, volatile_size, alignment);
-  char* got = os::attempt_reserve_memory_at(base, total);
-  if (got == NULL) {
-    if (recorded) {
-      vm_exit_during_initialization(err_msg("cannot map %s at its recorded address " PTR_FORMAT
-                                            " (the range is in use); relocating a persistent heap "
-                                            "is not supported yet",
-                                            _file->path(), p2i(base + volatile_size)));
+  size_t prefix = prefix_for(base, total, alignment);
+  char* got = base - prefix >= (char*)os::vm_page_size() ? os::attempt_reserve_memory_at(base - prefix, total + prefix) : NULL;
+  if (got == NULL && PmemHeapAddress != 0) {
+    vm_exit_during_initialization(err_msg("cannot map %s at -XX:PmemHeapAddress=" PTR_FORMAT ": the range is in use",
+                                          _file->path(), p2i(base + volatile_size)));
+  }
+  if (got == NULL && recorded) {
+    // An existing file moves (PmemRelocate rewrites its references at attach).
+    PmemRelocate::set_reason("its recorded address range is in use");
+    const uintptr_t fallback = default_address(file_part);
+    if (fallback != (uintptr_t)(base + volatile_size) && fits(fallback, volatile_size, alignment)) {
+      prefix = prefix_for((char*)(fallback - volatile_size), total, alignment);
+      got = os::attempt_reserve_memory_at((char*)(fallback - volatile_size - prefix), total + prefix);
     }
-    // A new file may go anywhere; its references are written in this run.
-    got = os::reserve_memory_aligned(total, alignment);
+  }
+  if (got == NULL) {
+    // Anywhere: a new file's references are written in this run, and an
+    // existing file's are rewritten at attach. Likely above 32 GB, so with
+    // room for the prefix.
+    prefix = UseCompressedOops ? lcm((size_t)os::vm_page_size(), alignment) : 0;
+    got = os::reserve_memory_aligned(total + prefix, alignment);
     if (got == NULL) {
       vm_exit_during_initialization(err_msg("cannot reserve " SIZE_FORMAT "M for the Java heap "
                                             "and the persistent heap %s", total / M, _file->path()));
     }
   }
   MemTracker::record_virtual_memory_type((address)got, mtJavaHeap);
-  map_file(got + volatile_size);
+  map_file(got + prefix + volatile_size);
   log_info(gc, pmem)("Persistent heap mapped at " PTR_FORMAT ", objects " PTR_FORMAT "-" PTR_FORMAT,
                      p2i(_file_base), p2i(_bottom), p2i(_end));
-  return PmemReservedHeapSpace(got, total, alignment, page_size);
+  return PmemReservedHeapSpace(got, total + prefix, alignment, page_size, prefix);
 }
 
 // The card table spans the whole reservation, but Serial commits cards only

@@ -1,0 +1,95 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+#ifndef SHARE_GC_PMEM_PMEMRELOCATE_HPP
+#define SHARE_GC_PMEM_PMEMRELOCATE_HPP
+
+#include "memory/allStatic.hpp"
+#include "oops/oopsHierarchy.hpp"
+#include "utilities/globalDefinitions.hpp"
+
+struct PmemFileState;
+
+// Where the objects area lies and how a reference encodes an address in it:
+// a reference's value is (address + offset - base) >> shift with compressed
+// oops, address + offset without.
+struct PmemPlacement {
+  uint64_t address;
+  uint64_t base;
+  uint64_t shift;
+
+  uint64_t value_of(uint64_t offset) const;
+  uint64_t offset_in(uint64_t value) const;
+  // Whether value refers into an objects area of size bytes placed so.
+  bool holds(uint64_t value, uint64_t size) const {
+    return value >= value_of(0) && value < value_of(size);
+  }
+  bool operator==(const PmemPlacement& o) const {
+    return address == o.address && base == o.base && shift == o.shift;
+  }
+};
+
+// Relocation: the file's objects area is mapped somewhere else, or
+// references encode addresses differently (another compressed oop base or
+// shift), than in the run that wrote it. Attach then rewrites every
+// reference in the objects (roots, named objects and logs hold offsets and
+// need nothing) before anything reads them.
+//
+// The rewrite goes in steps, each from the recorded placement to a target
+// recorded in the state area (reloc_*) with reloc_phase set, a chunk of
+// objects at a time, reloc_cursor persisted after each. A step's source and
+// target value ranges never overlap, so a value says whether it has been
+// rewritten: a crash anywhere leaves every field old or new, and the next
+// attach finishes the recorded step (wherever the file is mapped then) and
+// never rewrites a field twice. When the ranges of the old and the new
+// placement overlap, the rewrite goes through an intermediate placement
+// disjoint from both (two steps). A step ends by recording its target as
+// the placement, then clearing reloc_phase.
+//
+// Before a step begins, references that are in no placement's range (the
+// last run's volatile objects in cache fields, left by a crash) are set to
+// null, so that none can be mistaken for a rewritten one.
+class PmemRelocate : AllStatic {
+  static const char* _reason;
+public:
+  // This run's placement (after the heap is reserved).
+  static PmemPlacement current();
+  // The placement the file records.
+  static PmemPlacement recorded(const PmemFileState* st);
+  // Records pl as the file's placement, crash-safely.
+  static void record(PmemFileState* st, const PmemPlacement& pl);
+
+  // Why the heap was mapped away from its recorded address (for the log).
+  static void set_reason(const char* why) { _reason = why; }
+
+  // Whether attach has references to rewrite.
+  static bool needed();
+  // Rewrites every reference for this run's placement. Called by attach
+  // after its read-only checks and recovery. False with a one-line message
+  // in err if no intermediate placement can be found.
+  static bool run(char* err, size_t err_len);
+
+  // A reference field read before run() (attach's read-only checks): its
+  // object in this run's mapping, whatever placement its value was written for.
+  static oop load(const void* field);
+};
+
+#endif // SHARE_GC_PMEM_PMEMRELOCATE_HPP
