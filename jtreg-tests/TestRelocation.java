@@ -153,7 +153,9 @@ public class TestRelocation {
         // The persistence-domain simulator: the rewrite dies at a random
         // write-back, with random early evictions of lines it stored.
         OutputAnalyzer measured = ok(run(file, "verify", force()));
-        int perStep = references(measured) / (measured.getOutput().contains(" 2 step(s)") ? 2 : 1);
+        Matcher lm = Pattern.compile("(\\d+) cache lines written back").matcher(measured.getOutput());
+        check(lm.find(), "no line count logged");
+        int perStep = Integer.parseInt(lm.group(1)) / (measured.getOutput().contains(" 2 step(s)") ? 2 : 1);
         int simulated = 0;
         for (int i = 0; i < simCrashes; i++) {
             OutputAnalyzer c = run(file, "verify", force(), "-XX:+PmemSimulator",
@@ -166,7 +168,7 @@ public class TestRelocation {
             ok(i % 3 == 0 ? run(file, "verify", force()) : run(file, "verify"));
         }
         System.out.println(crashes + " fault-point crashes and " + simulated + " simulator crashes inside relocations");
-        check(simulated >= simCrashes * 2 / 3, "too few simulator crashes: " + simulated);
+        check(simulated >= simCrashes / 2, "too few simulator crashes: " + simulated);
 
         // Without compressed oops references are addresses: the same moves.
         String wide = PmemTest.heapFile("reloc-wide");

@@ -89,13 +89,16 @@ static uint64_t objects_size() {
 
 // Rewrites every reference in from's range to to's encoding and sets every
 // other non-null reference to null (with from == to: only the latter).
-// Written back a field at a time; the caller drains per chunk.
+// Written back a cache line at a time (fields come in address order); the
+// caller calls written_back() and drains per chunk.
 class RewriteClosure : public BasicOopIterateClosure {
   const PmemPlacement _from;
   const PmemPlacement _to;
   const uint64_t      _size;
   size_t _rewritten = 0;
   size_t _dropped = 0;
+  uintptr_t _line = 0;   // a changed line not written back yet, or 0
+  size_t _lines = 0;      // lines written back
 
   void set(void* p, uint64_t v) {
     if (UseCompressedOops) {
@@ -103,7 +106,11 @@ class RewriteClosure : public BasicOopIterateClosure {
     } else {
       *(volatile uint64_t*)p = v;
     }
-    PmemWriteback::flush(p, heapOopSize);
+    const uintptr_t line = align_down((uintptr_t)p, PmemFormat::cache_line);
+    if (line != _line) {
+      written_back();
+      _line = line;
+    }
   }
   void work(void* p) {
     const uint64_t v = UseCompressedOops ? *(volatile uint32_t*)p : *(volatile uint64_t*)p;
@@ -123,6 +130,15 @@ public:
     _from(from), _to(to), _size(size) {}
   virtual void do_oop(oop* p)       { work(p); }
   virtual void do_oop(narrowOop* p) { work(p); }
+  // Starts writing back the last changed line.
+  void written_back() {
+    if (_line != 0) {
+      PmemWriteback::flush((void*)_line, PmemFormat::cache_line);
+      _line = 0;
+      _lines++;
+    }
+  }
+  size_t lines() const { return _lines; }
   size_t rewritten() const { return _rewritten; }
   size_t dropped() const { return _dropped; }
 };
@@ -165,10 +181,12 @@ static bool intermediate(const PmemPlacement& a, const PmemPlacement& b, uint64_
 // Runs cl over every reference from the cursor on; with a step (step),
 // persists the cursor after each chunk.
 class StepChunks : public PmemChunkDone {
+  RewriteClosure* const _cl;
   const bool _step;
 public:
-  StepChunks(bool step) : _step(step) {}
+  StepChunks(RewriteClosure* cl, bool step) : _cl(cl), _step(step) {}
   virtual void done(size_t end_offset) {
+    _cl->written_back();
     PmemWriteback::drain();
     if (_step) {
       PmemFault::reached("relocate-rewritten");
@@ -179,8 +197,9 @@ public:
 };
 
 static void rewrite(RewriteClosure* cl, bool step) {
-  StepChunks chunks(step);
+  StepChunks chunks(cl, step);
   PmemAttach::oops_do(step ? (size_t)PmemHeap::state()->reloc_cursor : 0, cl, &chunks);
+  cl->written_back();
   PmemWriteback::drain();
 }
 
@@ -202,6 +221,7 @@ bool PmemRelocate::run(char* err, size_t err_len) {
   const jlong start = os::javaTimeNanos();
   size_t rewritten = 0;
   size_t dropped = 0;
+  size_t lines = 0;
   int steps = 0;
   const bool resumed = st->reloc_phase != 0;
   bool swept = false;   // no reference outside the recorded placement's range
@@ -214,6 +234,7 @@ bool PmemRelocate::run(char* err, size_t err_len) {
       log_step(round == 0 ? "resumed" : "step", recorded(st), to, cl);
       rewritten += cl.rewritten();
       dropped += cl.dropped();
+      lines += cl.lines();
       steps++;
       record(st, to);
       PmemFault::reached("relocate-placed");
@@ -232,12 +253,17 @@ bool PmemRelocate::run(char* err, size_t err_len) {
                    here.address, size / M);
       return false;
     }
-    if (!swept) {
+    if (!swept && st->clean_shutdown == 0) {
       // References that are in no placement's range: none may remain when
-      // values start to tell rewritten fields from old ones.
+      // values start to tell rewritten fields from old ones. Only a crash
+      // leaves them where they matter: an orderly exit sets every cache
+      // field to null, and persistent objects refer to volatile ones only
+      // there and in enum twins (PmemEnums::reset clears those). What else
+      // holds one is garbage, which nothing traces or reads.
       RewriteClosure drop(now, now, size);
       rewrite(&drop, false);
       dropped += drop.dropped();
+      lines += drop.lines();
       swept = true;
     }
     st->reloc_address = to.address;
@@ -250,11 +276,12 @@ bool PmemRelocate::run(char* err, size_t err_len) {
   }
   guarantee(recorded(st) == here && st->reloc_phase == 0, "relocation reached this run's placement");
   log_info(gc, pmem)("Relocated %s%s from " PTR64_FORMAT " to " PTR64_FORMAT " (%s): " SIZE_FORMAT
-                     " references rewritten, " SIZE_FORMAT " dangling set to null, %d step(s), %.1f ms",
+                     " references rewritten, " SIZE_FORMAT " to volatile objects of a crashed run set to null, "
+                     SIZE_FORMAT " cache lines written back, %d step(s), %.1f ms",
                      PmemHeap::file()->path(), resumed ? " (resumed after a crash)" : "", from.address, here.address,
                      _reason != NULL ? _reason : (from.address == here.address ? "the reference encoding changed"
                                                                             : "mapped elsewhere"),
-                     rewritten, dropped, steps, (os::javaTimeNanos() - start) / 1e6);
+                     rewritten, dropped, lines, steps, (os::javaTimeNanos() - start) / 1e6);
   return true;
 }
 

@@ -64,9 +64,9 @@ struct PmemPlacement {
 // disjoint from both (two steps). A step ends by recording its target as
 // the placement, then clearing reloc_phase.
 //
-// Before a step begins, references that are in no placement's range (the
-// last run's volatile objects in cache fields, left by a crash) are set to
-// null, so that none can be mistaken for a rewritten one.
+// After a crash, before a step begins, references that are in no
+// placement's range (the last run's volatile objects in cache fields) are
+// set to null, so that none can be mistaken for a rewritten one.
 class PmemRelocate : AllStatic {
   static const char* _reason;
 public:
