@@ -74,6 +74,13 @@ public:
   // since the last collection and the unused rest of thread buffers.
   static size_t used_bytes();
   static HeapWord* top() { return _top; }
+  // At attach, before anything allocates: raises top (durably) to t.
+  static void raise_top(HeapWord* t) {
+    if (t > _top) {
+      _top = t;
+    }
+    persist_top(t);
+  }
   static size_t allocated_since_gc() { return _allocated_since_gc; }
 
   // -- for the collector, at a safepoint --

@@ -27,6 +27,7 @@
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
 #include "gc/pmem/pmemLocking.hpp"
+#include "gc/pmem/pmemMigrate.hpp"
 #include "gc/pmem/pmemRelocate.hpp"
 #include "gc/pmem/pmemTypeTable.hpp"
 #include "gc/pmem/pmemWalk.hpp"
@@ -68,7 +69,7 @@ static bool is_tagged(uint64_t m) {
   return (m & markWord::biased_lock_mask_in_place) == markWord::unlocked_value && (m & tag_mask) != 0;
 }
 
-static uint64_t clean_mark(uint64_t m) {
+uint64_t PmemAttach::clean_mark(uint64_t m) {
   m &= ~tag_mask;
   if ((m & markWord::biased_lock_mask_in_place) == markWord::unlocked_value) {
     return (m & markWord::hash_mask_in_place) | markWord::unlocked_value;
@@ -166,6 +167,20 @@ class AttachWalk {
     _prev_idx = idx;
   }
 
+  // Size and references of the object at q of type idx: by this run's
+  // class, or by its recorded layout while its class migrates.
+  static size_t words_at(HeapWord* q, int idx) {
+    return PmemMigrate::is_old(idx, pointer_delta(q, PmemHeap::bottom(), 1))
+           ? PmemMigrate::old_words(idx) : cast_to_oop(q)->size_given_klass(PmemTypeTable::resolved(idx));
+  }
+  static void oops_at(HeapWord* q, int idx, OopIterateClosure* cl) {
+    if (PmemMigrate::is_old(idx, pointer_delta(q, PmemHeap::bottom(), 1))) {
+      PmemMigrate::old_oops_do(idx, q, cl);
+    } else {
+      OopIteratorClosureDispatch::oop_oop_iterate(cl, cast_to_oop(q), PmemTypeTable::resolved(idx));
+    }
+  }
+
 public:
   AttachWalk(char* err, size_t err_len) :
     _old(PmemTypeTable::count()), _new(PmemTypeTable::count()), _top(PmemAllocator::top()),
@@ -184,13 +199,12 @@ public:
     DropVolatileClosure drop;
     for (int i = 0; i < objs.length(); i++) {
       uint64_t m = PmemWalk::mark_bits(objs.at(i));
-      if (clean_mark(m) != m) {
-        *(volatile uint64_t*)objs.at(i) = clean_mark(m);
+      if (PmemAttach::clean_mark(m) != m) {
+        *(volatile uint64_t*)objs.at(i) = PmemAttach::clean_mark(m);
         PmemWriteback::flush(objs.at(i), sizeof(uint64_t));
         cleaned = true;
       }
-      OopIteratorClosureDispatch::oop_oop_iterate(&drop, cast_to_oop(objs.at(i)),
-                                                  PmemTypeTable::resolved(types.at(i)));
+      oops_at(objs.at(i), types.at(i), &drop);
     }
     cleaned |= drop.dropped();
     if (cleaned) {
@@ -211,7 +225,7 @@ public:
         tagged.append(q);
         types.append(idx);
       }
-      q = PmemWalk::next_object(q + cast_to_oop(q)->size_given_klass(PmemTypeTable::resolved(idx)), end);
+      q = PmemWalk::next_object(q + words_at(q, idx), end);
     }
     clean(tagged, types);
   }
@@ -249,7 +263,7 @@ public:
       if (idx < 0) {
         return damaged(q, "an object of unknown type");
       }
-      const size_t words = cast_to_oop(q)->size_given_klass(PmemTypeTable::resolved(idx));
+      const size_t words = words_at(q, idx);
       if (words == 0 || words > pointer_delta(_top, q)) {
         return damaged(q, "an object of impossible size");
       }
@@ -271,12 +285,23 @@ public:
       while (q < limit) {
         const int idx = type_at(q, cursor);
         guarantee(idx >= 0, "check() found every object's type");
-        Klass* k = PmemTypeTable::resolved(idx);
-        OopIteratorClosureDispatch::oop_oop_iterate(cl, cast_to_oop(q), k);
-        q = PmemWalk::next_object(q + cast_to_oop(q)->size_given_klass(k), _top);
+        oops_at(q, idx, cl);
+        q = PmemWalk::next_object(q + words_at(q, idx), _top);
       }
       done->done(pointer_delta(q, PmemHeap::bottom(), 1));
       p = q;
+    }
+  }
+
+  // After check(rewritten_below): every object in [from, to) to v.
+  void objects_do(size_t from, size_t to, size_t rewritten_below, PmemObjectVisitor* v) {
+    HeapWord* cursor = PmemHeap::bottom() + rewritten_below / HeapWordSize;
+    HeapWord* end = MIN2(PmemHeap::bottom() + to / HeapWordSize, _top);
+    for (HeapWord* q = PmemWalk::next_object(PmemHeap::bottom() + from / HeapWordSize, end); q < end; ) {
+      const int idx = type_at(q, cursor);
+      guarantee(idx >= 0, "check() found every object's type");
+      v->visit(q, pointer_delta(q, PmemHeap::bottom(), 1), idx);
+      q = PmemWalk::next_object(q + words_at(q, idx), end);
     }
   }
 
@@ -301,7 +326,7 @@ public:
         if (idx < 0) {
           return damaged(q, "an object of unknown type");
         }
-        size_t words = cast_to_oop(q)->size_given_klass(PmemTypeTable::resolved(idx));
+        size_t words = words_at(q, idx);
         if (words == 0 || words > pointer_delta(_top, q)) {
           return damaged(q, "an object of impossible size");
         }
@@ -317,7 +342,7 @@ public:
         for (int i = 0; i < objs.length(); i++) {       // 1: tag
           PmemTypeEntry* e = PmemTypeTable::entry(types.at(i));
           if (e->klass_value != e->klass_value_new) {
-            uint64_t m = clean_mark(PmemWalk::mark_bits(objs.at(i)));
+            uint64_t m = PmemAttach::clean_mark(PmemWalk::mark_bits(objs.at(i)));
             *(volatile uint64_t*)objs.at(i) = m | ((uint64_t)(types.at(i) + 1) << tag_shift);
             any = true;
           }
@@ -372,6 +397,16 @@ void PmemAttach::oops_do(size_t offset, OopIterateClosure* cl, PmemChunkDone* do
   walk.oops_do(offset, st->swizzle_phase != 0 ? (size_t)st->swizzle_cursor : 0, cl, done);
 }
 
+void PmemAttach::objects_do(size_t from, size_t to, PmemObjectVisitor* v) {
+  if (PmemTypeTable::count() == 0) {
+    return;
+  }
+  const PmemFileState* st = PmemHeap::state();
+  char err[16];
+  AttachWalk walk(err, sizeof(err));
+  walk.objects_do(from, to, st->swizzle_phase != 0 ? (size_t)st->swizzle_cursor : 0, v);
+}
+
 bool PmemAttach::run(char* err, size_t err_len) {
   _walked = false;
   _objects = 0;
@@ -382,6 +417,9 @@ bool PmemAttach::run(char* err, size_t err_len) {
     return PmemRelocate::run(err, err_len);   // records this run's placement
   }
   PmemFileState* st = PmemHeap::state();
+  if (!PmemMigrate::check(err, err_len)) {
+    return false;
+  }
   {
     // Nothing is written before the file proved consistent.
     AttachWalk pre(err, err_len);
@@ -392,7 +430,8 @@ bool PmemAttach::run(char* err, size_t err_len) {
     for (size_t i = 0; i < n; i++) {
       moves |= PmemTypeTable::entry(i)->klass_value != PmemTypeTable::klass_value(PmemTypeTable::resolved(i));
     }
-    if ((st->swizzle_phase != 0 || moves || !PmemLocking::headers_clean() || PmemRelocate::needed()) &&
+    if ((st->swizzle_phase != 0 || moves || !PmemLocking::headers_clean() || PmemRelocate::needed() ||
+         PmemMigrate::needed()) &&
         !pre.check(st->swizzle_phase != 0 ? (size_t)st->swizzle_cursor : 0)) {
       return false;
     }
@@ -409,6 +448,11 @@ bool PmemAttach::run(char* err, size_t err_len) {
       return false;
     }
     finish_swizzle();
+  }
+  // Objects of classes whose fields changed, before the header rewrite
+  // below (which would give old objects their class's new klass value).
+  if (PmemMigrate::needed() && !PmemMigrate::run(err, err_len)) {
+    return false;
   }
 
   bool moved = false;

@@ -51,6 +51,13 @@ public:
   virtual void done(size_t end_offset) = 0;
 };
 
+// Told each object PmemAttach::objects_do passes: its offset in the objects
+// area and its type index.
+class PmemObjectVisitor {
+public:
+  virtual void visit(HeapWord* obj, size_t offset, int type) = 0;
+};
+
 class PmemAttach : AllStatic {
 public:
   // Returns false with a one-line message in err if the heap is damaged.
@@ -61,6 +68,13 @@ public:
   // chunk's end told to done. Types are found as the check found them,
   // whatever state an interrupted header rewrite left.
   static void oops_do(size_t offset, OopIterateClosure* cl, PmemChunkDone* done);
+
+  // During run(), after its read-only check: every object in [from, to)
+  // (offsets), in address order.
+  static void objects_do(size_t from, size_t to, PmemObjectVisitor* v);
+
+  // The mark word an object of a new run starts with (identity hash kept).
+  static uint64_t clean_mark(uint64_t m);
 
   // Counters of the last run(), for logging and tests.
   static bool   walked();

@@ -39,6 +39,11 @@ static const char* const points[] = {
   "relocate-rewritten",   // a chunk's references rewritten and written back, the cursor not moved
   "relocate-chunk-done",  // a chunk of references rewritten and the cursor persisted
   "relocate-placed",      // every reference rewritten and the new placement recorded, step not closed
+  "migrate-begun",        // a class migration recorded and room taken, no copy written
+  "migrate-copied",       // the copies in the new layout written back, references not forwarded
+  "migrate-forwarding",   // a chunk of references forwarded to the copies
+  "migrate-forwarded",    // every reference forwarded, the old objects not yet freed
+  "migrate-freed",        // the old objects freed, the type table not yet updated
   "swizzle-tagged",       // a chunk's headers tagged with their types
   "swizzle-rewritten",    // a chunk's klass words rewritten, tags still set
   "swizzle-chunk-done",   // a chunk finished and the cursor persisted

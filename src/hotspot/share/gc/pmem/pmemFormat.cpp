@@ -87,6 +87,9 @@ bool PmemFormat::validate_state(const PmemFileState* st, const PmemFileHeader* h
     { "swizzle_phase",   st->swizzle_phase,   PMEM_STATE_AT(swizzle_phase),  st->swizzle_phase <= 1 },
     { "reloc_phase",     st->reloc_phase,     PMEM_STATE_AT(reloc_phase),
       st->reloc_phase == 0 || (st->reloc_phase == 1 && st->heap_address != 0 && st->reloc_address % (4 * K) == 0) },
+    { "migr_phase",      st->migr_phase,      PMEM_STATE_AT(migr_phase),
+      st->migr_phase <= 3 && (st->migr_phase == 0 || (st->migr_tail <= objects_size(h, st) &&
+                                                       st->migr_tail % HeapWordSize == 0)) },
     { "reloc_cursor",    st->reloc_cursor,    PMEM_STATE_AT(reloc_cursor),
       st->reloc_cursor <= objects_size(h, st) && st->reloc_cursor % HeapWordSize == 0 },
     { "clean_shutdown",  st->clean_shutdown,  PMEM_STATE_AT(clean_shutdown), st->clean_shutdown <= 1 },

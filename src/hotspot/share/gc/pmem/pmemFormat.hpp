@@ -102,6 +102,11 @@ struct PmemFileState {
   uint64_t reloc_address;       // the step's target: objects area address,
   uint64_t reloc_base;          // narrow oop base and shift
   uint64_t reloc_shift;
+  // A class migration under way (PmemMigrate): objects of classes whose
+  // fields changed are copied to the new layout from migr_tail on.
+  uint64_t migr_phase;          // 1 copying, 2 forwarding references, 3 freeing the old objects
+  uint64_t migr_tail;           // objects-area offset where the copies start
+  uint64_t migr_check;          // the new layouts' fingerprints, mixed
 };
 
 class PmemFormat : AllStatic {

@@ -316,3 +316,14 @@ void PmemRoots::names(GrowableArray<const char*>* out) {
     }
   }
 }
+
+void PmemRoots::slots_do(void f(volatile uint64_t* slot, void* ctx), void* ctx) {
+  PmemRootsArea* a = pmem_roots_area();
+  f(&PmemHeap::state()->root_offset, ctx);
+  f(&a->enums, ctx);
+  for (uint64_t i = 0; i < a->count; i++) {
+    if (a->entries[i].object != 0) {
+      f(&a->entries[i].object, ctx);
+    }
+  }
+}

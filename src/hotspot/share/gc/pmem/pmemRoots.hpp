@@ -80,6 +80,10 @@ public:
   // named entry's object), as an undo log entry may target.
   static bool is_reference_slot(const void* addr);
 
+  // Each slot that holds a reference (the root, the enum registry, every
+  // named object), for a rewrite at attach; f stores and persists itself.
+  static void slots_do(void f(volatile uint64_t* slot, void* ctx), void* ctx);
+
   // Encoding of a persistent reference as an objects-area offset + 1.
   static uint64_t encode(oop obj);
   static oop      decode(uint64_t v);

@@ -26,6 +26,7 @@
 #include "classfile/systemDictionary.hpp"
 #include "classfile/vmClasses.hpp"
 #include "gc/pmem/pmemHeap.hpp"
+#include "gc/pmem/pmemMigrate.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
 #include "gc/pmem/pmemTypeTable.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
@@ -383,6 +384,7 @@ bool PmemTypeTable::resolve_all(Handle custom, char* err, size_t err_len, TRAPS)
                  " exceeds the type table's " SIZE_FORMAT " entries", path, a->count, table_at, capacity());
     return false;
   }
+  PmemMigrate::reset();
   if (_resolved == NULL) {   // a deferred attach that failed may try again
     _resolved = NEW_C_HEAP_ARRAY(Klass*, capacity(), mtGC);
   }
@@ -434,14 +436,21 @@ bool PmemTypeTable::resolve_all(Handle custom, char* err, size_t err_len, TRAPS)
     uint64_t fp;
     describe(k, layout, sizeof(layout), &fp);
     if (fp != e->fingerprint) {
-      char diff[512];
       char was[sizeof(e->layout) + 1];   // NUL-terminated whatever the file holds
       memcpy(was, e->layout, e->layout_len);
       was[e->layout_len] = '\0';
-      first_difference(was, layout, diff, sizeof(diff));
-      jio_snprintf(err, err_len, "class %s has objects in %s but changed since they were written: %s",
-                   ext, path, diff);
-      return false;
+      if (!k->is_instance_klass()) {
+        char diff[512];
+        first_difference(was, layout, diff, sizeof(diff));
+        jio_snprintf(err, err_len, "class %s has objects in %s but changed since they were written: %s",
+                     ext, path, diff);
+        return false;
+      }
+      // Fields added or removed: its objects are migrated (PmemMigrate).
+      if (!PmemMigrate::plan(i, InstanceKlass::cast(k), was, e->layout_len >= sizeof(e->layout) - 1,
+                             err, err_len)) {
+        return false;
+      }
     }
     _resolved[i] = k;
     if (!is_known(k)) {

@@ -1,0 +1,466 @@
+/*
+ * Copyright (c) 2026, the pmem-jdk authors. All rights reserved.
+ * DO NOT ALTER OR REMOVE COPYRIGHT NOTICES OR THIS FILE HEADER.
+ *
+ * This code is free software; you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License version 2 only, as
+ * published by the Free Software Foundation.  The pmem-jdk authors
+ * designate this particular file as subject to the "Classpath" exception
+ * as provided in the LICENSE file that accompanied this code.
+ *
+ * This code is distributed in the hope that it will be useful, but WITHOUT
+ * ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or
+ * FITNESS FOR A PARTICULAR PURPOSE.  See the GNU General Public License
+ * version 2 for more details (a copy is included in the LICENSE file that
+ * accompanied this code).
+ *
+ * You should have received a copy of the GNU General Public License version
+ * 2 along with this work; if not, write to the Free Software Foundation,
+ * Inc., 51 Franklin St, Fifth Floor, Boston, MA 02110-1301 USA.
+ */
+
+#include "precompiled.hpp"
+#include "classfile/javaClasses.hpp"
+#include "classfile/classLoaderData.inline.hpp"
+#include "classfile/vmSymbols.hpp"
+#include "gc/pmem/pmemAllocator.hpp"
+#include "gc/pmem/pmemAttach.hpp"
+#include "gc/pmem/pmemFault.hpp"
+#include "gc/pmem/pmemFormat.hpp"
+#include "gc/pmem/pmemHeap.hpp"
+#include "gc/pmem/pmemHeapFile.hpp"
+#include "gc/pmem/pmemMigrate.hpp"
+#include "gc/pmem/pmemRoots.hpp"
+#include "gc/pmem/pmemTypeTable.hpp"
+#include "gc/pmem/pmemWalk.hpp"
+#include "gc/pmem/pmemWriteback.hpp"
+#include "jvm_io.h"
+#include "logging/log.hpp"
+#include "memory/iterator.hpp"
+#include "memory/resourceArea.hpp"
+#include "oops/access.inline.hpp"
+#include "oops/compressedOops.inline.hpp"
+#include "oops/fieldStreams.inline.hpp"
+#include "oops/instanceKlass.hpp"
+#include "oops/instanceOop.hpp"
+#include "runtime/handles.inline.hpp"
+#include "runtime/os.hpp"
+#include "utilities/align.hpp"
+#include "utilities/growableArray.hpp"
+
+namespace {
+
+// A field kept by the new layout: where its bytes were and go.
+struct Kept {
+  int from;
+  int to;
+  int size;
+};
+
+// What migrating the objects of one type takes.
+struct Plan : public CHeapObj<mtGC> {
+  size_t old_words;
+  size_t new_words;
+  GrowableArrayCHeap<int, mtGC>  old_refs;   // reference fields of the old layout, byte offsets
+  GrowableArrayCHeap<Kept, mtGC> kept;
+};
+
+Plan**  _plans = NULL;      // by type index; NULL: not migrating
+size_t  _plans_len = 0;
+int     _planned = 0;
+
+int field_size(char sig) {
+  switch (sig) {
+    case 'B': case 'Z': return 1;
+    case 'C': case 'S': return 2;
+    case 'I': case 'F': return 4;
+    case 'J': case 'D': return 8;
+    case 'L': case '[': return heapOopSize;
+    default:            return -1;
+  }
+}
+
+// One "name:signature@offset" item of a layout text.
+struct Item {
+  const char* name;
+  int name_len;
+  const char* sig;
+  int sig_len;
+  int offset;
+};
+
+bool parse(const char* text, GrowableArray<Item>* out) {
+  const char* p = text;
+  while (*p != '\0') {
+    const char* end = strchr(p, ' ');
+    if (end == NULL) end = p + strlen(p);
+    const char* at = NULL;
+    const char* colon = NULL;
+    for (const char* q = p; q < end; q++) {
+      if (*q == '@') at = q;
+    }
+    for (const char* q = p; q < (at != NULL ? at : end); q++) {
+      if (*q == ':') colon = q;
+    }
+    if (at == NULL || colon == NULL || colon == p || at == colon + 1) {
+      return false;
+    }
+    Item it = { p, (int)(colon - p), colon + 1, (int)(at - colon - 1), atoi(at + 1) };
+    if (field_size(*it.sig) < 0 || it.offset <= 0) {
+      return false;
+    }
+    out->append(it);
+    p = *end == ' ' ? end + 1 : end;
+  }
+  return true;
+}
+
+bool same(const char* a, int a_len, const char* b) {
+  return (int)strlen(b) == a_len && strncmp(a, b, a_len) == 0;
+}
+
+// The index-th item named name (index-th among fields of that name up the
+// hierarchy), or -1.
+int find(const GrowableArray<Item>& items, const char* name, int index) {
+  for (int i = 0; i < items.length(); i++) {
+    if (same(items.at(i).name, items.at(i).name_len, name) && index-- == 0) {
+      return i;
+    }
+  }
+  return -1;
+}
+
+bool is_enum(InstanceKlass* k) {
+  for (Klass* s = k->super(); s != NULL; s = s->super()) {
+    if (s->name()->equals("java/lang/Enum") && s->class_loader_data()->is_boot_class_loader_data()) return true;
+  }
+  return false;
+}
+
+Plan* plan_of(size_t idx) {
+  return idx < _plans_len ? _plans[idx] : NULL;
+}
+
+// The new layouts' fingerprints, mixed: what a resumed migration must find.
+uint64_t plans_check() {
+  uint64_t h = UCONST64(0xcbf29ce484222325);
+  for (size_t i = 0; i < _plans_len; i++) {
+    if (_plans[i] != NULL) {
+      h = (h ^ i) * UCONST64(0x100000001b3);
+      h = (h ^ _plans[i]->new_words) * UCONST64(0x100000001b3);
+      for (int j = 0; j < _plans[i]->kept.length(); j++) {
+        const Kept& f = _plans[i]->kept.at(j);
+        h = (h ^ (((uint64_t)f.from << 32) | ((uint64_t)f.to << 8) | (uint64_t)f.size)) * UCONST64(0x100000001b3);
+      }
+    }
+  }
+  return h | 1;
+}
+
+}  // namespace
+
+void PmemMigrate::reset() {
+  for (size_t i = 0; i < _plans_len; i++) {
+    delete _plans[i];
+  }
+  FREE_C_HEAP_ARRAY(Plan*, _plans);
+  _plans = NULL;
+  _plans_len = 0;
+  _planned = 0;
+}
+
+bool PmemMigrate::plan(size_t idx, InstanceKlass* k, const char* was, bool cut_short, char* err, size_t err_len) {
+  const char* path = PmemHeap::file()->path();
+  ResourceMark rm;
+  GrowableArray<Item> old_items;
+  if (cut_short || !parse(was, &old_items)) {
+    jio_snprintf(err, err_len, "class %s has objects in %s but changed since they were written, and its recorded "
+                 "layout is too long to migrate them; restore its fields", k->external_name(), path);
+    return false;
+  }
+  if (is_enum(k)) {
+    jio_snprintf(err, err_len, "class %s has objects in %s but changed since they were written: the fields of an "
+                 "enum stored in the persistent heap cannot change", k->external_name(), path);
+    return false;
+  }
+  Plan* p = new Plan();
+  size_t end = instanceOopDesc::base_offset_in_bytes();
+  for (int i = 0; i < old_items.length(); i++) {
+    const Item& it = old_items.at(i);
+    const int size = field_size(*it.sig);
+    end = MAX2(end, (size_t)it.offset + size);
+    if (*it.sig == 'L' || *it.sig == '[') {
+      p->old_refs.append(it.offset);
+    }
+  }
+  p->old_words = align_object_size(align_up(end, (size_t)HeapWordSize) / HeapWordSize);
+  p->new_words = k->size_helper();
+  // The new layout, supers first (as PmemTypeTable::describe writes it).
+  GrowableArray<InstanceKlass*> chain;
+  for (InstanceKlass* c = k; c != NULL; c = c->java_super()) {
+    chain.push(c);
+  }
+  GrowableArray<const char*> seen;
+  for (int i = chain.length() - 1; i >= 0; i--) {
+    for (JavaFieldStream fs(chain.at(i)); !fs.done(); fs.next()) {
+      if (fs.access_flags().is_static()) continue;
+      const char* name = fs.name()->as_C_string();
+      const char* sig = fs.signature()->as_C_string();
+      int index = 0;
+      for (int j = 0; j < seen.length(); j++) {
+        index += strcmp(seen.at(j), name) == 0 ? 1 : 0;
+      }
+      seen.append(name);
+      const int o = find(old_items, name, index);
+      if (o < 0) {
+        continue;   // a new field: zero or null
+      }
+      const Item& it = old_items.at(o);
+      if (!same(it.sig, it.sig_len, sig)) {
+        jio_snprintf(err, err_len, "class %s has objects in %s but changed since they were written: field %.*s:%.*s@%d "
+                     "is now %s:%s@%d; only fields added or removed can be migrated", k->external_name(), path,
+                     it.name_len, it.name, it.sig_len, it.sig, it.offset, name, sig, fs.offset());
+        delete p;
+        return false;
+      }
+      Kept f = { it.offset, fs.offset(), field_size(*sig) };
+      p->kept.append(f);
+    }
+  }
+  if (_plans_len <= idx) {
+    const size_t len = MAX2(idx + 1, PmemTypeTable::count());
+    Plan** a = NEW_C_HEAP_ARRAY(Plan*, len, mtGC);
+    for (size_t i = 0; i < len; i++) a[i] = i < _plans_len ? _plans[i] : NULL;
+    FREE_C_HEAP_ARRAY(Plan*, _plans);
+    _plans = a;
+    _plans_len = len;
+  }
+  delete _plans[idx];
+  _plans[idx] = p;
+  _planned++;
+  return true;
+}
+
+bool PmemMigrate::needed() {
+  return _planned > 0 || PmemHeap::state()->migr_phase != 0;
+}
+
+bool PmemMigrate::is_old(size_t idx, size_t offset) {
+  if (plan_of(idx) == NULL) {
+    return false;
+  }
+  const PmemFileState* st = PmemHeap::state();
+  return st->migr_phase == 0 || offset < st->migr_tail;
+}
+
+size_t PmemMigrate::old_words(size_t idx) {
+  return plan_of(idx)->old_words;
+}
+
+void PmemMigrate::old_oops_do(size_t idx, void* obj, OopIterateClosure* cl) {
+  const Plan* p = plan_of(idx);
+  for (int i = 0; i < p->old_refs.length(); i++) {
+    void* f = (char*)obj + p->old_refs.at(i);
+    if (UseCompressedOops) cl->do_oop((narrowOop*)f); else cl->do_oop((oop*)f);
+  }
+}
+
+namespace {
+
+// The old objects below the tail, in address order, and their copies' places.
+class Olds : public PmemObjectVisitor {
+  const size_t _tail;
+public:
+  GrowableArrayCHeap<size_t, mtGC> offsets;
+  GrowableArrayCHeap<int, mtGC>    types;
+  GrowableArrayCHeap<size_t, mtGC> copies;   // offset of each copy
+  size_t bytes = 0;                          // of all copies
+
+  Olds(size_t tail) : _tail(tail) {}
+  virtual void visit(HeapWord* obj, size_t offset, int idx) {
+    if (offset < _tail && plan_of(idx) != NULL) {
+      offsets.append(offset);
+      types.append(idx);
+      copies.append(_tail + bytes);
+      bytes += plan_of(idx)->new_words * HeapWordSize;
+    }
+  }
+  // The index of the old object at offset, or -1.
+  int find(size_t offset) const {
+    int lo = 0, hi = offsets.length() - 1;
+    while (lo <= hi) {
+      const int mid = (lo + hi) / 2;
+      if (offsets.at(mid) == offset) return mid;
+      if (offsets.at(mid) < offset) lo = mid + 1; else hi = mid - 1;
+    }
+    return -1;
+  }
+};
+
+// Points every reference to an old object at its copy. Written back a line
+// at a time; fields come in address order.
+class Forward : public BasicOopIterateClosure {
+  const Olds& _olds;
+  uintptr_t _line = 0;
+public:
+  size_t forwarded = 0;
+  Forward(const Olds& olds) : _olds(olds) {}
+  template <typename T> void work(T* p) {
+    T v = RawAccess<>::oop_load(p);
+    if (CompressedOops::is_null(v)) return;
+    oop o = CompressedOops::decode_not_null(v);
+    const int i = _olds.find(pointer_delta(cast_from_oop<HeapWord*>(o), PmemHeap::bottom(), 1));
+    if (i < 0) return;
+    RawAccess<>::oop_store(p, cast_to_oop((char*)PmemHeap::bottom() + _olds.copies.at(i)));
+    forwarded++;
+    const uintptr_t line = align_down((uintptr_t)p, PmemFormat::cache_line);
+    if (line != _line) {
+      written_back();
+      _line = line;
+    }
+  }
+  virtual void do_oop(oop* p)       { work(p); }
+  virtual void do_oop(narrowOop* p) { work(p); }
+  void written_back() {
+    if (_line != 0) {
+      PmemWriteback::flush((void*)_line, PmemFormat::cache_line);
+      _line = 0;
+    }
+  }
+};
+
+class ForwardChunks : public PmemChunkDone {
+  Forward* _f;
+public:
+  ForwardChunks(Forward* f) : _f(f) {}
+  virtual void done(size_t end_offset) {
+    _f->written_back();
+    PmemWriteback::drain();
+    PmemFault::reached("migrate-forwarding");
+  }
+};
+
+void forward_root(volatile uint64_t* slot, void* ctx) {
+  const Olds* olds = (const Olds*)ctx;
+  if (*slot == 0) return;
+  const int i = olds->find((size_t)(*slot - 1));   // offset + 1 (PmemRoots::encode)
+  if (i >= 0) {
+    PmemWriteback::store_persist(slot, (uint64_t)olds->copies.at(i) + 1);
+  }
+}
+
+}  // namespace
+
+bool PmemMigrate::check(char* err, size_t err_len) {
+  const PmemFileState* st = PmemHeap::state();
+  const uint64_t phase = st->migr_phase;
+  if (phase != 0 && phase < 3 && (_planned == 0 || st->migr_check != plans_check())) {
+    // Copies in other layouts exist (or references to them): only those
+    // classes can finish the migration.
+    jio_snprintf(err, err_len, "%s holds a migration of objects to other versions of their classes, interrupted "
+                 "by a crash; start it once with the classes of that run", PmemHeap::file()->path());
+    return false;
+  }
+  return true;
+}
+
+bool PmemMigrate::run(char* err, size_t err_len) {
+  PmemFileState* st = PmemHeap::state();
+  const char* path = PmemHeap::file()->path();
+  if (!needed()) {
+    return true;
+  }
+  uint64_t phase = st->migr_phase;
+  if (_planned == 0 && phase == 3) {
+    // A crash after the type table took the new layouts: nothing is left.
+    PmemWriteback::store_persist(&st->migr_phase, 0);
+    return true;
+  }
+  const uint64_t check = plans_check();
+  const jlong start = os::javaTimeNanos();
+  const size_t tail = phase != 0 ? (size_t)st->migr_tail
+                                 : pointer_delta(PmemAllocator::top(), PmemHeap::bottom(), 1);
+  Olds olds(tail);
+  PmemAttach::objects_do(0, tail, &olds);
+  if (phase == 0) {
+    if (tail + olds.bytes > PmemHeap::size_in_bytes()) {
+      PmemHeap::grow(tail + olds.bytes - PmemHeap::size_in_bytes());   // if -XX:PmemMaxSize allows
+    }
+    if (tail + olds.bytes > PmemHeap::size_in_bytes()) {
+      jio_snprintf(err, err_len, "%s has no room to migrate " SIZE_FORMAT " objects of changed classes: they need "
+                   SIZE_FORMAT "K after the used part, " SIZE_FORMAT "K are left (a larger -XX:PmemMaxSize, or the "
+                   "old classes)", path, (size_t)olds.offsets.length(), olds.bytes / K,
+                   (PmemHeap::size_in_bytes() - tail) / K);
+      return false;
+    }
+    st->migr_tail = tail;
+    st->migr_check = check;
+    PmemWriteback::persist(st, sizeof(*st));
+    PmemWriteback::store_persist(&st->migr_phase, 1);
+    phase = 1;
+    PmemFault::reached("migrate-begun");
+  }
+  if (phase == 1) {
+    // Above the used part until all are written: a walk after a crash here
+    // never meets a copy cut short.
+    for (int i = 0; i < olds.offsets.length(); i++) {
+      const Plan* p = plan_of(olds.types.at(i));
+      char* from = (char*)PmemHeap::bottom() + olds.offsets.at(i);
+      char* to = (char*)PmemHeap::bottom() + olds.copies.at(i);
+      memset(to, 0, p->new_words * HeapWordSize);
+      // The identity hash stays; lock state of a dead run does not.
+      *(uint64_t*)to = PmemAttach::clean_mark(PmemWalk::mark_bits((HeapWord*)from));
+      PmemWalk::set_raw_klass((HeapWord*)to, PmemWalk::raw_klass((HeapWord*)from));
+      for (int j = 0; j < p->kept.length(); j++) {
+        const Kept& f = p->kept.at(j);
+        memcpy(to + f.to, from + f.from, f.size);
+      }
+      PmemWriteback::flush(to, p->new_words * HeapWordSize);
+    }
+    PmemWriteback::drain();
+    PmemAllocator::raise_top(PmemHeap::bottom() + (tail + olds.bytes) / HeapWordSize);
+    PmemFault::reached("migrate-copied");
+    PmemWriteback::store_persist(&st->migr_phase, 2);
+    phase = 2;
+  }
+  size_t forwarded = 0;
+  if (phase == 2) {
+    Forward fwd(olds);
+    ForwardChunks chunks(&fwd);
+    PmemAttach::oops_do(0, &fwd, &chunks);
+    fwd.written_back();
+    PmemWriteback::drain();
+    PmemRoots::slots_do(forward_root, &olds);
+    forwarded = fwd.forwarded;
+    PmemWriteback::store_persist(&st->migr_phase, 3);
+    phase = 3;
+    PmemFault::reached("migrate-forwarded");
+  }
+  // 3: the old objects become free chunks (those a crash freed already are
+  // free chunks now, which the walk passes over), then the type table takes
+  // the new layouts.
+  for (int i = 0; i < olds.offsets.length(); i++) {
+    HeapWord* obj = PmemHeap::bottom() + olds.offsets.at(i) / HeapWordSize;
+    *(volatile uint64_t*)obj = PmemWalk::free_tag(plan_of(olds.types.at(i))->old_words);
+    PmemWriteback::flush(obj, sizeof(uint64_t));
+  }
+  PmemWriteback::drain();
+  PmemFault::reached("migrate-freed");
+  int types = 0;
+  for (size_t i = 0; i < _plans_len; i++) {
+    if (_plans[i] != NULL) {
+      PmemTypeEntry* e = PmemTypeTable::entry(i);
+      PmemTypeTable::describe(PmemTypeTable::resolved(i), e->layout, sizeof(e->layout), &e->fingerprint);
+      e->layout_len = (uint16_t)strlen(e->layout);
+      PmemWriteback::persist(e, sizeof(*e));
+      types++;
+    }
+  }
+  PmemWriteback::store_persist(&st->migr_phase, 0);
+  const int objects = olds.offsets.length();
+  reset();
+  log_info(gc, pmem)("Migrated %s: %d objects of %d changed class(es) to their new fields (" SIZE_FORMAT
+                     "K of copies), " SIZE_FORMAT " references forwarded, %.1f ms", path, objects, types,
+                     olds.bytes / K, forwarded, (os::javaTimeNanos() - start) / 1e6);
+  return true;
+}
