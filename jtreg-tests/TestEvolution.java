@@ -57,6 +57,8 @@ public class TestEvolution {
                              + "public java.util.List<String> tags; public Account next; }";
     static final String V4 = "public class Account { public String name; public String version; "
                              + "public java.util.List<String> tags; public Account next; }";
+    static final String V5 = "public class Account { public String name; public int version; public String email; "
+                             + "public Account next; }";
     static final String SAVINGS = "public class Savings extends Account { public double rate; }";
 
     public static void main(String[] args) throws Exception {
@@ -67,6 +69,7 @@ public class TestEvolution {
         Random rnd = new Random(Long.getLong("seed", System.nanoTime()));
         int simCrashes = Integer.getInteger("crashes", 30);
         Path v1 = compile("v1", V1), v2 = compile("v2", V2), v3 = compile("v3", V3), v4 = compile("v4", V4);
+        Path v5 = compile("v5", V5);
         String file = PmemTest.heapFile("evolution");
 
         ok(run(file, v1, "write", "-XX:PmemSize=256m"));   // each migration takes room after the used part
@@ -81,6 +84,11 @@ public class TestEvolution {
         ok(run(file, v3, "check")).shouldContain("Migrated");
         ok(run(file, v3, "check")).shouldNotContain("Migrated");
 
+        // Both at once (tags removed, email added), and back (email removed,
+        // balance and tags added).
+        ok(run(file, v5, "check")).shouldContain("Migrated");
+        ok(run(file, v2, "check")).shouldContain("Migrated");
+
         // A field whose type changed: refused, the file as it was.
         String before = PmemTest.fingerprint(file);
         OutputAnalyzer refused = run(file, v4, "check");
@@ -91,13 +99,13 @@ public class TestEvolution {
         check(before.equals(PmemTest.fingerprint(file)), "a refused start changed the file");
 
         // With a relocation in the same start.
-        ok(run(file, v2, "check", "-XX:+PmemForceRelocation")).shouldContain("Migrated").shouldContain("Relocated");
+        ok(run(file, v3, "check", "-XX:+PmemForceRelocation")).shouldContain("Migrated").shouldContain("Relocated");
 
         // Crashes at each phase; the next start with the same classes
         // finishes, one with other classes is refused and changes nothing.
         String[][] points = {{"migrate-begun", "1"}, {"migrate-copied", "1"}, {"migrate-forwarding", "1", "2"},
                              {"migrate-forwarded", "1"}, {"migrate-freed", "1"}};
-        Path now = v2;
+        Path now = v3;
         int crashes = 0;
         for (String[] p : points) {
             for (int k = 1; k < p.length; k++) {
@@ -193,6 +201,7 @@ public class TestEvolution {
         Class<?> savings = Class.forName("Savings");
         Field name = field(account, "name"), next = field(account, "next"), balance = field(account, "balance");
         Field version = field(account, "version"), tags = field(account, "tags"), rate = field(savings, "rate");
+        Field email = field(account, "email");
         if (what.equals("write")) {
             Pmem.txn(() -> {
                 try {
@@ -235,6 +244,7 @@ public class TestEvolution {
         Holder h = (Holder) Pmem.root();
         int n = 0;
         Boolean kept = null;
+        Boolean tagged = null;
         for (Object a = h.head; a != null; a = next.get(a)) {
             int i = COUNT - 1 - n;
             check(a.getClass() == (i % 10 == 0 ? savings : account), "class of " + i);
@@ -249,8 +259,15 @@ public class TestEvolution {
             if (version != null) {
                 int v = version.getInt(a);
                 check(v == (h.updated ? 7 : 0), "version of " + i + ": " + v);
+            }
+            if (tags != null) {
+                // Set by update, unless a version without them came between: all or none.
                 Object t = tags.get(a);
-                check(h.updated ? t.toString().equals("[ta" + i + "]") : t == null, "tags of " + i + ": " + t);
+                if (tagged == null) tagged = t != null;
+                check(tagged ? h.updated && t.toString().equals("[ta" + i + "]") : t == null, "tags of " + i + ": " + t);
+            }
+            if (email != null) {
+                check(email.get(a) == null, "email of " + i);
             }
             if (i % 10 == 0) check(rate.getDouble(a) == i / 100.0, "rate of " + i);
             check(h.byName.get("a" + i) == a && h.list.get(i) == a && h.array[i] == a, "identity of " + i);
