@@ -28,6 +28,7 @@
 #include "gc/pmem/pmemHeapFile.hpp"
 #include "gc/pmem/pmemLocking.hpp"
 #include "gc/pmem/pmemMigrate.hpp"
+#include "gc/pmem/pmemProgress.hpp"
 #include "gc/pmem/pmemRelocate.hpp"
 #include "gc/pmem/pmemTypeTable.hpp"
 #include "gc/pmem/pmemWalk.hpp"
@@ -316,7 +317,10 @@ public:
     HeapWord* p = PmemHeap::bottom() + offset / HeapWordSize;
     GrowableArray<HeapWord*> objs;
     GrowableArray<int> types;
+    PmemProgress progress(swizzle ? "Attach: rewriting object headers" : "Attach: cleaning object headers",
+                          pointer_delta(_top, PmemHeap::bottom(), 1));
     while (p < _top) {
+      progress.at(pointer_delta(p, PmemHeap::bottom(), 1));
       objs.clear();
       types.clear();
       HeapWord* limit = MIN2(p + chunk_words, _top);

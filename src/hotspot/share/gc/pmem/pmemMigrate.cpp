@@ -29,6 +29,7 @@
 #include "gc/pmem/pmemFormat.hpp"
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
+#include "gc/pmem/pmemProgress.hpp"
 #include "gc/pmem/pmemMigrate.hpp"
 #include "gc/pmem/pmemRoots.hpp"
 #include "gc/pmem/pmemTypeTable.hpp"
@@ -331,9 +332,11 @@ public:
 
 class ForwardChunks : public PmemChunkDone {
   Forward* _f;
+  PmemProgress _progress;
 public:
-  ForwardChunks(Forward* f) : _f(f) {}
+  ForwardChunks(Forward* f) : _f(f), _progress("Migrating: forwarding references", (size_t)PmemHeap::state()->objects_top) {}
   virtual void done(size_t end_offset) {
+    _progress.at(end_offset);
     _f->written_back();
     PmemWriteback::drain();
     PmemFault::reached("migrate-forwarding");
@@ -403,7 +406,9 @@ bool PmemMigrate::run(char* err, size_t err_len) {
   if (phase == 1) {
     // Above the used part until all are written: a walk after a crash here
     // never meets a copy cut short.
+    PmemProgress progress("Migrating: copying objects", olds.bytes);
     for (int i = 0; i < olds.offsets.length(); i++) {
+      progress.at(olds.copies.at(i) - tail);
       const Plan* p = plan_of(olds.types.at(i));
       char* from = (char*)PmemHeap::bottom() + olds.offsets.at(i);
       char* to = (char*)PmemHeap::bottom() + olds.copies.at(i);

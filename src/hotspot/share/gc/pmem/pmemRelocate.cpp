@@ -25,6 +25,7 @@
 #include "gc/pmem/pmemFormat.hpp"
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
+#include "gc/pmem/pmemProgress.hpp"
 #include "gc/pmem/pmemRelocate.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
 #include "jvm_io.h"
@@ -183,9 +184,13 @@ static bool intermediate(const PmemPlacement& a, const PmemPlacement& b, uint64_
 class StepChunks : public PmemChunkDone {
   RewriteClosure* const _cl;
   const bool _step;
+  PmemProgress _progress;
 public:
-  StepChunks(RewriteClosure* cl, bool step) : _cl(cl), _step(step) {}
+  StepChunks(RewriteClosure* cl, bool step) :
+    _cl(cl), _step(step), _progress(step ? "Relocating references" : "Dropping references to a crashed run's objects",
+                                    (size_t)PmemHeap::state()->objects_top) {}
   virtual void done(size_t end_offset) {
+    _progress.at(end_offset);
     _cl->written_back();
     PmemWriteback::drain();
     if (_step) {
@@ -276,7 +281,7 @@ bool PmemRelocate::run(char* err, size_t err_len) {
   }
   guarantee(recorded(st) == here && st->reloc_phase == 0, "relocation reached this run's placement");
   log_info(gc, pmem)("Relocated %s%s from " PTR64_FORMAT " to " PTR64_FORMAT " (%s): " SIZE_FORMAT
-                     " references rewritten, " SIZE_FORMAT " to volatile objects of a crashed run set to null, "
+                     " references rewritten, " SIZE_FORMAT " to the last run's volatile objects set to null, "
                      SIZE_FORMAT " cache lines written back, %d step(s), %.1f ms",
                      PmemHeap::file()->path(), resumed ? " (resumed after a crash)" : "", from.address, here.address,
                      _reason != NULL ? _reason : (from.address == here.address ? "the reference encoding changed"
