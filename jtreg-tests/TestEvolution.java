@@ -114,7 +114,7 @@ public class TestEvolution {
                 dead.shouldHaveExitValue(97);
                 dead.shouldContain("pmem fault point " + p[0] + " reached");
                 crashes++;
-                if (!p[0].equals("migrate-freed") && !p[0].equals("migrate-forwarded")) {
+                {
                     String was = PmemTest.fingerprint(file);
                     OutputAnalyzer other = run(file, now, "check");
                     other.shouldNotHaveExitValue(0);

@@ -354,10 +354,33 @@ void forward_root(volatile uint64_t* slot, void* ctx) {
 
 }  // namespace
 
+// Whether a migration a crash left is one to this run's classes: every
+// entry marked migrating has this run's class at the new layout it
+// recorded, and (before phase 3, where entries updated so far plan nothing
+// any more) the plans are exactly the marked entries, as recorded.
+static bool same_versions() {
+  const PmemFileState* st = PmemHeap::state();
+  int marked = 0;
+  for (size_t i = 0; i < PmemTypeTable::count(); i++) {
+    const PmemTypeEntry* e = PmemTypeTable::entry(i);
+    const bool planned = plan_of(i) != NULL;
+    if (e->migrating == 0) {
+      if (planned) return false;   // a change of another class: after this migration
+      continue;
+    }
+    marked++;
+    char layout[sizeof(e->layout)];
+    uint64_t fp;
+    PmemTypeTable::describe(PmemTypeTable::resolved(i), layout, sizeof(layout), &fp);
+    if ((uint16_t)fp != e->migrating_fp) return false;
+    if (st->migr_phase < 3 && !planned) return false;
+  }
+  return marked > 0 && (st->migr_phase == 3 || st->migr_check == plans_check());
+}
+
 bool PmemMigrate::check(char* err, size_t err_len) {
   const PmemFileState* st = PmemHeap::state();
-  const uint64_t phase = st->migr_phase;
-  if (phase != 0 && phase < 3 && (_planned == 0 || st->migr_check != plans_check())) {
+  if (st->migr_phase != 0 && !same_versions()) {
     // Copies in other layouts exist (or references to them): only those
     // classes can finish the migration.
     jio_snprintf(err, err_len, "%s holds a migration of objects to other versions of their classes, interrupted "
@@ -374,11 +397,6 @@ bool PmemMigrate::run(char* err, size_t err_len) {
     return true;
   }
   uint64_t phase = st->migr_phase;
-  if (_planned == 0 && phase == 3) {
-    // A crash after the type table took the new layouts: nothing is left.
-    PmemWriteback::store_persist(&st->migr_phase, 0);
-    return true;
-  }
   const uint64_t check = plans_check();
   const jlong start = os::javaTimeNanos();
   const size_t tail = phase != 0 ? (size_t)st->migr_tail
@@ -399,6 +417,19 @@ bool PmemMigrate::run(char* err, size_t err_len) {
     st->migr_tail = tail;
     st->migr_check = check;
     PmemWriteback::persist(st, sizeof(*st));
+    // Which types migrate, and to what: a start after a crash compares them
+    // with its classes (same_versions), whatever phase the crash left.
+    for (size_t i = 0; i < _plans_len; i++) {
+      if (_plans[i] != NULL) {
+        PmemTypeEntry* e = PmemTypeTable::entry(i);
+        char layout[sizeof(e->layout)];
+        uint64_t fp;
+        PmemTypeTable::describe(PmemTypeTable::resolved(i), layout, sizeof(layout), &fp);
+        e->migrating_fp = (uint16_t)fp;
+        e->migrating = 1;
+        PmemWriteback::persist(e, offset_of(PmemTypeEntry, name));
+      }
+    }
     PmemWriteback::store_persist(&st->migr_phase, 1);
     phase = 1;
     PmemFault::reached("migrate-begun");
@@ -451,15 +482,21 @@ bool PmemMigrate::run(char* err, size_t err_len) {
   }
   PmemWriteback::drain();
   PmemFault::reached("migrate-freed");
+  // Each entry takes its new layout, then drops its mark; a crash between
+  // leaves an entry that no longer plans anything, marked with this layout.
   int types = 0;
-  for (size_t i = 0; i < _plans_len; i++) {
-    if (_plans[i] != NULL) {
-      PmemTypeEntry* e = PmemTypeTable::entry(i);
-      PmemTypeTable::describe(PmemTypeTable::resolved(i), e->layout, sizeof(e->layout), &e->fingerprint);
-      e->layout_len = (uint16_t)strlen(e->layout);
-      PmemWriteback::persist(e, sizeof(*e));
-      types++;
+  for (size_t i = 0; i < PmemTypeTable::count(); i++) {
+    PmemTypeEntry* e = PmemTypeTable::entry(i);
+    if (e->migrating == 0) {
+      continue;
     }
+    PmemTypeTable::describe(PmemTypeTable::resolved(i), e->layout, sizeof(e->layout), &e->fingerprint);
+    e->layout_len = (uint16_t)strlen(e->layout);
+    PmemWriteback::persist(e, sizeof(*e));
+    e->migrating = 0;
+    e->migrating_fp = 0;
+    PmemWriteback::persist(e, offset_of(PmemTypeEntry, name));
+    types++;
   }
   PmemWriteback::store_persist(&st->migr_phase, 0);
   const int objects = olds.offsets.length();

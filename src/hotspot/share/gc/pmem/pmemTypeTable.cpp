@@ -394,7 +394,7 @@ bool PmemTypeTable::resolve_all(Handle custom, char* err, size_t err_len, TRAPS)
     PmemTypeEntry* e = &a->entries[i];
     const uint64_t at = table_at + offset_of(PmemTypeArea, entries) + i * sizeof(PmemTypeEntry);
     if (e->name_len == 0 || e->name_len >= sizeof(e->name) || memchr(e->name, '\0', e->name_len) != NULL ||
-        e->layout_len > sizeof(e->layout) || e->loader > custom_loader) {
+        e->layout_len > sizeof(e->layout) || e->loader > custom_loader || e->migrating > 1) {
       jio_snprintf(err, err_len, "%s is damaged: type table entry " UINT64_FORMAT " at file offset " UINT64_FORMAT
                    " has a name length of %u, a layout length of %u and loader %u", path, i, at,
                    (unsigned)e->name_len, (unsigned)e->layout_len, (unsigned)e->loader);

@@ -40,10 +40,10 @@ struct PmemTypeEntry {
   uint64_t klass_value_new; // the value a header rewrite (swizzle) under way moves to
   uint64_t fingerprint;     // FNV-1a of the layout text and the name
   uint8_t  loader;          // PmemTypeTable::LoaderKind
-  uint8_t  reserved0;
+  uint8_t  migrating;       // 1 while its objects migrate to a new layout (PmemMigrate)
   uint16_t name_len;
   uint16_t layout_len;      // bytes of layout text kept (may be cut short)
-  uint16_t reserved1;
+  uint16_t migrating_fp;    // then: the new layout's fingerprint, low 16 bits
   char     name[224];       // internal name: java/lang/String, [J, [Lp/C;
   char     layout[768];     // "name:signature@offset " per field, supers first
 };
