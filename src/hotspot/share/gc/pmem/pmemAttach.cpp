@@ -276,7 +276,7 @@ public:
 
   // After check(rewritten_below): every reference field from offset on to
   // cl, a chunk at a time.
-  void oops_do(size_t offset, size_t rewritten_below, OopIterateClosure* cl, PmemChunkDone* done) {
+  void oops_do(size_t offset, size_t rewritten_below, OopIterateClosure* cl, PmemChunkDone* done, bool old_layout) {
     const size_t chunk_words = 1 * M / HeapWordSize;
     HeapWord* cursor = PmemHeap::bottom() + rewritten_below / HeapWordSize;
     HeapWord* p = PmemHeap::bottom() + offset / HeapWordSize;
@@ -286,7 +286,9 @@ public:
       while (q < limit) {
         const int idx = type_at(q, cursor);
         guarantee(idx >= 0, "check() found every object's type");
-        oops_at(q, idx, cl);
+        if (old_layout || !PmemMigrate::is_old(idx, pointer_delta(q, PmemHeap::bottom(), 1))) {
+          oops_at(q, idx, cl);
+        }
         q = PmemWalk::next_object(q + words_at(q, idx), _top);
       }
       done->done(pointer_delta(q, PmemHeap::bottom(), 1));
@@ -391,14 +393,14 @@ static void finish_swizzle() {
   PmemWriteback::store_persist(&PmemHeap::state()->swizzle_cursor, 0);
 }
 
-void PmemAttach::oops_do(size_t offset, OopIterateClosure* cl, PmemChunkDone* done) {
+void PmemAttach::oops_do(size_t offset, OopIterateClosure* cl, PmemChunkDone* done, bool old_layout) {
   if (PmemTypeTable::count() == 0) {
     return;   // no types, no objects
   }
   const PmemFileState* st = PmemHeap::state();
   char err[16];
   AttachWalk walk(err, sizeof(err));
-  walk.oops_do(offset, st->swizzle_phase != 0 ? (size_t)st->swizzle_cursor : 0, cl, done);
+  walk.oops_do(offset, st->swizzle_phase != 0 ? (size_t)st->swizzle_cursor : 0, cl, done, old_layout);
 }
 
 void PmemAttach::objects_do(size_t from, size_t to, PmemObjectVisitor* v) {

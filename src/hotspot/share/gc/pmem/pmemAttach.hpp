@@ -67,7 +67,9 @@ public:
   // every object from offset on, a chunk (about 1 MB) at a time, each
   // chunk's end told to done. Types are found as the check found them,
   // whatever state an interrupted header rewrite left.
-  static void oops_do(size_t offset, OopIterateClosure* cl, PmemChunkDone* done);
+  // Without old_layout, objects that a migration under way has copied are
+  // passed over.
+  static void oops_do(size_t offset, OopIterateClosure* cl, PmemChunkDone* done, bool old_layout = true);
 
   // During run(), after its read-only check: every object in [from, to)
   // (offsets), in address order.

@@ -286,48 +286,43 @@ public:
       bytes += plan_of(idx)->new_words * HeapWordSize;
     }
   }
-  // The index of the old object at offset, or -1.
-  int find(size_t offset) const {
-    int lo = 0, hi = offsets.length() - 1;
-    while (lo <= hi) {
-      const int mid = (lo + hi) / 2;
-      if (offsets.at(mid) == offset) return mid;
-      if (offsets.at(mid) < offset) lo = mid + 1; else hi = mid - 1;
-    }
-    return -1;
-  }
 };
+
+// Once the copies are durable, an old object's mark word (its identity
+// hash went to the copy) says where its copy is: the copy's offset above a
+// low byte that no persistent header holds otherwise (lock bits 11, but not
+// a free tag).
+const uint64_t forward_byte = 0x0b;
+
+bool forwarded_to(HeapWord* obj, size_t tail, size_t* copy) {
+  if (pointer_delta(obj, PmemHeap::bottom(), 1) >= tail) return false;
+  const uint64_t m = PmemWalk::mark_bits(obj);
+  if ((m & 0xff) != forward_byte) return false;
+  *copy = (size_t)(m >> 8);
+  return true;
+}
 
 // Points every reference to an old object at its copy. Written back a line
 // at a time; fields come in address order.
 class Forward : public BasicOopIterateClosure {
-  const Olds& _olds;
-  uintptr_t _line = 0;
+  const size_t _tail;
+  PmemLineFlusher _lines;
 public:
   size_t forwarded = 0;
-  Forward(const Olds& olds) : _olds(olds) {}
+  Forward(size_t tail) : _tail(tail) {}
   template <typename T> void work(T* p) {
     T v = RawAccess<>::oop_load(p);
     if (CompressedOops::is_null(v)) return;
     oop o = CompressedOops::decode_not_null(v);
-    const int i = _olds.find(pointer_delta(cast_from_oop<HeapWord*>(o), PmemHeap::bottom(), 1));
-    if (i < 0) return;
-    RawAccess<>::oop_store(p, cast_to_oop((char*)PmemHeap::bottom() + _olds.copies.at(i)));
+    size_t copy;
+    if (!forwarded_to(cast_from_oop<HeapWord*>(o), _tail, &copy)) return;
+    RawAccess<>::oop_store(p, cast_to_oop((char*)PmemHeap::bottom() + copy));
     forwarded++;
-    const uintptr_t line = align_down((uintptr_t)p, PmemFormat::cache_line);
-    if (line != _line) {
-      written_back();
-      _line = line;
-    }
+    _lines.changed(p);
   }
   virtual void do_oop(oop* p)       { work(p); }
   virtual void do_oop(narrowOop* p) { work(p); }
-  void written_back() {
-    if (_line != 0) {
-      PmemWriteback::flush((void*)_line, PmemFormat::cache_line);
-      _line = 0;
-    }
-  }
+  void written_back() { _lines.flush(); }
 };
 
 class ForwardChunks : public PmemChunkDone {
@@ -344,11 +339,10 @@ public:
 };
 
 void forward_root(volatile uint64_t* slot, void* ctx) {
-  const Olds* olds = (const Olds*)ctx;
-  if (*slot == 0) return;
-  const int i = olds->find((size_t)(*slot - 1));   // offset + 1 (PmemRoots::encode)
-  if (i >= 0) {
-    PmemWriteback::store_persist(slot, (uint64_t)olds->copies.at(i) + 1);
+  const size_t tail = *(const size_t*)ctx;
+  size_t copy;
+  if (*slot != 0 && forwarded_to(PmemHeap::bottom() + (*slot - 1) / HeapWordSize, tail, &copy)) {
+    PmemWriteback::store_persist(slot, (uint64_t)copy + 1);   // offset + 1 (PmemRoots::encode)
   }
 }
 
@@ -439,7 +433,7 @@ bool PmemMigrate::run(char* err, size_t err_len) {
     // never meets a copy cut short.
     PmemProgress progress("Migrating: copying objects", olds.bytes);
     for (int i = 0; i < olds.offsets.length(); i++) {
-      progress.at(olds.copies.at(i) - tail);
+      if ((i & 4095) == 0) progress.at(olds.copies.at(i) - tail);
       const Plan* p = plan_of(olds.types.at(i));
       char* from = (char*)PmemHeap::bottom() + olds.offsets.at(i);
       char* to = (char*)PmemHeap::bottom() + olds.copies.at(i);
@@ -449,11 +443,15 @@ bool PmemMigrate::run(char* err, size_t err_len) {
       PmemWalk::set_raw_klass((HeapWord*)to, PmemWalk::raw_klass((HeapWord*)from));
       for (int j = 0; j < p->kept.length(); j++) {
         const Kept& f = p->kept.at(j);
-        memcpy(to + f.to, from + f.from, f.size);
+        switch (f.size) {   // no call per field
+          case 1:  *(uint8_t*)(to + f.to) = *(uint8_t*)(from + f.from);   break;
+          case 2:  *(uint16_t*)(to + f.to) = *(uint16_t*)(from + f.from); break;
+          case 4:  *(uint32_t*)(to + f.to) = *(uint32_t*)(from + f.from); break;
+          default: *(uint64_t*)(to + f.to) = *(uint64_t*)(from + f.from); break;
+        }
       }
-      PmemWriteback::flush(to, p->new_words * HeapWordSize);
     }
-    PmemWriteback::drain();
+    PmemWriteback::persist((char*)PmemHeap::bottom() + tail, olds.bytes);   // the copies lie together
     PmemAllocator::raise_top(PmemHeap::bottom() + (tail + olds.bytes) / HeapWordSize);
     PmemFault::reached("migrate-copied");
     PmemWriteback::store_persist(&st->migr_phase, 2);
@@ -461,12 +459,21 @@ bool PmemMigrate::run(char* err, size_t err_len) {
   }
   size_t forwarded = 0;
   if (phase == 2) {
-    Forward fwd(olds);
+    PmemLineFlusher marks;
+    for (int i = 0; i < olds.offsets.length(); i++) {
+      HeapWord* obj = PmemHeap::bottom() + olds.offsets.at(i) / HeapWordSize;
+      *(volatile uint64_t*)obj = ((uint64_t)olds.copies.at(i) << 8) | forward_byte;
+      marks.changed(obj);
+    }
+    marks.flush();
+    PmemWriteback::drain();
+    Forward fwd(tail);
     ForwardChunks chunks(&fwd);
-    PmemAttach::oops_do(0, &fwd, &chunks);
+    PmemAttach::oops_do(0, &fwd, &chunks, false);   // the old objects' references are dead
     fwd.written_back();
     PmemWriteback::drain();
-    PmemRoots::slots_do(forward_root, &olds);
+    size_t roots_tail = tail;
+    PmemRoots::slots_do(forward_root, &roots_tail);
     forwarded = fwd.forwarded;
     PmemWriteback::store_persist(&st->migr_phase, 3);
     phase = 3;
@@ -475,11 +482,13 @@ bool PmemMigrate::run(char* err, size_t err_len) {
   // 3: the old objects become free chunks (those a crash freed already are
   // free chunks now, which the walk passes over), then the type table takes
   // the new layouts.
+  PmemLineFlusher tags;
   for (int i = 0; i < olds.offsets.length(); i++) {
     HeapWord* obj = PmemHeap::bottom() + olds.offsets.at(i) / HeapWordSize;
     *(volatile uint64_t*)obj = PmemWalk::free_tag(plan_of(olds.types.at(i))->old_words);
-    PmemWriteback::flush(obj, sizeof(uint64_t));
+    tags.changed(obj);
   }
+  tags.flush();
   PmemWriteback::drain();
   PmemFault::reached("migrate-freed");
   // Each entry takes its new layout, then drops its mark; a crash between

@@ -98,8 +98,7 @@ class RewriteClosure : public BasicOopIterateClosure {
   const uint64_t      _size;
   size_t _rewritten = 0;
   size_t _dropped = 0;
-  uintptr_t _line = 0;   // a changed line not written back yet, or 0
-  size_t _lines = 0;      // lines written back
+  PmemLineFlusher _lines;
 
   void set(void* p, uint64_t v) {
     if (UseCompressedOops) {
@@ -107,11 +106,7 @@ class RewriteClosure : public BasicOopIterateClosure {
     } else {
       *(volatile uint64_t*)p = v;
     }
-    const uintptr_t line = align_down((uintptr_t)p, PmemFormat::cache_line);
-    if (line != _line) {
-      written_back();
-      _line = line;
-    }
+    _lines.changed(p);
   }
   void work(void* p) {
     const uint64_t v = UseCompressedOops ? *(volatile uint32_t*)p : *(volatile uint64_t*)p;
@@ -132,14 +127,8 @@ public:
   virtual void do_oop(oop* p)       { work(p); }
   virtual void do_oop(narrowOop* p) { work(p); }
   // Starts writing back the last changed line.
-  void written_back() {
-    if (_line != 0) {
-      PmemWriteback::flush((void*)_line, PmemFormat::cache_line);
-      _line = 0;
-      _lines++;
-    }
-  }
-  size_t lines() const { return _lines; }
+  void written_back() { _lines.flush(); }
+  size_t lines() const { return _lines.lines(); }
   size_t rewritten() const { return _rewritten; }
   size_t dropped() const { return _dropped; }
 };

@@ -22,6 +22,7 @@
 #ifndef SHARE_GC_PMEM_PMEMWRITEBACK_HPP
 #define SHARE_GC_PMEM_PMEMWRITEBACK_HPP
 
+#include "gc/pmem/pmemFormat.hpp"
 #include "memory/allStatic.hpp"
 #include "utilities/globalDefinitions.hpp"
 
@@ -83,6 +84,31 @@ public:
 
   // "pmem_persist", "msync", "simulator", for logs and tests.
   static const char* method();
+};
+
+// For passes that store to scattered words in address order (attach's
+// rewrites): writes back each cache line once, when the pass leaves it.
+class PmemLineFlusher {
+  uintptr_t _line = 0;   // a changed line not written back yet, or 0
+  size_t    _lines = 0;
+public:
+  // p (and the bytes after it in its line) changed.
+  void changed(const void* p) {
+    const uintptr_t line = (uintptr_t)p & ~(uintptr_t)(PmemFormat::cache_line - 1);
+    if (line != _line) {
+      flush();
+      _line = line;
+    }
+  }
+  // Starts writing back the last changed line.
+  void flush() {
+    if (_line != 0) {
+      PmemWriteback::flush((void*)_line, PmemFormat::cache_line);
+      _line = 0;
+      _lines++;
+    }
+  }
+  size_t lines() const { return _lines; }
 };
 
 #endif // SHARE_GC_PMEM_PMEMWRITEBACK_HPP
