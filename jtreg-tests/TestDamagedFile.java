@@ -58,7 +58,8 @@ public class TestDamagedFile {
     // PmemFileState, at 2 KiB
     static final int STATE = 2048;
     static final int HEAP_ADDRESS = STATE, SWIZZLE_PHASE = STATE + 48, OBJECTS_TOP = STATE + 72,
-                     ROOT_OFFSET = STATE + 80;
+                     ROOT_OFFSET = STATE + 80, RELOC_PHASE = STATE + 112, MIGR_PHASE = STATE + 152,
+                     STATE_END = STATE + 176;
     // The type table: count, then 1024-byte entries from offset 64 (name_len at 26).
     // The roots area: count, then 128-byte entries from offset 128 (object at 0, name_len at 8).
 
@@ -98,6 +99,10 @@ public class TestDamagedFile {
         refused(good, "objects_top " + (objectsSize + 8) + " at file offset 2120",
                 f -> putLong(f, OBJECTS_TOP, objectsSize + 8));
         refused(good, "swizzle_phase 7 at file offset 2096", f -> putLong(f, SWIZZLE_PHASE, 7));
+        // A relocation step or a class migration that no run recorded.
+        refused(good, "reloc_phase 1 at file offset " + RELOC_PHASE, f -> putLong(f, RELOC_PHASE, 1));
+        refused(good, "holds a migration of objects to other versions of their classes",
+                f -> putLong(f, MIGR_PHASE, 2));
         refused(good, "root_offset", f -> putLong(f, ROOT_OFFSET, Long.MAX_VALUE));
         refused(good, "root_offset", f -> putLong(f, ROOT_OFFSET, -4));
         refused(good, "root_offset", f -> putLong(f, ROOT_OFFSET, readLongF(f, ROOT_OFFSET) + 4));
@@ -171,18 +176,18 @@ public class TestDamagedFile {
                 });
             }
         }
-        for (int off = STATE; off < STATE + 104; off += 8) {
+        for (int off = STATE; off < STATE_END; off += 8) {
             final int at = off;
             fieldRefusals += changed(good, "state field at " + at, f -> bump(f, at, 8));
         }
-        System.out.println("every field: " + fieldRefusals + " refusals of " + (2 * headerFields.length + 13));
+        System.out.println("every field: " + fieldRefusals + " refusals of " + (2 * headerFields.length + (STATE_END - STATE) / 8));
 
         // Random flips over the metadata: a clean refusal, or a start. A
         // start may read back other data where a flip leaves a field valid
         // (a shorter name, another object's offset): the program sees it,
         // the JVM does not crash.
         Random rnd = new Random(Long.getLong("seed", System.nanoTime()));
-        long[][] areas = {{0, 160}, {STATE, STATE + 104}, {typeTable, typeTable + 64 + 4 * 1024}, {roots, roots + 128 + 4 * 128}};
+        long[][] areas = {{0, 160}, {STATE, STATE_END}, {typeTable, typeTable + 64 + 4 * 1024}, {roots, roots + 128 + 4 * 128}};
         int refusals = 0, intact = 0, different = 0;
         for (int i = 0; i < 60; i++) {
             long[] area = areas[i % areas.length];

@@ -239,7 +239,12 @@ void PmemHeap::map_file(char* at) {
 void PmemHeap::record_placement() {
   PmemFileState* st = state();
   PmemRelocate::record(st, PmemRelocate::current());
+  // The klass encoding of this run, for tools that decode headers without
+  // a JVM (the type table's klass values are in it); attach never reads it.
+  st->narrow_klass_base = UseCompressedClassPointers ? (uint64_t)(uintptr_t)CompressedKlassPointers::base() : 0;
+  st->narrow_klass_shift = UseCompressedClassPointers ? (uint64_t)CompressedKlassPointers::shift() : 0;
   st->run_count++;
+  PmemWriteback::flush(&st->narrow_klass_base, 2 * sizeof(uint64_t));
   PmemWriteback::persist(&st->run_count, sizeof(st->run_count));
 }
 
