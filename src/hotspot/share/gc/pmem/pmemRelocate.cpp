@@ -134,7 +134,7 @@ public:
 };
 
 // Whether the value ranges of a and b (objects areas of size bytes) are disjoint.
-static bool disjoint(const PmemPlacement& a, const PmemPlacement& b, uint64_t size) {
+bool PmemRelocate::disjoint(const PmemPlacement& a, const PmemPlacement& b, uint64_t size) {
   return a.value_of(size) <= b.value_of(0) || b.value_of(size) <= a.value_of(0);
 }
 
@@ -142,7 +142,7 @@ static bool disjoint(const PmemPlacement& a, const PmemPlacement& b, uint64_t si
 // through when theirs overlap. This run never maps it: only its values are
 // written (a run after a crash may map the file there). With compressed oops it must fit the 32-bit values (zero-based,
 // the smallest shift of an 8-byte alignment).
-static bool intermediate(const PmemPlacement& a, const PmemPlacement& b, uint64_t size, PmemPlacement* mid) {
+bool PmemRelocate::intermediate(const PmemPlacement& a, const PmemPlacement& b, uint64_t size, PmemPlacement* mid) {
   const uint64_t lo = MIN2(a.value_of(0), b.value_of(0));
   const uint64_t hi = MAX2(a.value_of(size), b.value_of(size));
   if (!UseCompressedOops) {

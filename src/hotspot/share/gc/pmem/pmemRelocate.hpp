@@ -87,6 +87,14 @@ public:
   // in err if no intermediate placement can be found.
   static bool run(char* err, size_t err_len);
 
+  // Whether the value ranges of a and b (objects areas of size bytes) are
+  // disjoint, so that a step from one to the other can tell values apart.
+  static bool disjoint(const PmemPlacement& a, const PmemPlacement& b, uint64_t size);
+  // A placement to go through from a to b when their ranges overlap: its
+  // range disjoint from both, its address a whole number of gigabytes.
+  // False if the value space has no room for one.
+  static bool intermediate(const PmemPlacement& a, const PmemPlacement& b, uint64_t size, PmemPlacement* mid);
+
   // A reference field read before run() (attach's read-only checks): its
   // object in this run's mapping, whatever placement its value was written for.
   static oop load(const void* field);
