@@ -58,8 +58,8 @@ public class TestDamagedFile {
     // PmemFileState, at 2 KiB
     static final int STATE = 2048;
     static final int HEAP_ADDRESS = STATE, SWIZZLE_PHASE = STATE + 48, OBJECTS_TOP = STATE + 72,
-                     ROOT_OFFSET = STATE + 80, RELOC_PHASE = STATE + 112, MIGR_PHASE = STATE + 152,
-                     STATE_END = STATE + 176;
+                     ROOT_OFFSET = STATE + 80, RELOC_PHASE = STATE + 112, MIGR_PHASE = STATE + 168,
+                     STATE_END = STATE + 192;
     // The type table: count, then 1024-byte entries from offset 64 (name_len at 26).
     // The roots area: count, then 128-byte entries from offset 128 (object at 0, name_len at 8).
 

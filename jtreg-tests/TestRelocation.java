@@ -128,8 +128,9 @@ public class TestRelocation {
         // Crashes inside the rewrite, at each of its fault points; the next
         // run finishes the recorded step wherever it maps the file (forced
         // to move again or not, with the classes moved or not).
-        String[][] points = {{"relocate-begun", "1", "2"}, {"relocate-rewritten", "1", "3", "7"},
-                             {"relocate-chunk-done", "1", "4"}, {"relocate-placed", "1", "2"}};
+        String[][] points = {{"relocate-begun", "1"}, {"relocate-first-pass", "1", "5"},
+                             {"relocate-rewritten", "1", "3", "7"}, {"relocate-chunk-done", "1", "4", "6"},
+                             {"relocate-placed", "1"}};
         int crashes = 0;
         for (String[] p : points) {
             for (int k = 1; k < p.length; k++) {
@@ -137,7 +138,7 @@ public class TestRelocation {
                 OutputAnalyzer c = run(file, "verify", force(), share, "-XX:PmemFaultPoint=" + p[0],
                                        "-XX:PmemFaultCount=" + p[k]);
                 if (c.getExitValue() == 0) {
-                    continue;   // a one-step move has no second placement
+                    continue;   // a one-step move has no first pass
                 }
                 c.shouldHaveExitValue(97);
                 c.shouldContain("pmem fault point " + p[0] + " reached");

@@ -296,6 +296,42 @@ public:
     }
   }
 
+  // After check(rewritten_below): per chunk from offset on, first's pass
+  // (unless the chunk ends at or below first_done_below), then second's.
+  // Chunks are cut as oops_do cuts them, so a walk resumed at a chunk's
+  // start meets the same chunks.
+  void oops_do_twice(size_t offset, size_t rewritten_below, OopIterateClosure* first, PmemChunkDone* first_done,
+                     size_t first_done_below, OopIterateClosure* second, PmemChunkDone* second_done) {
+    const size_t chunk_words = 1 * M / HeapWordSize;
+    HeapWord* cursor = PmemHeap::bottom() + rewritten_below / HeapWordSize;
+    HeapWord* p = PmemHeap::bottom() + offset / HeapWordSize;
+    GrowableArray<HeapWord*> objs;
+    GrowableArray<int> types;
+    while (p < _top) {
+      objs.clear();
+      types.clear();
+      HeapWord* limit = MIN2(p + chunk_words, _top);
+      HeapWord* q = PmemWalk::next_object(p, _top);
+      while (q < limit) {
+        const int idx = type_at(q, cursor);
+        guarantee(idx >= 0, "check() found every object's type");
+        objs.append(q);
+        types.append(idx);
+        q = PmemWalk::next_object(q + words_at(q, idx), _top);
+      }
+      const size_t end = pointer_delta(q, PmemHeap::bottom(), 1);
+      const size_t start = pointer_delta(p, PmemHeap::bottom(), 1);
+      guarantee(end <= first_done_below || start >= first_done_below, "a resumed walk meets the same chunks");
+      if (end > first_done_below) {
+        for (int i = 0; i < objs.length(); i++) oops_at(objs.at(i), types.at(i), first);
+        first_done->done(end);
+      }
+      for (int i = 0; i < objs.length(); i++) oops_at(objs.at(i), types.at(i), second);
+      second_done->done(end);
+      p = q;
+    }
+  }
+
   // After check(rewritten_below): every object in [from, to) to v.
   void objects_do(size_t from, size_t to, size_t rewritten_below, PmemObjectVisitor* v) {
     HeapWord* cursor = PmemHeap::bottom() + rewritten_below / HeapWordSize;
@@ -401,6 +437,18 @@ void PmemAttach::oops_do(size_t offset, OopIterateClosure* cl, PmemChunkDone* do
   char err[16];
   AttachWalk walk(err, sizeof(err));
   walk.oops_do(offset, st->swizzle_phase != 0 ? (size_t)st->swizzle_cursor : 0, cl, done, old_layout);
+}
+
+void PmemAttach::oops_do_twice(size_t offset, OopIterateClosure* first, PmemChunkDone* first_done,
+                               size_t first_done_below, OopIterateClosure* second, PmemChunkDone* second_done) {
+  if (PmemTypeTable::count() == 0) {
+    return;
+  }
+  const PmemFileState* st = PmemHeap::state();
+  char err[16];
+  AttachWalk walk(err, sizeof(err));
+  walk.oops_do_twice(offset, st->swizzle_phase != 0 ? (size_t)st->swizzle_cursor : 0, first, first_done,
+                     first_done_below, second, second_done);
 }
 
 void PmemAttach::objects_do(size_t from, size_t to, PmemObjectVisitor* v) {

@@ -71,6 +71,12 @@ public:
   // passed over.
   static void oops_do(size_t offset, OopIterateClosure* cl, PmemChunkDone* done, bool old_layout = true);
 
+  // As oops_do, with two passes per chunk: first over its references to
+  // first (skipped for chunks that end at or below first_done_below), then
+  // first_done told the chunk's end, then second, then second_done.
+  static void oops_do_twice(size_t offset, OopIterateClosure* first, PmemChunkDone* first_done,
+                            size_t first_done_below, OopIterateClosure* second, PmemChunkDone* second_done);
+
   // During run(), after its read-only check: every object in [from, to)
   // (offsets), in address order.
   static void objects_do(size_t from, size_t to, PmemObjectVisitor* v);

@@ -36,6 +36,7 @@ static const char* const points[] = {
   "chunk-zeroed",         // a reused free chunk zeroed and its rest tagged, its own tag not cleared
   "allocated",            // pnew/pmake: an object written back, not yet returned
   "relocate-begun",       // a relocation step recorded, no reference rewritten yet
+  "relocate-first-pass",  // two steps in one walk: a chunk's first pass durable, its second not begun
   "relocate-rewritten",   // a chunk's references rewritten and written back, the cursor not moved
   "relocate-chunk-done",  // a chunk of references rewritten and the cursor persisted
   "relocate-placed",      // every reference rewritten and the new placement recorded, step not closed

@@ -86,9 +86,11 @@ bool PmemFormat::validate_state(const PmemFileState* st, const PmemFileHeader* h
       st->swizzle_cursor <= objects_size(h, st) },
     { "swizzle_phase",   st->swizzle_phase,   PMEM_STATE_AT(swizzle_phase),  st->swizzle_phase <= 1 },
     { "reloc_phase",     st->reloc_phase,     PMEM_STATE_AT(reloc_phase),
-      st->reloc_phase == 0 || (st->reloc_phase == 1 && st->heap_address != 0 && st->reloc_address != 0 &&
+      st->reloc_phase == 0 || (st->reloc_phase <= 2 && st->heap_address != 0 && st->reloc_address != 0 &&
                                st->reloc_address % (4 * K) == 0 && st->reloc_shift <= 3 &&
-                               st->reloc_base <= st->reloc_address) },
+                               st->reloc_base <= st->reloc_address &&
+                               (st->reloc_phase == 1 || (st->reloc_mid != 0 && st->reloc_mid % (4 * K) == 0 &&
+                                                         st->reloc_mid_cursor <= objects_size(h, st)))) },
     { "migr_phase",      st->migr_phase,      PMEM_STATE_AT(migr_phase),
       st->migr_phase <= 3 && (st->migr_phase == 0 || (st->migr_tail <= objects_size(h, st) &&
                                                        st->migr_tail % HeapWordSize == 0)) },

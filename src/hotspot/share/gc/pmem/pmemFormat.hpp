@@ -97,11 +97,14 @@ struct PmemFileState {
                                 // 0: the header's objects_size
   // A relocation step under way (PmemRelocate): references are being
   // rewritten from the placement above to this one.
-  uint64_t reloc_phase;         // 1 while a step runs
+  uint64_t reloc_phase;         // 1 while a step runs; 2: two steps in one walk,
+                                // through reloc_mid, a chunk at a time
   uint64_t reloc_cursor;        // objects below this offset are rewritten
   uint64_t reloc_address;       // the step's target: objects area address,
   uint64_t reloc_base;          // narrow oop base and shift
   uint64_t reloc_shift;
+  uint64_t reloc_mid;           // phase 2: the intermediate placement's address (zero-based)
+  uint64_t reloc_mid_cursor;    // phase 2: below this offset the first pass is done
   // A class migration under way (PmemMigrate): objects of classes whose
   // fields changed are copied to the new layout from migr_tail on.
   uint64_t migr_phase;          // 1 copying, 2 forwarding references, 3 freeing the old objects

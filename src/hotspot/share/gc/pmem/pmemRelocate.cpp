@@ -64,6 +64,12 @@ static PmemPlacement target(const PmemFileState* st) {
   return pl;
 }
 
+// An intermediate placement is zero-based, with the smallest shift.
+static PmemPlacement mid_at(uint64_t address) {
+  PmemPlacement pl = { address, 0, UseCompressedOops ? (uint64_t)LogMinObjAlignmentInBytes : 0 };
+  return pl;
+}
+
 // The placement fields change under a zero check word, so a crash between
 // their stores leaves a file that is not refused; once they are durable the
 // check word is set, and a damaged heap_address no longer goes unnoticed.
@@ -146,9 +152,7 @@ bool PmemRelocate::intermediate(const PmemPlacement& a, const PmemPlacement& b, 
   const uint64_t lo = MIN2(a.value_of(0), b.value_of(0));
   const uint64_t hi = MAX2(a.value_of(size), b.value_of(size));
   if (!UseCompressedOops) {
-    mid->address = align_up(hi, (uint64_t)G) + G;
-    mid->base = 0;
-    mid->shift = 0;
+    *mid = mid_at(align_up(hi, (uint64_t)G) + G);
     return true;
   }
   const uint64_t shift = LogMinObjAlignmentInBytes;
@@ -162,9 +166,7 @@ bool PmemRelocate::intermediate(const PmemPlacement& a, const PmemPlacement& b, 
     }
     start = align_down(lo - len, page);
   }
-  mid->address = start << shift;
-  mid->base = 0;
-  mid->shift = shift;
+  *mid = mid_at(start << shift);
   return true;
 }
 
@@ -189,6 +191,35 @@ public:
     }
   }
 };
+
+// The first pass of a two-pass chunk: its lines durable, then the mark
+// that the chunk holds no value of the source placement any more.
+class FirstPassDone : public PmemChunkDone {
+  RewriteClosure* const _cl;
+public:
+  FirstPassDone(RewriteClosure* cl) : _cl(cl) {}
+  virtual void done(size_t end_offset) {
+    _cl->written_back();
+    PmemWriteback::drain();
+    PmemWriteback::store_persist(&PmemHeap::state()->reloc_mid_cursor, (uint64_t)end_offset);
+    PmemFault::reached("relocate-first-pass");
+  }
+};
+
+// Two steps in one walk (phase 2): per chunk, from the recorded placement
+// to the intermediate one, durably, then from it to the target. A chunk's
+// values are source or intermediate during the first pass, intermediate or
+// target during the second: never source and target at once, which may
+// overlap.
+static void rewrite_twice(RewriteClosure* first, RewriteClosure* second) {
+  PmemFileState* st = PmemHeap::state();
+  FirstPassDone first_done(first);
+  StepChunks second_done(second, true);
+  PmemAttach::oops_do_twice((size_t)st->reloc_cursor, first, &first_done, (size_t)st->reloc_mid_cursor,
+                            second, &second_done);
+  second->written_back();
+  PmemWriteback::drain();
+}
 
 static void rewrite(RewriteClosure* cl, bool step) {
   StepChunks chunks(cl, step);
@@ -221,7 +252,7 @@ bool PmemRelocate::run(char* err, size_t err_len) {
   bool swept = false;   // no reference outside the recorded placement's range
   // At most: finish a recorded step, then go through an intermediate placement.
   for (int round = 0; round < 4; round++) {
-    if (st->reloc_phase != 0) {
+    if (st->reloc_phase == 1) {
       const PmemPlacement to = target(st);
       RewriteClosure cl(recorded(st), to, size);
       rewrite(&cl, true);
@@ -230,6 +261,21 @@ bool PmemRelocate::run(char* err, size_t err_len) {
       dropped += cl.dropped();
       lines += cl.lines();
       steps++;
+    } else if (st->reloc_phase == 2) {
+      const PmemPlacement to = target(st);
+      const PmemPlacement mid = mid_at(st->reloc_mid);
+      RewriteClosure first(recorded(st), mid, size);
+      RewriteClosure second(mid, to, size);
+      rewrite_twice(&first, &second);
+      log_step(round == 0 ? "resumed, first pass" : "first pass", recorded(st), mid, first);
+      log_step(round == 0 ? "resumed, second pass" : "second pass", mid, to, second);
+      rewritten += first.rewritten() + second.rewritten();
+      dropped += first.dropped() + second.dropped();
+      lines += first.lines() + second.lines();
+      steps += 2;
+    }
+    if (st->reloc_phase != 0) {
+      const PmemPlacement to = target(st);
       record(st, to);
       PmemFault::reached("relocate-placed");
       PmemWriteback::store_persist(&st->reloc_phase, 0);
@@ -239,8 +285,9 @@ bool PmemRelocate::run(char* err, size_t err_len) {
     if (now == here) {
       break;
     }
-    PmemPlacement to = here;
-    if (!disjoint(now, here, size) && !intermediate(now, here, size, &to)) {
+    PmemPlacement mid;
+    const bool direct = disjoint(now, here, size);
+    if (!direct && !intermediate(now, here, size, &mid)) {
       jio_snprintf(err, err_len, "cannot relocate %s from " PTR64_FORMAT " to " PTR64_FORMAT ": its " UINT64_FORMAT
                    "M of objects leave no range of compressed references to go through; map it at its recorded "
                    "address or further away (-XX:PmemHeapAddress)", PmemHeap::file()->path(), now.address,
@@ -260,12 +307,14 @@ bool PmemRelocate::run(char* err, size_t err_len) {
       lines += drop.lines();
       swept = true;
     }
-    st->reloc_address = to.address;
-    st->reloc_base = to.base;
-    st->reloc_shift = to.shift;
+    st->reloc_address = here.address;
+    st->reloc_base = here.base;
+    st->reloc_shift = here.shift;
     st->reloc_cursor = 0;
+    st->reloc_mid = direct ? 0 : mid.address;
+    st->reloc_mid_cursor = 0;
     PmemWriteback::persist(st, sizeof(*st));
-    PmemWriteback::store_persist(&st->reloc_phase, 1);
+    PmemWriteback::store_persist(&st->reloc_phase, direct ? 1 : 2);
     PmemFault::reached("relocate-begun");
   }
   guarantee(recorded(st) == here && st->reloc_phase == 0, "relocation reached this run's placement");
@@ -289,6 +338,8 @@ oop PmemRelocate::load(const void* field) {
   uint64_t offset;
   if (st->reloc_phase != 0 && target(st).holds(v, size)) {
     offset = target(st).offset_in(v);
+  } else if (st->reloc_phase == 2 && mid_at(st->reloc_mid).holds(v, size)) {
+    offset = mid_at(st->reloc_mid).offset_in(v);
   } else if (st->heap_address == 0 || recorded(st).holds(v, size)) {
     offset = st->heap_address == 0 ? current().offset_in(v) : recorded(st).offset_in(v);
   } else {
