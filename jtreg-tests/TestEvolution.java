@@ -72,7 +72,8 @@ public class TestEvolution {
         Path v5 = compile("v5", V5);
         String file = PmemTest.heapFile("evolution");
 
-        ok(run(file, v1, "write", "-XX:PmemSize=256m"));   // each migration takes room after the used part
+        // Each migration takes about 1 MB after the used part.
+        ok(run(file, v1, "write", "-XX:PmemSize=" + (256 + 2 * simCrashes) + "m"));
         ok(run(file, v1, "check")).shouldNotContain("Migrated");
 
         // Fields added: objects migrated once, kept values kept, new ones zero.

@@ -10,9 +10,10 @@
 #      command, restarts in each tier, rollback, kill -9 crash rounds
 # `make/test.sh quick` runs only 1, 2, 4 and 5.
 # `make/test.sh torture` (make torture) runs only the long crash campaigns:
-#   TestCollectionsCrash, TestLargeTxn and TestRelocation, each with
-#   PMEM_TORTURE_CRASHES crashes (default 2000; a third of TestLargeTxn's
-#   under the simulator, all of TestRelocation's in the middle of a rewrite).
+#   TestCollectionsCrash, TestLargeTxn, TestRelocation and TestEvolution,
+#   each with PMEM_TORTURE_CRASHES crashes (default 2000; a third of
+#   TestLargeTxn's under the simulator, all of TestRelocation's and
+#   TestEvolution's in the middle of a relocation or a class migration).
 . "$(dirname "$0")/common.sh"
 set +e +o pipefail   # count failures; never stop at the first one
 
@@ -105,7 +106,7 @@ bash "$PMEM_ROOT/make/overlay.sh" >/dev/null   # tests are read from the working
 
 if [ "$MODE" = torture ]; then
   run_jtreg hotspot/jtreg torture -javaoption:-Dcrashes="${PMEM_TORTURE_CRASHES:-2000}" \
-      -- pmem/TestCollectionsCrash.java pmem/TestLargeTxn.java pmem/TestRelocation.java
+      -- pmem/TestCollectionsCrash.java pmem/TestLargeTxn.java pmem/TestRelocation.java pmem/TestEvolution.java
 else
   run_gtest
   run_jtreg hotspot/jtreg pmem -- pmem
