@@ -34,8 +34,8 @@ class TypeFunc;
 
 // C2's primitive store to persistent memory outside a transaction: the
 // store inline, then its line written back and fenced before the thread
-// goes on (README.pmem.md, Store semantics: each such store is durable on its own), with no
-// runtime call. The write-back is two instructions (clwb or clflushopt,
+// goes on (README.pmem.md, "Store semantics": each such store is durable
+// on its own), with no runtime call. The write-back is two instructions (clwb or clflushopt,
 // sfence), or a leaf call where write-backs are simulated or counted.
 //
 // Merged write-backs. A putfield whose next effect is another putfield of
