@@ -322,8 +322,10 @@ bool PmemRelocate::run(char* err, size_t err_len) {
                      " references rewritten, " SIZE_FORMAT " to the last run's volatile objects set to null, "
                      SIZE_FORMAT " cache lines written back, %d step(s), %.1f ms",
                      PmemHeap::file()->path(), resumed ? " (resumed after a crash)" : "", from.address, here.address,
-                     _reason != NULL ? _reason : (from.address == here.address ? "the reference encoding changed"
-                                                                            : "mapped elsewhere"),
+                     _reason != NULL ? _reason
+                                     : resumed ? "the relocation a crash interrupted"
+                                               : (from.address == here.address ? "the reference encoding changed"
+                                                                               : "mapped elsewhere"),
                      rewritten, dropped, lines, steps, (os::javaTimeNanos() - start) / 1e6);
   return true;
 }
@@ -335,11 +337,18 @@ oop PmemRelocate::load(const void* field) {
   if (v == 0) {
     return NULL;
   }
+  // In a two-pass step the source and target ranges may overlap: where the
+  // field lies says which of them its value can be in.
+  const size_t at = pointer_delta(field, PmemHeap::bottom(), 1);
+  const bool may_be_target = st->reloc_phase == 1 || (st->reloc_phase == 2 && at < st->reloc_mid_cursor);
+  const bool may_be_source = st->reloc_phase != 2 || at >= st->reloc_cursor;
   uint64_t offset;
-  if (st->reloc_phase != 0 && target(st).holds(v, size)) {
+  if (may_be_target && target(st).holds(v, size)) {
     offset = target(st).offset_in(v);
   } else if (st->reloc_phase == 2 && mid_at(st->reloc_mid).holds(v, size)) {
     offset = mid_at(st->reloc_mid).offset_in(v);
+  } else if (!may_be_source) {
+    return NULL;
   } else if (st->heap_address == 0 || recorded(st).holds(v, size)) {
     offset = st->heap_address == 0 ? current().offset_in(v) : recorded(st).offset_in(v);
   } else {
