@@ -66,6 +66,11 @@ public class TestHeaderLocks {
 
     static final String WALKED = "Attached .*: \\d+ types, \\d+ objects, \\d+ headers rewritten";
     static final String NOT_WALKED = "Attached .*: \\d+ types, objects not walked";
+    // Attach did not walk for lock state: it did not walk, or walked only
+    // because a class sits elsewhere than in the last run, which identical
+    // runs do not always avoid (another thread loading a class meanwhile
+    // moves the classes loaded after it: seen under a loaded machine).
+    static final String NO_LOCK_WALK = "(?m)" + NOT_WALKED + "|walked for: classes moved$";
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0) {
@@ -85,23 +90,23 @@ public class TestHeaderLocks {
         // The second run may rewrite headers (its classes load in type-table
         // order); from the third on nothing moves and nothing is locked.
         child(file, "read");
-        child(file, "read").shouldMatch(NOT_WALKED);
-        child(file, "read").shouldMatch(NOT_WALKED);
+        child(file, "read").shouldMatch(NO_LOCK_WALK);
+        child(file, "read").shouldMatch(NO_LOCK_WALK);
 
         // Reads that fill cache fields: an exit drops them, a halt leaves
         // them to the next attach's walk.
-        child(file, "caches", "exit").shouldMatch(NOT_WALKED);
-        child(file, "caches", "exit").shouldMatch(NOT_WALKED);
-        child(file, "caches", "kill").shouldMatch(NOT_WALKED);   // killed: exit status 137
+        child(file, "caches", "exit").shouldMatch(NO_LOCK_WALK);
+        child(file, "caches", "exit").shouldMatch(NO_LOCK_WALK);
+        child(file, "caches", "kill").shouldMatch(NO_LOCK_WALK);   // killed: exit status 137
         child(file, "read").shouldMatch(WALKED);
-        child(file, "read").shouldMatch(NOT_WALKED);
+        child(file, "read").shouldMatch(NO_LOCK_WALK);
         // Locks of loose objects die with the run; anchoring one after its
         // lock makes the next attach clean headers.
-        child(file, "looselock").shouldMatch(NOT_WALKED);
-        child(file, "read").shouldMatch(NOT_WALKED);
-        child(file, "anchorlock").shouldMatch(NOT_WALKED);
+        child(file, "looselock").shouldMatch(NO_LOCK_WALK);
+        child(file, "read").shouldMatch(NO_LOCK_WALK);
+        child(file, "anchorlock").shouldMatch(NO_LOCK_WALK);
         child(file, "read").shouldMatch(WALKED);
-        child(file, "read").shouldMatch(NOT_WALKED);
+        child(file, "read").shouldMatch(NO_LOCK_WALK);
 
         String[][] tiers = {
             {"interpreter", "-Xint"},
@@ -122,7 +127,7 @@ public class TestHeaderLocks {
                 // that locks nothing leaves the headers clean.
                 child(file, "check").shouldMatch(WALKED);
                 child(file, "read").shouldMatch(WALKED);
-                child(file, "read").shouldMatch(NOT_WALKED);
+                child(file, "read").shouldMatch(NO_LOCK_WALK);
             }
         }
         PmemTest.cleanup();

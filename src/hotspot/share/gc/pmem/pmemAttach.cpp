@@ -53,7 +53,10 @@ static bool   _walked = false;
 static size_t _objects = 0;
 static size_t _rewritten = 0;
 
+static const char* _walk_reason = "";
+
 bool   PmemAttach::walked()            { return _walked; }
+const char* PmemAttach::walk_reason()  { return _walk_reason; }
 size_t PmemAttach::objects_seen()      { return _objects; }
 size_t PmemAttach::headers_rewritten() { return _rewritten; }
 
@@ -525,6 +528,8 @@ bool PmemAttach::run(char* err, size_t err_len) {
   }
   _objects = 0;
   _walked = true;
+  _walk_reason = moved ? (PmemLocking::headers_clean() ? "classes moved" : "classes moved and lock state")
+                       : "lock state";
   AttachWalk walk(err, err_len);
   PmemAllocator::begin_rebuild();
   if (!walk.walk(0, moved, true)) {

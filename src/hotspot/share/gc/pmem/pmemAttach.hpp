@@ -86,6 +86,9 @@ public:
 
   // Counters of the last run(), for logging and tests.
   static bool   walked();
+  // Why it walked: "classes moved", "lock state" (a header may hold a lock
+  // of the last run), or both.
+  static const char* walk_reason();
   static size_t objects_seen();
   static size_t headers_rewritten();
 };

@@ -349,10 +349,10 @@ bool PmemHeap::finish_attach(char* err, size_t err_len, TRAPS) {
   PmemCollector::attach(after_crash());
   if (PmemAttach::walked()) {
     log_info(gc, pmem)("Attached %s: " SIZE_FORMAT " types, " SIZE_FORMAT " objects, " SIZE_FORMAT
-                       " headers rewritten, " SIZE_FORMAT "K of " SIZE_FORMAT "K in use",
+                       " headers rewritten, " SIZE_FORMAT "K of " SIZE_FORMAT "K in use; walked for: %s",
                        _file->path(), PmemTypeTable::count(), PmemAttach::objects_seen(),
                        PmemAttach::headers_rewritten(), PmemAllocator::used_bytes() / K,
-                       pointer_delta(_end, _bottom, 1) / K);
+                       pointer_delta(_end, _bottom, 1) / K, PmemAttach::walk_reason());
   } else {
     log_info(gc, pmem)("Attached %s: " SIZE_FORMAT " types, objects not walked (no class moved, no "
                        "header locked), " SIZE_FORMAT "K of " SIZE_FORMAT "K handed out",
