@@ -251,15 +251,15 @@ public:
     return true;
   }
 
-  // Reads only: every object below top has a type (its tag, or its klass
-  // value as recorded: the new one below an interrupted rewrite's cursor)
-  // and a size within the used part. Run before the walk writes anything,
-  // so damage refuses the start with the file unchanged.
   // The type of the object at q while headers below cursor were rewritten.
   int type_at(HeapWord* q, HeapWord* cursor) {
     return q < cursor && !is_tagged(PmemWalk::mark_bits(q)) ? _new.get(PmemWalk::raw_klass(q)) : index_of(q);
   }
 
+  // Reads only: every object below top has a type (its tag, or its klass
+  // value as recorded: the new one below an interrupted rewrite's cursor)
+  // and a size within the used part. Run before the walk writes anything,
+  // so damage refuses the start with the file unchanged.
   bool check(size_t rewritten_below) {
     HeapWord* cursor = PmemHeap::bottom() + rewritten_below / HeapWordSize;
     for (HeapWord* q = PmemWalk::next_object(PmemHeap::bottom(), _top); q < _top; ) {
@@ -277,9 +277,11 @@ public:
     return true;
   }
 
-  // After check(rewritten_below): every reference field from offset on to
-  // cl, a chunk at a time.
-  void oops_do(size_t offset, size_t rewritten_below, OopIterateClosure* cl, PmemChunkDone* done, bool old_layout) {
+  // After check(rewritten_below): the objects from offset on, each to
+  // each(object, type), a chunk (about 1 MB) at a time, each chunk's end
+  // offset to end(). Chunks are cut the same way from a given start, so a
+  // walk resumed at a chunk's start meets the same chunks.
+  template <typename E, typename C> void chunks_do(size_t offset, size_t rewritten_below, E each, C end) {
     const size_t chunk_words = 1 * M / HeapWordSize;
     HeapWord* cursor = PmemHeap::bottom() + rewritten_below / HeapWordSize;
     HeapWord* p = PmemHeap::bottom() + offset / HeapWordSize;
@@ -289,50 +291,49 @@ public:
       while (q < limit) {
         const int idx = type_at(q, cursor);
         guarantee(idx >= 0, "check() found every object's type");
-        if (old_layout || !PmemMigrate::is_old(idx, pointer_delta(q, PmemHeap::bottom(), 1))) {
-          oops_at(q, idx, cl);
-        }
+        each(q, idx);
         q = PmemWalk::next_object(q + words_at(q, idx), _top);
       }
-      done->done(pointer_delta(q, PmemHeap::bottom(), 1));
+      end(pointer_delta(q, PmemHeap::bottom(), 1));
       p = q;
     }
   }
 
-  // After check(rewritten_below): per chunk from offset on, first's pass
-  // (unless the chunk ends at or below first_done_below), then second's.
-  // Chunks are cut as oops_do cuts them, so a walk resumed at a chunk's
-  // start meets the same chunks.
+  // Every reference field from offset on to cl, a chunk at a time.
+  void oops_do(size_t offset, size_t rewritten_below, OopIterateClosure* cl, PmemChunkDone* done, bool old_layout) {
+    chunks_do(offset, rewritten_below,
+              [&](HeapWord* q, int idx) {
+                if (old_layout || !PmemMigrate::is_old(idx, pointer_delta(q, PmemHeap::bottom(), 1))) {
+                  oops_at(q, idx, cl);
+                }
+              },
+              [&](size_t end) { done->done(end); });
+  }
+
+  // Per chunk from offset on, first's pass (unless the chunk ends at or
+  // below first_done_below), then second's.
   void oops_do_twice(size_t offset, size_t rewritten_below, OopIterateClosure* first, PmemChunkDone* first_done,
                      size_t first_done_below, OopIterateClosure* second, PmemChunkDone* second_done) {
-    const size_t chunk_words = 1 * M / HeapWordSize;
-    HeapWord* cursor = PmemHeap::bottom() + rewritten_below / HeapWordSize;
-    HeapWord* p = PmemHeap::bottom() + offset / HeapWordSize;
     GrowableArray<HeapWord*> objs;
     GrowableArray<int> types;
-    while (p < _top) {
-      objs.clear();
-      types.clear();
-      HeapWord* limit = MIN2(p + chunk_words, _top);
-      HeapWord* q = PmemWalk::next_object(p, _top);
-      while (q < limit) {
-        const int idx = type_at(q, cursor);
-        guarantee(idx >= 0, "check() found every object's type");
-        objs.append(q);
-        types.append(idx);
-        q = PmemWalk::next_object(q + words_at(q, idx), _top);
-      }
-      const size_t end = pointer_delta(q, PmemHeap::bottom(), 1);
-      const size_t start = pointer_delta(p, PmemHeap::bottom(), 1);
-      guarantee(end <= first_done_below || start >= first_done_below, "a resumed walk meets the same chunks");
-      if (end > first_done_below) {
-        for (int i = 0; i < objs.length(); i++) oops_at(objs.at(i), types.at(i), first);
-        first_done->done(end);
-      }
-      for (int i = 0; i < objs.length(); i++) oops_at(objs.at(i), types.at(i), second);
-      second_done->done(end);
-      p = q;
-    }
+    size_t start = offset;
+    chunks_do(offset, rewritten_below,
+              [&](HeapWord* q, int idx) {
+                objs.append(q);
+                types.append(idx);
+              },
+              [&](size_t end) {
+                guarantee(end <= first_done_below || start >= first_done_below, "a resumed walk meets the same chunks");
+                if (end > first_done_below) {
+                  for (int i = 0; i < objs.length(); i++) oops_at(objs.at(i), types.at(i), first);
+                  first_done->done(end);
+                }
+                for (int i = 0; i < objs.length(); i++) oops_at(objs.at(i), types.at(i), second);
+                second_done->done(end);
+                objs.clear();
+                types.clear();
+                start = end;
+              });
   }
 
   // After check(rewritten_below): every object in [from, to) to v.
@@ -432,36 +433,34 @@ static void finish_swizzle() {
   PmemWriteback::store_persist(&PmemHeap::state()->swizzle_cursor, 0);
 }
 
-void PmemAttach::oops_do(size_t offset, OopIterateClosure* cl, PmemChunkDone* done, bool old_layout) {
-  if (PmemTypeTable::count() == 0) {
-    return;   // no types, no objects
-  }
+// Where an interrupted header rewrite left its cursor (0: none): the walks
+// below find types as check() does.
+static size_t rewritten_below() {
   const PmemFileState* st = PmemHeap::state();
-  char err[16];
-  AttachWalk walk(err, sizeof(err));
-  walk.oops_do(offset, st->swizzle_phase != 0 ? (size_t)st->swizzle_cursor : 0, cl, done, old_layout);
+  return st->swizzle_phase != 0 ? (size_t)st->swizzle_cursor : 0;
+}
+
+void PmemAttach::oops_do(size_t offset, OopIterateClosure* cl, PmemChunkDone* done, bool old_layout) {
+  if (PmemTypeTable::count() != 0) {   // else no objects
+    char err[16];
+    AttachWalk(err, sizeof(err)).oops_do(offset, rewritten_below(), cl, done, old_layout);
+  }
 }
 
 void PmemAttach::oops_do_twice(size_t offset, OopIterateClosure* first, PmemChunkDone* first_done,
                                size_t first_done_below, OopIterateClosure* second, PmemChunkDone* second_done) {
-  if (PmemTypeTable::count() == 0) {
-    return;
+  if (PmemTypeTable::count() != 0) {
+    char err[16];
+    AttachWalk(err, sizeof(err)).oops_do_twice(offset, rewritten_below(), first, first_done, first_done_below,
+                                               second, second_done);
   }
-  const PmemFileState* st = PmemHeap::state();
-  char err[16];
-  AttachWalk walk(err, sizeof(err));
-  walk.oops_do_twice(offset, st->swizzle_phase != 0 ? (size_t)st->swizzle_cursor : 0, first, first_done,
-                     first_done_below, second, second_done);
 }
 
 void PmemAttach::objects_do(size_t from, size_t to, PmemObjectVisitor* v) {
-  if (PmemTypeTable::count() == 0) {
-    return;
+  if (PmemTypeTable::count() != 0) {
+    char err[16];
+    AttachWalk(err, sizeof(err)).objects_do(from, to, rewritten_below(), v);
   }
-  const PmemFileState* st = PmemHeap::state();
-  char err[16];
-  AttachWalk walk(err, sizeof(err));
-  walk.objects_do(from, to, st->swizzle_phase != 0 ? (size_t)st->swizzle_cursor : 0, v);
 }
 
 bool PmemAttach::run(char* err, size_t err_len) {
@@ -471,7 +470,7 @@ bool PmemAttach::run(char* err, size_t err_len) {
   const size_t n = PmemTypeTable::count();
   if (n == 0) {
     PmemLocking::headers_cleaned();   // no types, no objects
-    return PmemRelocate::run(err, err_len);   // records this run's placement
+    return PmemRelocate::run(err, err_len);   // no objects: only ends a step a crash left
   }
   PmemFileState* st = PmemHeap::state();
   if (!PmemMigrate::check(err, err_len)) {
@@ -489,7 +488,7 @@ bool PmemAttach::run(char* err, size_t err_len) {
     }
     if ((st->swizzle_phase != 0 || moves || !PmemLocking::headers_clean() || PmemRelocate::needed() ||
          PmemMigrate::needed()) &&
-        !pre.check(st->swizzle_phase != 0 ? (size_t)st->swizzle_cursor : 0)) {
+        !pre.check(rewritten_below())) {
       return false;
     }
   }

@@ -60,6 +60,7 @@ struct Kept {
 
 // What migrating the objects of one type takes.
 struct Plan : public CHeapObj<mtGC> {
+  uint64_t new_fp;          // the class's layout fingerprint in this run
   size_t old_words;
   size_t new_words;
   GrowableArrayCHeap<int, mtGC>  old_refs;   // reference fields of the old layout, byte offsets
@@ -170,7 +171,8 @@ void PmemMigrate::reset() {
   _planned = 0;
 }
 
-bool PmemMigrate::plan(size_t idx, InstanceKlass* k, const char* was, bool cut_short, char* err, size_t err_len) {
+bool PmemMigrate::plan(size_t idx, InstanceKlass* k, uint64_t fingerprint, const char* was, bool cut_short,
+                       char* err, size_t err_len) {
   const char* path = PmemHeap::file()->path();
   ResourceMark rm;
   GrowableArray<Item> old_items;
@@ -185,6 +187,7 @@ bool PmemMigrate::plan(size_t idx, InstanceKlass* k, const char* was, bool cut_s
     return false;
   }
   Plan* p = new Plan();
+  p->new_fp = fingerprint;
   size_t end = instanceOopDesc::base_offset_in_bytes();
   for (int i = 0; i < old_items.length(); i++) {
     const Item& it = old_items.at(i);
@@ -338,6 +341,18 @@ public:
   }
 };
 
+// Sets the mark word of each old object to value(its index), durably.
+template <typename F> void set_mark_words(const Olds& olds, F value) {
+  PmemLineFlusher lines;
+  for (int i = 0; i < olds.offsets.length(); i++) {
+    HeapWord* obj = PmemHeap::bottom() + olds.offsets.at(i) / HeapWordSize;
+    *(volatile uint64_t*)obj = value(i);
+    lines.changed(obj);
+  }
+  lines.flush();
+  PmemWriteback::drain();
+}
+
 void forward_root(volatile uint64_t* slot, void* ctx) {
   const size_t tail = *(const size_t*)ctx;
   size_t copy;
@@ -363,9 +378,8 @@ static bool same_versions() {
       continue;
     }
     marked++;
-    char layout[sizeof(e->layout)];
-    uint64_t fp;
-    PmemTypeTable::describe(PmemTypeTable::resolved(i), layout, sizeof(layout), &fp);
+    // Without a plan the class has the entry's layout (resolve_all).
+    const uint64_t fp = planned ? plan_of(i)->new_fp : e->fingerprint;
     if ((uint16_t)fp != e->migrating_fp) return false;
     if (st->migr_phase < 3 && !planned) return false;
   }
@@ -416,10 +430,7 @@ bool PmemMigrate::run(char* err, size_t err_len) {
     for (size_t i = 0; i < _plans_len; i++) {
       if (_plans[i] != NULL) {
         PmemTypeEntry* e = PmemTypeTable::entry(i);
-        char layout[sizeof(e->layout)];
-        uint64_t fp;
-        PmemTypeTable::describe(PmemTypeTable::resolved(i), layout, sizeof(layout), &fp);
-        e->migrating_fp = (uint16_t)fp;
+        e->migrating_fp = (uint16_t)_plans[i]->new_fp;
         e->migrating = 1;
         PmemWriteback::persist(e, offset_of(PmemTypeEntry, name));
       }
@@ -459,14 +470,7 @@ bool PmemMigrate::run(char* err, size_t err_len) {
   }
   size_t forwarded = 0;
   if (phase == 2) {
-    PmemLineFlusher marks;
-    for (int i = 0; i < olds.offsets.length(); i++) {
-      HeapWord* obj = PmemHeap::bottom() + olds.offsets.at(i) / HeapWordSize;
-      *(volatile uint64_t*)obj = ((uint64_t)olds.copies.at(i) << 8) | forward_byte;
-      marks.changed(obj);
-    }
-    marks.flush();
-    PmemWriteback::drain();
+    set_mark_words(olds, [&](int i) { return ((uint64_t)olds.copies.at(i) << 8) | forward_byte; });
     Forward fwd(tail);
     ForwardChunks chunks(&fwd);
     PmemAttach::oops_do(0, &fwd, &chunks, false);   // the old objects' references are dead
@@ -482,14 +486,7 @@ bool PmemMigrate::run(char* err, size_t err_len) {
   // 3: the old objects become free chunks (those a crash freed already are
   // free chunks now, which the walk passes over), then the type table takes
   // the new layouts.
-  PmemLineFlusher tags;
-  for (int i = 0; i < olds.offsets.length(); i++) {
-    HeapWord* obj = PmemHeap::bottom() + olds.offsets.at(i) / HeapWordSize;
-    *(volatile uint64_t*)obj = PmemWalk::free_tag(plan_of(olds.types.at(i))->old_words);
-    tags.changed(obj);
-  }
-  tags.flush();
-  PmemWriteback::drain();
+  set_mark_words(olds, [&](int i) { return PmemWalk::free_tag(plan_of(olds.types.at(i))->old_words); });
   PmemFault::reached("migrate-freed");
   // Each entry takes its new layout, then drops its mark; a crash between
   // leaves an entry that no longer plans anything, marked with this layout.

@@ -53,10 +53,11 @@ class OopIterateClosure;
 // a different version of the classes then is refused (migr_check).
 class PmemMigrate : AllStatic {
 public:
-  // resolve_all, for an entry whose recorded layout (was) differs from k's:
+  // resolve_all, for an entry whose recorded layout (was) differs from k's
+  // (whose fingerprint is given):
   // true if its objects can be migrated (plans it), else false with a
   // one-line message in err.
-  static bool plan(size_t idx, InstanceKlass* k, const char* was, bool cut_short,
+  static bool plan(size_t idx, InstanceKlass* k, uint64_t fingerprint, const char* was, bool cut_short,
                    char* err, size_t err_len);
   // Forgets every plan (resolve_all starts again).
   static void reset();

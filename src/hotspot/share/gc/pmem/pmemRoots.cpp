@@ -185,19 +185,14 @@ bool PmemRoots::check_targets(char* err, size_t err_len) {
 }
 
 void PmemRoots::objects_do(void f(oop)) {
-  oop r = root();
-  if (r != NULL) {
-    f(r);
-  }
-  PmemRootsArea* a = pmem_roots_area();
-  for (uint64_t i = 0; i < a->count; i++) {
-    if (a->entries[i].object != 0) {
-      f(decode(a->entries[i].object));
+  struct Each {
+    static void slot(volatile uint64_t* slot, void* ctx) {
+      if (*slot != 0) {
+        (*(void (**)(oop))ctx)(decode(*slot));
+      }
     }
-  }
-  if (a->enums != 0) {
-    f(decode(a->enums));
-  }
+  };
+  slots_do(Each::slot, &f);
 }
 
 oop PmemRoots::enums() {

@@ -447,7 +447,7 @@ bool PmemTypeTable::resolve_all(Handle custom, char* err, size_t err_len, TRAPS)
         return false;
       }
       // Fields added or removed: its objects are migrated (PmemMigrate).
-      if (!PmemMigrate::plan(i, InstanceKlass::cast(k), was, e->layout_len >= sizeof(e->layout) - 1,
+      if (!PmemMigrate::plan(i, InstanceKlass::cast(k), fp, was, e->layout_len >= sizeof(e->layout) - 1,
                              err, err_len)) {
         return false;
       }
