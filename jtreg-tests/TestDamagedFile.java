@@ -59,7 +59,7 @@ public class TestDamagedFile {
     static final int STATE = 2048;
     static final int HEAP_ADDRESS = STATE, SWIZZLE_PHASE = STATE + 48, OBJECTS_TOP = STATE + 72,
                      ROOT_OFFSET = STATE + 80, RELOC_PHASE = STATE + 112, MIGR_PHASE = STATE + 168,
-                     STATE_END = STATE + 192;
+                     COMPACT_PHASE = STATE + 192, STATE_END = STATE + 296;
     // The type table: count, then 1024-byte entries from offset 64 (name_len at 26).
     // The roots area: count, then 128-byte entries from offset 128 (object at 0, name_len at 8).
 
@@ -103,6 +103,9 @@ public class TestDamagedFile {
         refused(good, "reloc_phase 1 at file offset " + RELOC_PHASE, f -> putLong(f, RELOC_PHASE, 1));
         refused(good, "holds a migration of objects to other versions of their classes",
                 f -> putLong(f, MIGR_PHASE, 2));
+        // A compaction no run recorded, or of no known phase.
+        refused(good, "compact_phase 1 at file offset " + COMPACT_PHASE, f -> putLong(f, COMPACT_PHASE, 1));
+        refused(good, "compact_phase 7 at file offset " + COMPACT_PHASE, f -> putLong(f, COMPACT_PHASE, 7));
         refused(good, "root_offset", f -> putLong(f, ROOT_OFFSET, Long.MAX_VALUE));
         refused(good, "root_offset", f -> putLong(f, ROOT_OFFSET, -4));
         refused(good, "root_offset", f -> putLong(f, ROOT_OFFSET, readLongF(f, ROOT_OFFSET) + 4));

@@ -54,7 +54,8 @@ public class TestFlags {
         // An unknown fault point lists every one, none cut off.
         PmemTest.failsWith("-XX:PmemFaultPoint=help is not a fault point; they are: create-allocated, "
             + "create-written, refill, chunk-zeroed, allocated, relocate-begun, relocate-first-pass, relocate-rewritten, "
-            + "relocate-chunk-done, relocate-placed, migrate-begun, migrate-copied, migrate-forwarding, "
+            + "relocate-chunk-done, relocate-placed, compact-begun, compact-rewritten, compact-forwarded, "
+            + "compact-piece, compact-slid, compact-slid-all, migrate-begun, migrate-copied, migrate-forwarding, "
             + "migrate-forwarded, migrate-freed, swizzle-tagged, swizzle-rewritten, "
             + "swizzle-chunk-done, swizzle-finishing, recovery-restored, log-appended, log-linked, txn-stored, "
             + "commit-written-back, commit-retired, abort-restored, enum-twins-written, enum-registered, "

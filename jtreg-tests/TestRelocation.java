@@ -67,8 +67,8 @@ public class TestRelocation {
         int simCrashes = Integer.getInteger("crashes", 120);
 
         String file = PmemTest.heapFile("reloc");
-        ok(run(file, "write"));
-        OutputAnalyzer first = ok(run(file, "verify"));
+        PmemTest.ok(run(file, "write"));
+        OutputAnalyzer first = PmemTest.ok(run(file, "verify"));
         first.shouldNotContain("Relocated");
 
         // -XX:+PmemForceRelocation: a new address each run, by turns disjoint
@@ -76,52 +76,52 @@ public class TestRelocation {
         // zero-based compressed oops reach (another encoding).
         boolean oneStep = false, twoSteps = false;
         for (int i = 0; i < 3; i++) {
-            OutputAnalyzer out = ok(run(file, "verify", force()));
+            OutputAnalyzer out = PmemTest.ok(run(file, "verify", force()));
             out.shouldContain("(-XX:+PmemForceRelocation)");
             oneStep |= out.getOutput().contains(" 1 step(s)");
             twoSteps |= out.getOutput().contains(" 2 step(s)");
-            check(references(out) >= 5 * KEYS, "too few references rewritten: " + references(out));
-            ok(run(file, "verify")).shouldNotContain("Relocated");   // once moved, it stays
+            PmemTest.check(references(out) >= 5 * KEYS, "too few references rewritten: " + references(out));
+            PmemTest.ok(run(file, "verify")).shouldNotContain("Relocated");   // once moved, it stays
         }
-        check(oneStep && twoSteps, "forced relocations took one step and two steps: " + oneStep + " " + twoSteps);
+        PmemTest.check(oneStep && twoSteps, "forced relocations took one step and two steps: " + oneStep + " " + twoSteps);
 
         // -XX:PmemHeapAddress names another address: the file moves there and stays.
-        ok(run(file, "verify", "-XX:PmemHeapAddress=0x600000000"))
+        PmemTest.ok(run(file, "verify", "-XX:PmemHeapAddress=0x600000000"))
             .shouldContain("(-XX:PmemHeapAddress names another address)");
-        ok(run(file, "verify")).shouldNotContain("Relocated").shouldContain("mapped at 0x0000000600000000");
+        PmemTest.ok(run(file, "verify")).shouldNotContain("Relocated").shouldContain("mapped at 0x0000000600000000");
 
         // Above 32 GB compressed oops are heap-based: their base follows the
         // volatile heap's size, so a new -Xmx changes the encoding of every
         // reference with the file in place.
-        ok(run(file, "verify", "-XX:PmemHeapAddress=0x1000000000", "-Xmx256m", "-Xshare:off"));   // no object may encode as null
-        ok(run(file, "verify", "-Xmx1g")).shouldContain("(the reference encoding changed)");
-        ok(run(file, "verify", "-Xmx1g")).shouldNotContain("Relocated");
-        ok(run(file, "verify", "-Xmx300m")).shouldContain("(the reference encoding changed)");
+        PmemTest.ok(run(file, "verify", "-XX:PmemHeapAddress=0x1000000000", "-Xmx256m", "-Xshare:off"));   // no object may encode as null
+        PmemTest.ok(run(file, "verify", "-Xmx1g")).shouldContain("(the reference encoding changed)");
+        PmemTest.ok(run(file, "verify", "-Xmx1g")).shouldNotContain("Relocated");
+        PmemTest.ok(run(file, "verify", "-Xmx300m")).shouldContain("(the reference encoding changed)");
 
         // A volatile heap that does not fit below the recorded address.
-        ok(run(file, "verify", "-XX:PmemHeapAddress=0x400000000"));
-        ok(run(file, "verify", "-Xmx20g", "-Xms64m"))
+        PmemTest.ok(run(file, "verify", "-XX:PmemHeapAddress=0x400000000"));
+        PmemTest.ok(run(file, "verify", "-Xmx20g", "-Xms64m"))
             .shouldContain("(its recorded address leaves no room for the volatile heap below it)");
 
         // The recorded range is taken (a library preloaded into the launcher
         // maps it first): the file moves; named explicitly, it is refused.
-        ok(run(file, "verify", "-XX:PmemHeapAddress=0x500000000"));
+        PmemTest.ok(run(file, "verify", "-XX:PmemHeapAddress=0x500000000"));
         Path taker = takerLibrary();
-        ok(runTaken(taker, 0x500000000L, PmemTest.concat(PmemTest.flags(file), log(), exported("verify"))))
+        PmemTest.ok(runTaken(taker, 0x500000000L, PmemTest.concat(PmemTest.flags(file), log(), exported("verify"))))
             .shouldContain("(its recorded address range is in use)");
-        ok(run(file, "verify", "-XX:PmemHeapAddress=0x500000000"));
+        PmemTest.ok(run(file, "verify", "-XX:PmemHeapAddress=0x500000000"));
         String before = PmemTest.fingerprint(file);
         OutputAnalyzer refused = runTaken(taker, 0x500000000L, PmemTest.concat(PmemTest.flags(file),
                 new String[] {"-XX:PmemHeapAddress=0x500000000", "-version"}));
         refused.shouldNotHaveExitValue(0);
         refused.shouldContain("cannot map " + file + " at -XX:PmemHeapAddress=0x0000000500000000: the range is in use");
-        check(before.equals(PmemTest.fingerprint(file)), "a refused start changed the file");
+        PmemTest.check(before.equals(PmemTest.fingerprint(file)), "a refused start changed the file");
 
         // A rollback pending from a crash inside a transaction: recovery
         // restores the old references, then relocation rewrites them.
         OutputAnalyzer dead = run(file, "scramble", "-XX:PmemFaultPoint=commit-written-back", "-XX:PmemFaultCount=1");
         dead.shouldHaveExitValue(97);
-        OutputAnalyzer rolled = ok(run(file, "verify", force()));
+        OutputAnalyzer rolled = PmemTest.ok(run(file, "verify", force()));
         rolled.shouldContain("Recovery: rolled back");
         rolled.shouldContain("Relocated");
 
@@ -144,18 +144,18 @@ public class TestRelocation {
                 c.shouldContain("pmem fault point " + p[0] + " reached");
                 crashes++;
                 boolean again = rnd.nextBoolean();
-                OutputAnalyzer after = ok(again ? run(file, "verify", force(), crashes % 2 == 0 ? "-Xshare:off" : "-Xshare:auto")
+                OutputAnalyzer after = PmemTest.ok(again ? run(file, "verify", force(), crashes % 2 == 0 ? "-Xshare:off" : "-Xshare:auto")
                                                 : run(file, "verify"));
                 after.shouldContain("(resumed after a crash)");
             }
         }
-        check(crashes >= 8, "too few fault-point crashes: " + crashes);
+        PmemTest.check(crashes >= 8, "too few fault-point crashes: " + crashes);
 
         // The persistence-domain simulator: the rewrite dies at a random
         // write-back, with random early evictions of lines it stored.
-        OutputAnalyzer measured = ok(run(file, "verify", force()));
+        OutputAnalyzer measured = PmemTest.ok(run(file, "verify", force()));
         Matcher lm = Pattern.compile("(\\d+) cache lines written back").matcher(measured.getOutput());
-        check(lm.find(), "no line count logged");
+        PmemTest.check(lm.find(), "no line count logged");
         int perStep = Integer.parseInt(lm.group(1)) / (measured.getOutput().contains(" 2 step(s)") ? 2 : 1);
         int simulated = 0;
         for (int i = 0; i < simCrashes; i++) {
@@ -163,25 +163,25 @@ public class TestRelocation {
                                    "-XX:PmemCrashAfterWritebacks=" + (1 + rnd.nextInt(perStep * 3 / 2)),
                                    "-XX:PmemSimulatorEvictPPM=" + (i % 2 == 0 ? 0 : 20000),
                                    "-XX:PmemSimulatorSeed=" + (1 + rnd.nextInt(1 << 30)));
-            check(c.getExitValue() == 97 || c.getExitValue() == 0, "simulator run: exit " + c.getExitValue()
+            PmemTest.check(c.getExitValue() == 97 || c.getExitValue() == 0, "simulator run: exit " + c.getExitValue()
                   + "\n" + c.getOutput());
             simulated += c.getExitValue() == 97 ? 1 : 0;
-            ok(i % 3 == 0 ? run(file, "verify", force()) : run(file, "verify"));
+            PmemTest.ok(i % 3 == 0 ? run(file, "verify", force()) : run(file, "verify"));
         }
         System.out.println(crashes + " fault-point crashes and " + simulated + " simulator crashes inside relocations");
-        check(simulated >= simCrashes / 2, "too few simulator crashes: " + simulated);
+        PmemTest.check(simulated >= simCrashes / 2, "too few simulator crashes: " + simulated);
 
         // Without compressed oops references are addresses: the same moves.
         String wide = PmemTest.heapFile("reloc-wide");
-        ok(run(wide, "write", "-XX:-UseCompressedOops"));
+        PmemTest.ok(run(wide, "write", "-XX:-UseCompressedOops"));
         for (int i = 0; i < 3; i++) {
-            ok(run(wide, "verify", "-XX:-UseCompressedOops", force())).shouldContain("Relocated");
+            PmemTest.ok(run(wide, "verify", "-XX:-UseCompressedOops", force())).shouldContain("Relocated");
         }
-        ok(run(wide, "verify", "-XX:-UseCompressedOops")).shouldNotContain("Relocated");
+        PmemTest.ok(run(wide, "verify", "-XX:-UseCompressedOops")).shouldNotContain("Relocated");
         OutputAnalyzer c = run(wide, "verify", "-XX:-UseCompressedOops", force(),
                                "-XX:PmemFaultPoint=relocate-chunk-done", "-XX:PmemFaultCount=2");
         c.shouldHaveExitValue(97);
-        ok(run(wide, "verify", "-XX:-UseCompressedOops")).shouldContain("(resumed after a crash)");
+        PmemTest.ok(run(wide, "verify", "-XX:-UseCompressedOops")).shouldContain("(resumed after a crash)");
         PmemTest.cleanup();
     }
 
@@ -204,19 +204,10 @@ public class TestRelocation {
         return out;
     }
 
-    static OutputAnalyzer ok(OutputAnalyzer out) {
-        out.shouldHaveExitValue(0);
-        out.shouldNotContain("Exception");
-        return out;
-    }
-
-    static void check(boolean ok, String what) {
-        if (!ok) throw new RuntimeException(what);
-    }
 
     static int references(OutputAnalyzer out) {
         Matcher m = Pattern.compile("Relocated .*: (\\d+) references rewritten").matcher(out.getOutput());
-        check(m.find(), "no relocation logged");
+        PmemTest.check(m.find(), "no relocation logged");
         return Integer.parseInt(m.group(1));
     }
 
@@ -238,7 +229,7 @@ public class TestRelocation {
         Path lib = dir.resolve("libtaker.so").toAbsolutePath();
         Process cc = new ProcessBuilder("gcc", "-shared", "-fPIC", "-o", lib.toString(), src.toString())
                 .inheritIO().start();
-        check(cc.waitFor() == 0, "gcc failed (the JDK build needs it, so make test has it)");
+        PmemTest.check(cc.waitFor() == 0, "gcc failed (the JDK build needs it, so make test has it)");
         return lib;
     }
 
@@ -296,19 +287,19 @@ public class TestRelocation {
     }
 
     static void verify(Store s) {
-        check(s != null && s.self == s, "root");
-        check(s.map.size() == KEYS && s.tree.size() == KEYS, "sizes " + s.map.size() + " " + s.tree.size());
+        PmemTest.check(s != null && s.self == s, "root");
+        PmemTest.check(s.map.size() == KEYS && s.tree.size() == KEYS, "sizes " + s.map.size() + " " + s.tree.size());
         for (int i = 0; i < KEYS; i++) {
             String key = "k" + i;
             List<Long> l = s.map.get(key);
-            check(l != null && l.size() == 3 && l.get(0) == i && l.get(1) == i * 7L && l.get(2) == -i, "list " + i);
+            PmemTest.check(l != null && l.size() == 3 && l.get(0) == i && l.get(1) == i * 7L && l.get(2) == -i, "list " + i);
             Item it = s.tree.get(i);
-            check(it != null && it.name().equals("n" + i) && it.v() == 3L * i && it.arr()[0] == i
+            PmemTest.check(it != null && it.name().equals("n" + i) && it.v() == 3L * i && it.arr()[0] == i
                   && it.arr()[1] == i + 1, "item " + i);
-            check(it.key().equals(key), "key " + i);
+            PmemTest.check(it.key().equals(key), "key " + i);
         }
         for (int i = 0; i < s.mixed.length; i++) {
-            check(s.mixed[i] == (i % 2 == 0 ? s.tree.get(i) : s.map.get("k" + i)), "mixed " + i);
+            PmemTest.check(s.mixed[i] == (i % 2 == 0 ? s.tree.get(i) : s.map.get("k" + i)), "mixed " + i);
         }
         // The record's key is the map's key object: identity survives.
         int shared = 0;
@@ -316,6 +307,6 @@ public class TestRelocation {
             Item it = s.tree.get(Integer.parseInt(e.getKey().substring(1)));
             shared += it.key() == e.getKey() ? 1 : 0;
         }
-        check(shared == KEYS, "shared key objects: " + shared);
+        PmemTest.check(shared == KEYS, "shared key objects: " + shared);
     }
 }

@@ -10,10 +10,11 @@
 #      command, restarts in each tier, rollback, kill -9 crash rounds
 # `make/test.sh quick` runs only 1, 2, 4 and 5.
 # `make/test.sh torture` (make torture) runs only the long crash campaigns:
-#   TestCollectionsCrash, TestLargeTxn, TestRelocation and TestEvolution,
-#   each with PMEM_TORTURE_CRASHES crashes (default 2000; a third of
-#   TestLargeTxn's under the simulator, all of TestRelocation's and
-#   TestEvolution's in the middle of a relocation or a class migration).
+#   TestCollectionsCrash, TestLargeTxn, TestRelocation, TestEvolution and
+#   TestCompaction, each with PMEM_TORTURE_CRASHES crashes (default 2000; a
+#   third of TestLargeTxn's under the simulator, all of TestRelocation's,
+#   TestEvolution's and TestCompaction's in the middle of a relocation, a
+#   class migration or a compaction).
 . "$(dirname "$0")/common.sh"
 set +e +o pipefail   # count failures; never stop at the first one
 
@@ -106,7 +107,8 @@ bash "$PMEM_ROOT/make/overlay.sh" >/dev/null   # tests are read from the working
 
 if [ "$MODE" = torture ]; then
   run_jtreg hotspot/jtreg torture -javaoption:-Dcrashes="${PMEM_TORTURE_CRASHES:-2000}" \
-      -- pmem/TestCollectionsCrash.java pmem/TestLargeTxn.java pmem/TestRelocation.java pmem/TestEvolution.java
+      -- pmem/TestCollectionsCrash.java pmem/TestLargeTxn.java pmem/TestRelocation.java pmem/TestEvolution.java \
+      pmem/TestCompaction.java
 else
   run_gtest
   run_jtreg hotspot/jtreg pmem -- pmem

@@ -107,6 +107,18 @@ public final class PmemTest {
         return out;
     }
 
+    /** Fails the test with what unless ok. */
+    public static void check(boolean ok, String what) {
+        if (!ok) throw new RuntimeException(what);
+    }
+
+    /** A child that exited normally and printed no exception. */
+    public static OutputAnalyzer ok(OutputAnalyzer out) {
+        out.shouldHaveExitValue(0);
+        out.shouldNotContain("Exception");
+        return out;
+    }
+
     public static String[] concat(String[]... parts) {
         List<String> all = new ArrayList<>();
         for (String[] p : parts) {

@@ -22,6 +22,8 @@
 #include "precompiled.hpp"
 #include "gc/pmem/pmemAllocator.hpp"
 #include "gc/pmem/pmemAttach.hpp"
+#include "gc/pmem/pmemCompact.hpp"
+#include "gc/pmem/pmemEnums.hpp"
 #include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemFormat.hpp"
 #include "gc/pmem/pmemHeap.hpp"
@@ -30,6 +32,7 @@
 #include "gc/pmem/pmemMigrate.hpp"
 #include "gc/pmem/pmemProgress.hpp"
 #include "gc/pmem/pmemRelocate.hpp"
+#include "gc/pmem/pmemRoots.hpp"
 #include "gc/pmem/pmemTypeTable.hpp"
 #include "gc/pmem/pmemWalk.hpp"
 #include "memory/resourceArea.hpp"
@@ -343,8 +346,9 @@ public:
     for (HeapWord* q = PmemWalk::next_object(PmemHeap::bottom() + from / HeapWordSize, end); q < end; ) {
       const int idx = type_at(q, cursor);
       guarantee(idx >= 0, "check() found every object's type");
-      v->visit(q, pointer_delta(q, PmemHeap::bottom(), 1), idx);
-      q = PmemWalk::next_object(q + words_at(q, idx), end);
+      const size_t words = words_at(q, idx);
+      v->visit(q, pointer_delta(q, PmemHeap::bottom(), 1), idx, words);
+      q = PmemWalk::next_object(q + words, end);
     }
   }
 
@@ -468,13 +472,19 @@ bool PmemAttach::run(char* err, size_t err_len) {
   _objects = 0;
   _rewritten = 0;
   const size_t n = PmemTypeTable::count();
+  PmemFileState* st = PmemHeap::state();
+  const bool compacting = st->compact_phase != 0;
   if (n == 0) {
     PmemLocking::headers_cleaned();   // no types, no objects
-    return PmemRelocate::run(err, err_len);   // no objects: only ends a step a crash left
+    // no objects: only ends steps a crash left
+    return (!compacting || PmemCompact::resume(err, err_len)) && PmemRelocate::run(err, err_len);
   }
-  PmemFileState* st = PmemHeap::state();
   if (!PmemMigrate::check(err, err_len)) {
     return false;
+  }
+  if (compacting) {
+    // The one write before the check: the objects area parses again.
+    PmemCompact::finish_unit();
   }
   {
     // Nothing is written before the file proved consistent.
@@ -487,10 +497,16 @@ bool PmemAttach::run(char* err, size_t err_len) {
       moves |= PmemTypeTable::entry(i)->klass_value != PmemTypeTable::klass_value(PmemTypeTable::resolved(i));
     }
     if ((st->swizzle_phase != 0 || moves || !PmemLocking::headers_clean() || PmemRelocate::needed() ||
-         PmemMigrate::needed()) &&
+         PmemMigrate::needed() || compacting) &&
         !pre.check(rewritten_below())) {
       return false;
     }
+  }
+  // A compaction first: its phases are in the recorded placement, and the
+  // checks of roots and enums it held off come after it.
+  if (compacting && (!PmemCompact::resume(err, err_len) || !PmemRoots::check_targets(err, err_len) ||
+                     !PmemEnums::check(err, err_len))) {
+    return false;
   }
   // References first: the header walk below drops those outside this run's range.
   if (PmemRelocate::needed() && !PmemRelocate::run(err, err_len)) {

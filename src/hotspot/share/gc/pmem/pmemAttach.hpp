@@ -52,10 +52,10 @@ public:
 };
 
 // Told each object PmemAttach::objects_do passes: its offset in the objects
-// area and its type index.
+// area, its type index and its size in words.
 class PmemObjectVisitor {
 public:
-  virtual void visit(HeapWord* obj, size_t offset, int type) = 0;
+  virtual void visit(HeapWord* obj, size_t offset, int type, size_t words) = 0;
 };
 
 class PmemAttach : AllStatic {

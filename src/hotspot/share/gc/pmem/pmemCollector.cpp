@@ -22,6 +22,7 @@
 #include "precompiled.hpp"
 #include "gc/pmem/pmemAllocator.hpp"
 #include "gc/pmem/pmemCollector.hpp"
+#include "gc/pmem/pmemCompact.hpp"
 #include "gc/pmem/pmemEnums.hpp"
 #include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemFormat.hpp"
@@ -53,6 +54,7 @@
 bool PmemCollector::_attached = false;
 bool PmemCollector::_requested = false;
 bool PmemCollector::_collecting = false;
+volatile bool PmemCollector::_compact_requested = false;
 uint PmemCollector::_collections = 0;
 
 static const char* _why = NULL;      // of the collection under way, for the log
@@ -199,6 +201,7 @@ void PmemCollector::sweep(const char* why, size_t used_before, jlong started) {
     const size_t words = cast_to_oop(obj)->size();
     live_words += words;
     cur = obj + words;
+    PmemCompact::live_run(obj, cur);
   }
   if (cur < top && free_run(cur, top)) {
     tags++;
@@ -221,11 +224,16 @@ void PmemCollector::sweep(const char* why, size_t used_before, jlong started) {
                      PmemAllocator::largest_free_bytes() / K,
                      pointer_delta(top, PmemHeap::bottom(), 1) / K, PmemHeap::size_in_bytes() / K,
                      tags, mark_ms, ms_since(sweep_started));
+  PmemCompact::after_sweep(live_words);
 }
 
 // -- in Serial's full GC ------------------------------------------------
 
 bool PmemCollector::should_collect(GCCause::Cause cause) {
+  if (Atomic::load_acquire(&_compact_requested)) {
+    _why = "Pmem.compact()";
+    return true;
+  }
   if (_requested) {
     _why = "allocation";
     return true;
@@ -255,10 +263,13 @@ bool PmemCollector::should_collect(GCCause::Cause cause) {
 
 void PmemCollector::begin_full_gc(GCCause::Cause cause) {
   assert(SafepointSynchronize::is_at_safepoint(), "in a full GC");
+  PmemCompact::full_gc_begins();
   _collecting = _attached && should_collect(cause);
   if (!_collecting) {
     return;
   }
+  PmemCompact::begin_collection(_compact_requested);
+  _compact_requested = false;
   _started = os::elapsed_counter();
   _used_before = PmemAllocator::used_bytes();
   PmemAllocator::retire_buffers();
@@ -312,6 +323,14 @@ void PmemCollector::collect(JavaThread* thread, uint before) {
       GCLocker::stall_until_clear();
     }
   }
+}
+
+bool PmemCollector::compact(JavaThread* thread) {
+  const uint before = PmemCompact::compactions();
+  const uint collections = _collections;
+  Atomic::release_store(&_compact_requested, true);
+  collect(thread, collections);
+  return PmemCompact::compactions() != before;
 }
 
 static size_t room_wanted() {

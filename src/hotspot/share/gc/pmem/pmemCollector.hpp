@@ -45,16 +45,18 @@ class outputStream;
 //  * at attach after a run that did not end in an orderly exit.
 // Such a collection marks from every root (the root, named objects, what
 // open transactions' undo logs hold and allocated, and every volatile
-// reference) into a side bitmap (PmemMark), moves nothing, and sweeps each
-// run of unmarked space into one tagged free chunk (PmemWalk), which the
-// allocator reuses. Every tag is a single 8-byte store, so a crash at any
-// point leaves a file the next run parses, with every reachable object in it.
+// reference) into a side bitmap (PmemMark) and sweeps each run of unmarked
+// space into one tagged free chunk (PmemWalk), which the allocator reuses.
+// Every tag is a single 8-byte store, so a crash at any point leaves a file
+// the next run parses, with every reachable object in it. Then, when asked
+// to or when the free space is fragmented, it compacts (PmemCompact).
 class PmemCollector : AllStatic {
   friend class VM_PmemCollect;
 
   static bool _attached;     // the heap is open to Java: GCs may look inside
   static bool _requested;    // the full GC under way is the allocator's
   static bool _collecting;   // ... and it collects the persistent part
+  static volatile bool _compact_requested;   // by Pmem.compact(), for the next collection
   static uint _collections;
 
   static bool should_collect(GCCause::Cause cause);
@@ -79,6 +81,10 @@ public:
   static HeapWord* allocate(JavaThread* thread, size_t words);
 
   static uint collections() { return _collections; }
+
+  // Pmem.compact(): a collection that also compacts (PmemCompact). False
+  // if it could not compact (a transaction open in some thread).
+  static bool compact(JavaThread* thread);
 
   // A transaction's undo log grows in chunks of the persistent part, taken
   // where no collection can run (the barrier). So an outermost transaction

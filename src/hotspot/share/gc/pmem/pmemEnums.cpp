@@ -535,6 +535,9 @@ static const void* element_addr(objArrayOop a, int i) {
 }
 
 bool PmemEnums::check(char* err, size_t err_len) {
+  if (PmemHeap::state()->compact_phase != 0) {
+    return true;   // references to a layout not there yet: checked once the compaction is finished
+  }
   objArrayOop reg = registry();
   if (reg == NULL) {
     return true;
@@ -728,6 +731,15 @@ void PmemEnums::objects_do(void f(oop)) {
   }
   for (int i = 0; i < _held->length(); i++) {
     f(_held->at(i));
+  }
+}
+
+void PmemEnums::twins_moved(oop forward(oop)) {
+  assert(_held == NULL || _held->is_empty(), "no promotion under way");
+  if (_twins != NULL) {
+    for (int i = 0; i < _twins->length(); i++) {
+      _twins->at_put(i, forward(_twins->at(i)));
+    }
   }
 }
 

@@ -94,6 +94,9 @@ public:
   static void objects_do(void f(oop));
   // Number of twins (constants and universes) of this run.
   static int count();
+  // A compaction moved persistent objects: forward(obj) is where obj is now.
+  // Never while a promotion holds objects (objects_do passes none).
+  static void twins_moved(oop forward(oop));
 };
 
 #endif // SHARE_GC_PMEM_PMEMENUMS_HPP

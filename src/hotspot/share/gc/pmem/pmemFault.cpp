@@ -40,6 +40,12 @@ static const char* const points[] = {
   "relocate-rewritten",   // a chunk's references rewritten and written back, the cursor not moved
   "relocate-chunk-done",  // a chunk of references rewritten and the cursor persisted
   "relocate-placed",      // every reference rewritten and the new placement recorded, step not closed
+  "compact-begun",        // a compaction recorded, no reference rewritten yet
+  "compact-rewritten",    // a chunk of references rewritten and written back, the cursor not moved
+  "compact-forwarded",    // every reference rewritten to its new offset, nothing moved yet
+  "compact-piece",        // a piece of a run of objects copied down, its progress not recorded
+  "compact-slid",         // a run of objects moved and the gap above it tagged free
+  "compact-slid-all",     // every object moved, references not yet back in this placement
   "migrate-begun",        // a class migration recorded and room taken, no copy written
   "migrate-copied",       // the copies in the new layout written back, references not forwarded
   "migrate-forwarding",   // a chunk of references forwarded to the copies

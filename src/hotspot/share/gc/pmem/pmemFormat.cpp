@@ -72,6 +72,13 @@ uint64_t PmemFormat::placement_check(const PmemFileState* st) {
   return h | 1;
 }
 
+// A run a compaction slides: down, inside the used part, word-aligned.
+static bool slide_unit_ok(const PmemSlideUnit* u, uint64_t top) {
+  return u->to <= u->from && u->from <= top && u->bytes <= top - u->from && u->moved <= u->bytes &&
+         (u->bytes == 0 || u->to < u->from) &&
+         (u->from | u->to | u->bytes | u->moved) % HeapWordSize == 0;
+}
+
 bool PmemFormat::validate_state(const PmemFileState* st, const PmemFileHeader* h,
                                 const char* path, char* err, size_t err_len) {
 #define PMEM_STATE_AT(field) (PmemFormat::state_offset + offset_of(PmemFileState, field))
@@ -94,6 +101,13 @@ bool PmemFormat::validate_state(const PmemFileState* st, const PmemFileHeader* h
     { "migr_phase",      st->migr_phase,      PMEM_STATE_AT(migr_phase),
       st->migr_phase <= 3 && (st->migr_phase == 0 || (st->migr_tail <= objects_size(h, st) &&
                                                        st->migr_tail % HeapWordSize == 0)) },
+    { "compact_phase",   st->compact_phase,   PMEM_STATE_AT(compact_phase),
+      st->compact_phase <= 3 &&
+      (st->compact_phase == 0 ||
+       (st->compact_mid != 0 && st->compact_mid % (4 * K) == 0 && st->compact_top <= st->objects_top &&
+        st->compact_top % HeapWordSize == 0 && st->compact_cursor <= objects_size(h, st) &&
+        st->compact_cursor % HeapWordSize == 0 && st->compact_unit <= 1 &&
+        slide_unit_ok(&st->compact_units[st->compact_unit & 1], st->objects_top))) },
     { "reloc_cursor",    st->reloc_cursor,    PMEM_STATE_AT(reloc_cursor),
       st->reloc_cursor <= objects_size(h, st) && st->reloc_cursor % HeapWordSize == 0 },
     { "clean_shutdown",  st->clean_shutdown,  PMEM_STATE_AT(clean_shutdown), st->clean_shutdown <= 1 },

@@ -75,6 +75,15 @@ struct PmemFileHeader {
   uint64_t checksum;               // FNV-1a of every field above
 };
 
+// A run of live objects that a compaction moves down: bytes from offset
+// from to offset to, the first moved of them copied (durably) so far.
+struct PmemSlideUnit {
+  uint64_t from;
+  uint64_t to;
+  uint64_t bytes;
+  uint64_t moved;
+};
+
 // Fields the runtime changes in place, each with one persisted, aligned
 // 8-byte store, so none of them is ever torn. Not checksummed for that reason.
 struct PmemFileState {
@@ -110,6 +119,15 @@ struct PmemFileState {
   uint64_t migr_phase;          // 1 copying, 2 forwarding references, 3 freeing the old objects
   uint64_t migr_tail;           // objects-area offset where the copies start
   uint64_t migr_check;          // the new layouts' fingerprints, mixed
+  // A compaction under way (PmemCompact): the live objects slide down to
+  // close the free space between them.
+  uint64_t compact_phase;       // 1 references to their new offsets in compact_mid's encoding,
+                                // 2 sliding the objects, 3 references back to this placement
+  uint64_t compact_mid;         // the intermediate placement's address (zero-based)
+  uint64_t compact_cursor;      // phases 1 and 3: objects below this offset are rewritten
+  uint64_t compact_top;         // where the objects end once slid together
+  uint64_t compact_unit;        // phase 2: which of compact_units is the current one
+  PmemSlideUnit compact_units[2];
 };
 
 class PmemFormat : AllStatic {

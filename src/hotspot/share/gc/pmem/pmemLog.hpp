@@ -128,6 +128,15 @@ public:
   }
   size_t chunk_bytes() const;
   int chunks() const { return _chunks.length(); }
+  // A compaction moved the chunks' objects: f(old object) is the new one.
+  template <typename F> void chunks_moved(F f) {
+    for (int i = 0; i < _chunks.length(); i++) {
+      Chunk& c = _chunks.at(i);
+      HeapWord* to = f(c.obj);
+      c.base = (char*)to + (c.base - (char*)c.obj);
+      c.obj = to;
+    }
+  }
   // f(long[] object) for each chunk held, used or not.
   template <typename F> void do_chunks(F f) const {
     for (int i = 0; i < _chunks.length(); i++) f(_chunks.at(i).obj);

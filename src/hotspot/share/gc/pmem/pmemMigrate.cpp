@@ -281,7 +281,7 @@ public:
   size_t bytes = 0;                          // of all copies
 
   Olds(size_t tail) : _tail(tail) {}
-  virtual void visit(HeapWord* obj, size_t offset, int idx) {
+  virtual void visit(HeapWord* obj, size_t offset, int idx, size_t words) {
     if (offset < _tail && plan_of(idx) != NULL) {
       offsets.append(offset);
       types.append(idx);

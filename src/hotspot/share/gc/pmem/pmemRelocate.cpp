@@ -65,7 +65,7 @@ static PmemPlacement target(const PmemFileState* st) {
 }
 
 // An intermediate placement is zero-based, with the smallest shift.
-static PmemPlacement mid_at(uint64_t address) {
+PmemPlacement PmemRelocate::mid_at(uint64_t address) {
   PmemPlacement pl = { address, 0, UseCompressedOops ? (uint64_t)LogMinObjAlignmentInBytes : 0 };
   return pl;
 }
@@ -94,50 +94,29 @@ static uint64_t objects_size() {
   return PmemFormat::objects_size(&PmemHeap::file()->header(), PmemHeap::state());
 }
 
-// Rewrites every reference in from's range to to's encoding and sets every
-// other non-null reference to null (with from == to: only the latter).
-// Written back a cache line at a time (fields come in address order); the
-// caller calls written_back() and drains per chunk.
-class RewriteClosure : public BasicOopIterateClosure {
-  const PmemPlacement _from;
-  const PmemPlacement _to;
-  const uint64_t      _size;
-  size_t _rewritten = 0;
-  size_t _dropped = 0;
-  PmemLineFlusher _lines;
+void PmemRewriteClosure::set(void* p, uint64_t v) {
+  if (UseCompressedOops) {
+    *(volatile uint32_t*)p = (uint32_t)v;
+  } else {
+    *(volatile uint64_t*)p = v;
+  }
+  _lines.changed(p);
+}
 
-  void set(void* p, uint64_t v) {
-    if (UseCompressedOops) {
-      *(volatile uint32_t*)p = (uint32_t)v;
-    } else {
-      *(volatile uint64_t*)p = v;
-    }
-    _lines.changed(p);
+void PmemRewriteClosure::work(void* p) {
+  const uint64_t v = UseCompressedOops ? *(volatile uint32_t*)p : *(volatile uint64_t*)p;
+  if (v == 0 || _to.holds(v, _size)) {
+    return;
   }
-  void work(void* p) {
-    const uint64_t v = UseCompressedOops ? *(volatile uint32_t*)p : *(volatile uint64_t*)p;
-    if (v == 0 || _to.holds(v, _size)) {
-      return;   // null, or written for the target (before a crash, or from == to)
-    }
-    if (_from.holds(v, _size)) {
-      set(p, _to.value_of(_from.offset_in(v)));
-      _rewritten++;
-    } else {
-      set(p, 0);   // a volatile object of the run that wrote it
-      _dropped++;
-    }
+  if (_from.holds(v, _size)) {
+    const uint64_t offset = _from.offset_in(v);
+    set(p, _to.value_of(_forward != NULL ? _forward(offset) : offset));
+    _rewritten++;
+  } else if (_drop_others) {
+    set(p, 0);
+    _dropped++;
   }
-public:
-  RewriteClosure(const PmemPlacement& from, const PmemPlacement& to, uint64_t size) :
-    _from(from), _to(to), _size(size) {}
-  virtual void do_oop(oop* p)       { work(p); }
-  virtual void do_oop(narrowOop* p) { work(p); }
-  // Starts writing back the last changed line.
-  void written_back() { _lines.flush(); }
-  size_t lines() const { return _lines.lines(); }
-  size_t rewritten() const { return _rewritten; }
-  size_t dropped() const { return _dropped; }
-};
+}
 
 // Whether the value ranges of a and b (objects areas of size bytes) are disjoint.
 bool PmemRelocate::disjoint(const PmemPlacement& a, const PmemPlacement& b, uint64_t size) {
@@ -149,8 +128,10 @@ bool PmemRelocate::disjoint(const PmemPlacement& a, const PmemPlacement& b, uint
 // written (a run after a crash may map the file there). With compressed oops it must fit the 32-bit values (zero-based,
 // the smallest shift of an 8-byte alignment).
 bool PmemRelocate::intermediate(const PmemPlacement& a, const PmemPlacement& b, uint64_t size, PmemPlacement* mid) {
-  const uint64_t lo = MIN2(a.value_of(0), b.value_of(0));
-  const uint64_t hi = MAX2(a.value_of(size), b.value_of(size));
+  return intermediate_outside(MIN2(a.value_of(0), b.value_of(0)), MAX2(a.value_of(size), b.value_of(size)), size, mid);
+}
+
+bool PmemRelocate::intermediate_outside(uint64_t lo, uint64_t hi, uint64_t size, PmemPlacement* mid) {
   if (!UseCompressedOops) {
     *mid = mid_at(align_up(hi, (uint64_t)G) + G);
     return true;
@@ -173,11 +154,11 @@ bool PmemRelocate::intermediate(const PmemPlacement& a, const PmemPlacement& b, 
 // Runs cl over every reference from the cursor on; with a step (step),
 // persists the cursor after each chunk.
 class StepChunks : public PmemChunkDone {
-  RewriteClosure* const _cl;
+  PmemRewriteClosure* const _cl;
   const bool _step;
   PmemProgress _progress;
 public:
-  StepChunks(RewriteClosure* cl, bool step) :
+  StepChunks(PmemRewriteClosure* cl, bool step) :
     _cl(cl), _step(step), _progress(step ? "Relocating references" : "Dropping references to a crashed run's objects",
                                     (size_t)PmemHeap::state()->objects_top) {}
   virtual void done(size_t end_offset) {
@@ -195,9 +176,9 @@ public:
 // The first pass of a two-pass chunk: its lines durable, then the mark
 // that the chunk holds no value of the source placement any more.
 class FirstPassDone : public PmemChunkDone {
-  RewriteClosure* const _cl;
+  PmemRewriteClosure* const _cl;
 public:
-  FirstPassDone(RewriteClosure* cl) : _cl(cl) {}
+  FirstPassDone(PmemRewriteClosure* cl) : _cl(cl) {}
   virtual void done(size_t end_offset) {
     _cl->written_back();
     PmemWriteback::drain();
@@ -211,7 +192,7 @@ public:
 // values are source or intermediate during the first pass, intermediate or
 // target during the second: never source and target at once, which may
 // overlap.
-static void rewrite_twice(RewriteClosure* first, RewriteClosure* second) {
+static void rewrite_twice(PmemRewriteClosure* first, PmemRewriteClosure* second) {
   PmemFileState* st = PmemHeap::state();
   FirstPassDone first_done(first);
   StepChunks second_done(second, true);
@@ -221,14 +202,14 @@ static void rewrite_twice(RewriteClosure* first, RewriteClosure* second) {
   PmemWriteback::drain();
 }
 
-static void rewrite(RewriteClosure* cl, bool step) {
+static void rewrite(PmemRewriteClosure* cl, bool step) {
   StepChunks chunks(cl, step);
   PmemAttach::oops_do(step ? (size_t)PmemHeap::state()->reloc_cursor : 0, cl, &chunks);
   cl->written_back();
   PmemWriteback::drain();
 }
 
-static void log_step(const char* what, const PmemPlacement& from, const PmemPlacement& to, const RewriteClosure& cl) {
+static void log_step(const char* what, const PmemPlacement& from, const PmemPlacement& to, const PmemRewriteClosure& cl) {
   log_debug(gc, pmem)("Relocation %s: " PTR64_FORMAT " (base " PTR64_FORMAT ", shift " UINT64_FORMAT ") -> " PTR64_FORMAT
                       " (base " PTR64_FORMAT ", shift " UINT64_FORMAT "): " SIZE_FORMAT " references rewritten, "
                       SIZE_FORMAT " set to null", what, from.address, from.base, from.shift, to.address, to.base,
@@ -254,7 +235,7 @@ bool PmemRelocate::run(char* err, size_t err_len) {
   for (int round = 0; round < 4; round++) {
     if (st->reloc_phase == 1) {
       const PmemPlacement to = target(st);
-      RewriteClosure cl(recorded(st), to, size);
+      PmemRewriteClosure cl(recorded(st), to, size);
       rewrite(&cl, true);
       log_step(round == 0 ? "resumed" : "step", recorded(st), to, cl);
       rewritten += cl.rewritten();
@@ -264,8 +245,8 @@ bool PmemRelocate::run(char* err, size_t err_len) {
     } else if (st->reloc_phase == 2) {
       const PmemPlacement to = target(st);
       const PmemPlacement mid = mid_at(st->reloc_mid);
-      RewriteClosure first(recorded(st), mid, size);
-      RewriteClosure second(mid, to, size);
+      PmemRewriteClosure first(recorded(st), mid, size);
+      PmemRewriteClosure second(mid, to, size);
       rewrite_twice(&first, &second);
       log_step(round == 0 ? "resumed, first pass" : "first pass", recorded(st), mid, first);
       log_step(round == 0 ? "resumed, second pass" : "second pass", mid, to, second);
@@ -301,7 +282,7 @@ bool PmemRelocate::run(char* err, size_t err_len) {
       // field to null, and persistent objects refer to volatile ones only
       // there and in enum twins (PmemEnums::reset clears those). What else
       // holds one is garbage, which nothing traces or reads.
-      RewriteClosure drop(now, now, size);
+      PmemRewriteClosure drop(now, now, size);
       rewrite(&drop, false);
       dropped += drop.dropped();
       lines += drop.lines();

@@ -22,7 +22,9 @@
 #ifndef SHARE_GC_PMEM_PMEMRELOCATE_HPP
 #define SHARE_GC_PMEM_PMEMRELOCATE_HPP
 
+#include "gc/pmem/pmemWriteback.hpp"
 #include "memory/allStatic.hpp"
+#include "memory/iterator.hpp"
 #include "oops/oopsHierarchy.hpp"
 #include "utilities/globalDefinitions.hpp"
 
@@ -45,6 +47,40 @@ struct PmemPlacement {
   bool operator==(const PmemPlacement& o) const {
     return address == o.address && base == o.base && shift == o.shift;
   }
+};
+
+// Rewrites each reference in from's range to to's encoding of the same
+// offset, or of forward(offset) if given; leaves null and values in to's
+// range alone (written for the target before a crash, or from == to), and
+// sets other values (a run's volatile objects) to null if drop_others.
+// Written back a cache line at a time (fields come in address order); the
+// caller calls written_back() and drains per chunk.
+class PmemRewriteClosure : public BasicOopIterateClosure {
+public:
+  typedef uint64_t (*Forward)(uint64_t offset);
+private:
+  const PmemPlacement _from;
+  const PmemPlacement _to;
+  const uint64_t      _size;
+  const Forward       _forward;
+  const bool          _drop_others;
+  size_t _rewritten = 0;
+  size_t _dropped = 0;
+  PmemLineFlusher _lines;
+
+  void set(void* p, uint64_t v);
+  void work(void* p);
+public:
+  PmemRewriteClosure(const PmemPlacement& from, const PmemPlacement& to, uint64_t size,
+                     Forward forward = NULL, bool drop_others = true) :
+    _from(from), _to(to), _size(size), _forward(forward), _drop_others(drop_others) {}
+  virtual void do_oop(oop* p)       { work(p); }
+  virtual void do_oop(narrowOop* p) { work(p); }
+  // Starts writing back the last changed line.
+  void written_back() { _lines.flush(); }
+  size_t lines() const { return _lines.lines(); }
+  size_t rewritten() const { return _rewritten; }
+  size_t dropped() const { return _dropped; }
 };
 
 // Relocation: the file's objects area is mapped somewhere else, or
@@ -94,6 +130,10 @@ public:
   // range disjoint from both, its address a whole number of gigabytes.
   // False if the value space has no room for one.
   static bool intermediate(const PmemPlacement& a, const PmemPlacement& b, uint64_t size, PmemPlacement* mid);
+  // The same for the values [lo, hi) of this run's encoding.
+  static bool intermediate_outside(uint64_t lo, uint64_t hi, uint64_t size, PmemPlacement* mid);
+  // The intermediate placement whose address is address.
+  static PmemPlacement mid_at(uint64_t address);
 
   // A reference field read before run() (attach's read-only checks): its
   // object in this run's mapping, whatever placement its value was written for.

@@ -82,8 +82,12 @@ static bool log_in_txn(volatile uint64_t* field) {
 
 // Whether v, an encoded reference, can name an object: null, or 8-byte
 // aligned below the used part of the objects area.
+// During a compaction a slot may hold its object's new offset + 2 instead
+// (PmemCompact).
 static bool encoded_ok(uint64_t v) {
-  return v == 0 || ((v - 1) % HeapWordSize == 0 && v - 1 < PmemHeap::state()->objects_top);
+  const PmemFileState* st = PmemHeap::state();
+  return v == 0 || ((v - 1) % HeapWordSize == 0 && v - 1 < st->objects_top) ||
+         (st->compact_phase != 0 && (v - 2) % HeapWordSize == 0 && v - 2 < st->compact_top);
 }
 
 bool PmemRoots::check(char* err, size_t err_len) {
@@ -156,6 +160,9 @@ static uint64_t after_recovery(const uint64_t* slot) {
 }
 
 bool PmemRoots::check_targets(char* err, size_t err_len) {
+  if (PmemHeap::state()->compact_phase != 0) {
+    return true;   // new offsets of a layout not there yet: checked once the compaction is finished
+  }
   const char* path = PmemHeap::file()->path();
   const uint64_t root = after_recovery(&PmemHeap::state()->root_offset);
   if (root != 0 && !looks_like_object(root)) {

@@ -191,6 +191,10 @@ public:
   }
   // ...the chunks the log holds (long[] objects), in a transaction or not...
   template <typename F> void do_log_chunks(F f) const { _log.do_chunks(f); }
+  // Between transactions (outermost level finished), a compaction may
+  // move the objects the log's chunks are: f(old object) is the new one.
+  bool is_idle() const { return _depth == 0 && _open_from == NULL && _fresh.is_empty() && _written.is_empty(); }
+  template <typename F> void log_chunks_moved(F f) { _log.chunks_moved(f); }
   // ...and f(start, end) for each run of objects allocated inside.
   template <typename F> void do_fresh(F f) const;
   // The same, also while the outermost level ends (depth already 0).

@@ -238,6 +238,42 @@ static void add_slot_locked(uintptr_t a) {
   }
 }
 
+// At a safepoint, after a compaction: every entry at its field's new
+// address (forwarding keeps distinct fields distinct).
+void PmemVolatileRefs::slots_moved(void* forward(const void* field)) {
+  for (size_t i = 0; i < _cap; i++) {
+    if (_set[i] > tombstone) {
+      _set[i] = (uintptr_t)forward((const void*)_set[i]);
+    }
+  }
+  if (_cap > 0) {
+    rehash(_cap);
+  }
+}
+
+static void slide_bits_of(BitMapView* map, BitMap::idx_t from, BitMap::idx_t to, size_t n) {
+  GrowableArrayCHeap<BitMap::idx_t, mtGC> set;
+  for (BitMap::idx_t i = map->get_next_one_offset(from, from + n); i < from + n;
+       i = map->get_next_one_offset(i + 1, from + n)) {
+    set.append(i - from);
+  }
+  // The source first: the destination may overlap it, and every bit below
+  // it was moved or cleared already.
+  map->clear_range(from, from + n);
+  for (int k = 0; k < set.length(); k++) {
+    map->set_bit(to + set.at(k));
+  }
+}
+
+void PmemVolatileRefs::slide_bits(HeapWord* from, HeapWord* to, size_t words) {
+  if (_loose_ready) {
+    slide_bits_of(&_loose, index_of(from), index_of(to), words);
+  }
+  if (_locked_ready) {
+    slide_bits_of(&_locked, index_of(from), index_of(to), words);
+  }
+}
+
 void PmemVolatileRefs::add_slot(const void* field) {
   MutexLocker ml(lock(), Mutex::_no_safepoint_check_flag);
   add_slot_locked((uintptr_t)field);

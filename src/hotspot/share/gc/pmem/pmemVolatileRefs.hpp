@@ -103,6 +103,11 @@ public:
   // After its sweep.
   static void prune();
   static size_t slot_count();
+  // A compaction moved [from, from + words) to to: its loose and locked
+  // bits follow. Called run by run in address order (to <= from).
+  static void slide_bits(HeapWord* from, HeapWord* to, size_t words);
+  // ... and the slots: forward(field) is where a field is now.
+  static void slots_moved(void* forward(const void* field));
   // An orderly exit: sets every cache field that refers to a volatile
   // object to null, durably (so the next attach need not walk to do it).
   // Returns how many.

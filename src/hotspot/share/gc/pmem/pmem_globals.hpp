@@ -80,6 +80,12 @@
           "percentage of it is in use")                                     \
           range(0, 100)                                                     \
                                                                             \
+  product(uintx, PmemCompactPercent, 50,                                    \
+          "A collection of the persistent part also compacts it when at "  \
+          "least this percentage of its free space lies outside its "     \
+          "largest free chunk (100: only on request, Pmem.compact())")     \
+          range(0, 100)                                                     \
+                                                                            \
   product(uintx, PmemHeapAddress, 0,                                        \
           "Address at which to map the persistent part; 0 keeps the "       \
           "address recorded in the file, or picks one for a new file")      \

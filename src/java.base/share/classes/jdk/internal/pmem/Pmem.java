@@ -116,6 +116,28 @@ public final class Pmem {
     }
 
     /**
+     * Collects the persistent part and compacts it: its live objects slide
+     * together, so that all of its free space becomes one chunk (followed
+     * by the part of the file never used yet). Compaction is crash-safe: a
+     * crash during it leaves a file that the next start finishes compacting.
+     * It takes time proportional to the live objects; references held by
+     * volatile objects and local variables follow the objects. A collection
+     * also compacts by itself when at least {@code -XX:PmemCompactPercent}
+     * (default 50) percent of the free space lies outside the largest free
+     * chunk.
+     *
+     * @return {@code true} if it compacted; {@code false} if there was
+     *         nothing to close or a transaction was open in some thread
+     *         (compaction waits for a moment with none; the collection
+     *         still ran)
+     * @throws IllegalStateException if {@link #isEnabled()} is {@code false}
+     */
+    public static boolean compact() {
+        checkEnabled();
+        return compact0();
+    }
+
+    /**
      * Allocates an instance of {@code type} in the persistent heap. Its
      * fields are zero (null, false); no constructor runs. The class is
      * initialised first, as {@code new} would. The object is durable in
@@ -451,6 +473,7 @@ public final class Pmem {
     private static native boolean isFirstRun0();
     private static native long capacityBytes0();
     private static native long usedBytes0();
+    private static native boolean compact0();
     private static native Object pnew0(Class<?> type);
     private static native Object pmake0(Class<?> arrayType, int length);
     private static native boolean inPmem0(Object obj);
