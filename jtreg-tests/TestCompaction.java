@@ -96,6 +96,12 @@ public class TestCompaction {
         t.shouldContain("Persistent heap compacted (fragmented)");
         PmemTest.ok(run(file, "cycle-gc", 4, "-XX:PmemCompactPercent=100")).shouldNotContain("Persistent heap compacted");
 
+        // An allocation that fits no free chunk, with enough free in pieces
+        // and too little never used: it compacts, then succeeds.
+        String full = PmemTest.heapFile("compact-full");
+        PmemTest.ok(run(full, "bigalloc", 1, "-XX:PmemCompactPercent=100"))
+            .shouldContain("Persistent heap compacted (requested)").shouldContain("allocated ");
+
         // Without compressed oops references are addresses: the same.
         String wide = PmemTest.heapFile("compact-wide");
         PmemTest.ok(run(wide, "write", 1, "-XX:-UseCompressedOops"));
@@ -245,6 +251,30 @@ public class TestCompaction {
                 // The heap works on: allocate into the freed chunk, again.
                 churn(s, rnd, KEYS / 10);
                 verify(s);
+            }
+            case "bigalloc" -> {
+                // Half of the objects area in 8 KB arrays kept, as many dropped.
+                long cap = Pmem.capacityBytes();
+                int pairs = (int) (cap * 7 / 8 / (2 * 8016));
+                Object[] keep = Pmem.pmake(Object[].class, pairs);
+                Pmem.setRoot(keep);
+                Object[] drop = new Object[pairs];   // volatile: live until the end of the loop
+                for (int i = 0; i < pairs; i++) {
+                    long[] a = Pmem.pmake(long[].class, 1000);
+                    a[0] = i;
+                    Pmem.persist(a);
+                    keep[i] = a;   // outside a transaction: durable at once
+                    drop[i] = Pmem.pmake(long[].class, 1000);
+                }
+                drop = null;
+                System.gc();   // frees the dropped arrays, compacts nothing (PmemCompactPercent=100)
+                int want = (int) (cap / 4 / 8);
+                long[] big = Pmem.pmake(long[].class, want);
+                big[want - 1] = 7;
+                for (int i = 0; i < pairs; i++) {
+                    PmemTest.check(((long[]) keep[i])[0] == i, "kept array " + i);
+                }
+                System.out.println("allocated " + want * 8L / 1024 + "K");
             }
             case "churn" -> {
                 Store s = store();

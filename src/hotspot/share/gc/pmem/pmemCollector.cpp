@@ -371,6 +371,16 @@ HeapWord* PmemCollector::allocate(JavaThread* thread, size_t words) {
       PmemAllocator::raise_soft_limit();
       mem = PmemAllocator::allocate(thread, words, true);
     }
+    if (mem == NULL && PmemAllocator::free_bytes() >= words * HeapWordSize &&
+        PmemAllocator::largest_free_bytes() < words * HeapWordSize) {
+      // Enough is free, in pieces each too small: slide them together.
+      log_debug(gc, pmem)("Persistent allocation of " SIZE_FORMAT " bytes fits no free chunk (largest " SIZE_FORMAT
+                          "K of " SIZE_FORMAT "K free): compacting", words * HeapWordSize,
+                          PmemAllocator::largest_free_bytes() / K, PmemAllocator::free_bytes() / K);
+      if (compact(thread)) {
+        mem = PmemAllocator::allocate(thread, words, true);
+      }
+    }
   }
   return mem;
 }
