@@ -59,7 +59,7 @@ public class TestDamagedFile {
     static final int STATE = 2048;
     static final int HEAP_ADDRESS = STATE, SWIZZLE_PHASE = STATE + 48, OBJECTS_TOP = STATE + 72,
                      ROOT_OFFSET = STATE + 80, RELOC_PHASE = STATE + 112, MIGR_PHASE = STATE + 168,
-                     COMPACT_PHASE = STATE + 192, STATE_END = STATE + 296;
+                     COMPACT_PHASE = STATE + 192, STATE_END = STATE + 312;
     // The type table: count, then 1024-byte entries from offset 64 (name_len at 26).
     // The roots area: count, then 128-byte entries from offset 128 (object at 0, name_len at 8).
 

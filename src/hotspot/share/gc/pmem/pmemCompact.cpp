@@ -84,23 +84,39 @@ static void add_run(size_t from, size_t end) {
   _live_bytes += end - from;
 }
 
+// The first run that ends after the start of each 512-byte block of the
+// objects area: forward_offset scans a few runs from there.
+static const int block_shift = 9;
+static uint32_t* _block_first = NULL;
+static size_t    _blocks = 0;
+
+static void index_runs() {
+  FREE_C_HEAP_ARRAY(uint32_t, _block_first);
+  const int n = _runs->length();
+  const size_t top = n == 0 ? 0 : _runs->at(n - 1).end;
+  _blocks = (top >> block_shift) + 1;
+  _block_first = NEW_C_HEAP_ARRAY(uint32_t, _blocks, mtGC);
+  int i = 0;
+  for (size_t b = 0; b < _blocks; b++) {
+    while (i < n && _runs->at(i).end <= (b << block_shift)) {
+      i++;
+    }
+    _block_first[b] = (uint32_t)i;
+  }
+}
+
 // The new offset of a byte of a live object: its run's distance down.
 static uint64_t forward_offset(uint64_t offset) {
-  int lo = 0;
-  int hi = _runs->length();
-  while (lo < hi) {   // the last run that starts at or below offset
-    const int mid = (lo + hi) / 2;
-    if (_runs->at(mid).from <= offset) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
+  const int n = _runs->length();
+  int i = _block_first[MIN2((size_t)(offset >> block_shift), _blocks - 1)];
+  while (i < n && _runs->at(i).end <= offset) {
+    i++;
   }
-  if (lo == 0) {
-    return offset;   // below every run: nothing below it moved
+  if (i < n && _runs->at(i).from <= offset) {
+    return offset - (_runs->at(i).from - _runs->at(i).to);
   }
-  const SlideRun& r = _runs->at(lo - 1);
-  return offset - (r.from - r.to);
+  // In no run (a damaged reference): as far down as the run below it.
+  return i == 0 ? offset : offset - (_runs->at(i - 1).from - _runs->at(i - 1).to);
 }
 
 static char* base() {
@@ -162,19 +178,32 @@ public:
 };
 
 // Online (headers hold this run's klasses): every reference of the
-// objects in [from, end), told to done every megabyte or so.
-static void oops_in(size_t from, size_t end, OopIterateClosure* cl, PmemChunkDone* done) {
-  size_t chunk = from;
-  for (size_t at = from; at < end; ) {
-    oop obj = cast_to_oop(base() + at);
-    obj->oop_iterate(cl);
-    at += obj->size() * HeapWordSize;
-    if (at - chunk >= M || at == end) {
-      done->done(at);
-      chunk = at;
+// objects in runs [from, end), told to done every megabyte or so and at
+// the end.
+class OnlineOops {
+  OopIterateClosure* const _cl;
+  PmemChunkDone* const _done;
+  size_t _chunk = 0;   // where the chunk under way began
+  size_t _at = 0;
+public:
+  OnlineOops(OopIterateClosure* cl, PmemChunkDone* done) : _cl(cl), _done(done) {}
+  void run(size_t from, size_t end) {
+    for (_at = from; _at < end; ) {
+      oop obj = cast_to_oop(base() + _at);
+      obj->oop_iterate(_cl);
+      _at += obj->size() * HeapWordSize;
+      if (_at - _chunk >= M) {
+        _done->done(_at);
+        _chunk = _at;
+      }
     }
   }
-}
+  void finish() {
+    if (_at != _chunk) {
+      _done->done(_at);
+    }
+  }
+};
 
 static void tag_free(uint64_t at, uint64_t bytes) {
   HeapWord* p = (HeapWord*)(base() + at);
@@ -187,14 +216,10 @@ static PmemSlideUnit* current_unit() {
   return &st->compact_units[st->compact_unit & 1];
 }
 
-// Copies the rest of the current run down, a piece at a time: a piece is
-// no longer than the distance, so it overwrites only source bytes copied
-// (durably) before it. Then tags the gap it leaves above it free.
-static void finish_current(size_t* pieces) {
-  PmemSlideUnit* u = current_unit();
-  if (u->bytes == 0) {
-    return;   // none started
-  }
+// A run longer than its distance, copied down a piece at a time: a piece
+// is no longer than the distance, so it overwrites only source bytes
+// copied (durably) before it. Then the gap it leaves above it tagged free.
+static void finish_pieces(PmemSlideUnit* u, size_t* pieces) {
   const uint64_t distance = u->from - u->to;
   while (u->moved < u->bytes) {
     const uint64_t n = MIN3(u->bytes - u->moved, distance, (uint64_t)M);
@@ -208,32 +233,70 @@ static void finish_current(size_t* pieces) {
   tag_free(u->to + u->bytes, distance);
 }
 
-// Makes run r the current one: the gap below its source one free chunk,
+// Makes the next unit current: the gap below its source one free chunk,
 // the other record filled, then switched to with one store.
-static void start_run(const SlideRun& r) {
+static PmemSlideUnit* start_unit(uint64_t from, uint64_t to, uint64_t bytes, bool batch) {
   PmemFileState* st = PmemHeap::state();
-  tag_free(r.to, r.from - r.to);
+  tag_free(to, from - to);
   const uint64_t next = (st->compact_unit + 1) & 1;
   PmemSlideUnit* u = &st->compact_units[next];
-  u->from = r.from;
-  u->to = r.to;
-  u->bytes = r.end - r.from;
+  u->from = from;
+  u->to = to;
+  u->bytes = bytes;
   u->moved = 0;
+  u->batch = batch ? 1 : 0;
   PmemWriteback::persist(u, sizeof(*u));
   PmemWriteback::store_persist(&st->compact_unit, next);
+  return u;
+}
+
+// Runs [i, j) in one unit: their copies all lie below the first one's
+// source (they take at most its distance), so no copy overwrites a source
+// and a crash lets the next start copy the batch again from the start.
+static void copy_batch(int i, int j, size_t* pieces) {
+  const SlideRun& first = _runs->at(i);
+  const SlideRun& last = _runs->at(j - 1);
+  start_unit(first.from, first.to, last.end - first.from, true);
+  for (int k = i; k < j; k++) {
+    const SlideRun& r = _runs->at(k);
+    memcpy(base() + r.to, base() + r.from, r.end - r.from);
+    PmemFault::reached("compact-piece");
+  }
+  const uint64_t live_end = last.to + (last.end - last.from);
+  PmemWriteback::flush(base() + first.to, live_end - first.to);
+  PmemWriteback::drain();
+  tag_free(live_end, last.end - live_end);
+  (*pieces)++;
 }
 
 // Phase 2 from run i on, then the space above the objects one free chunk.
+// The distance only grows from run to run, so after the first gaps most
+// runs go in batches of many.
 static void slide(int i, size_t* pieces) {
-  PmemProgress progress("Compacting: sliding objects", _runs->length() == 0 ? 0 : _runs->at(_runs->length() - 1).end);
-  for (; i < _runs->length(); i++) {
+  const int n = _runs->length();
+  PmemProgress progress("Compacting: sliding objects", n == 0 ? 0 : _runs->at(n - 1).end);
+  while (i < n) {
     const SlideRun& r = _runs->at(i);
-    if (r.from == r.to) {
-      continue;   // below the first gap
+    const uint64_t distance = r.from - r.to;
+    if (distance == 0) {
+      i++;   // below the first gap
+      continue;
     }
     progress.at(r.from);
-    start_run(r);
-    finish_current(pieces);
+    if (r.end - r.from > distance) {
+      finish_pieces(start_unit(r.from, r.to, r.end - r.from, false), pieces);
+      i++;
+    } else {
+      const uint64_t room = MIN2(distance, (uint64_t)(64 * M));
+      uint64_t live = 0;
+      int j = i;
+      while (j < n && live + (_runs->at(j).end - _runs->at(j).from) <= room) {
+        live += _runs->at(j).end - _runs->at(j).from;
+        j++;
+      }
+      copy_batch(i, j, pieces);
+      i = j;
+    }
     PmemFault::reached("compact-slid");
   }
   PmemFileState* st = PmemHeap::state();
@@ -257,6 +320,16 @@ static void end_phases() {
 }
 
 // -- in a collection --------------------------------------------------------
+
+void PmemCompact::full_gc_begins() {
+  _forwarding = false;
+  if (_runs != NULL && !_recording) {
+    _runs->clear_and_deallocate();
+    FREE_C_HEAP_ARRAY(uint32_t, _block_first);
+    _block_first = NULL;
+    _blocks = 0;
+  }
+}
 
 void PmemCompact::begin_collection(bool requested) {
   _requested = requested;
@@ -329,6 +402,7 @@ bool PmemCompact::after_sweep(size_t live_words) {
   }
 
   const jlong started = os::javaTimeNanos();
+  index_runs();
   const PmemPlacement here = PmemRelocate::recorded(st);
   st->compact_mid = mid.address;
   st->compact_top = _live_bytes;
@@ -344,9 +418,11 @@ bool PmemCompact::after_sweep(size_t live_words) {
   PmemRewriteClosure to_mid(here, mid, objects_size(), forward_offset, false /* cache fields hold volatile objects */);
   {
     CursorChunks chunks(&to_mid, "Compacting: forwarding references");
+    OnlineOops oops(&to_mid, &chunks);
     for (int i = 0; i < _runs->length(); i++) {
-      oops_in(_runs->at(i).from, _runs->at(i).end, &to_mid, &chunks);
+      oops.run(_runs->at(i).from, _runs->at(i).end);
     }
+    oops.finish();
   }
   const jlong forwarded = os::javaTimeNanos();
   begin_sliding();
@@ -358,7 +434,9 @@ bool PmemCompact::after_sweep(size_t live_words) {
   PmemRewriteClosure back(mid, here, objects_size(), NULL, false);
   {
     CursorChunks chunks(&back, "Compacting: references back");
-    oops_in(0, (size_t)st->compact_top, &back, &chunks);
+    OnlineOops oops(&back, &chunks);
+    oops.run(0, (size_t)st->compact_top);
+    oops.finish();
   }
   end_phases();
 
@@ -404,9 +482,15 @@ bool PmemCompact::after_sweep(size_t live_words) {
 // -- at attach ----------------------------------------------------------
 
 void PmemCompact::finish_unit() {
-  if (PmemHeap::state()->compact_phase == 2) {
+  PmemSlideUnit* u = current_unit();
+  if (PmemHeap::state()->compact_phase != 2 || u->bytes == 0) {
+    return;   // none started
+  }
+  if (u->batch != 0) {
+    tag_free(u->to, u->from - u->to);   // its copies are void: the batch goes again
+  } else {
     size_t pieces = 0;
-    finish_current(&pieces);
+    finish_pieces(u, &pieces);
   }
 }
 
@@ -421,6 +505,7 @@ public:
     _live_bytes = to;
     RunsOf v;
     PmemAttach::objects_do(from, (size_t)PmemHeap::state()->objects_top, &v);
+    index_runs();
   }
 };
 
@@ -450,9 +535,14 @@ bool PmemCompact::resume(char* err, size_t err_len) {
     begin_sliding();
     slide(0, &pieces);
   } else if (phase == 2) {
-    // finish_unit() ended the current run; the rest lies above it.
+    // finish_unit() ended the current run, or voided the current batch:
+    // the rest lies above the one, from the start of the other.
     const PmemSlideUnit* u = current_unit();
-    RunsOf::collect(u->from + u->bytes, u->to + u->bytes);
+    if (u->batch != 0) {
+      RunsOf::collect(u->from, u->to);
+    } else {
+      RunsOf::collect(u->from + u->bytes, u->to + u->bytes);
+    }
     if (_live_bytes != st->compact_top) {
       jio_snprintf(err, err_len, "%s is damaged: its objects end at " SIZE_FORMAT " once slid together, but the "
                    "compaction under way recorded " UINT64_FORMAT, PmemHeap::file()->path(), _live_bytes,

@@ -40,13 +40,16 @@
 //     rewritten; root slots go from offset + 1 to new offset + 2. The
 //     sweep made all dead space free chunks, so the live objects, and thus
 //     every new offset, are what a walk of the file finds again.
-//  2. each run of live objects between free chunks is copied down in
-//     pieces no larger than its move distance, the bytes copied persisted
-//     after each piece (a piece overwrites only source bytes copied
-//     before), then the gap it leaves above it tagged free. The current
-//     run is one of two records in the state area, switched by a single
-//     store, so the layout below it is always compacted and the one above
-//     it the old one.
+//  2. the runs of live objects between free chunks are copied down, in
+//     address order: as many runs at once as fit below the first one's
+//     source (the distance only grows, so soon thousands at once), copied
+//     again from the start after a crash; a run longer than its distance
+//     alone, in pieces no longer than the distance, the bytes copied
+//     persisted after each (a piece overwrites only source bytes copied
+//     before). The gap left above is tagged free. What is being moved is
+//     one of two records in the state area, switched by a single store,
+//     so the layout below it is always compacted, the one above it the old
+//     one, and the file parses once the current record is ended or voided.
 //  3. the references go from the intermediate placement to this one, and
 //     root slots back to offset + 1.
 // The volatile side follows in memory: Serial's adjust phase takes a moved
@@ -58,8 +61,9 @@ class PmemCompact : AllStatic {
   static uint _compactions;
 
 public:
-  // Every full GC, first: the last compaction's forwarding is over.
-  static void full_gc_begins() { _forwarding = false; }
+  // Every full GC, first: the last compaction's forwarding is over, and
+  // its tables are freed.
+  static void full_gc_begins();
 
   // -- in a collection of the persistent part, at a safepoint --
   // Before marking: whether this collection was asked to compact.

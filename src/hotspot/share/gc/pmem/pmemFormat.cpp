@@ -74,7 +74,7 @@ uint64_t PmemFormat::placement_check(const PmemFileState* st) {
 
 // A run a compaction slides: down, inside the used part, word-aligned.
 static bool slide_unit_ok(const PmemSlideUnit* u, uint64_t top) {
-  return u->to <= u->from && u->from <= top && u->bytes <= top - u->from && u->moved <= u->bytes &&
+  return u->to <= u->from && u->from <= top && u->bytes <= top - u->from && u->moved <= u->bytes && u->batch <= 1 &&
          (u->bytes == 0 || u->to < u->from) &&
          (u->from | u->to | u->bytes | u->moved) % HeapWordSize == 0;
 }

@@ -75,13 +75,18 @@ struct PmemFileHeader {
   uint64_t checksum;               // FNV-1a of every field above
 };
 
-// A run of live objects that a compaction moves down: bytes from offset
-// from to offset to, the first moved of them copied (durably) so far.
+// What a compaction moves down at a time (PmemCompact): the bytes at
+// offset from go to offset to. Either one run of live objects longer than
+// the distance, copied in pieces, the first moved bytes durably so far
+// (batch 0); or the runs of live objects (and the free chunks between
+// them) in bytes from from, which all fit below from, copied again from
+// the start after a crash (batch 1).
 struct PmemSlideUnit {
   uint64_t from;
   uint64_t to;
   uint64_t bytes;
   uint64_t moved;
+  uint64_t batch;
 };
 
 // Fields the runtime changes in place, each with one persisted, aligned
