@@ -91,6 +91,11 @@ public class TestCompaction {
               "free space not one chunk: " + m.group());
         PmemTest.ok(run(file, "verify", 1)).shouldNotContain("compaction");
 
+        // HotSpot's heap verification before and after the full GC that
+        // compacts: every reference, volatile and persistent, is valid.
+        PmemTest.ok(run(file, "cycle", 6, "-XX:+VerifyBeforeGC", "-XX:+VerifyAfterGC"))
+            .shouldContain("Persistent heap compacted (requested)");
+
         // By itself, when the free space is fragmented enough.
         OutputAnalyzer t = PmemTest.ok(run(file, "cycle-gc", 3, "-XX:PmemCompactPercent=0"));
         t.shouldContain("Persistent heap compacted (fragmented)");

@@ -27,11 +27,13 @@
 #include "gc/pmem/pmemRoots.hpp"
 #include "gc/pmem/pmemTypeTable.hpp"
 #include "gc/pmem/pmemVerify.hpp"
+#include "gc/pmem/pmemVolatileRefs.hpp"
 #include "gc/pmem/pmemWalk.hpp"
 #include "jvm_io.h"
 #include "logging/log.hpp"
 #include "memory/iterator.inline.hpp"
 #include "memory/resourceArea.hpp"
+#include "memory/universe.hpp"
 #include "oops/access.inline.hpp"
 #include "oops/compressedOops.inline.hpp"
 #include "oops/markWord.hpp"
@@ -59,6 +61,10 @@ public:
     HeapWord* target = cast_from_oop<HeapWord*>(obj);
     if (_run_fields && !PmemHeap::is_in(target)) {
       return;   // an enum constant's field may refer to a volatile object (PmemEnums)
+    }
+    if (slot != NULL && !PmemHeap::is_in(target) && PmemVolatileRefs::is_slot(slot) &&
+        Universe::heap()->is_in(target)) {
+      return;   // a cache field (such as HashMap.keySet) this run filled: a root of the volatile heap
     }
     // Aligned first: the start-bit index of a misaligned address would
     // round down to the object it lies in.

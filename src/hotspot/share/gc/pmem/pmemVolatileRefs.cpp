@@ -238,6 +238,10 @@ static void add_slot_locked(uintptr_t a) {
   }
 }
 
+bool PmemVolatileRefs::is_slot(const void* field) {
+  return _cap != 0 && _set[find((uintptr_t)field)] == (uintptr_t)field;
+}
+
 // At a safepoint, after a compaction: every entry at its field's new
 // address (forwarding keeps distinct fields distinct).
 void PmemVolatileRefs::slots_moved(void* forward(const void* field)) {

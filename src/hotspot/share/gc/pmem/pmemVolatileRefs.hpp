@@ -103,6 +103,8 @@ public:
   // After its sweep.
   static void prune();
   static size_t slot_count();
+  // Whether field is one of the slots above (at a safepoint).
+  static bool is_slot(const void* field);
   // A compaction moved [from, from + words) to to: its loose and locked
   // bits follow. Called run by run in address order (to <= from).
   static void slide_bits(HeapWord* from, HeapWord* to, size_t words);
