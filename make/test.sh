@@ -8,7 +8,8 @@
 #      server end to end, with redis-cli, restarts and kill -9 crash rounds
 #   5. docstore's tests (examples/docstore/test/DocStoreTest.java): every
 #      command, restarts in each tier, rollback, kill -9 crash rounds
-# `make/test.sh quick` runs only 1, 2, 4 and 5.
+#   6. the demos make runs (make/demo.sh), their output checked
+# `make/test.sh quick` runs only 1, 2, 4, 5 and 6.
 # `make/test.sh torture` (make torture) runs only the long crash campaigns:
 #   TestCollectionsCrash, TestLargeTxn, TestRelocation, TestEvolution and
 #   TestCompaction, each with PMEM_TORTURE_CRASHES crashes (default 2000; a
@@ -103,6 +104,24 @@ run_example() {
   record "$name" "$pass" "$fail"
 }
 
+# The demos that `make` runs (make/demo.sh): each prints what it must.
+run_demos() {
+  note "demos: make/demo.sh (HelloPmem, LinkedListDemo three times)"
+  local log="$PMEM_CACHE/demo-test.log" pass=0 fail=0 want
+  bash "$PMEM_ROOT/make/demo.sh" >"$log" 2>&1
+  for want in "Persistent heap enabled, file " "First run: creating the list" "Run 1: 1" \
+              "Run 2: 2 -> 1" "Run 3: 3 -> 2 -> 1"; do
+    if grep -qF -- "$want" "$log"; then
+      pass=$((pass + 1))
+    else
+      echo "  FAIL demos: no line '$want'"
+      fail=$((fail + 1))
+    fi
+  done
+  echo "  (log: $log)"
+  record demos "$pass" "$fail"
+}
+
 bash "$PMEM_ROOT/make/overlay.sh" >/dev/null   # tests are read from the working tree
 
 if [ "$MODE" = torture ]; then
@@ -114,6 +133,7 @@ else
   run_jtreg hotspot/jtreg pmem -- pmem
   run_example pmem-kv KvTest
   run_example docstore DocStoreTest
+  run_demos
 fi
 
 list() { sed 's/#.*//; /^[[:space:]]*$/d' "$PMEM_ROOT/make/$1"; }

@@ -30,9 +30,10 @@ import jdk.internal.pmem.Pmem;
  *   build/jdk/bin/java -XX:+UsePersistentHeap -XX:PmemFile=/dev/shm/list.heap \
  *       --add-exports java.base/jdk.internal.pmem=ALL-UNNAMED LinkedListDemo.java
  *
- * Until transactions exist, each change is made durable with persist(): a
- * node is complete and durable before the store that links it, so a crash
- * at any point leaves the old list or the new one.
+ * Each run's change is one failure-atomic transaction: the new node, the
+ * link to it and the new size become durable together when txn returns, so
+ * a crash at any point leaves the old list or the new one, never a list
+ * whose size disagrees with its nodes.
  */
 public class LinkedListDemo {
     static class Node {
@@ -46,20 +47,20 @@ public class LinkedListDemo {
     }
 
     public static void main(String[] args) {
-        ListHead list = Pmem.get("demo-list", ListHead.class);
-        if (list == null) {
-            System.out.println(Pmem.isFirstRun() ? "First run: creating the list" : "Creating the list");
-            list = Pmem.pnew(ListHead.class);
-            Pmem.put("demo-list", list);    // durable: the next run finds it
-        }
-
-        Node node = Pmem.pnew(Node.class);
-        node.value = list.size + 1;
-        node.next = list.first;
-        Pmem.persist(node);                 // the node first...
-        list.first = node;
-        list.size++;
-        Pmem.persist(list);                 // ...then the link to it
+        ListHead list = Pmem.txn(() -> {
+            ListHead l = Pmem.get("demo-list", ListHead.class);
+            if (l == null) {
+                System.out.println(Pmem.isFirstRun() ? "First run: creating the list" : "Creating the list");
+                l = new ListHead();                 // persistent: made inside the transaction
+                Pmem.put("demo-list", l);           // the next run finds it
+            }
+            Node node = new Node();
+            node.value = l.size + 1;
+            node.next = l.first;
+            l.first = node;
+            l.size++;
+            return l;
+        });                                         // durable here, all of it or none
 
         StringBuilder sb = new StringBuilder();
         for (Node n = list.first; n != null; n = n.next) {
