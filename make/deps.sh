@@ -19,6 +19,8 @@ PKGS=(
   jtreg7 libtestng7-java libasmtools-java
   # pmem-kv's tests talk to it with unmodified redis-cli and redis-benchmark
   redis-tools
+  # pmem-kv's tests compare replies with a real redis-server
+  redis-server
 )
 
 missing=()

@@ -5,7 +5,8 @@
 #   3. chosen HotSpot and java/util jtreg tests (make/hotspot-tests.txt,
 #      make/jdk-tests.txt), once as they are and once with -XX:+UsePersistentHeap
 #   4. pmem-kv's tests (examples/pmem-kv/test/KvTest.java): the Redis-protocol
-#      server end to end, with redis-cli, restarts and kill -9 crash rounds
+#      server end to end, with redis-cli, restarts and kill -9 crash rounds,
+#      and its replies compared with a real redis-server's (redis-diff)
 #   5. docstore's tests (examples/docstore/test/DocStoreTest.java): every
 #      command, restarts in each tier, rollback, kill -9 crash rounds
 #   6. the demos make runs (make/demo.sh), their output checked

@@ -51,6 +51,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * file and talks RESP to it, as a client would:
  *
  *   commands    replies and error words of every command group
+ *   redis-diff  the same commands sent to pmem-kv and to a real redis-server
+ *               (Debian's redis-server, which make/deps.sh installs): edge
+ *               cases of the newer commands and random commands over a small
+ *               key space (seed printed; -Dkv.seed=N repeats a run), replies
+ *               compared exactly, or by their properties where Redis is random
  *   pipeline    1000 requests in one write, replies in order
  *   clients     200 connections at once, per-key isolation (INCR counts)
  *   protocol    malformed and oversized requests: error, disconnect, data intact
@@ -59,8 +64,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   crash       kill -9 under load from several clients, many times, also
  *               under the persistence-domain simulator: every acknowledged
  *               SET/INCR/LPUSH/MSET is there after restart, no partial command
+ *               (MSET, and LMOVE and SMOVE between two keys)
  *
- * Usage: java KvTest JAVA CLASSES HEAPDIR [test...]
+ * Usage: java KvTest JAVA CLASSES HEAPDIR [test...]   (no test named: all of them)
  * Prints "PASS name" or "FAIL name: why" per test and exits 1 on any failure.
  */
 public class KvTest {
@@ -72,7 +78,7 @@ public class KvTest {
         classes = args[1];
         heapDir = args[2];
         List<String> only = List.of(args).subList(3, args.length);
-        String[] all = {"commands", "pipeline", "clients", "protocol", "redis-cli", "restart", "crash"};
+        String[] all = {"commands", "redis-diff", "pipeline", "clients", "protocol", "redis-cli", "restart", "crash"};
         for (String t : all) {
             if (!only.isEmpty() && !only.contains(t)) {
                 continue;
@@ -81,6 +87,7 @@ public class KvTest {
             try {
                 switch (t) {
                     case "commands" -> commands();
+                    case "redis-diff" -> redisDiff();
                     case "pipeline" -> pipeline();
                     case "clients" -> clients();
                     case "protocol" -> protocol();
@@ -247,6 +254,46 @@ public class KvTest {
                         items.add(read());
                     }
                     return items.toString();
+                }
+                default:
+                    throw new IOException("bad reply line: " + line);
+            }
+        }
+
+        /** Sends a command and returns its reply as a value (see readValue()). */
+        Object callValue(String... args) throws IOException {
+            out.write(encode(args));
+            out.flush();
+            return readValue();
+        }
+
+        /**
+         * One reply with its type kept: "+OK", "-ERR x", ":5", "$text", "$(nil)"
+         * for a nil bulk, "*(nil)" for a nil array, a List for an array.
+         */
+        Object readValue() throws IOException {
+            String line = line();
+            switch (line.charAt(0)) {
+                case '+', '-', ':':
+                    return line;
+                case '$': {
+                    int n = Integer.parseInt(line.substring(1));
+                    if (n < 0) {
+                        return "$(nil)";
+                    }
+                    byte[] b = in.readNBytes(n + 2);
+                    return "$" + new String(b, 0, n, StandardCharsets.UTF_8);
+                }
+                case '*': {
+                    int n = Integer.parseInt(line.substring(1));
+                    if (n < 0) {
+                        return "*(nil)";
+                    }
+                    List<Object> items = new ArrayList<>();
+                    for (int i = 0; i < n; i++) {
+                        items.add(readValue());
+                    }
+                    return items;
                 }
                 default:
                     throw new IOException("bad reply line: " + line);
@@ -478,6 +525,504 @@ public class KvTest {
             expect(c, "OK", "QUIT");
             check(c.closedByServer(), "QUIT closes");
         }
+    }
+
+    // --- differential test against a real redis-server --------------------------
+
+    /** Commands whose replies are sets: compared with their elements sorted. */
+    static final Set<String> UNORDERED = Set.of("SMEMBERS", "SINTER", "SUNION", "SDIFF", "KEYS");
+    /** Commands whose replies Redis chooses at random: compared by their properties. */
+    static final Set<String> RANDOM = Set.of("SPOP", "SRANDMEMBER");
+
+    static String findRedisServer() {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            File f = new File(dir, "redis-server");
+            if (f.canExecute()) {
+                return f.getPath();
+            }
+        }
+        File f = new File("/usr/bin/redis-server");
+        return f.canExecute() ? f.getPath() : null;
+    }
+
+    /** Runs commands on both servers and records every difference in their replies. */
+    static final class Diff {
+        final Client kv, redis;
+        final List<String> mismatches = new ArrayList<>();
+        int cases;
+        static final boolean STATS = Boolean.getBoolean("kv.diff.stats");
+        final Map<String, Map<String, Integer>> stats = new java.util.TreeMap<>();
+
+        Diff(Client kv, Client redis) {
+            this.kv = kv;
+            this.redis = redis;
+        }
+
+        /** Splits on spaces; "" stands for an empty argument. */
+        void run(String line) throws IOException {
+            String[] a = line.trim().split(" +");
+            for (int i = 0; i < a.length; i++) {
+                if (a[i].equals("\"\"")) {
+                    a[i] = "";
+                }
+            }
+            call(a);
+        }
+
+        void call(String... cmd) throws IOException {
+            cases++;
+            String name = cmd[0].toUpperCase();
+            if (RANDOM.contains(name)) {
+                random(cmd);
+                return;
+            }
+            Object a = kv.callValue(cmd), b = redis.callValue(cmd);
+            if (STATS) {   // -Dkv.diff.stats: how often each command errs, is empty, or has content
+                String kind = b instanceof String x && x.startsWith("-") ? "error"
+                        : b.equals(List.of()) || b.equals("$(nil)") || b.equals(":0") ? "empty" : "content";
+                stats.computeIfAbsent(name, k -> new java.util.TreeMap<>()).merge(kind, 1, Integer::sum);
+            }
+            if (UNORDERED.contains(name)) {
+                a = sorted(a);
+                b = sorted(b);
+            }
+            if (!a.equals(b)) {
+                mismatch(cmd, a, b);
+            }
+        }
+
+        void mismatch(String[] cmd, Object kvReply, Object redisReply) {
+            String m = String.join(" ", cmd) + "\n      pmem-kv: " + kvReply + "\n      redis:   " + redisReply;
+            mismatches.add(m);
+            if (mismatches.size() <= 50) {
+                System.out.println("  MISMATCH " + m);
+            }
+        }
+
+        static Object sorted(Object o) {
+            if (o instanceof List<?> l) {
+                List<String> x = new ArrayList<>();
+                l.forEach(e -> x.add(String.valueOf(e)));
+                x.sort(null);
+                return x;
+            }
+            return o;
+        }
+
+        /**
+         * SPOP and SRANDMEMBER: the same shape and size, distinct members where
+         * Redis promises them, every member from the set. After SPOP, the
+         * redis-server is given pmem-kv's choice so that both hold the same set.
+         */
+        void random(String[] cmd) throws IOException {
+            String key = cmd.length > 1 ? cmd[1] : "";
+            List<Object> before = new ArrayList<>();
+            if (cmd.length > 1 && "+set".equals(kv.callValue("TYPE", key))) {
+                before = new ArrayList<>((List<?>) kv.callValue("SMEMBERS", key));
+            }
+            Object a = kv.callValue(cmd), b = redis.callValue(cmd);
+            boolean spop = cmd[0].equalsIgnoreCase("SPOP");
+            boolean distinct = spop || (cmd.length == 3 && !cmd[2].startsWith("-"));
+            boolean ok;
+            if (a instanceof List<?> la && b instanceof List<?> lb) {
+                ok = la.size() == lb.size() && before.containsAll(la) && before.containsAll(lb)
+                        && (!distinct || (new HashSet<>(la).size() == la.size() && new HashSet<>(lb).size() == lb.size()));
+            } else if (a instanceof String sa && b instanceof String sb && sa.startsWith("$") && sb.startsWith("$")
+                    && !sa.equals("$(nil)") && !sb.equals("$(nil)")) {
+                ok = before.contains(sa) && before.contains(sb);
+            } else {
+                ok = a.equals(b);   // errors, nil
+            }
+            if (!ok) {
+                mismatch(cmd, a, b);
+                return;
+            }
+            if (spop && !a.equals(b)) {   // bring redis to pmem-kv's state: put back what it took, take what pmem-kv took
+                List<String> add = new ArrayList<>(List.of("SADD", key)), rem = new ArrayList<>(List.of("SREM", key));
+                for (Object o : b instanceof List<?> lb ? lb : List.of(b)) {
+                    add.add(((String) o).substring(1));
+                }
+                for (Object o : a instanceof List<?> la ? la : List.of(a)) {
+                    rem.add(((String) o).substring(1));
+                }
+                redis.callValue(add.toArray(String[]::new));
+                redis.callValue(rem.toArray(String[]::new));
+            }
+        }
+    }
+
+    /** Hand-written edge cases of the commands pmem-kv added after its first release, in the order run. */
+    static final String[] DIFF_CASES = {
+        // LMOVE, RPOPLPUSH
+        "RPUSH l a b c d", "LMOVE l l2 LEFT RIGHT", "LMOVE l l2 RIGHT LEFT", "LRANGE l 0 -1", "LRANGE l2 0 -1",
+        "LMOVE l l LEFT RIGHT", "LRANGE l 0 -1", "LMOVE l l RIGHT RIGHT", "LMOVE l2 l2 left left", "LMOVE l l2 UP LEFT",
+        "LMOVE nosuch l2 LEFT LEFT", "LMOVE l l2 LEFT", "LMOVE l l2 LEFT LEFT x", "SET str v", "LMOVE str l LEFT LEFT",
+        "LMOVE l str LEFT LEFT", "LMOVE nosuch str LEFT LEFT", "LRANGE l 0 -1", "RPOPLPUSH l l3", "RPOPLPUSH l l3",
+        "RPOPLPUSH l l3", "EXISTS l", "LRANGE l3 0 -1", "RPOPLPUSH l3 l3", "LRANGE l3 0 -1", "RPOPLPUSH l3 str",
+        "RPOPLPUSH str l3", "RPOPLPUSH nosuch l3", "RPOPLPUSH l3", "RPOPLPUSH a b c", "RPUSH one x", "LPOP one x", "RPOP one -1", "LPOP nosuch x",
+        "LMOVE one one LEFT RIGHT", "LRANGE one 0 -1", "LMOVE one two RIGHT LEFT", "EXISTS one", "LRANGE two 0 -1",
+        // LPOS
+        "RPUSH p a b c 1 2 3 c c", "LPOS p c", "LPOS p c RANK 2", "LPOS p c RANK -1", "LPOS p c RANK -2", "LPOS p c RANK 4",
+        "LPOS p c COUNT 0", "LPOS p c COUNT 2", "LPOS p c COUNT 0 RANK 2", "LPOS p c COUNT 0 RANK -1", "LPOS p c COUNT 1 RANK -3",
+        "LPOS p c MAXLEN 2", "LPOS p c MAXLEN 3", "LPOS p c COUNT 0 MAXLEN 7", "LPOS p c COUNT 0 MAXLEN 0", "LPOS p c RANK -1 MAXLEN 1",
+        "LPOS p zz", "LPOS p zz COUNT 0", "LPOS nosuch a", "LPOS nosuch a COUNT 1", "LPOS p c RANK 0", "LPOS p c RANK x",
+        "LPOS p c COUNT -1", "LPOS p c COUNT x", "LPOS p c MAXLEN -1", "LPOS p c MAXLEN", "LPOS p c FOO 1",
+        "LPOS p c RANK -9223372036854775808", "LPOS p c RANK -9223372036854775808 COUNT 2", "LPOS p c RANK 9223372036854775807", "LPOS str a", "LPOS p", "LPOS p c rank 1 count 2 maxlen 9",
+        // SMOVE
+        "SADD s1 a b c", "SADD s2 c d", "SMOVE s1 s2 a", "SMOVE s1 s2 c", "SMOVE s1 s2 zz", "SMEMBERS s1", "SMEMBERS s2",
+        "SMOVE s1 s1 b", "SMOVE s1 s1 zz", "SMOVE s1 s3 b", "EXISTS s1", "SMEMBERS s3", "SMOVE nosuch s2 a", "SMOVE nosuch str a",
+        "SMOVE s2 str a", "SMOVE str s2 a", "SMEMBERS s2", "SMOVE s2 s3", "SMOVE s2 s3 a b",
+        // SPOP, SRANDMEMBER
+        "SADD r a b c d e f g", "SRANDMEMBER r", "SRANDMEMBER r 3", "SRANDMEMBER r 7", "SRANDMEMBER r 100", "SRANDMEMBER r -3",
+        "SRANDMEMBER r -20", "SRANDMEMBER r 0", "SRANDMEMBER r -1", "SRANDMEMBER nosuch", "SRANDMEMBER nosuch 5", "SRANDMEMBER nosuch -5",
+        "SRANDMEMBER str", "SRANDMEMBER str 2", "SRANDMEMBER r x", "SRANDMEMBER r 1 2", "SRANDMEMBER",
+        "SRANDMEMBER r -9223372036854775808", "SPOP r", "SCARD r", "SPOP r 2", "SCARD r", "SPOP r 0", "SPOP r -1", "SPOP r x",
+        "SPOP r 1 2", "SPOP nosuch", "SPOP nosuch 3", "SPOP str", "SPOP str 1", "SPOP", "SPOP r 100", "EXISTS r", "SPOP r",
+        "SADD r1 only", "SPOP r1", "EXISTS r1",
+        // SINTERSTORE, SUNIONSTORE, SDIFFSTORE
+        "SADD i1 a b c d", "SADD i2 b c e", "SADD i3 c d e f", "SINTERSTORE d i1 i2", "SMEMBERS d", "SINTERSTORE d i1 i2 i3",
+        "SMEMBERS d", "SINTERSTORE d i1 nosuch", "EXISTS d", "SUNIONSTORE d i1 i2 i3", "SMEMBERS d", "SUNIONSTORE d nosuch",
+        "EXISTS d", "SDIFFSTORE d i1 i2", "SMEMBERS d", "SDIFFSTORE d i1 i2 i3", "SMEMBERS d", "SDIFFSTORE d nosuch i1", "EXISTS d",
+        "SET d x", "SUNIONSTORE d i1", "TYPE d", "SINTERSTORE i1 i1 i2", "SMEMBERS i1", "SUNIONSTORE i2 i2 i3", "SMEMBERS i2",
+        "SDIFFSTORE i3 i3 i3", "EXISTS i3", "SINTERSTORE d i1 str", "SINTERSTORE d nosuch str", "SUNIONSTORE d i1 str",
+        "SDIFFSTORE d str i1", "SDIFFSTORE d nosuch str", "SINTERSTORE d", "SUNIONSTORE d", "SDIFFSTORE d", "SET d2 x",
+        "EXPIRE d2 100", "SUNIONSTORE d2 i1", "TTL d2", "SMEMBERS d2",
+        // ZREMRANGEBYRANK, ZREMRANGEBYSCORE
+        "ZADD z 1 a 2 b 3 c 4 d 5 e 6 f", "ZREMRANGEBYRANK z 0 0", "ZRANGE z 0 -1", "ZREMRANGEBYRANK z -2 -1", "ZRANGE z 0 -1",
+        "ZREMRANGEBYRANK z 5 10", "ZREMRANGEBYRANK z 2 1", "ZREMRANGEBYRANK z -100 0", "ZRANGE z 0 -1", "ZREMRANGEBYRANK z 0 -1",
+        "EXISTS z", "ZREMRANGEBYRANK z 0 -1", "ZREMRANGEBYRANK z x 1", "ZREMRANGEBYRANK str 0 1", "ZREMRANGEBYRANK z 0",
+        "ZADD z 1 a 2 b 3 c 4 d 5 e 6 f", "ZREMRANGEBYSCORE z 2 3", "ZRANGE z 0 -1 WITHSCORES", "ZREMRANGEBYSCORE z (4 5",
+        "ZRANGE z 0 -1", "ZREMRANGEBYSCORE z (1 (6", "ZREMRANGEBYSCORE z 7 -inf", "ZREMRANGEBYSCORE z 1 (1", "ZREMRANGEBYSCORE z -inf +inf",
+        "EXISTS z", "ZREMRANGEBYSCORE z x 1", "ZREMRANGEBYSCORE z 1 nan", "ZREMRANGEBYSCORE str 0 1",
+        "ZREMRANGEBYSCORE nosuch 0 1", "ZREMRANGEBYSCORE z 0",
+        // ZLEXCOUNT, ZRANGEBYLEX, ZREVRANGEBYLEX, ZREMRANGEBYLEX, ZRANGE BYLEX
+        "ZADD x 0 a 0 b 0 c 0 d 0 e 0 f 0 g 0 aa 0 ab", "ZLEXCOUNT x - +", "ZLEXCOUNT x [b [f", "ZLEXCOUNT x (b (f", "ZLEXCOUNT x [a (b",
+        "ZLEXCOUNT x + -", "ZLEXCOUNT x - -", "ZLEXCOUNT x + +", "ZLEXCOUNT x [c [c", "ZLEXCOUNT x (c [c", "ZLEXCOUNT x [z +",
+        "ZLEXCOUNT x - [", "ZLEXCOUNT x ( +", "ZLEXCOUNT x a b", "ZLEXCOUNT x [a +x", "ZLEXCOUNT nosuch - +", "ZLEXCOUNT str - +",
+        "ZLEXCOUNT x - ", "ZRANGEBYLEX x - +", "ZRANGEBYLEX x [aa (c", "ZRANGEBYLEX x - + LIMIT 2 3", "ZRANGEBYLEX x - + LIMIT 2 -1",
+        "ZRANGEBYLEX x - + LIMIT -1 3", "ZRANGEBYLEX x - + LIMIT 0 0", "ZRANGEBYLEX x - + LIMIT 20 1", "ZRANGEBYLEX x [b [b",
+        "ZRANGEBYLEX x (b (b", "ZRANGEBYLEX x + -", "ZRANGEBYLEX x - + WITHSCORES", "ZRANGEBYLEX x - + LIMIT 1", "ZRANGEBYLEX x - + REV",
+        "ZRANGEBYLEX x b c", "ZRANGEBYLEX x - + LIMIT x 1", "ZRANGEBYLEX nosuch - +", "ZRANGEBYLEX str - +", "ZRANGEBYLEX x -",
+        "ZREVRANGEBYLEX x + -", "ZREVRANGEBYLEX x [f [b", "ZREVRANGEBYLEX x (f (b", "ZREVRANGEBYLEX x - +", "ZREVRANGEBYLEX x + - LIMIT 1 2",
+        "ZREVRANGEBYLEX x + - LIMIT 8 5", "ZREVRANGEBYLEX x + - LIMIT 1 -1", "ZREVRANGEBYLEX x [c - LIMIT 0 2", "ZREVRANGEBYLEX str + -",
+        "ZRANGE x [b [e BYLEX", "ZRANGE x [e [b BYLEX REV", "ZRANGE x - + BYLEX LIMIT 1 2", "ZRANGE x + - BYLEX REV LIMIT 1 2",
+        "ZRANGE x - + BYLEX WITHSCORES", "ZRANGE x - + BYLEX BYSCORE", "ZRANGE x 0 1 BYSCORE BYSCORE", "ZRANGE x 0 1 REV REV",
+        "ZRANGE x 0 -1 LIMIT 0 -1", "ZRANGE x 0 -1 LIMIT 1 -1", "ZRANGE x 0 -1 LIMIT 0 1", "ZREVRANGE x 0 -1 LIMIT 0 1",
+        "ZRANGEBYSCORE x 0 1 REV", "ZRANGEBYSCORE x 0 1 LIMIT 1 2", "ZRANGE x a b BYLEX",
+        "ZREMRANGEBYLEX x [aa [ab", "ZRANGE x 0 -1", "ZREMRANGEBYLEX x (f +", "ZRANGE x 0 -1", "ZREMRANGEBYLEX x + -",
+        "ZREMRANGEBYLEX x [c (e", "ZRANGE x 0 -1", "ZREMRANGEBYLEX x - +", "EXISTS x", "ZREMRANGEBYLEX x - +", "ZREMRANGEBYLEX x a +",
+        "ZREMRANGEBYLEX str - +", "ZREMRANGEBYLEX x -",
+        // ZMSCORE
+        "ZADD ms 1.5 a -2 b inf c", "ZMSCORE ms a b c d", "ZMSCORE ms d", "ZMSCORE nosuch a b", "ZMSCORE str a", "ZMSCORE ms",
+        // ZUNIONSTORE, ZINTERSTORE
+        "ZADD za 1 a 2 b 3 c", "ZADD zb 10 b 20 c 30 d", "SADD sa a d x", "ZUNIONSTORE u 2 za zb", "ZRANGE u 0 -1 WITHSCORES",
+        "ZUNIONSTORE u 2 za zb WEIGHTS 2 0.5", "ZRANGE u 0 -1 WITHSCORES", "ZUNIONSTORE u 2 za zb AGGREGATE MIN", "ZRANGE u 0 -1 WITHSCORES",
+        "ZUNIONSTORE u 2 za zb AGGREGATE max WEIGHTS 1 -1", "ZRANGE u 0 -1 WITHSCORES", "ZUNIONSTORE u 3 za zb sa", "ZRANGE u 0 -1 WITHSCORES",
+        "ZUNIONSTORE u 3 za nosuch sa WEIGHTS 1 2 3", "ZRANGE u 0 -1 WITHSCORES", "ZUNIONSTORE u 1 nosuch", "EXISTS u",
+        "ZINTERSTORE i 2 za zb", "ZRANGE i 0 -1 WITHSCORES", "ZINTERSTORE i 2 za zb WEIGHTS 3 1 AGGREGATE MIN", "ZRANGE i 0 -1 WITHSCORES",
+        "ZINTERSTORE i 2 za zb AGGREGATE MAX", "ZRANGE i 0 -1 WITHSCORES", "ZINTERSTORE i 2 za sa", "ZRANGE i 0 -1 WITHSCORES",
+        "ZINTERSTORE i 2 za nosuch", "EXISTS i", "ZINTERSTORE i 3 za zb sa", "EXISTS i", "ZADD zi 1 x inf a -inf b",
+        "ZADD zj 1 x -inf a -inf b", "ZUNIONSTORE u 2 zi zj", "ZRANGE u 0 -1 WITHSCORES", "ZINTERSTORE i 2 zi zj", "ZRANGE i 0 -1 WITHSCORES",
+        "ZUNIONSTORE u 2 zi zj WEIGHTS 0 1", "ZRANGE u 0 -1 WITHSCORES", "ZINTERSTORE i 2 zi zj WEIGHTS 1 0 AGGREGATE MIN",
+        "ZRANGE i 0 -1 WITHSCORES", "ZINTERSTORE i 2 zi zj WEIGHTS 0 1 AGGREGATE MAX", "ZRANGE i 0 -1 WITHSCORES",
+        "ZUNIONSTORE za 2 za zb", "ZRANGE za 0 -1 WITHSCORES", "SET d x", "ZINTERSTORE d 1 zb", "TYPE d",
+        "ZUNIONSTORE u 0 za", "ZUNIONSTORE u -1 za", "ZUNIONSTORE u x za", "ZUNIONSTORE u 3 za zb", "ZUNIONSTORE u 2 za str",
+        "ZUNIONSTORE u 2 za zb WEIGHTS 1", "ZUNIONSTORE u 2 za zb WEIGHTS 1 x", "ZUNIONSTORE u 2 za zb WEIGHTS 1 nan",
+        "ZUNIONSTORE u 2 za zb AGGREGATE AVG", "ZUNIONSTORE u 2 za zb AGGREGATE", "ZUNIONSTORE u 2 za zb WITHSCORES",
+        "ZUNIONSTORE u 2 za zb FOO", "ZINTERSTORE u 1 str", "ZINTERSTORE u 2 nosuch str", "ZINTERSTORE u 1", "ZUNIONSTORE u",
+        "ZINTERSTORE i 2 za zb WEIGHTS 1 2 WEIGHTS 3 4", "ZRANGE i 0 -1 WITHSCORES",
+        // GETDEL, GETEX
+        "SET g v", "GETDEL g", "EXISTS g", "GETDEL g", "GETDEL l3", "GETDEL", "SET g v", "GETEX g", "GETEX g EX 100", "TTL g",
+        "GETEX g PERSIST", "TTL g", "GETEX g PX 100000", "TTL g", "GETEX g EXAT 99999999999", "TTL g", "GETEX g PXAT 99999999999000",
+        "TTL g", "GETEX g EX 100 EX 200", "TTL g", "GETEX g PERSIST PERSIST", "TTL g", "GETEX g EX 100 PX 100", "GETEX g EX 100 PERSIST",
+        "GETEX g PERSIST EX 100", "GETEX g EX", "GETEX g KEEPTTL", "GETEX g NX", "GETEX g EX 0", "GETEX g EX -1", "GETEX g PX 0",
+        "GETEX g EX x", "GETEX g EX 9223372036854775807", "GETEX g PX 9223372036854775807", "GETEX nosuch EX x", "GETEX nosuch",
+        "GETEX l3", "GETEX l3 EX 1", "GETEX g EXAT 1", "EXISTS g", "SET g v", "GETEX g PXAT 1", "EXISTS g", "GETEX",
+        // SMISMEMBER
+        "SADD sm a b", "SMISMEMBER sm a c b", "SMISMEMBER nosuch a", "SMISMEMBER str a", "SMISMEMBER sm",
+        // COPY
+        "SET c1 v", "COPY c1 c2", "GET c2", "COPY c1 c2", "SET c1 w", "COPY c1 c2 REPLACE", "GET c2", "COPY c1 c1",
+        "COPY nosuch c2", "COPY nosuch nosuch", "COPY c1 c2 DB 0 REPLACE", "GET c2", "COPY c1 c2 DB x", "COPY c1 c2 DB",
+        "COPY c1 c2 FOO", "COPY c1", "EXPIRE c1 100", "COPY c1 c3", "TTL c3", "RPUSH cl a b c", "COPY cl cl2", "RPUSH cl2 d",
+        "LRANGE cl 0 -1", "LRANGE cl2 0 -1", "HSET ch f v g w", "COPY ch ch2", "HSET ch2 f z", "HGET ch f", "HGET ch2 f",
+        "HLEN ch2", "SADD cs a b", "COPY cs cs2", "SREM cs2 a", "SMEMBERS cs", "SMEMBERS cs2", "ZADD cz 1 a 2 b", "COPY cz cz2",
+        "ZADD cz2 5 a", "ZRANGE cz 0 -1 WITHSCORES", "ZRANGE cz2 0 -1 WITHSCORES", "COPY cz str", "COPY cz str REPLACE",
+        "TYPE str", "ZRANGE str 0 -1",
+    };
+
+    static void redisDiff() throws Exception {
+        String redisServer = findRedisServer();
+        if (redisServer == null) {
+            throw new AssertionError("redis-server is missing: this test compares pmem-kv with it; make deps installs"
+                    + " the Debian package redis-server (or: apt-get install redis-server)");
+        }
+        int rport = freePort();
+        Process redis = new ProcessBuilder(redisServer, "--port", Integer.toString(rport), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", heapDir)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Thread reaper = new Thread(redis::destroyForcibly);   // also when this JVM is interrupted
+        Runtime.getRuntime().addShutdownHook(reaper);
+        try {
+            Server s = new Server(newHeap("diff"));
+            Client rc = null;
+            for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); rc == null; ) {
+                try {
+                    rc = new Client(rport);
+                } catch (IOException e) {
+                    if (System.nanoTime() > deadline || !redis.isAlive()) {
+                        throw new AssertionError("redis-server did not start on port " + rport + ": " + e);
+                    }
+                    Thread.sleep(50);
+                }
+            }
+            try (Client kv = s.client(); Client r = rc) {
+                String version = ((String) r.callValue("INFO", "server")).lines()
+                        .filter(l -> l.startsWith("redis_version:")).findFirst().orElse("redis_version:?");
+                Diff d = new Diff(kv, r);
+                d.call("FLUSHALL");
+                for (String line : DIFF_CASES) {
+                    d.run(line);
+                }
+                int handWritten = d.cases;
+                bulkCases(d);   // sizes past the in-place limits of PZSet and PList
+                int bulk = d.cases - handWritten;
+                long seed = Long.getLong("kv.seed", 20261207L);
+                int n = Integer.getInteger("kv.diff.n", 800);
+                d.call("FLUSHALL");
+                java.util.Random rnd = new java.util.Random(seed);
+                for (int i = 0; i < n; i++) {
+                    d.call(randomCommand(rnd));
+                }
+                for (String k : ALL_KEYS) {   // the final state, key by key
+                    d.call("TYPE", k);
+                    switch (String.valueOf(kv.callValue("TYPE", k))) {
+                        case "+string" -> d.call("GET", k);
+                        case "+list" -> d.call("LRANGE", k, "0", "-1");
+                        case "+set" -> d.call("SMEMBERS", k);
+                        case "+zset" -> d.call("ZRANGE", k, "0", "-1", "WITHSCORES");
+                        default -> d.call("EXISTS", k);
+                    }
+                }
+                if (Diff.STATS) {
+                    d.stats.forEach((k, v) -> System.out.println("  " + k + " " + v));
+                }
+                // what pmem-kv does differently on purpose: one database
+                expect(kv, "-ERR DB index is out of range", "COPY", "s1", "c9", "DB", "1");
+                System.out.printf("  %s: %d hand-written cases, %d on large keys, %d random commands (seed %d,"
+                        + " -Dkv.seed=N to change), %d mismatches%n", version.trim(), handWritten, bulk, n, seed,
+                        d.mismatches.size());
+                check(d.mismatches.isEmpty(), d.mismatches.size() + " replies differ from redis-server's, first:\n"
+                        + (d.mismatches.isEmpty() ? "" : d.mismatches.get(0)));
+            }
+        } finally {
+            redis.destroyForcibly();
+            redis.waitFor();
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        }
+    }
+
+    /** Commands on a few thousand elements, where PZSet and PList build new structures instead of changing in place. */
+    static void bulkCases(Diff d) throws IOException {
+        List<String> zadd = new ArrayList<>(List.of("ZADD", "bz")), lex = new ArrayList<>(List.of("ZADD", "bx")),
+                sadd = new ArrayList<>(List.of("SADD", "bs")), rpush = new ArrayList<>(List.of("RPUSH", "bl"));
+        for (int i = 0; i < 3000; i++) {
+            zadd.addAll(List.of(Integer.toString(i % 997), "m" + i));
+            lex.addAll(List.of("0", String.format("k%05d", i)));
+            sadd.add("m" + (i * 7 % 4000));
+            rpush.add("v" + (i % 10));
+        }
+        d.call(zadd.toArray(String[]::new));
+        d.call(lex.toArray(String[]::new));
+        d.call(sadd.toArray(String[]::new));
+        d.call(rpush.toArray(String[]::new));
+        for (String line : new String[] {
+            "ZUNIONSTORE bu 2 bz bs WEIGHTS 1 2", "ZRANGE bu 0 -1 WITHSCORES", "ZINTERSTORE bi 2 bz bs AGGREGATE MAX",
+            "ZRANGE bi 0 -1 WITHSCORES", "ZREMRANGEBYRANK bu 100 2000", "ZRANGE bu 0 -1 WITHSCORES", "ZREMRANGEBYSCORE bz 100 800",
+            "ZRANGE bz 0 -1 WITHSCORES", "ZLEXCOUNT bx [k00100 (k02900", "ZRANGEBYLEX bx (k01000 + LIMIT 5 400",
+            "ZREVRANGEBYLEX bx + - LIMIT 1000 300", "ZREMRANGEBYLEX bx [k00100 (k02900", "ZRANGE bx 0 -1", "ZREMRANGEBYLEX bx (k00010 [k02999",
+            "ZRANGE bx 0 -1", "SINTERSTORE bsi bs bu", "SMEMBERS bsi", "SADD bs2 m1 m2 m3", "SUNIONSTORE bsu bs bs2", "SCARD bsu",
+            "SDIFFSTORE bsd bs bs2", "SMEMBERS bsd", "SPOP bsu 2000", "SCARD bsu", "SRANDMEMBER bs -2500", "SRANDMEMBER bs 2500",
+            "COPY bl bl2", "COPY bz bz2", "COPY bs bs3", "RPUSH bl2 tail", "LRANGE bl 0 -1", "LRANGE bl2 0 -1", "ZRANGE bz2 0 -1 WITHSCORES",
+            "SMEMBERS bs3", "LPOS bl v3 COUNT 0", "LPOS bl v3 RANK -5 COUNT 10 MAXLEN 2000", "ZMSCORE bz m1 m500 m2999 nosuch",
+        }) {
+            d.run(line);
+        }
+        for (int i = 0; i < 1200; i++) {
+            if (i % 2 == 0) {
+                d.call("LMOVE", "bl", "bl3", "LEFT", "RIGHT");
+            } else {
+                d.call("RPOPLPUSH", "bl", "bl3");
+            }
+        }
+        d.run("LRANGE bl 0 -1");
+        d.run("LRANGE bl3 0 -1");
+    }
+
+    static final String[] STR_KEYS = {"s1", "s2"}, LIST_KEYS = {"l1", "l2", "l3"}, SET_KEYS = {"a1", "a2", "a3"},
+            ZSET_KEYS = {"z1", "z2", "z3"}, LEX_KEYS = {"x1", "x2"};
+    static final String[] ALL_KEYS = {"s1", "s2", "l1", "l2", "l3", "a1", "a2", "a3", "z1", "z2", "z3", "x1", "x2"};
+    /** Destinations of commands that store a sorted set or copy a key: not the lex keys, whose scores must all be 0. */
+    static final String[] DEST_KEYS = {"s1", "l1", "l2", "l3", "a1", "a2", "a3", "z1", "z2", "z3"};
+    static final String[] MEMBERS = {"m0", "m1", "m2", "m3", "m4", "m5"};
+    static final String[] LEX_MEMBERS = {"a", "b", "c", "d", "e", "ba", "bb", "c0"};
+
+    static String pick(java.util.Random r, String... xs) {
+        return xs[r.nextInt(xs.length)];
+    }
+
+    /** A key of the pool, or now and then any key (WRONGTYPE and missing keys). */
+    static String key(java.util.Random r, String[] pool) {
+        return r.nextInt(12) == 0 ? pick(r, ALL_KEYS) : pick(r, pool);
+    }
+
+    /** A destination key: now and then one of another type (never a lex key), else one of the pool. */
+    static String dest(java.util.Random r, String[] pool) {
+        return r.nextInt(8) == 0 ? pick(r, DEST_KEYS) : pick(r, pool);
+    }
+
+    static <T> T pick(java.util.Random r, List<T> xs) {
+        return xs.get(r.nextInt(xs.size()));
+    }
+
+    static String lexItem(java.util.Random r) {
+        return switch (r.nextInt(6)) {
+            case 0 -> "-";
+            case 1 -> "+";
+            case 2, 3 -> "[" + pick(r, LEX_MEMBERS);
+            default -> "(" + pick(r, LEX_MEMBERS);
+        };
+    }
+
+    static String scoreItem(java.util.Random r) {
+        return switch (r.nextInt(8)) {
+            case 0 -> "-inf";
+            case 1 -> "+inf";
+            case 2 -> "(" + (r.nextInt(9) - 4);
+            default -> Integer.toString(r.nextInt(9) - 4);
+        };
+    }
+
+    static String[] randomCommand(java.util.Random r) {
+        List<String> c = new ArrayList<>();
+        int n = 1 + r.nextInt(3);
+        switch (r.nextInt(32)) {
+            case 0, 1 -> {
+                c.addAll(List.of(pick(r, "RPUSH", "LPUSH"), key(r, LIST_KEYS)));
+                for (int i = 0; i < n; i++) {
+                    c.add(pick(r, MEMBERS));
+                }
+            }
+            case 2 -> c.addAll(List.of("LMOVE", key(r, LIST_KEYS), key(r, LIST_KEYS), pick(r, "LEFT", "RIGHT", "left"),
+                    pick(r, "LEFT", "RIGHT", "right")));
+            case 3 -> c.addAll(List.of("RPOPLPUSH", key(r, LIST_KEYS), key(r, LIST_KEYS)));
+            case 4 -> {
+                c.addAll(List.of("LPOS", key(r, LIST_KEYS), pick(r, MEMBERS)));
+                if (r.nextBoolean()) {
+                    c.addAll(List.of("RANK", Integer.toString(r.nextInt(7) - 3)));
+                }
+                if (r.nextBoolean()) {
+                    c.addAll(List.of("COUNT", Integer.toString(r.nextInt(4))));
+                }
+                if (r.nextInt(3) == 0) {
+                    c.addAll(List.of("MAXLEN", Integer.toString(r.nextInt(6))));
+                }
+            }
+            case 5 -> c.addAll(List.of("LRANGE", key(r, LIST_KEYS), "0", "-1"));
+            case 6, 7 -> {
+                c.addAll(List.of("SADD", key(r, SET_KEYS)));
+                for (int i = 0; i < n; i++) {
+                    c.add(pick(r, MEMBERS));
+                }
+            }
+            case 8 -> c.addAll(List.of("SMOVE", key(r, SET_KEYS), key(r, SET_KEYS), pick(r, MEMBERS)));
+            case 9 -> {
+                c.addAll(List.of("SPOP", key(r, SET_KEYS)));
+                if (r.nextBoolean()) {
+                    c.add(Integer.toString(r.nextInt(4)));
+                }
+            }
+            case 10 -> {
+                c.addAll(List.of("SRANDMEMBER", key(r, SET_KEYS)));
+                if (r.nextBoolean()) {
+                    c.add(Integer.toString(r.nextInt(13) - 6));
+                }
+            }
+            case 11, 12 -> {
+                c.addAll(List.of(pick(r, "SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE"), dest(r, SET_KEYS)));
+                for (int i = 0; i < n; i++) {
+                    c.add(key(r, SET_KEYS));
+                }
+            }
+            case 13 -> c.addAll(List.of(pick(r, "SMEMBERS", "SCARD"), key(r, SET_KEYS)));
+            case 14, 15 -> {
+                c.addAll(List.of("ZADD", r.nextInt(12) == 0 ? pick(r, DEST_KEYS) : pick(r, ZSET_KEYS)));   // never a lex key
+                for (int i = 0; i < n; i++) {
+                    c.addAll(List.of(r.nextInt(10) == 0 ? pick(r, "inf", "-inf") : Integer.toString(r.nextInt(7) - 3),
+                            pick(r, MEMBERS)));
+                }
+            }
+            case 16 -> {
+                c.addAll(List.of("ZADD", pick(r, LEX_KEYS)));
+                for (int i = 0; i < n; i++) {
+                    c.addAll(List.of("0", pick(r, LEX_MEMBERS)));
+                }
+            }
+            case 17 -> c.addAll(List.of("ZREMRANGEBYRANK", key(r, ZSET_KEYS), Integer.toString(r.nextInt(7) - 3),
+                    Integer.toString(r.nextInt(7) - 3)));
+            case 18 -> c.addAll(List.of("ZREMRANGEBYSCORE", key(r, ZSET_KEYS), scoreItem(r), scoreItem(r)));
+            case 19 -> c.addAll(List.of(pick(r, "ZLEXCOUNT", "ZREMRANGEBYLEX"), pick(r, LEX_KEYS), lexItem(r), lexItem(r)));
+            case 20 -> {
+                c.addAll(List.of(pick(r, "ZRANGEBYLEX", "ZREVRANGEBYLEX"), pick(r, LEX_KEYS), lexItem(r), lexItem(r)));
+                if (r.nextBoolean()) {
+                    c.addAll(List.of("LIMIT", Integer.toString(r.nextInt(4) - 1), Integer.toString(r.nextInt(5) - 1)));
+                }
+            }
+            case 21 -> {
+                c.addAll(List.of("ZRANGE", pick(r, LEX_KEYS), lexItem(r), lexItem(r), "BYLEX"));
+                if (r.nextBoolean()) {
+                    c.add("REV");
+                }
+            }
+            case 22, 23 -> {
+                c.addAll(List.of(pick(r, "ZUNIONSTORE", "ZINTERSTORE"), dest(r, ZSET_KEYS), Integer.toString(n)));
+                for (int i = 0; i < n; i++) {
+                    c.add(r.nextInt(4) == 0 ? key(r, SET_KEYS) : key(r, ZSET_KEYS));
+                }
+                if (r.nextBoolean()) {
+                    c.add("WEIGHTS");
+                    for (int i = 0; i < n; i++) {
+                        c.add(pick(r, "1", "2", "-1", "0.5", "0"));
+                    }
+                }
+                if (r.nextBoolean()) {
+                    c.addAll(List.of("AGGREGATE", pick(r, "SUM", "MIN", "MAX")));
+                }
+            }
+            case 24 -> c.addAll(List.of("ZRANGE", key(r, ZSET_KEYS), "0", "-1", "WITHSCORES"));
+            case 25 -> c.addAll(List.of("ZRANGEBYSCORE", key(r, ZSET_KEYS), scoreItem(r), scoreItem(r), "WITHSCORES"));
+            case 26 -> {
+                c.addAll(List.of("ZMSCORE", key(r, ZSET_KEYS)));
+                for (int i = 0; i < n; i++) {
+                    c.add(pick(r, MEMBERS));
+                }
+            }
+            case 27 -> c.addAll(List.of("SET", pick(r, STR_KEYS), pick(r, MEMBERS)));
+            case 28 -> c.addAll(switch (r.nextInt(3)) {
+                case 0 -> List.of("GETDEL", key(r, STR_KEYS));
+                case 1 -> List.of("GETEX", key(r, STR_KEYS), "PERSIST");
+                default -> List.of("SMISMEMBER", key(r, SET_KEYS), pick(r, MEMBERS), pick(r, MEMBERS));
+            });
+            case 29 -> c.addAll(List.of("DEL", pick(r, ALL_KEYS)));   // lets a key change type again
+            default -> {
+                String[] pool = pick(r, List.of(STR_KEYS, LIST_KEYS, SET_KEYS, ZSET_KEYS));
+                String src = r.nextInt(4) == 0 ? pick(r, ALL_KEYS) : pick(r, pool), dst = dest(r, pool);
+                c.addAll(List.of("COPY", src, dst));
+                if (r.nextBoolean()) {
+                    c.add("REPLACE");
+                }
+            }
+        }
+        return c.toArray(String[]::new);
     }
 
     static void pipeline() throws Exception {
@@ -792,7 +1337,21 @@ public class KvTest {
             ackedPush[w] = new AtomicLong();
             Thread t = new Thread(() -> {
                 try (Client c = s.client()) {
+                    // ten elements that LMOVE and SMOVE carry between two keys: never lost, never doubled
+                    String[] ten = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
+                    List<String> push = new ArrayList<>(List.of("RPUSH", "mla:" + id)), add = new ArrayList<>(List.of("SADD", "msa:" + id));
+                    push.addAll(List.of(ten));
+                    add.addAll(List.of(ten));
+                    c.call(push.toArray(String[]::new));
+                    c.call(add.toArray(String[]::new));
+                    boolean forward = true;
                     for (long i = 1; !stop.get(); i++) {
+                        String la = "mla:" + id, lb = "mlb:" + id;
+                        if (c.call("LMOVE", forward ? la : lb, forward ? lb : la, "LEFT", "RIGHT").equals("(nil)")) {
+                            forward = !forward;
+                        }
+                        c.call("SMOVE", i % 20 < 10 ? "msa:" + id : "msb:" + id, i % 20 < 10 ? "msb:" + id : "msa:" + id,
+                                Long.toString(i % 10));
                         String k = "k:" + id + ":" + (i % 500);
                         String v = "v" + i + "-" + "x".repeat((int) (i % 200));
                         if (c.call("SET", k, v).equals("OK")) {
@@ -843,6 +1402,18 @@ public class KvTest {
                     check(c.call("LINDEX", "log:" + w, "0").equals("1"), "round " + round + ": log head");
                 }
                 check(c.call("GET", "pa:" + w).equals(c.call("GET", "pb:" + w)), "round " + round + ": MSET half applied");
+                List<String> moved = new ArrayList<>();
+                for (String k : new String[] {"mla:", "mlb:"}) {
+                    String l = c.call("LRANGE", k + w, "0", "-1");
+                    if (!l.equals("[]")) {
+                        moved.addAll(List.of(l.substring(1, l.length() - 1).split(", ")));
+                    }
+                }
+                moved.sort(null);
+                check(moved.isEmpty() || moved.equals(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9")),
+                        "round " + round + ": LMOVE lost or doubled an element: " + moved);
+                long sa = Long.parseLong(c.call("SCARD", "msa:" + w)), sb = Long.parseLong(c.call("SCARD", "msb:" + w));
+                check(sa + sb == 0 || sa + sb == 10, "round " + round + ": SMOVE lost or doubled a member: " + sa + " + " + sb);
             }
             System.out.printf("  crash round %d%s: %d keys acknowledged, counters %s%n", round, sim ? " (simulator)" : "",
                     ackedSet.size(), Arrays.toString(ackedIncr));

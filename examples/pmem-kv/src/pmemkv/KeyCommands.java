@@ -25,7 +25,7 @@ package pmemkv;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Key commands: DEL, UNLINK, EXISTS, TYPE, RENAME, RENAMENX, KEYS, SCAN, RANDOMKEY, (P)EXPIRE(AT), (P)TTL, PERSIST. */
+/** Key commands: DEL, UNLINK, EXISTS, TYPE, RENAME, RENAMENX, COPY, KEYS, SCAN, RANDOMKEY, (P)EXPIRE(AT), (P)TTL, PERSIST. */
 final class KeyCommands {
     private KeyCommands() {}
 
@@ -45,6 +45,7 @@ final class KeyCommands {
         });
         s.add("RENAME", 3, true, 1, 2, 1, c -> rename(c, false));
         s.add("RENAMENX", 3, true, 1, 2, 1, c -> rename(c, true));
+        s.add("COPY", -3, true, 1, 2, 1, KeyCommands::copy);
         s.add("KEYS", 2, false, 0, 0, 0, KeyCommands::keys);
         s.add("SCAN", -2, false, 0, 0, 0, KeyCommands::scan);
         s.add("RANDOMKEY", 1, false, 0, 0, 0, KeyCommands::randomKey);
@@ -103,6 +104,71 @@ final class KeyCommands {
         } else {
             c.out.ok();
         }
+    }
+
+    /** COPY source destination [DB 0] [REPLACE]: a deep copy of the value, its expiry too. */
+    private static void copy(Ctx c) {
+        boolean replace = false;
+        for (int i = 3; i < c.argc(); i++) {
+            if (c.is(i, "REPLACE")) {
+                replace = true;
+            } else if (c.is(i, "DB") && i + 1 < c.argc()) {
+                long db = c.argLong(++i);
+                if (db < Integer.MIN_VALUE || db > Integer.MAX_VALUE) {
+                    throw KvError.NOT_INTEGER;
+                }
+                if (db != 0) {
+                    throw new KvError("ERR DB index is out of range");   // one database
+                }
+            } else {
+                throw KvError.SYNTAX;
+            }
+        }
+        if (Bytes.equal(c.arg(1), c.arg(2))) {
+            throw new KvError("ERR source and destination objects are the same");
+        }
+        PEntry src = c.lookup(1);
+        if (src == null) {
+            c.out.integer(0);
+            return;
+        }
+        if (c.lookup(2) != null) {
+            if (!replace) {
+                c.out.integer(0);
+                return;
+            }
+            c.db.delete(c.arg(2));
+        }
+        PEntry dst = c.db.add(c.arg(2), deepCopy(src.value));
+        c.db.setExpire(dst, src.expireAt);
+        c.out.integer(1);
+    }
+
+    /**
+     * A copy of a value that shares nothing that can change: strings and
+     * members (never changed in place) are shared, the structures are new.
+     * New objects need no undo log, so a large copy is cheap to log.
+     */
+    static Object deepCopy(Object v) {
+        if (v instanceof PList l) {
+            PList n = PList.create();
+            byte[][] items = new byte[(int) l.size()][];
+            int[] at = {0};
+            if (items.length > 0) {
+                l.range(0, l.size() - 1, b -> items[at[0]++] = b);
+            }
+            n.pushAll(items, false);
+            return n;
+        } else if (v instanceof PZSet z) {
+            PZSet n = PZSet.create();
+            z.range(0, z.size() - 1, false, n::add);
+            return n;
+        } else if (v instanceof PDict d) {
+            PDict n = PDict.create(d.kind);
+            d.forEach(e -> n.add(e.key, e.value));   // a hash's field values are strings, shared
+            return n;
+        }
+        return v;   // a string: immutable
     }
 
     private static boolean live(PEntry e, long now) {

@@ -117,6 +117,12 @@ final class ListCommands {
             l.insert(before ? i : i + 1, Bytes.persist(c.arg(4)));
             c.out.integer(l.size());
         });
+        s.add("LMOVE", 5, true, 1, 2, 1, c -> {
+            boolean from = side(c, 3), to = side(c, 4);
+            move(c, from, to);
+        });
+        s.add("RPOPLPUSH", 3, true, 1, 2, 1, c -> move(c, false, true));
+        s.add("LPOS", -3, false, 1, 1, 1, ListCommands::lpos);
     }
 
     /** Redis's range rule: negative indexes count from the end; null when the range is empty. */
@@ -163,10 +169,7 @@ final class ListCommands {
         }
         long count = -1;
         if (c.argc() == 3) {
-            count = c.argLong(2);
-            if (count < 0) {
-                throw new KvError("ERR value is out of range, must be positive");
-            }
+            count = positive(c, 2, "ERR value is out of range, must be positive");   // Redis's words for "x" too
         }
         PList l = c.value(1, PList.class);
         if (l == null) {
@@ -202,5 +205,111 @@ final class ListCommands {
             }
         }
         c.dropIfEmpty(l.size());
+    }
+
+    /** LEFT (true) or RIGHT (false) at argument {@code i}, else a syntax error. */
+    private static boolean side(Ctx c, int i) {
+        if (c.is(i, "LEFT")) {
+            return true;
+        } else if (c.is(i, "RIGHT")) {
+            return false;
+        }
+        throw KvError.SYNTAX;
+    }
+
+    /**
+     * LMOVE/RPOPLPUSH: pops from the list at argument 1 and pushes onto the
+     * list at argument 2 (the same list when the keys are equal), in the
+     * command's one transaction. A missing source is nil whatever the
+     * destination holds, as in Redis.
+     */
+    private static void move(Ctx c, boolean fromLeft, boolean toLeft) {
+        PList src = c.value(1, PList.class);
+        if (src == null) {
+            c.out.nil();
+            return;
+        }
+        PList dst = c.value(2, PList.class);   // WRONGTYPE before anything changes
+        byte[] v = src.pop(fromLeft);
+        if (dst == null) {
+            dst = PList.create();
+            c.db.add(c.arg(2), dst);
+        }
+        dst.push(v, toLeft);
+        c.dropIfEmpty(src.size());
+        c.out.bulk(v);
+    }
+
+    /** LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len] */
+    private static void lpos(Ctx c) {
+        long rank = 1, count = -1, maxlen = 0;
+        for (int i = 3; i < c.argc(); i++) {
+            boolean more = i + 1 < c.argc();
+            if (c.is(i, "RANK") && more) {
+                rank = c.argLong(++i);   // LONG_MIN is accepted, and wraps below as in Redis's C
+                if (rank == 0) {
+                    throw new KvError("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... "
+                            + "or use negative to start from the end of the list");
+                }
+            } else if (c.is(i, "COUNT") && more) {
+                count = positive(c, ++i, "ERR COUNT can't be negative");
+            } else if (c.is(i, "MAXLEN") && more) {
+                maxlen = positive(c, ++i, "ERR MAXLEN can't be negative");
+            } else {
+                throw KvError.SYNTAX;
+            }
+        }
+        PList l = c.value(1, PList.class);
+        if (l == null) {
+            if (count != -1) {
+                c.out.array(0);
+            } else {
+                c.out.nil();
+            }
+            return;
+        }
+        boolean fromTail = rank < 0;
+        if (fromTail) {
+            rank = -rank;   // -LONG_MIN stays negative: every match counts, as in Redis
+        }
+        byte[] ele = c.arg(2);
+        long n = l.size(), matches = 0;
+        java.util.List<Long> found = new java.util.ArrayList<>();
+        for (long index = 0; index < n && (maxlen == 0 || index < maxlen); index++) {
+            long at = fromTail ? n - index - 1 : index;
+            if (Bytes.equal(l.get(at), ele)) {
+                matches++;
+                if (matches >= rank) {
+                    found.add(at);
+                    if (count == -1 || count != 0 && matches - rank + 1 >= count) {
+                        break;
+                    }
+                }
+            }
+        }
+        if (count == -1) {
+            if (found.isEmpty()) {
+                c.out.nil();
+            } else {
+                c.out.integer(found.get(0));
+            }
+        } else {
+            c.out.array(found.size());
+            found.forEach(c.out::integer);
+        }
+    }
+
+    /** A count argument that must be >= 0; {@code msg} for a negative or non-integer one, as Redis words it. */
+    static long positive(Ctx c, int i, String msg) {
+        long v;
+        try {
+            v = Bytes.parseLong(c.arg(i));
+        } catch (NumberFormatException e) {
+            throw new KvError(msg);
+        }
+        if (v < 0) {
+            throw new KvError(msg);
+        }
+        return v;
     }
 }

@@ -309,6 +309,120 @@ final class PZSet {
         return Math.max(0, upTo - countBelow(min, minExclusive));
     }
 
+    // ---- lexicographic ranges (ZRANGEBYLEX and friends) ----
+    //
+    // As in Redis, these assume the members all have the same score, so
+    // that score order is member order; on a set with different scores
+    // they walk the skiplist as if it were ordered by member alone.
+
+    /** A lexicographic bound: {@code -} ({@code inf < 0}), {@code +} ({@code inf > 0}), or a member. */
+    record Lex(byte[] v, boolean excl, int inf) {}
+
+    /** Compares a member with a bound's value; {@code -} is below and {@code +} above every member. */
+    private static int compareLex(byte[] m, Lex b) {
+        return b.inf < 0 ? 1 : b.inf > 0 ? -1 : compare(m, b.v);
+    }
+
+    private static boolean lexGteMin(byte[] m, Lex min) {
+        int c = compareLex(m, min);
+        return min.excl ? c > 0 : c >= 0;
+    }
+
+    private static boolean lexLteMax(byte[] m, Lex max) {
+        int c = compareLex(m, max);
+        return max.excl ? c < 0 : c <= 0;
+    }
+
+    /** Whether no member can lie in [min, max] (Redis's zslIsInLexRange test; '-' and '+' are exclusive). */
+    static boolean lexEmpty(Lex min, Lex max) {
+        int c;
+        if (min.inf != 0 && min.inf == max.inf) {
+            c = 0;
+        } else if (min.inf < 0 || max.inf > 0) {
+            c = -1;
+        } else if (min.inf > 0 || max.inf < 0) {
+            c = 1;
+        } else {
+            c = compare(min.v, max.v);
+        }
+        return c > 0 || (c == 0 && (min.excl || max.excl));
+    }
+
+    /** The number of leading members below {@code min}. */
+    private long countBelowLex(Lex min) {
+        long below = 0;
+        Node x = header;
+        for (int i = level - 1; i >= 0; i--) {
+            Node f;
+            while ((f = x.forward(i)) != null && !lexGteMin(f.member, min)) {
+                below += x.span(i);
+                x = f;
+            }
+        }
+        return below;
+    }
+
+    /** The number of leading members not above {@code max}. */
+    private long countUpToLex(Lex max) {
+        long upTo = 0;
+        Node x = header;
+        for (int i = level - 1; i >= 0; i--) {
+            Node f;
+            while ((f = x.forward(i)) != null && lexLteMax(f.member, max)) {
+                upTo += x.span(i);
+                x = f;
+            }
+        }
+        return upTo;
+    }
+
+    /** ZLEXCOUNT: the number of members in the range. */
+    long countByLex(Lex min, Lex max) {
+        if (length == 0 || lexEmpty(min, max)) {
+            return 0;
+        }
+        return Math.max(0, countUpToLex(max) - countBelowLex(min));
+    }
+
+    /**
+     * ZRANGEBYLEX (ZREVRANGEBYLEX with {@code reverse}): the members in the
+     * range, skipping {@code offset} (negative: nothing) and at most
+     * {@code count} ({@code < 0}: no limit).
+     */
+    void rangeByLex(Lex min, Lex max, long offset, long count, boolean reverse, ZConsumer action) {
+        if (count == 0 || offset < 0 || length == 0 || lexEmpty(min, max)) {
+            return;
+        }
+        long lo = countBelowLex(min), hi = countUpToLex(max);   // ranks lo..hi-1
+        if (hi <= lo) {
+            return;
+        }
+        if (!reverse) {
+            long start = lo + offset;
+            if (start >= hi) {
+                return;
+            }
+            long stop = count < 0 || count > hi - start ? hi - 1 : start + count - 1;
+            range(start, stop, false, action);
+        } else {
+            long top = hi - 1 - offset;
+            if (top < lo) {
+                return;
+            }
+            long bottom = count < 0 || count > top - lo + 1 ? lo : top - count + 1;
+            range(length - 1 - top, length - 1 - bottom, true, action);
+        }
+    }
+
+    /** ZREMRANGEBYLEX: removes the members in the range; returns how many. In a txn. */
+    long removeRangeByLex(Lex min, Lex max) {
+        if (length == 0 || lexEmpty(min, max)) {
+            return 0;
+        }
+        long lo = countBelowLex(min), hi = countUpToLex(max);
+        return hi <= lo ? 0 : removeRangeByRank(lo, hi - 1);
+    }
+
     // ---- bulk changes ----
     //
     // One add or remove stores into a few cache lines of older objects, all

@@ -80,9 +80,15 @@ final class SetCommands {
             PDict set = c.dict(1, PDict.SET);
             c.out.integer(set == null ? 0 : set.size());
         });
-        s.add("SINTER", -2, false, 1, -1, 1, SetCommands::inter);
-        s.add("SUNION", -2, false, 1, -1, 1, c -> combine(c, false));
-        s.add("SDIFF", -2, false, 1, -1, 1, c -> combine(c, true));
+        s.add("SINTER", -2, false, 1, -1, 1, c -> reply(c, inter(c, 1)));
+        s.add("SUNION", -2, false, 1, -1, 1, c -> reply(c, combine(c, 1, false)));
+        s.add("SDIFF", -2, false, 1, -1, 1, c -> reply(c, combine(c, 1, true)));
+        s.add("SINTERSTORE", -3, true, 1, -1, 1, c -> store(c, inter(c, 2)));
+        s.add("SUNIONSTORE", -3, true, 1, -1, 1, c -> store(c, combine(c, 2, false)));
+        s.add("SDIFFSTORE", -3, true, 1, -1, 1, c -> store(c, combine(c, 2, true)));
+        s.add("SMOVE", 4, true, 1, 2, 1, SetCommands::smove);
+        s.add("SPOP", -2, true, 1, 1, 1, SetCommands::spop);
+        s.add("SRANDMEMBER", -2, false, 1, 1, 1, SetCommands::srandmember);
     }
 
     private static void reply(Ctx c, List<byte[]> members) {
@@ -90,16 +96,17 @@ final class SetCommands {
         members.forEach(c.out::bulk);
     }
 
-    private static List<PDict> sets(Ctx c) {
+    /** The sets of arguments {@code from..}; a missing key is null, any other type WRONGTYPE (Redis checks all). */
+    private static List<PDict> sets(Ctx c, int from) {
         List<PDict> sets = new ArrayList<>();
-        for (int i = 1; i < c.argc(); i++) {
-            sets.add(c.dict(i, PDict.SET));   // WRONGTYPE for any non-set, as Redis checks all keys
+        for (int i = from; i < c.argc(); i++) {
+            sets.add(c.dict(i, PDict.SET));
         }
         return sets;
     }
 
-    private static void inter(Ctx c) {
-        List<PDict> sets = sets(c);
+    private static List<byte[]> inter(Ctx c, int from) {
+        List<PDict> sets = sets(c, from);
         List<byte[]> out = new ArrayList<>();
         if (!sets.contains(null)) {
             sets.sort(Comparator.comparingLong(PDict::size));   // walk the smallest
@@ -112,15 +119,18 @@ final class SetCommands {
                 out.add(e.key);
             });
         }
-        reply(c, out);
+        return out;
     }
 
-    private static void combine(Ctx c, boolean diff) {
-        List<PDict> sets = sets(c);
+    private static List<byte[]> combine(Ctx c, int from, boolean diff) {
+        List<PDict> sets = sets(c, from);
         java.util.LinkedHashMap<java.nio.ByteBuffer, byte[]> acc = new java.util.LinkedHashMap<>();
         for (int i = 0; i < sets.size(); i++) {
             PDict set = sets.get(i);
             if (set == null) {
+                if (diff && i == 0) {
+                    break;   // nothing minus anything
+                }
                 continue;
             }
             if (!diff || i == 0) {
@@ -129,6 +139,126 @@ final class SetCommands {
                 set.forEach(e -> acc.remove(java.nio.ByteBuffer.wrap(e.key)));
             }
         }
-        reply(c, new ArrayList<>(acc.values()));
+        return new ArrayList<>(acc.values());
+    }
+
+    /**
+     * S*STORE: the result replaces whatever the key of argument 1 held (its
+     * expiry too); an empty result deletes it. All in the command's
+     * transaction, so the destination is never seen half written.
+     */
+    private static void store(Ctx c, List<byte[]> members) {
+        c.lookup(1);            // an expired destination goes first, with its expiry entry
+        c.db.delete(c.arg(1));
+        if (!members.isEmpty()) {
+            PDict set = PDict.create(PDict.SET);
+            for (byte[] m : members) {
+                set.add(m, null);   // members of other persistent sets are shared, not copied: keys never change
+            }
+            c.db.add(c.arg(1), set);
+        }
+        c.out.integer(members.size());
+    }
+
+    private static void smove(Ctx c) {
+        PDict src = c.dict(1, PDict.SET);
+        if (src == null) {
+            c.out.integer(0);
+            return;
+        }
+        PDict dst = c.dict(2, PDict.SET);
+        if (src == dst) {
+            c.out.integer(src.find(c.arg(3)) != null ? 1 : 0);
+            return;
+        }
+        PEntry e = src.remove(c.arg(3));
+        if (e == null) {
+            c.out.integer(0);
+            return;
+        }
+        c.dropIfEmpty(src.size());
+        if (dst == null) {
+            dst = PDict.create(PDict.SET);
+            c.db.add(c.arg(2), dst);
+        }
+        if (dst.find(e.key) == null) {
+            dst.add(e.key, null);
+        }
+        c.out.integer(1);
+    }
+
+    /** SPOP key [count]: members removed at random (Redis's choice is random too). */
+    private static void spop(Ctx c) {
+        if (c.argc() > 3) {
+            throw KvError.SYNTAX;
+        }
+        long count = c.argc() == 3 ? ListCommands.positive(c, 2, "ERR value is out of range, must be positive") : -1;
+        PDict set = c.dict(1, PDict.SET);
+        if (set == null) {
+            if (count < 0) {
+                c.out.nil();
+            } else {
+                c.out.array(0);
+            }
+            return;
+        }
+        if (count < 0) {
+            PEntry e = set.random();
+            set.remove(e.key);
+            c.dropIfEmpty(set.size());
+            c.out.bulk(e.key);
+            return;
+        }
+        List<byte[]> out = new ArrayList<>();
+        if (count >= set.size()) {   // all of it: drop the key, no member by member removal
+            set.forEach(e -> out.add(e.key));
+            c.db.delete(c.arg(1));
+        } else {
+            for (long i = 0; i < count; i++) {
+                PEntry e = set.random();
+                set.remove(e.key);
+                out.add(e.key);
+            }
+        }
+        reply(c, out);
+    }
+
+    /** SRANDMEMBER key [count]: count >= 0 distinct members, count < 0 -count members with repeats. */
+    private static void srandmember(Ctx c) {
+        if (c.argc() > 3) {
+            throw KvError.SYNTAX;
+        }
+        boolean withCount = c.argc() == 3;
+        long count = 0;
+        if (withCount) {
+            count = c.argLong(2);
+            if (count == Long.MIN_VALUE) {
+                throw new KvError("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
+            }
+        }
+        PDict set = c.dict(1, PDict.SET);
+        if (!withCount) {
+            PEntry e = set == null ? null : set.random();
+            c.out.bulk(e == null ? null : e.key);
+            return;
+        }
+        if (set == null || count == 0) {
+            c.out.array(0);
+            return;
+        }
+        List<byte[]> out = new ArrayList<>();
+        if (count < 0) {
+            for (long i = 0; i < -count; i++) {
+                out.add(set.random().key);
+            }
+        } else if (count >= set.size()) {
+            set.forEach(e -> out.add(e.key));
+        } else {
+            List<byte[]> all = new ArrayList<>();
+            set.forEach(e -> all.add(e.key));
+            java.util.Collections.shuffle(all, java.util.concurrent.ThreadLocalRandom.current());
+            out.addAll(all.subList(0, (int) count));
+        }
+        reply(c, out);
     }
 }

@@ -53,6 +53,7 @@ final class StringCommands {
             }
             c.out.bulk(old);
         });
+        s.add("GETEX", -2, true, 1, 1, 1, StringCommands::getex);
         s.add("MGET", -2, false, 1, -1, 1, c -> {
             c.out.array(c.argc() - 1);
             for (int i = 1; i < c.argc(); i++) {
@@ -206,6 +207,59 @@ final class StringCommands {
             c.out.bulk(old);
         } else {
             c.out.ok();
+        }
+    }
+
+    /** GETEX key [EX s|PX ms|EXAT s|PXAT ms|PERSIST], with Redis's option rules and order of checks. */
+    private static void getex(Ctx c) {
+        int kind = -1;          // the index of the expiry option, -1 for none
+        boolean persist = false;
+        for (int i = 2; i < c.argc(); i++) {
+            boolean more = i + 1 < c.argc();
+            boolean ex = c.is(i, "EX"), px = c.is(i, "PX"), exat = c.is(i, "EXAT"), pxat = c.is(i, "PXAT");
+            if ((ex || px || exat || pxat) && more && !persist
+                    && (kind < 0 || c.is(kind, Bytes.str(c.arg(i))))) {   // the same option again: the last wins
+                kind = i;
+                i++;
+            } else if (c.is(i, "PERSIST") && kind < 0) {
+                persist = true;
+            } else {
+                throw KvError.SYNTAX;
+            }
+        }
+        PEntry e = c.lookup(1);
+        if (e == null) {
+            c.out.nil();
+            return;
+        }
+        if (!(e.value instanceof byte[] v)) {
+            throw KvError.WRONGTYPE;
+        }
+        long at = 0;
+        if (kind >= 0) {
+            long t = c.argLong(kind + 1);
+            boolean secs = c.is(kind, "EX") || c.is(kind, "EXAT");
+            boolean abs = c.is(kind, "EXAT") || c.is(kind, "PXAT");
+            if (t <= 0 || secs && t > Long.MAX_VALUE / 1000) {
+                throw new KvError("ERR invalid expire time in 'getex' command");
+            }
+            at = secs ? t * 1000 : t;
+            if (!abs) {
+                if (at > Long.MAX_VALUE - c.now) {
+                    throw new KvError("ERR invalid expire time in 'getex' command");
+                }
+                at += c.now;
+            }
+        }
+        c.out.bulk(v);
+        if (kind >= 0) {
+            if (at <= c.now) {
+                c.db.delete(c.arg(1));   // EXAT/PXAT in the past
+            } else {
+                c.db.setExpire(e, at);
+            }
+        } else if (persist) {
+            c.db.setExpire(e, 0);
         }
     }
 

@@ -26,8 +26,8 @@
 #include "gc/shared/cardTableBarrierSet.hpp"
 
 // The Serial collector's card-table barrier set, plus the persistent-store
-// barrier: its interpreter (and, in time, C1 and C2) parts send every store
-// into the persistent part through PmemBarrier. It keeps the card-table
+// barrier: its interpreter, C1 and C2 parts send every store into the
+// persistent part through PmemBarrier. It keeps the card-table
 // kind, so the C++ runtime's accesses are the card table's; the runtime
 // paths that write Java objects check PmemBarrier::is_persistent themselves.
 class PmemBarrierSet : public CardTableBarrierSet {

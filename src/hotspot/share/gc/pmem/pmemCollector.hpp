@@ -41,8 +41,8 @@ class outputStream;
 //  * in any full GC once PmemGCTriggerPercent of it is in use;
 //  * on request: System.gc(), jcmd GC.run, jmap -histo:live, heap dumps of
 //    live objects, JVMTI ForceGarbageCollection, WhiteBox.fullGC;
-//  * in every full GC with -XX:+PmemAlwaysCollect (diagnostic);
-//  * at attach after a run that did not end in an orderly exit.
+//  * in every full GC with -XX:+PmemAlwaysCollect (diagnostic).
+// Attach never collects, not even after a crash (restart stays O(1)).
 // Such a collection marks from every root (the root, named objects, what
 // open transactions' undo logs hold and allocated, and every volatile
 // reference) into a side bitmap (PmemMark) and sweeps each run of unmarked

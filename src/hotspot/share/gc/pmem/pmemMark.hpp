@@ -33,7 +33,7 @@
 // reaches at once, with a stack of its own; Serial's full GC calls in when
 // its tracing of the volatile heap meets a persistent object.
 // Active from PmemMark::begin() to end(), only in collections of the
-// persistent part and in recovery at attach.
+// persistent part.
 class PmemMark : AllStatic {
   static bool _active;
 

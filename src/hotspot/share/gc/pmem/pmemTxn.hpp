@@ -55,7 +55,7 @@
 // first) and commit gives it back; only a thread that finds every slot
 // taken waits, in the native begin. C2 commits a transaction that has
 // nothing to write back (it only read, or stored into volatile objects)
-// inline, without the call (_work).
+// inline, without the call (_work); C1's commit stub does the same.
 class PmemTxn : public CHeapObj<mtGC> {
   struct Logged { uintptr_t line; uint64_t mask; uint32_t gen; };
   struct Range  { uintptr_t start; uintptr_t end; };

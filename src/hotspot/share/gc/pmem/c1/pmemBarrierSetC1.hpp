@@ -44,8 +44,8 @@
 // intrinsics, so it does not use them (refuses_intrinsic): the Java or
 // native Unsafe code runs instead (the natives are guarded, the Java
 // get-and-set loops use the compareAndSet intrinsic, which has a barrier).
-// A method with a field store that needs patching is not compiled by C1
-// (tiered compilation takes it to C2).
+// A store to a field not resolved yet gets the address of its barrier
+// patched in on first execution, as the store's own offset is (prepare).
 class PmemBarrierSetC1 : public CardTableBarrierSetC1 {
   CodeBlob* _throw_blob;   // Runtime1 stub: enters the VM and throws
 

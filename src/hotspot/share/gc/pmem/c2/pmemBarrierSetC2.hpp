@@ -38,6 +38,12 @@ class ciEnv;
 // one, keeps deoptimization simple: a frame deoptimized at the call resumes
 // after the bytecode, whose effect is complete.
 //
+// Where a putfield or array store has never met a persistent object, C2
+// speculates that it never will: the barrier is the range test alone, and
+// a persistent destination takes an uncommon trap that re-executes the
+// bytecode in the interpreter and recompiles without speculation (see
+// speculation_slots).
+//
 // Stores that provably hit a volatile object get no barrier: objects
 // allocated in this compilation, the receiver of a constructor (pnew runs
 // none), and constants outside the persistent heap (class mirrors, so
