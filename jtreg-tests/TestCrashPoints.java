@@ -70,9 +70,11 @@ public class TestCrashPoints {
         }
         if (expected == 0) throw new RuntimeException("nothing was ever linked");
 
-        // Write-back method: msync on /dev/shm, cache-line flushes when declared pmem.
+        // Write-back method: none on /dev/shm (a memory file system: only a
+        // process crash to survive), cache-line flushes when declared pmem.
         String wb = PmemTest.heapFile("writeback");
-        child(wb, "10").shouldContain("Write-back: msync");
+        child(wb, "10").shouldContain("Persistence domain: memory-file-system")
+                       .shouldContain("Write-back: none needed (fences only)");
         ProcessBuilder pb = ProcessTools.createLimitedTestJavaProcessBuilder(PmemTest.concat(
             PmemTest.flags(wb), new String[] {"-Xlog:gc+pmem=info", "--add-exports",
             "java.base/jdk.internal.pmem=ALL-UNNAMED", "-cp", System.getProperty("test.class.path"),
@@ -80,6 +82,7 @@ public class TestCrashPoints {
         pb.environment().put("PMEM_IS_PMEM_FORCE", "1");
         OutputAnalyzer forced = new OutputAnalyzer(pb.start());
         forced.shouldHaveExitValue(0);
+        forced.shouldContain("Persistence domain: emulated");
         forced.shouldContain("Write-back: pmem_flush and pmem_drain (cache-line write-back and fence)");
         forced.shouldContain("length=20");
         PmemTest.cleanup();

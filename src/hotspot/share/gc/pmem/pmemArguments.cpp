@@ -108,6 +108,11 @@ void PmemArguments::select_gc() {
 #endif
 
   char expanded[JVM_MAXPATHLEN];
+  if (strcmp(PmemPersistenceDomain, "auto") != 0 && strcmp(PmemPersistenceDomain, "cpu-cache") != 0 &&
+      strcmp(PmemPersistenceDomain, "write-back") != 0 && strcmp(PmemPersistenceDomain, "msync") != 0) {
+    vm_exit_during_initialization(err_msg("-XX:PmemPersistenceDomain=%s is not one of auto, cpu-cache, "
+                                          "write-back, msync", PmemPersistenceDomain));
+  }
   if (!expand_file_name(PmemFile, os::current_process_id(), expanded, sizeof(expanded))) {
     vm_exit_during_initialization(err_msg("-XX:PmemFile=%s: path too long", PmemFile));
   }

@@ -97,6 +97,7 @@ public:
     out->print_cr("Runs:          " UINT64_FORMAT " attached so far", st->run_count);
     out->print_cr("Collections:   %u in this run, %u of them compacted", PmemCollector::collections(),
                   PmemCompact::compactions());
+    out->print_cr("Durability:    %s: %s", PmemWriteback::domain(), PmemWriteback::description());
     out->print_cr("Write-back:    %s", PmemWriteback::method());
   }
 };

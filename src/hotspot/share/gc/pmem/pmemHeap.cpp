@@ -206,6 +206,7 @@ void PmemHeap::map_file(char* at) {
   const size_t size = _max_file_size;
   void* p;
   void* shadow = NULL;
+  bool dax = false;
   if (PmemSimulator) {
     // The heap is a private copy of the file; only write-backs reach the
     // file, through a second, shared mapping (see PmemWriteback).
@@ -220,6 +221,7 @@ void PmemHeap::map_file(char* at) {
     // systems refuse it and get a plain shared mapping (write-back by msync).
     p = ::mmap(at, size, PROT_READ | PROT_WRITE, MAP_SHARED_VALIDATE | MAP_SYNC | MAP_FIXED,
                _file->fd(), 0);
+    dax = p != MAP_FAILED;
     if (p == MAP_FAILED && (errno == EOPNOTSUPP || errno == EINVAL)) {
       p = ::mmap(at, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, _file->fd(), 0);
     }
@@ -229,7 +231,7 @@ void PmemHeap::map_file(char* at) {
                                           _file->path(), p2i(at), os::strerror(errno)));
   }
   _file_base = at;
-  PmemWriteback::initialize(at, size, shadow);
+  PmemWriteback::initialize(at, size, shadow, dax, _file->fd());
   _bottom = (HeapWord*)(at + _file->header().objects_offset);
   _end = (HeapWord*)((char*)_bottom + _file->objects_size());
   _max_end = (HeapWord*)(at + size);

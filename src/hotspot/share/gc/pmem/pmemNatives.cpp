@@ -124,6 +124,12 @@ JVM_ENTRY(jlong, Pmem_usedBytes0(JNIEnv* env, jclass cls)) {
   return (jlong)PmemAllocator::used_bytes();
 } JVM_END
 
+JVM_ENTRY(jstring, Pmem_persistenceDomain0(JNIEnv* env, jclass cls)) {
+  ATTACHED_OR_RETURN(NULL)
+  oop s = java_lang_String::create_oop_from_str(PmemWriteback::domain(), CHECK_NULL);
+  return (jstring)JNIHandles::make_local(THREAD, s);
+} JVM_END
+
 JVM_ENTRY(jboolean, Pmem_compact0(JNIEnv* env, jclass cls)) {
   ATTACHED_OR_RETURN(false)
   return PmemCollector::compact(THREAD) ? JNI_TRUE : JNI_FALSE;
@@ -479,6 +485,7 @@ static JNINativeMethod pmem_methods[] = {
   {CC "capacityBytes0", CC "()J",                FN_PTR(Pmem_capacityBytes0)},
   {CC "usedBytes0",     CC "()J",                FN_PTR(Pmem_usedBytes0)},
   {CC "compact0",       CC "()Z",                FN_PTR(Pmem_compact0)},
+  {CC "persistenceDomain0", CC "()" SIG_STR,     FN_PTR(Pmem_persistenceDomain0)},
   {CC "pnew0",          CC "(" SIG_CLS ")" SIG_OBJ,      FN_PTR(Pmem_pnew0)},
   {CC "pmake0",         CC "(" SIG_CLS "I)" SIG_OBJ,     FN_PTR(Pmem_pmake0)},
   {CC "inPmem0",        CC "(" SIG_OBJ ")Z",         FN_PTR(Pmem_inPmem0)},

@@ -24,6 +24,7 @@
 #include "gc/pmem/pmemFormat.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
 #include "gc/shared/gc_globals.hpp"
+#include "jvm_io.h"
 #include "logging/log.hpp"
 #include "runtime/atomic.hpp"
 #include "runtime/os.hpp"
@@ -32,51 +33,134 @@
 #include "utilities/align.hpp"
 #include "utilities/debug.hpp"
 
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 typedef int  (*pmem_is_pmem_fn)(const void* addr, size_t len);
 typedef void (*pmem_flush_fn)(const void* addr, size_t len);
 typedef void (*pmem_drain_fn)(void);
 
-enum WritebackMethod { none, by_msync, by_libpmem, by_simulator };
+// by_fence: stores are durable once they leave the store buffer (the CPU
+// caches are in the power-fail domain, or only a process crash is to be
+// survived): nothing to write back, a fence orders them.
+enum WritebackMethod { none, by_msync, by_libpmem, by_simulator, by_fence };
 
 static WritebackMethod _method = none;
 static pmem_flush_fn   _pmem_flush = NULL;
 static pmem_drain_fn   _pmem_drain = NULL;
 static uint64_t        _random_state = 0;
+static const char*     _domain = "none";        // PmemWriteback::domain()
+static const char*     _description = "none";   // what survives what, for the log and jcmd
 
 char*    PmemWriteback::_shadow = NULL;
 char*    PmemWriteback::_base = NULL;
 size_t   PmemWriteback::_size = 0;
 volatile uint64_t PmemWriteback::_count = 0;
 
-void PmemWriteback::initialize(void* base, size_t size, void* shadow) {
+static void sfence() {
+  __asm__ volatile("sfence" ::: "memory");   // also orders non-temporal stores (large memcpy)
+}
+
+// As PMDK's pmem_has_auto_flush: every persistent memory region says its
+// persistence domain is the CPU cache (eADR, CXL Global Persistent Flush).
+bool PmemWriteback::caches_in_power_fail_domain(const char* sysfs_root) {
+  char dir_path[JVM_MAXPATHLEN];
+  jio_snprintf(dir_path, sizeof(dir_path), "%s/bus/nd/devices", sysfs_root);
+  DIR* dir = ::opendir(dir_path);
+  if (dir == NULL) {
+    return false;
+  }
+  int regions = 0;
+  int cpu_cache = 0;
+  for (struct dirent* e = ::readdir(dir); e != NULL; e = ::readdir(dir)) {
+    if (strncmp(e->d_name, "region", 6) != 0) {
+      continue;
+    }
+    regions++;
+    char path[JVM_MAXPATHLEN];
+    jio_snprintf(path, sizeof(path), "%s/%s/persistence_domain", dir_path, e->d_name);
+    char buf[64] = "";
+    int fd = ::open(path, O_RDONLY);
+    if (fd >= 0) {
+      ssize_t n = ::read(fd, buf, sizeof(buf) - 1);
+      buf[n > 0 ? n : 0] = '\0';
+      ::close(fd);
+    }
+    cpu_cache += strncmp(buf, "cpu_cache", 9) == 0 ? 1 : 0;
+  }
+  ::closedir(dir);
+  return regions > 0 && cpu_cache == regions;
+}
+
+static void use(WritebackMethod m, const char* domain, const char* description) {
+  _method = m;
+  _domain = domain;
+  _description = description;
+}
+
+void PmemWriteback::initialize(void* base, size_t size, void* shadow, bool dax, int fd) {
   _base = (char*)base;
   _size = size;
   if (shadow != NULL) {
     _shadow = (char*)shadow;
-    _method = by_simulator;
+    use(by_simulator, "simulator", "the persistence-domain simulator: only written-back lines reach the file");
     _random_state = PmemSimulatorSeed != 0 ? PmemSimulatorSeed : (uint64_t)os::javaTimeNanos() | 1;
     log_info(gc, pmem)("Write-back: %s (evictions %lu per million stores, seed " UINT64_FORMAT ")",
                        method(), (unsigned long)PmemSimulatorEvictPPM, _random_state);
     return;
   }
-  _method = by_msync;
+  pmem_is_pmem_fn is_pmem = NULL;
   void* lib = ::dlopen("libpmem.so.1", RTLD_NOW | RTLD_LOCAL);
-  if (lib == NULL) {
-    log_info(gc, pmem)("libpmem.so.1 not found (%s); writing back with msync", ::dlerror());
-    return;
+  if (lib != NULL) {
+    is_pmem = (pmem_is_pmem_fn)::dlsym(lib, "pmem_is_pmem");
+    _pmem_flush = (pmem_flush_fn)::dlsym(lib, "pmem_flush");
+    _pmem_drain = (pmem_drain_fn)::dlsym(lib, "pmem_drain");
   }
-  pmem_is_pmem_fn is_pmem = (pmem_is_pmem_fn)::dlsym(lib, "pmem_is_pmem");
-  _pmem_flush = (pmem_flush_fn)::dlsym(lib, "pmem_flush");
-  _pmem_drain = (pmem_drain_fn)::dlsym(lib, "pmem_drain");
-  if (is_pmem != NULL && _pmem_flush != NULL && _pmem_drain != NULL && is_pmem(base, size) != 0) {
-    _method = by_libpmem;
+  const bool libpmem = is_pmem != NULL && _pmem_flush != NULL && _pmem_drain != NULL;
+  if (!libpmem) {
+    log_info(gc, pmem)("libpmem.so.1 not found (%s): cache lines cannot be written back",
+                       lib == NULL ? ::dlerror() : "incomplete");
   }
+  struct statfs fs;
+  const bool tmpfs = ::fstatfs(fd, &fs) == 0 && fs.f_type == TMPFS_MAGIC;
+  const char* forced = PmemPersistenceDomain;
+  if (strcmp(forced, "cpu-cache") == 0) {
+    use(by_fence, "cpu-cache", "the CPU caches, as -XX:PmemPersistenceDomain=cpu-cache says: fences only");
+  } else if (strcmp(forced, "write-back") == 0 && libpmem) {
+    use(by_libpmem, "write-back", "the memory controller, as -XX:PmemPersistenceDomain=write-back says: "
+                                  "cache lines written back and fenced");
+  } else if (strcmp(forced, "write-back") == 0 || strcmp(forced, "msync") == 0) {
+    use(by_msync, "msync", strcmp(forced, "msync") == 0
+        ? "the file, by msync, as -XX:PmemPersistenceDomain=msync says"
+        : "the file, by msync: -XX:PmemPersistenceDomain=write-back needs libpmem.so.1");
+  } else if (dax && caches_in_power_fail_domain(PmemSysfsRoot)) {
+    use(by_fence, "cpu-cache", "persistent memory (DAX, MAP_SYNC) whose CPU caches are in the power-fail "
+                               "domain (eADR): fences only; survives power loss");
+  } else if (dax && libpmem) {
+    use(by_libpmem, "memory-controller", "persistent memory (DAX, MAP_SYNC), the memory controller in the "
+                                         "power-fail domain (ADR): cache lines written back and fenced; "
+                                         "survives power loss");
+  } else if (dax) {
+    use(by_msync, "msync", "persistent memory (DAX) written back by msync: libpmem.so.1 is missing");
+  } else if (libpmem && is_pmem(base, size) != 0) {
+    use(by_libpmem, "emulated", tmpfs
+        ? "emulated persistent memory (PMEM_IS_PMEM_FORCE=1 on a memory file system): cache lines written "
+          "back and fenced as on real pmem; survives process crashes, not power loss"
+        : "declared persistent memory (PMEM_IS_PMEM_FORCE=1): cache lines written back and fenced");
+  } else if (tmpfs) {
+    use(by_fence, "memory-file-system", "a memory file system (tmpfs): survives process crashes, not power "
+                                        "loss or a kernel crash; nothing to write back, fences only");
+  } else {
+    use(by_msync, "msync", "an ordinary file: written back by msync; survives power loss");
+  }
+  log_info(gc, pmem)("Persistence domain: %s: %s", _domain, _description);
   log_info(gc, pmem)("Write-back: %s", method());
 }
 
@@ -85,9 +169,13 @@ const char* PmemWriteback::method() {
     case by_libpmem:   return "pmem_flush and pmem_drain (cache-line write-back and fence)";
     case by_simulator: return "persistence-domain simulator";
     case by_msync:     return "msync";
+    case by_fence:     return "none needed (fences only)";
     default:           return "none";
   }
 }
+
+const char* PmemWriteback::domain()      { return _domain; }
+const char* PmemWriteback::description() { return _description; }
 
 bool PmemWriteback::by_instructions() {
   return _method == by_libpmem && PmemCrashAfterWritebacks == 0 && PmemFaultPoint == NULL &&
@@ -137,6 +225,8 @@ void PmemWriteback::flush(const void* addr, size_t len) {
     case by_simulator:
       copy_lines((uintptr_t)addr, (uintptr_t)addr + len);
       break;
+    case by_fence:
+      break;
     default: {
       const uintptr_t page = os::vm_page_size();
       uintptr_t start = align_down((uintptr_t)addr, page);
@@ -152,6 +242,8 @@ void PmemWriteback::drain() {
     _pmem_drain();
   } else if (_method == by_simulator) {
     OrderAccess::fence();
+  } else if (_method == by_fence) {
+    sfence();
   }
 }
 

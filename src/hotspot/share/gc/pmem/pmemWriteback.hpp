@@ -30,9 +30,17 @@
 // Every write-back goes through here: it is where the persistence-domain
 // simulator and crash-after-N-write-backs hook in.
 //
-// On persistent memory (DAX, or any file when PMEM_IS_PMEM_FORCE=1, which
-// is how tests emulate pmem on /dev/shm) it flushes cache lines with
-// libpmem's pmem_flush and fences with pmem_drain; elsewhere it uses msync.
+// The method follows the persistence domain, detected when the heap is
+// mapped (-XX:PmemPersistenceDomain=auto) or forced:
+//  * persistent memory mapped with MAP_SYNC (DAX) whose regions all say
+//    their persistence_domain is cpu_cache (eADR): fences only;
+//  * other DAX (ADR): libpmem's pmem_flush (cache-line write-back) and
+//    pmem_drain (fence), never msync;
+//  * any file libpmem calls pmem (PMEM_IS_PMEM_FORCE=1, how benchmarks
+//    emulate pmem on /dev/shm): the same;
+//  * a memory file system (tmpfs): survives process crashes only, which
+//    need nothing written back: fences only;
+//  * an ordinary file: msync.
 // libpmem is loaded when the heap is mapped, not linked: a JVM without the
 // flag, or a machine without libpmem1, never needs it.
 //
@@ -51,9 +59,18 @@ class PmemWriteback : AllStatic {
   static void copy_lines(uintptr_t start, uintptr_t end);
 
 public:
-  // Decides the method for the mapping [base, base + size). shadow is the
-  // simulator's shared mapping of the same file, or NULL.
-  static void initialize(void* base, size_t size, void* shadow);
+  // Decides the method for the mapping [base, base + size) of the file fd.
+  // shadow is the simulator's shared mapping of the same file, or NULL;
+  // dax: the mapping was made with MAP_SYNC.
+  static void initialize(void* base, size_t size, void* shadow, bool dax, int fd);
+
+  // Whether every persistent memory region under sysfs_root (normally
+  // /sys) has the CPU caches in its persistence domain.
+  static bool caches_in_power_fail_domain(const char* sysfs_root);
+  // "cpu-cache", "memory-controller", "emulated", "memory-file-system",
+  // "msync", "simulator" (or "write-back" when forced); and what it means.
+  static const char* domain();
+  static const char* description();
 
   // Starts writing [addr, addr + len) back; drain() waits for all of it.
   static void flush(const void* addr, size_t len);

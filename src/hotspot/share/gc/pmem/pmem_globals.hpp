@@ -86,6 +86,16 @@
           "largest free chunk (100: only on request, Pmem.compact())")     \
           range(0, 100)                                                     \
                                                                             \
+  product(ccstr, PmemPersistenceDomain, "auto",                            \
+          "Where stores to the persistent heap become durable: auto "      \
+          "(detected at start), cpu-cache (the CPU caches are in the "     \
+          "power-fail domain: fences only), write-back (cache lines "      \
+          "written back and fenced), msync (an ordinary file)")            \
+                                                                            \
+  product(ccstr, PmemSysfsRoot, "/sys", DIAGNOSTIC,                         \
+          "Where auto detection reads persistent memory regions' "         \
+          "persistence_domain (tests give it a fake tree)")                \
+                                                                            \
   product(uintx, PmemHeapAddress, 0,                                        \
           "Address at which to map the persistent part; 0 keeps the "       \
           "address recorded in the file, or picks one for a new file")      \

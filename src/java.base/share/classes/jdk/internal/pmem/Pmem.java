@@ -116,6 +116,34 @@ public final class Pmem {
     }
 
     /**
+     * Returns where stores to the persistent heap become durable, as the
+     * JVM found at start (or {@code -XX:PmemPersistenceDomain} forced), and
+     * so what a committed transaction survives:
+     * <ul>
+     * <li>{@code "cpu-cache"}: persistent memory whose CPU caches are in the
+     *     power-fail domain (eADR): power loss; only fences are needed;</li>
+     * <li>{@code "memory-controller"}: persistent memory mapped with
+     *     {@code MAP_SYNC} (ADR): power loss; cache lines are written back;</li>
+     * <li>{@code "emulated"}: a file libpmem was told is persistent memory
+     *     ({@code PMEM_IS_PMEM_FORCE=1}), written back as such;</li>
+     * <li>{@code "memory-file-system"}: a file on tmpfs such as
+     *     {@code /dev/shm}: the process's crash, not power loss;</li>
+     * <li>{@code "msync"}: an ordinary file, written back by {@code msync}:
+     *     power loss;</li>
+     * <li>{@code "write-back"}: forced cache-line write-back;</li>
+     * <li>{@code "simulator"}: the persistence-domain simulator.</li>
+     * </ul>
+     * {@code -Xlog:gc+pmem} says the same at start.
+     *
+     * @return the persistence domain's name
+     * @throws IllegalStateException if {@link #isEnabled()} is {@code false}
+     */
+    public static String persistenceDomain() {
+        checkEnabled();
+        return persistenceDomain0();
+    }
+
+    /**
      * Collects the persistent part and compacts it: its live objects slide
      * together, so that all of its free space becomes one chunk (followed
      * by the part of the file never used yet). Compaction is crash-safe: a
@@ -474,6 +502,7 @@ public final class Pmem {
     private static native long capacityBytes0();
     private static native long usedBytes0();
     private static native boolean compact0();
+    private static native String persistenceDomain0();
     private static native Object pnew0(Class<?> type);
     private static native Object pmake0(Class<?> arrayType, int length);
     private static native boolean inPmem0(Object obj);
