@@ -173,6 +173,7 @@ public final class Pmem {
      * only once it is linked from the root, a named object, or another
      * reachable persistent object.
      *
+     * @param <T> the type of the object
      * @param type a class of the boot, platform or application class
      *             loader, not abstract, hidden, finalizable, a
      *             {@code java.lang.ref.Reference} or {@code Class}
@@ -235,6 +236,7 @@ public final class Pmem {
      * (null, false). Any element type is allowed: primitives, and classes
      * of the boot, platform or application class loader.
      *
+     * @param <A> the array type
      * @param arrayType the array class, e.g. {@code long[].class}
      * @param length the number of elements
      * @return the new persistent array
@@ -257,6 +259,7 @@ public final class Pmem {
     /**
      * Tells whether {@code obj} lives in the persistent heap.
      *
+     * @param obj any object, or {@code null}
      * @return {@code false} for {@code null} and for volatile objects, and
      *         always when the persistent heap is not enabled
      */
@@ -286,8 +289,8 @@ public final class Pmem {
      *
      * @param body the transaction's work
      * @throws IllegalStateException if {@link #isEnabled()} is {@code false},
-     *         or if the transaction stores more than its undo log holds
-     *         (then nothing of it remains)
+     *         or if the transaction's undo log needs more room than the
+     *         persistent heap has left (then nothing of it remains)
      */
     @ForceInline
     public static void txn(Runnable body) {
@@ -396,6 +399,7 @@ public final class Pmem {
     /**
      * Returns the persistent object bound to {@code name}.
      *
+     * @param <T> the type the caller expects
      * @param name a name of 1 to 111 bytes in UTF-8
      * @param type the type the caller expects
      * @return the object, or {@code null} if the name is not bound
@@ -434,6 +438,7 @@ public final class Pmem {
     /**
      * Unbinds {@code name}; durable when this method returns.
      *
+     * @param name the name to unbind
      * @return {@code true} if the name was bound
      * @throws IllegalStateException if {@link #isEnabled()} is {@code false}
      */
