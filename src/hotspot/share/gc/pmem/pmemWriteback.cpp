@@ -182,6 +182,10 @@ bool PmemWriteback::by_instructions() {
          VM_Version::supports_data_cache_line_flush();
 }
 
+bool PmemWriteback::fences_only() {
+  return _method == by_fence && PmemCrashAfterWritebacks == 0 && PmemFaultPoint == NULL;
+}
+
 void PmemWriteback::counted() {
   if (PmemCrashAfterWritebacks != 0 &&
       Atomic::add(&_count, (uint64_t)1) == (uint64_t)PmemCrashAfterWritebacks) {

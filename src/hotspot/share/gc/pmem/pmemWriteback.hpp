@@ -98,6 +98,11 @@ public:
   // PmemCrashAfterWritebacks, PmemFaultPoint). Where not, compiled code
   // calls a leaf that writes back through here.
   static bool by_instructions();
+  // Nothing to write back (fences only: the caches are in the persistence
+  // domain, or only a process crash is to be survived) and no write-back
+  // counted or watched: compiled code emits nothing for a write-back,
+  // since x86 makes stores visible, and so durable, in program order.
+  static bool fences_only();
 
   // "pmem_persist", "msync", "simulator", for logs and tests.
   static const char* method();

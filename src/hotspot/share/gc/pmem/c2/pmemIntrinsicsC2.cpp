@@ -32,6 +32,7 @@
 #include "gc/pmem/pmemRedirect.hpp"
 #include "gc/shared/tlab_globals.hpp"
 #include "gc/pmem/pmemTxn.hpp"
+#include "gc/pmem/pmemWriteback.hpp"
 #include "oops/arrayOop.hpp"
 #include "oops/klass.hpp"
 #include "opto/addnode.hpp"
@@ -213,7 +214,9 @@ static Node* inline_alloc(LibraryCallKit* kit, bool is_array) {
   }
   kit->store_to_memory(kit->control(), kit->basic_plus_adr(kit->top(), obj, oopDesc::klass_offset_in_bytes()),
                        kit->makecon(TypeKlassPtr::make(k)), T_METADATA, Compile::AliasIdxRaw, MemNode::release);
-  if (PmemWritebackC2::by_instructions()) {
+  if (PmemWriteback::fences_only()) {
+    // Nothing to write back: the header is durable once visible.
+  } else if (PmemWritebackC2::by_instructions()) {
     Node* wb = gvn.transform(new CacheWBNode(kit->control(), kit->memory(Compile::AliasIdxRaw), obj));
     kit->set_memory(wb, Compile::AliasIdxRaw);
     Node* sync = gvn.transform(new CacheWBPostSyncNode(kit->control(), kit->memory(Compile::AliasIdxRaw)));

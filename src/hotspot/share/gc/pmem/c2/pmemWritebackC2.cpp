@@ -80,6 +80,9 @@ JRT_END
 // would fold into a pointer derived from base with no base of its own,
 // which GC could meet live across the runtime call of the other arm.
 static void write_back(GraphKit* kit, Node* adr_x) {
+  if (PmemWriteback::fences_only()) {
+    return;
+  }
   PhaseGVN& gvn = kit->gvn();
   Node* line_x = gvn.transform(new AndXNode(adr_x, kit->MakeConX(-(intptr_t)PmemFormat::cache_line)));
   Node* adr = gvn.transform(new CastX2PNode(line_x));
