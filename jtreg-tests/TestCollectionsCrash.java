@@ -86,7 +86,12 @@ public class TestCollectionsCrash {
         int wanted = Integer.getInteger("crashes", 150);
         String file = PmemTest.heapFile("collections-crash");
         // A HashMap resize rewrites every node's next field in one transaction: undo log slots of 4 MB.
-        String[] geometry = {"-XX:PmemSize=192m", "-XX:PmemLogSize=4m", "-XX:PmemLogSlots=8"};
+        // The journal only grows, by every transfer committed before a crash:
+        // how many depends on the machine's speed (about 720,000 entries,
+        // 150 MB, after make test's 150 crashes with nothing to write back
+        // on /dev/shm), so the file may grow (PmemMaxSize reserves address
+        // space, and the file takes room only as it grows).
+        String[] geometry = {"-XX:PmemSize=192m", "-XX:PmemMaxSize=4g", "-XX:PmemLogSize=4m", "-XX:PmemLogSlots=8"};
         String ack = file + ".ack";
         new File(ack).delete();
         Random rnd = new Random(Long.getLong("seed", System.nanoTime()));
