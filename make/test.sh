@@ -29,6 +29,8 @@ PMEM_TMP="${PMEM_TEST_DIR:-/dev/shm}"   # emulated persistent memory
 
 total_pass=0; total_fail=0
 summary=()
+failures=()   # one line per failed test, repeated at the end (CI shows the tail)
+failed() { failures+=("$(printf '%.220s' "$*")"); }
 record() { # name pass fail
   summary+=("$(printf '%-34s %5s passed, %s failed' "$1" "$2" "$3")")
   total_pass=$((total_pass + $2)); total_fail=$((total_fail + $3))
@@ -42,6 +44,7 @@ run_gtest() {
   local log="$PMEM_CACHE/gtest.log"
   "$launcher" -jdk:"$JDK" --gtest_filter='Pmem*' >"$log" 2>&1 || true
   grep -E '^\[ +(OK|FAILED) +\]' "$log" | sed 's/^/  /' || true
+  while IFS= read -r l; do failed "gtest: $l"; done < <(grep -E '^\[ +FAILED +\] [A-Za-z_]+\.' "$log" | sort -u)
   local pass fail
   pass=$(grep -cE '^\[ +OK +\]' "$log" || true)
   fail=$(grep -E '^\[ +FAILED +\] [A-Za-z_]+\.' "$log" | sort -u | wc -l)
@@ -73,6 +76,9 @@ run_jtreg() { # root (under test/), name, extra jtreg args..., then -- tests...
   fail=$(echo "$line" | sed -n 's/.*failed: \([0-9,]*\).*/\1/p' | tr -d ,)
   err=$(echo "$line" | sed -n 's/.*error: \([0-9,]*\).*/\1/p' | tr -d ,)
   pass=${pass:-0}; fail=$(( ${fail:-0} + ${err:-0} ))
+  while IFS= read -r l; do failed "jtreg $name: $l"; done < <(awk '
+      /^TEST: / { t = $2 }
+      /^TEST RESULT: (Failed|Error)/ { sub(/^TEST RESULT: /, ""); print t ": " $0 }' "$dir/jtreg.log")
   if [ -z "$line" ]; then
     echo "  jtreg printed no results:"; tail -20 "$dir/jtreg.log" | sed 's/^/  /'
     fail=$((fail + 1))
@@ -100,6 +106,7 @@ run_example() {
   grep -E '^(PASS|FAIL) ' "$log" | sed 's/^/  /'
   pass=$(grep -c '^PASS ' "$log" || true)
   fail=$(grep -c '^FAIL ' "$log" || true)
+  while IFS= read -r l; do failed "$name: $l"; done < <(grep '^FAIL ' "$log")
   [ $((pass + fail)) -gt 0 ] || { echo "  $test printed no results:"; tail -20 "$log" | sed 's/^/  /'; fail=1; }
   echo "  (log: $log)"
   record "$name" "$pass" "$fail"
@@ -116,6 +123,7 @@ run_demos() {
       pass=$((pass + 1))
     else
       echo "  FAIL demos: no line '$want'"
+      failed "demos: no line '$want'"
       fail=$((fail + 1))
     fi
   done
@@ -160,5 +168,9 @@ fi
 echo
 echo "pmem-jdk test summary"
 for s in "${summary[@]}"; do echo "  $s"; done
+if [ ${#failures[@]} -gt 0 ]; then
+  echo "failed:"
+  for f in "${failures[@]}"; do echo "  $f"; done
+fi
 echo "pmem-jdk: $total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

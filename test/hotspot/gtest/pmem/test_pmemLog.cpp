@@ -179,6 +179,39 @@ TEST(PmemLog, undo_across_chunks_and_log_again_into_a_cut_one) {
   for (int i = 0; i < 2000; i++) ASSERT_EQ((uint64_t)i, img.data()[i]) << "element " << i;
 }
 
+// 8-byte entries take 24 bytes, as a continuation does: in a slot of 64 +
+// 168 * 24 bytes and chunks of 1024 * 24 the continuation ends its segment
+// exactly. The word after a segment belongs to someone else (the next
+// slot's state word, the object after a chunk) and must stay as it was.
+TEST(PmemLog, a_continuation_that_fills_its_segment_writes_nothing_past_it) {
+  OpenLog img;
+  const uint64_t guard = 0x5a5a5a5a5a5a5af3;
+  const size_t chunk_size = 1024 * 24;
+  ASSERT_EQ((size_t)0, (Image::slot_size - PmemLog::header_size) % 24);
+  uint64_t* after_slot = (uint64_t*)(img.slot() + Image::slot_size);
+  *after_slot = guard;
+  for (int c = 0; c < 2; c++) *(uint64_t*)(img.chunk(c) + chunk_size) = guard;
+  const int n = 1300;   // the slot, all of chunk 0, part of chunk 1
+  for (int i = 0; i < n; i++) img.data()[i] = (uint64_t)i;
+  int used = 0;
+  for (int i = 0; i < n; i++) {
+    if (!img.log.append(&img.data()[i], 8)) {
+      ASSERT_LT(used, 2);
+      char* c = img.chunk(used++);
+      img.log.add_chunk((HeapWord*)c, c, chunk_size);
+      ASSERT_TRUE(img.log.append(&img.data()[i], 8));
+    }
+    img.data()[i] = (uint64_t)i + 1000;
+  }
+  EXPECT_EQ(2, used);
+  EXPECT_EQ(guard, *after_slot) << "the slot's continuation wrote past the slot";
+  EXPECT_EQ(guard, *(uint64_t*)(img.chunk(0) + chunk_size)) << "chunk 0's continuation wrote past it";
+  EXPECT_EQ(guard, *(uint64_t*)(img.chunk(1) + chunk_size));
+  EXPECT_EQ((size_t)n, img.recover());
+  for (int i = 0; i < n; i++) ASSERT_EQ((uint64_t)i, img.data()[i]) << "element " << i;
+  EXPECT_EQ(guard, *after_slot);
+}
+
 TEST(PmemLog, a_damaged_continuation_ends_the_scan) {
   OpenLog img;
   for (int i = 0; i < 400; i++) img.data()[i] = (uint64_t)i;

@@ -29,6 +29,7 @@
 #include "gc/pmem/pmemWalk.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
 #include "gc/shared/gc_globals.hpp"
+#include "logging/log.hpp"
 #include "runtime/atomic.hpp"
 #include "runtime/globals.hpp"
 #include "runtime/mutex.hpp"
@@ -92,6 +93,8 @@ HeapWord* PmemAllocator::claim_top(size_t words, bool past_limit) {
     return NULL;
   }
   Atomic::store(&_top, cur + words);
+  log_trace(gc, pmem)("Top at offset " SIZE_FORMAT ": " SIZE_FORMAT " words taken",
+                      pointer_delta(cur, PmemHeap::bottom(), 1), words);
   PmemFault::reached("refill");
   persist_top(cur + words);
   return cur;
@@ -120,6 +123,8 @@ HeapWord* PmemAllocator::take_chunk(size_t min, size_t want, size_t* got) {
   if (m < n) {
     _free.add(c + m, n - m);
   }
+  log_trace(gc, pmem)("Free chunk at offset " SIZE_FORMAT " (" SIZE_FORMAT " words): " SIZE_FORMAT " words taken",
+                      pointer_delta(c, PmemHeap::bottom(), 1), n, m);
   *got = m;
   return c;
 }
@@ -187,6 +192,8 @@ HeapWord* PmemAllocator::allocate(Thread* thread, size_t words, bool past_limit)
 void PmemAllocator::release(HeapWord* obj, size_t words) {
   assert(words >= PmemFreeList::min_chunk_words, "too short to list");
   MutexLocker ml(_lock, Mutex::_no_safepoint_check_flag);
+  log_trace(gc, pmem)("Released offset " SIZE_FORMAT " (" SIZE_FORMAT " words)",
+                      pointer_delta(obj, PmemHeap::bottom(), 1), words);
   *(volatile uint64_t*)obj = PmemWalk::free_tag(words);   // the walker skips it from now on
   PmemWriteback::persist(obj, HeapWordSize);
   _free.add(obj, words);

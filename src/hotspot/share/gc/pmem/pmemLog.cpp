@@ -93,12 +93,18 @@ void PmemLog::begin() {
   _entries = 0;
 }
 
-// Fills in the entry at e (its data words written) and the zero word after it.
-void PmemLog::write_entry(uint64_t* e, uint64_t w0, size_t words) {
+// Fills in the entry at e (its data words written) and, for an entry the
+// scan may read past, the zero word after it. A continuation gets none: it
+// may end its segment exactly, and the word after a segment belongs to
+// whatever follows (the next slot's state word, the object or free chunk
+// after a log chunk).
+void PmemLog::write_entry(uint64_t* e, uint64_t w0, size_t words, bool terminate) {
   e[0] = w0;
   e[1] = ((uint64_t)_gen << 32) | checksum(w0, _gen, e + 2, words);
-  e[2 + words] = 0;          // ends the scan here
-  PmemWriteback::flush(e, (3 + words) * sizeof(uint64_t));
+  if (terminate) {
+    e[2 + words] = 0;        // ends the scan here
+  }
+  PmemWriteback::flush(e, (2 + words + (terminate ? 1 : 0)) * sizeof(uint64_t));
   if (!_active) {
     *state() = ((uint64_t)_gen << 1) | 1;
     PmemWriteback::flush(_slot, sizeof(uint64_t));
@@ -114,7 +120,7 @@ void PmemLog::link_next() {
   PmemWriteback::flush(c.base, sizeof(uint64_t));
   uint64_t* e = (uint64_t*)(seg_base(_seg) + _cursor);
   e[2] = c.size;
-  write_entry(e, (uint64_t)(c.base - _file_base) << 16, 1);
+  write_entry(e, (uint64_t)(c.base - _file_base) << 16, 1, false);
   _seg++;
   _cursor = 0;
   PmemFault::reached("log-linked");
@@ -134,7 +140,7 @@ bool PmemLog::append(const void* target, size_t len) {
   uint64_t* e = (uint64_t*)(seg_base(_seg) + _cursor);
   e[1 + words] = 0;          // the last data word gets its padding zeroed
   memcpy(e + 2, target, len);
-  write_entry(e, ((uint64_t)((const char*)target - _file_base) << 16) | len, words);
+  write_entry(e, ((uint64_t)((const char*)target - _file_base) << 16) | len, words, true);
   _cursor += size;
   _entries++;
   PmemFault::reached("log-appended");

@@ -84,7 +84,7 @@ class PmemLog {
   // Calls f(segment index, base, size, start) for the slot and each chunk
   // the open transaction's chain reaches in the file.
   template <typename F> void segments_do(F f) const;
-  void write_entry(uint64_t* e, uint64_t w0, size_t words);
+  void write_entry(uint64_t* e, uint64_t w0, size_t words, bool terminate);
   void link_next();
   void restore_from(size_t from, size_t* restored);
 

@@ -548,7 +548,8 @@ bool PmemTxn::grow_log() {
     PmemWriteback::persist(mem, base);   // the heap walker finds it by its header
     _log.add_chunk(mem, (char*)mem + base, bytes);
     log_debug(gc, pmem)("Transaction log of thread " PTR_FORMAT " goes on in a chunk of " SIZE_FORMAT
-                        "K (" SIZE_FORMAT " entries so far)", p2i(_thread), bytes / K, _log.entries());
+                        "K at offset " SIZE_FORMAT " (" SIZE_FORMAT " entries so far)", p2i(_thread), bytes / K,
+                        pointer_delta(mem, PmemHeap::bottom(), 1), _log.entries());
     return true;
   }
   return false;
