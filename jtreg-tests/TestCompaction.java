@@ -27,7 +27,9 @@
  *          volatile, locals, locks, loose objects, cache fields), and the
  *          free space becomes one chunk. Crashes at its fault points and
  *          under the persistence-domain simulator, with a multi-threaded
- *          workload running, are finished by the next start.
+ *          workload running, are finished by the next start. The live
+ *          workload (threads committing and aborting transactions while
+ *          another compacts) runs in every tier.
  * @library /test/lib /pmem/lib
  * @modules java.base/jdk.internal.pmem
  * @run driver/timeout=900 TestCompaction
@@ -118,6 +120,16 @@ public class TestCompaction {
         PmemTest.check(count(live.getOutput(), "Persistent heap compacted") >= 3,
               "too few compactions under the live workload");
         PmemTest.ok(run(file, "verify", 1));
+
+        // The same in each tier: compiled loops hold the items and the store
+        // in registers and frames across the compactions, and some of their
+        // transactions abort.
+        for (String[] tier : PmemTest.TIERS) {
+            OutputAnalyzer lt = PmemTest.ok(run(file, "live", 20 + tier.length, tier));
+            PmemTest.check(count(lt.getOutput(), "Persistent heap compacted") >= 2,
+                  "too few compactions under the live workload with " + String.join(" ", tier));
+            PmemTest.ok(run(file, "verify", 1));
+        }
 
         // Crashes at each fault point of a compaction, single- and
         // multi-threaded; the next start finishes it (with the classes
@@ -297,6 +309,8 @@ public class TestCompaction {
                 int threads = 3;
                 AtomicBoolean stop = new AtomicBoolean();
                 AtomicInteger done = new AtomicInteger();
+                AtomicInteger aborted = new AtomicInteger();
+                AtomicInteger failed = new AtomicInteger();
                 List<Thread> workers = new ArrayList<>();
                 for (int w = 0; w < threads; w++) {
                     final int part = w;
@@ -304,6 +318,25 @@ public class TestCompaction {
                         Random r = new Random(seed * 31 + part);
                         while (!stop.get()) {
                             int k = part + threads * r.nextInt(KEYS / threads);
+                            if (r.nextInt(5) == 0) {
+                                // An aborted transaction: its new item is
+                                // dropped, the old one stays (only this
+                                // thread touches key k).
+                                Item before = s.byKey[k];
+                                int gen = before.gen;
+                                try {
+                                    Pmem.txn(() -> {
+                                        replace(s, k);
+                                        throw new IllegalStateException("abort");
+                                    });
+                                } catch (IllegalStateException expected) {
+                                }
+                                Item after = s.byKey[k];
+                                PmemTest.check(after == before && after.gen == gen && after.self == after
+                                      && s.map.get(k) == after, "an aborted replace of item " + k + " left it changed");
+                                aborted.incrementAndGet();
+                                continue;
+                            }
                             Pmem.txn(() -> {
                                 replace(s, k);
                                 return null;
@@ -314,9 +347,14 @@ public class TestCompaction {
                             }
                         }
                     });
+                    th.setUncaughtExceptionHandler((t, e) -> {
+                        e.printStackTrace();
+                        failed.incrementAndGet();
+                    });
                     th.start();
                     workers.add(th);
                 }
+                Thread.sleep(300);   // the workers' loops get compiled first (in the tiers that compile)
                 int compacted = 0;
                 for (int i = 0; i < 40 && compacted < 8; i++) {
                     Thread.sleep(20);
@@ -324,7 +362,9 @@ public class TestCompaction {
                 }
                 stop.set(true);
                 for (Thread th : workers) th.join();
-                System.out.println("live: " + done.get() + " transactions, " + compacted + " compactions");
+                System.out.println("live: " + done.get() + " transactions, " + aborted.get() + " aborted, "
+                                   + compacted + " compactions");
+                PmemTest.check(failed.get() == 0, "a worker failed");
                 verify(s);
             }
             default -> throw new IllegalArgumentException(what);

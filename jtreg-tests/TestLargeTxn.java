@@ -29,6 +29,9 @@
  *          the chunks and the old referents they hold; nested levels undo
  *          across chunks and log again into a cut chunk; a log larger than
  *          the heap's free space fails whole with "transaction too large".
+ *          A log that links a chunk writes nothing past its slot: another
+ *          thread's unfinished transaction in the next slot is rolled back
+ *          after a crash at the link, in every tier.
  *          Crash campaign: workers killed at the log's fault points (the
  *          link to a chunk included) and under the persistence-domain
  *          simulator, each restart checked (every element and item of the
@@ -90,6 +93,24 @@ public class TestLargeTxn {
                     "-XX:+UnlockDiagnosticVMOptions", "-XX:+PmemAlwaysCollect"}, tier);
             expectPassed(PmemTest.runMain(TestLargeTxn.class, flags, "stores"));
             expectPassed(PmemTest.runMain(TestLargeTxn.class, flags, "check"));
+        }
+
+        // A log that goes on in a chunk leaves the next slot alone: another
+        // thread's unfinished transaction there is rolled back after a crash.
+        // (16K slots: 8-byte stores log 24-byte entries, and the continuation
+        // ends the slot exactly.)
+        for (String[] tier : PmemTest.TIERS) {
+            String f = PmemTest.heapFile("neighbour");
+            String[] flags = PmemTest.concat(PmemTest.flags(f), new String[] {"-XX:PmemLogSize=512k",
+                    "-XX:PmemLogSlots=32"}, tier);
+            out = PmemTest.runMain(TestLargeTxn.class, PmemTest.concat(flags, new String[] {
+                    "-XX:+UnlockDiagnosticVMOptions", "-XX:PmemFaultPoint=log-linked", "-XX:PmemFaultCount=1"}),
+                    "neighbour");
+            if (out.getExitValue() != 97) {
+                System.out.println(out.getOutput());
+                throw new RuntimeException("the neighbour workload did not reach its crash: exit " + out.getExitValue());
+            }
+            expectPassed(PmemTest.runMain(TestLargeTxn.class, flags, "neighbour-check"));
         }
 
         // More to log than the heap has free: refused whole, the heap usable after.
@@ -161,6 +182,8 @@ public class TestLargeTxn {
             case "big-crash" -> bigCrash();
             case "stores" -> stores();
             case "too-large" -> tooLarge();
+            case "neighbour" -> neighbour();
+            case "neighbour-check" -> neighbourCheck();
             case "init" -> init();
             case "work" -> work(Long.parseLong(args[1]));
             case "check" -> check();
@@ -299,6 +322,51 @@ public class TestLargeTxn {
             for (Item it : s.items) it.v = 11;
             s.gen = 11;
         });
+    }
+
+    static class Cell {
+        long v;
+    }
+
+    static void await(java.util.concurrent.CountDownLatch l) {
+        try {
+            expect(l.await(60, java.util.concurrent.TimeUnit.SECONDS), "the other thread went on");
+        } catch (InterruptedException e) {
+            throw new RuntimeException(e);
+        }
+    }
+
+    // A worker opens a transaction in slot 0, then the main thread one in
+    // slot 1 that stores 2 over 1 and waits; the worker logs until its slot
+    // is full and links a chunk, where the fault point ends the JVM.
+    static void neighbour() {
+        Cell c = Pmem.pnew(Cell.class);
+        long[] a = Pmem.pmake(long[].class, 2000);
+        Pmem.txn(() -> { c.v = 1; });
+        Pmem.put("cell", c);
+        Pmem.put("array", a);
+        var workerIn = new java.util.concurrent.CountDownLatch(1);
+        var mainStored = new java.util.concurrent.CountDownLatch(1);
+        Thread worker = new Thread(() -> Pmem.txn(() -> {
+            a[0] = -1;
+            workerIn.countDown();
+            await(mainStored);
+            for (int i = 1; i < a.length; i++) a[i] = -1;   // 2000 entries: more than a 16K slot holds
+        }));
+        worker.start();
+        await(workerIn);
+        Pmem.txn(() -> {
+            c.v = 2;
+            mainStored.countDown();
+            await(new java.util.concurrent.CountDownLatch(1));   // the crash comes first
+        });
+        throw new RuntimeException("FAILED: no crash at the worker's first chunk");
+    }
+
+    static void neighbourCheck() {
+        expect(Pmem.get("cell", Cell.class).v == 1, "the main thread's unfinished store of 2 is rolled back: "
+                                                     + Pmem.get("cell", Cell.class).v);
+        expectAll(Pmem.get("array", long[].class), 0, "the worker's unfinished stores are rolled back");
     }
 
     static void tooLarge() {
