@@ -97,12 +97,11 @@ public class TestLargeTxn {
 
         // A log that goes on in a chunk leaves the next slot alone: another
         // thread's unfinished transaction there is rolled back after a crash.
-        // (16K slots: 8-byte stores log 24-byte entries, and the continuation
-        // ends the slot exactly.)
+        // (16K slots, as 256K ones by default: 8-byte stores log 24-byte
+        // entries, and the continuation ends the slot exactly.)
         for (String[] tier : PmemTest.TIERS) {
             String f = PmemTest.heapFile("neighbour");
-            String[] flags = PmemTest.concat(PmemTest.flags(f), new String[] {"-XX:PmemLogSize=512k",
-                    "-XX:PmemLogSlots=32"}, tier);
+            String[] flags = PmemTest.concat(PmemTest.flags(f), new String[] {"-XX:PmemLogSize=16k"}, tier);
             out = PmemTest.runMain(TestLargeTxn.class, PmemTest.concat(flags, new String[] {
                     "-XX:+UnlockDiagnosticVMOptions", "-XX:PmemFaultPoint=log-linked", "-XX:PmemFaultCount=1"}),
                     "neighbour");
