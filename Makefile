@@ -3,6 +3,7 @@
 #   make          install build dependencies, fetch the pinned upstream,
 #                 build build/jdk and run the demo
 #   make test     build if needed, then run every test suite
+#   make dist     build if needed, then build/dist/pmem-jdk-<version>-linux-x64.tar.gz
 #
 # Large state lives in $(PMEM_JDK_CACHE) (default ~/.cache/pmem-jdk), outside
 # the checkout: the downloaded source package, the upstream tree, the
@@ -14,7 +15,7 @@ PMEM_JDK_CACHE ?= $(HOME)/.cache/pmem-jdk
 export PMEM_JDK_CACHE
 JDK := build/jdk
 
-.PHONY: all deps fetch build jdk demo test test-quick torture clean distclean
+.PHONY: all deps fetch build jdk demo test test-quick torture dist clean distclean
 all: build demo
 
 deps:
@@ -43,6 +44,11 @@ test-quick: jdk
 # Long crash campaigns (thousands of crashes), outside CI; counts in bench/RESULTS.md.
 torture: jdk
 	@bash make/test.sh torture
+
+# build/dist/pmem-jdk-<version>-linux-x64.tar.gz (and .sha256): the JDK
+# image with the docs and examples, laid out like other JDK tarballs.
+dist: build
+	@bash make/dist.sh
 
 clean:
 	rm -rf build "$(PMEM_JDK_CACHE)/tree/build" "$(PMEM_JDK_CACHE)/stage" "$(PMEM_JDK_CACHE)/jtreg"

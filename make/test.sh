@@ -10,7 +10,8 @@
 #   5. docstore's tests (examples/docstore/test/DocStoreTest.java): every
 #      command, restarts in each tier, rollback, kill -9 crash rounds
 #   6. the demos make runs (make/demo.sh), their output checked
-# `make/test.sh quick` runs only 1, 2, 4, 5 and 6.
+#   7. make dist's tarball: checksum, layout, unpacked elsewhere, its demos run
+# `make/test.sh quick` runs only 1, 2, 4, 5, 6 and 7; `make/test.sh dist` only 7.
 # `make/test.sh torture` (make torture) runs only the long crash campaigns:
 #   TestCollectionsCrash, TestLargeTxn, TestRelocation, TestEvolution and
 #   TestCompaction, each with PMEM_TORTURE_CRASHES crashes (default 2000; a
@@ -131,9 +132,41 @@ run_demos() {
   record demos "$pass" "$fail"
 }
 
+# make dist's tarball, unpacked elsewhere: its checksum, its layout, and the
+# demos run by the JDK inside it (pmem/demo.sh).
+run_dist() {
+  note "dist: make/dist.sh, unpacked and run elsewhere"
+  local log="$PMEM_CACHE/dist-test.log" pass=0 fail=0 where tarball top
+  check() { # what, then a command
+    local what="$1"; shift
+    if "$@" >>"$log" 2>&1; then pass=$((pass + 1)); else echo "  FAIL dist: $what"; failed "dist: $what"; fail=$((fail + 1)); fi
+  }
+  : >"$log"
+  check "make/dist.sh builds the tarball" bash "$PMEM_ROOT/make/dist.sh"
+  tarball="$(ls "$PMEM_ROOT"/build/dist/pmem-jdk-*-linux-x64.tar.gz 2>/dev/null | head -1)"
+  where="$(mktemp -d)"
+  check "its sha256 matches" bash -c "cd '$PMEM_ROOT/build/dist' && sha256sum -c '$(basename "$tarball").sha256'"
+  check "it unpacks" tar -xzf "$tarball" -C "$where"
+  top="$where/$(basename "$tarball" -linux-x64.tar.gz)"
+  check "one top directory with bin/java, release, jmods and pmem/" \
+      bash -c "[ \$(ls '$where' | wc -l) = 1 ] && [ -x '$top/bin/java' ] && [ -f '$top/release' ] && [ -d '$top/jmods' ] && [ -f '$top/pmem/README.md' ] && [ -f '$top/pmem/docs/ARCHITECTURE.md' ] && [ -x '$top/pmem/examples/pmem-kv/bin/pmem-kv' ]"
+  check "its java is pmem-jdk" bash -c "'$top/bin/java' -version 2>&1 | grep -q pmem-jdk"
+  bash "$top/pmem/demo.sh" "$PMEM_TMP" >"$where/demo.log" 2>&1
+  cat "$where/demo.log" >>"$log"
+  for want in "Persistent heap enabled, file " "Run 1: 1" "Run 2: 2 -> 1" "Run 3: 3 -> 2 -> 1"; do
+    check "pmem/demo.sh prints '$want'" grep -qF -- "$want" "$where/demo.log"
+  done
+  check "pmem-kv builds with the unpacked JDK" bash "$top/pmem/examples/pmem-kv/bin/pmem-kv" --build-only
+  rm -rf "$where" "$PMEM_ROOT/build/dist"
+  echo "  (log: $log)"
+  record dist "$pass" "$fail"
+}
+
 bash "$PMEM_ROOT/make/overlay.sh" >/dev/null   # tests are read from the working tree
 
-if [ "$MODE" = torture ]; then
+if [ "$MODE" = dist ]; then
+  run_dist
+elif [ "$MODE" = torture ]; then
   run_jtreg hotspot/jtreg torture -javaoption:-Dcrashes="${PMEM_TORTURE_CRASHES:-2000}" \
       -- pmem/TestCollectionsCrash.java pmem/TestLargeTxn.java pmem/TestRelocation.java pmem/TestEvolution.java \
       pmem/TestCompaction.java
@@ -143,6 +176,7 @@ else
   run_example pmem-kv KvTest
   run_example docstore DocStoreTest
   run_demos
+  run_dist
 fi
 
 list() { sed 's/#.*//; /^[[:space:]]*$/d' "$PMEM_ROOT/make/$1"; }
