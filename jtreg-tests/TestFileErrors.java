@@ -86,9 +86,11 @@ public class TestFileErrors {
         patchHeader(newer, VERSION_OFFSET, 99);
         PmemTest.failsUnchanged(newer, newer + " has heap format version 99, newer than this JVM's 1; open it with a newer pmem-jdk");
 
-        // Layout flags that differ from the file's.
-        PmemTest.failsUnchanged(good, good + " was created with -XX:+UseCompressedOops; start this JVM with it too",
-                                "-XX:-UseCompressedOops");
+        // Layout flags that differ from the file's. (The reference width
+        // alone converts the file: TestWidthChange; with another flag too
+        // it is refused as it is.)
+        PmemTest.failsUnchanged(good, good + " was created with -XX:+UseCompressedClassPointers; start this JVM with it too",
+                                "-XX:-UseCompressedOops", "-XX:-UseCompressedClassPointers");
         PmemTest.failsUnchanged(good, good + " was created with -XX:+UseCompressedClassPointers; start this JVM with it too",
                                 "-XX:-UseCompressedClassPointers");
         PmemTest.failsUnchanged(good, good + " was created with -XX:ObjectAlignmentInBytes=8; start this JVM with it too",

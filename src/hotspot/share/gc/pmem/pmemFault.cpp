@@ -46,6 +46,8 @@ static const char* const points[] = {
   "compact-piece",        // a piece of a run of objects copied down, its progress not recorded
   "compact-slid",         // a run of objects moved and the gap above it tagged free
   "compact-slid-all",     // every object moved, references not yet back in this placement
+  "convert-written",      // a file converted to the other reference width, synced, not yet renamed over the old one
+  "convert-renamed",      // the converted file renamed over the old one, attach not yet finished
   "migrate-begun",        // a class migration recorded and room taken, no copy written
   "migrate-copied",       // the copies in the new layout written back, references not forwarded
   "migrate-forwarding",   // a chunk of references forwarded to the copies

@@ -24,6 +24,7 @@
 #include "gc/pmem/pmemAllocator.hpp"
 #include "gc/pmem/pmemAttach.hpp"
 #include "gc/pmem/pmemCollector.hpp"
+#include "gc/pmem/pmemConvert.hpp"
 #include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
 #include "gc/pmem/pmemEnums.hpp"
@@ -106,7 +107,10 @@ size_t PmemHeap::open_file(size_t alignment) {
   assert(UsePersistentHeap && _file == NULL, "once, with the flag");
   PmemFault::check_flag();
   char err[1024];
-  _file = PmemHeapFile::open(PmemFile, PmemSize, PmemHeapFile::geometry_from_flags(), err, sizeof(err));
+  _file = PmemHeapFile::open(PmemFile, PmemSize, PmemHeapFile::geometry_from_flags(), err, sizeof(err), true);
+  if (_file != NULL && _file->width_differs()) {
+    _file = PmemConvert::prepare(_file, err, sizeof(err));   // the heap maps the converted file
+  }
   if (_file == NULL) {
     vm_exit_during_initialization(err);
   }
@@ -372,9 +376,13 @@ void PmemHeap::attach(TRAPS) {
   commit_cards();
   PmemTypeTable::initialize();
   PmemRoots::initialize();
-  PmemAllocator::initialize();
   ResourceMark rm(THREAD);
   char err[1024];
+  if (PmemConvert::pending() && !PmemConvert::run(err, sizeof(err), THREAD)) {
+    PmemConvert::abandon();   // the old file stays as it was
+    vm_exit_during_initialization(err);
+  }
+  PmemAllocator::initialize();
   if (PmemTypeTable::has_custom_entries()) {
     // Classes of a loader the program makes (the source launcher's, a
     // URLClassLoader's) cannot be found before main. Check what can be

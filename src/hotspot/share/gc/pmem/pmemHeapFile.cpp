@@ -81,20 +81,13 @@ static void random_uuid(uint8_t uuid[16]) {
   }
 }
 
-// A new file appears under its name complete or not at all: it is built
-// under a temporary name, synced, then linked to path (which fails if
-// another JVM created path meanwhile).
-int PmemHeapFile::create(const char* path, size_t size, const PmemFormat::Geometry& g,
-                     char* err, size_t err_len) {
+// Writes a new file of size bytes at tmp (which must not exist): allocated,
+// its header for g and uuid written, synced. Returns its descriptor, or -1
+// with a message naming path (the file's final name) in err, tmp removed.
+static int write_new_file(const char* path, const char* tmp, size_t size, const PmemFormat::Geometry& g,
+                          const uint8_t uuid[16], char* err, size_t err_len) {
   PmemFileHeader header;
-  uint8_t uuid[16];
-  random_uuid(uuid);
   if (!PmemFormat::init_header(&header, size, g, PmemLayoutFlags::current(), uuid, err, err_len)) {
-    return -1;
-  }
-  char tmp[JVM_MAXPATHLEN];
-  if (jio_snprintf(tmp, sizeof(tmp), "%s.new-%d", path, os::current_process_id()) < 0) {
-    jio_snprintf(err, err_len, "%s: path too long", path);
     return -1;
   }
   int fd = ::open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -118,14 +111,10 @@ int PmemHeapFile::create(const char* path, size_t size, const PmemFormat::Geomet
   if (failed == NULL && ::fsync(fd) != 0) {
     failed = "sync";
   }
-  if (failed == NULL) {
-    PmemFault::reached("create-written");
-    if (::link(tmp, path) != 0) failed = "link";
-  }
-  int saved = errno;
-  ::unlink(tmp);
   if (failed != NULL) {
+    int saved = errno;
     ::close(fd);
+    ::unlink(tmp);
     if (saved == ENOSPC) {
       jio_snprintf(err, err_len, "cannot create %s: no space for " SIZE_FORMAT "M", path, size / M);
     } else {
@@ -134,6 +123,50 @@ int PmemHeapFile::create(const char* path, size_t size, const PmemFormat::Geomet
     return -1;
   }
   return fd;
+}
+
+// A new file appears under its name complete or not at all: it is built
+// under a temporary name, synced, then linked to path (which fails if
+// another JVM created path meanwhile).
+int PmemHeapFile::create(const char* path, size_t size, const PmemFormat::Geometry& g,
+                     char* err, size_t err_len) {
+  uint8_t uuid[16];
+  random_uuid(uuid);
+  char tmp[JVM_MAXPATHLEN];
+  if (jio_snprintf(tmp, sizeof(tmp), "%s.new-%d", path, os::current_process_id()) < 0) {
+    jio_snprintf(err, err_len, "%s: path too long", path);
+    return -1;
+  }
+  int fd = write_new_file(path, tmp, size, g, uuid, err, err_len);
+  if (fd < 0) {
+    return -1;
+  }
+  PmemFault::reached("create-written");
+  if (::link(tmp, path) != 0) {
+    int saved = errno;
+    ::unlink(tmp);
+    ::close(fd);
+    jio_snprintf(err, err_len, "cannot create %s (link): %s", path, os::strerror(saved));
+    return -1;
+  }
+  ::unlink(tmp);
+  return fd;
+}
+
+PmemHeapFile* PmemHeapFile::create_unlinked(const char* path, const char* tmp, size_t size,
+                                            const PmemFormat::Geometry& g, const uint8_t uuid[16],
+                                            char* err, size_t err_len) {
+  int fd = write_new_file(path, tmp, size, g, uuid, err, err_len);
+  if (fd < 0) {
+    return NULL;
+  }
+  PmemHeapFile* file = new PmemHeapFile(fd, path, size, false);
+  if (!file->lock(err, err_len) || !file->read_header(err, err_len, false)) {
+    delete file;
+    ::unlink(tmp);
+    return NULL;
+  }
+  return file;
 }
 
 bool PmemHeapFile::lock(char* err, size_t err_len) {
@@ -148,7 +181,7 @@ bool PmemHeapFile::lock(char* err, size_t err_len) {
   return true;
 }
 
-bool PmemHeapFile::read_header(char* err, size_t err_len) {
+bool PmemHeapFile::read_header(char* err, size_t err_len, bool any_width) {
   char page[PmemFormat::header_area_size];
   memset(page, 0, sizeof(page));
   ssize_t n = ::pread(_fd, page, sizeof(page), 0);
@@ -156,8 +189,12 @@ bool PmemHeapFile::read_header(char* err, size_t err_len) {
     jio_snprintf(err, err_len, "cannot read %s: %s", _path, os::strerror(errno));
     return false;
   }
-  if (PmemFormat::validate(page, (size_t)n, _size, PmemLayoutFlags::current(), _path,
-                           err, err_len) != PmemFormat::ok) {
+  PmemLayoutFlags flags = PmemLayoutFlags::current();
+  if (any_width && (size_t)n >= sizeof(PmemFileHeader)) {
+    // Checked as if made with this width; the caller converts it.
+    flags.compressed_oops = ((const PmemFileHeader*)page)->compressed_oops != 0;
+  }
+  if (PmemFormat::validate(page, (size_t)n, _size, flags, _path, err, err_len) != PmemFormat::ok) {
     return false;
   }
   memcpy(&_header, page, sizeof(_header));
@@ -174,7 +211,7 @@ bool PmemHeapFile::read_header(char* err, size_t err_len) {
 }
 
 PmemHeapFile* PmemHeapFile::open(const char* path, size_t new_size, const PmemFormat::Geometry& g,
-                         char* err, size_t err_len) {
+                         char* err, size_t err_len, bool any_width) {
   // Name the missing directory rather than failing on the file.
   char dir[JVM_MAXPATHLEN];
   jio_snprintf(dir, sizeof(dir), "%s", path);
@@ -214,9 +251,13 @@ PmemHeapFile* PmemHeapFile::open(const char* path, size_t new_size, const PmemFo
     return NULL;
   }
   PmemHeapFile* file = new PmemHeapFile(fd, path, (size_t)st.st_size, created);
-  if (!file->lock(err, err_len) || !file->read_header(err, err_len)) {
+  if (!file->lock(err, err_len) || !file->read_header(err, err_len, any_width)) {
     delete file;
     return NULL;
   }
   return file;
+}
+
+bool PmemHeapFile::width_differs() const {
+  return (_header.compressed_oops != 0) != PmemLayoutFlags::current().compressed_oops;
 }

@@ -41,7 +41,7 @@ class PmemHeapFile : public CHeapObj<mtGC> {
   static int  create(const char* path, size_t size, const PmemFormat::Geometry& g,
                      char* err, size_t err_len);
   bool        lock(char* err, size_t err_len);
-  bool        read_header(char* err, size_t err_len);
+  bool        read_header(char* err, size_t err_len, bool any_width);
 
 public:
   ~PmemHeapFile();
@@ -49,8 +49,17 @@ public:
   // Opens path, creating a file of new_size bytes laid out by g when it does
   // not exist, locks it and checks its header against this JVM's flags.
   // Returns NULL with a one-line message in err; the file is then unchanged.
+  // With any_width, a file made with the other reference width
+  // (-XX:-UseCompressedOops or +) is opened too: width_differs() tells.
   static PmemHeapFile* open(const char* path, size_t new_size, const PmemFormat::Geometry& g,
-                        char* err, size_t err_len);
+                        char* err, size_t err_len, bool any_width = false);
+  // A new file for path written under the name tmp, with uuid, not linked
+  // to path (PmemConvert renames it over path when it is complete); locked.
+  static PmemHeapFile* create_unlinked(const char* path, const char* tmp, size_t size,
+                                       const PmemFormat::Geometry& g, const uint8_t uuid[16],
+                                       char* err, size_t err_len);
+  // Whether its references have the other width than this JVM's.
+  bool width_differs() const;
 
   // The geometry of a new file from the command-line flags.
   static PmemFormat::Geometry geometry_from_flags();

@@ -29,6 +29,7 @@
 #include "gc/pmem/pmemFormat.hpp"
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
+#include "gc/pmem/pmemLayoutText.hpp"
 #include "gc/pmem/pmemProgress.hpp"
 #include "gc/pmem/pmemMigrate.hpp"
 #include "gc/pmem/pmemRoots.hpp"
@@ -72,50 +73,10 @@ size_t  _plans_len = 0;
 int     _planned = 0;
 
 int field_size(char sig) {
-  switch (sig) {
-    case 'B': case 'Z': return 1;
-    case 'C': case 'S': return 2;
-    case 'I': case 'F': return 4;
-    case 'J': case 'D': return 8;
-    case 'L': case '[': return heapOopSize;
-    default:            return -1;
-  }
+  return PmemLayoutText::field_size(sig, heapOopSize);
 }
 
-// One "name:signature@offset" item of a layout text.
-struct Item {
-  const char* name;
-  int name_len;
-  const char* sig;
-  int sig_len;
-  int offset;
-};
-
-bool parse(const char* text, GrowableArray<Item>* out) {
-  const char* p = text;
-  while (*p != '\0') {
-    const char* end = strchr(p, ' ');
-    if (end == NULL) end = p + strlen(p);
-    const char* at = NULL;
-    const char* colon = NULL;
-    for (const char* q = p; q < end; q++) {
-      if (*q == '@') at = q;
-    }
-    for (const char* q = p; q < (at != NULL ? at : end); q++) {
-      if (*q == ':') colon = q;
-    }
-    if (at == NULL || colon == NULL || colon == p || at == colon + 1) {
-      return false;
-    }
-    Item it = { p, (int)(colon - p), colon + 1, (int)(at - colon - 1), atoi(at + 1) };
-    if (field_size(*it.sig) < 0 || it.offset <= 0) {
-      return false;
-    }
-    out->append(it);
-    p = *end == ' ' ? end + 1 : end;
-  }
-  return true;
-}
+typedef PmemLayoutText::Item Item;
 
 bool same(const char* a, int a_len, const char* b) {
   return (int)strlen(b) == a_len && strncmp(a, b, a_len) == 0;
@@ -176,7 +137,7 @@ bool PmemMigrate::plan(size_t idx, InstanceKlass* k, uint64_t fingerprint, const
   const char* path = PmemHeap::file()->path();
   ResourceMark rm;
   GrowableArray<Item> old_items;
-  if (cut_short || !parse(was, &old_items)) {
+  if (cut_short || !PmemLayoutText::parse(was, &old_items)) {
     jio_snprintf(err, err_len, "class %s has objects in %s but changed since they were written, and its recorded "
                  "layout is too long to migrate them; restore its fields", k->external_name(), path);
     return false;

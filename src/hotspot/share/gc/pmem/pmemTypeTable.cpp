@@ -64,7 +64,7 @@ static PmemTypeArea* area() {
 }
 
 static size_t capacity() {
-  return (PmemHeap::file()->header().type_table_size - offset_of(PmemTypeArea, entries)) / sizeof(PmemTypeEntry);
+  return PmemTypeTable::capacity_of(PmemHeap::file()->header().type_table_size);
 }
 
 static size_t slot(Klass* k) {
@@ -128,6 +128,18 @@ bool PmemTypeTable::may_redirect(Klass* k) {
 
 void PmemTypeTable::initialize() {
   _lock = new Mutex(Mutex::leaf, "PmemTypeTable_lock", true, Mutex::_safepoint_check_never);
+}
+
+uint64_t PmemTypeTable::count_in(const char* table) {
+  return ((const PmemTypeArea*)table)->count;
+}
+
+PmemTypeEntry* PmemTypeTable::entries_in(char* table) {
+  return ((PmemTypeArea*)table)->entries;
+}
+
+size_t PmemTypeTable::capacity_of(size_t table_size) {
+  return (table_size - offset_of(PmemTypeArea, entries)) / sizeof(PmemTypeEntry);
 }
 
 size_t PmemTypeTable::count() {
@@ -375,6 +387,50 @@ bool PmemTypeTable::has_custom_entries() {
   return false;
 }
 
+Klass* PmemTypeTable::resolve_entry(const PmemTypeEntry* e, uint64_t i, uint64_t at, Handle custom, const char* path,
+                                    char* err, size_t err_len, TRAPS) {
+  if (e->name_len == 0 || e->name_len >= sizeof(e->name) || memchr(e->name, '\0', e->name_len) != NULL ||
+      e->layout_len > sizeof(e->layout) || e->loader > custom_loader || e->migrating > 1) {
+    jio_snprintf(err, err_len, "%s is damaged: type table entry " UINT64_FORMAT " at file offset " UINT64_FORMAT
+                 " has a name length of %u, a layout length of %u and loader %u", path, i, at,
+                 (unsigned)e->name_len, (unsigned)e->layout_len, (unsigned)e->loader);
+    return NULL;
+  }
+  char name[sizeof(e->name)];
+  memcpy(name, e->name, e->name_len);
+  name[e->name_len] = '\0';
+  char ext[sizeof(e->name)];
+  external_name(name, ext, sizeof(ext));
+
+  Handle loader;
+  if (e->loader == platform_loader) {
+    loader = Handle(THREAD, SystemDictionary::java_platform_loader());
+  } else if (e->loader == app_loader || (e->loader == custom_loader && custom.is_null())) {
+    loader = Handle(THREAD, SystemDictionary::java_system_loader());
+  } else if (e->loader == custom_loader) {
+    loader = custom;
+  }
+  TempNewSymbol sym = SymbolTable::new_symbol(name);
+  Klass* k = SystemDictionary::resolve_or_null(sym, loader, Handle(), THREAD);
+  if (HAS_PENDING_EXCEPTION) {
+    CLEAR_PENDING_EXCEPTION;
+    k = NULL;
+  }
+  if (k == NULL && e->loader == custom_loader) {
+    jio_snprintf(err, err_len, "class %s has objects in %s but %s does not find it; "
+                 "attach the file with the loader that defines it: Pmem.attach(loader)", ext, path,
+                 custom.is_null() ? "the application class loader"
+                                  : custom()->klass()->external_name());
+    return NULL;
+  }
+  if (k == NULL) {
+    jio_snprintf(err, err_len, "class %s has objects in %s but is not found; "
+                 "put it back on the class path", ext, path);
+    return NULL;
+  }
+  return k;
+}
+
 bool PmemTypeTable::resolve_all(Handle custom, char* err, size_t err_len, TRAPS) {
   PmemTypeArea* a = area();
   const char* path = PmemHeap::file()->path();
@@ -393,45 +449,12 @@ bool PmemTypeTable::resolve_all(Handle custom, char* err, size_t err_len, TRAPS)
     HandleMark hm(THREAD);
     PmemTypeEntry* e = &a->entries[i];
     const uint64_t at = table_at + offset_of(PmemTypeArea, entries) + i * sizeof(PmemTypeEntry);
-    if (e->name_len == 0 || e->name_len >= sizeof(e->name) || memchr(e->name, '\0', e->name_len) != NULL ||
-        e->layout_len > sizeof(e->layout) || e->loader > custom_loader || e->migrating > 1) {
-      jio_snprintf(err, err_len, "%s is damaged: type table entry " UINT64_FORMAT " at file offset " UINT64_FORMAT
-                   " has a name length of %u, a layout length of %u and loader %u", path, i, at,
-                   (unsigned)e->name_len, (unsigned)e->layout_len, (unsigned)e->loader);
-      return false;
-    }
-    char name[sizeof(e->name)];
-    memcpy(name, e->name, e->name_len);
-    name[e->name_len] = '\0';
-    char ext[sizeof(e->name)];
-    external_name(name, ext, sizeof(ext));
-
-    Handle loader;
-    if (e->loader == platform_loader) {
-      loader = Handle(THREAD, SystemDictionary::java_platform_loader());
-    } else if (e->loader == app_loader || (e->loader == custom_loader && custom.is_null())) {
-      loader = Handle(THREAD, SystemDictionary::java_system_loader());
-    } else if (e->loader == custom_loader) {
-      loader = custom;
-    }
-    TempNewSymbol sym = SymbolTable::new_symbol(name);
-    Klass* k = SystemDictionary::resolve_or_null(sym, loader, Handle(), THREAD);
-    if (HAS_PENDING_EXCEPTION) {
-      CLEAR_PENDING_EXCEPTION;
-      k = NULL;
-    }
-    if (k == NULL && e->loader == custom_loader) {
-      jio_snprintf(err, err_len, "class %s has objects in %s but %s does not find it; "
-                   "attach the file with the loader that defines it: Pmem.attach(loader)", ext, path,
-                   custom.is_null() ? "the application class loader"
-                                    : custom()->klass()->external_name());
-      return false;
-    }
+    Klass* k = resolve_entry(e, i, at, custom, path, err, err_len, THREAD);
     if (k == NULL) {
-      jio_snprintf(err, err_len, "class %s has objects in %s but is not found; "
-                   "put it back on the class path", ext, path);
       return false;
     }
+    char ext[sizeof(e->name)];
+    external_name(k->name()->as_C_string(), ext, sizeof(ext));
     char layout[sizeof(e->layout)];
     uint64_t fp;
     describe(k, layout, sizeof(layout), &fp);

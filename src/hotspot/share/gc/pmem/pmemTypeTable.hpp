@@ -77,6 +77,16 @@ public:
   // application loader). On a missing or changed class, writes a one-line
   // message to err and returns false; nothing in the file is changed.
   static bool resolve_all(Handle custom, char* err, size_t err_len, TRAPS);
+  // This run's class of entry e (entry number i, at file offset at of
+  // path); custom_loader entries through custom (NULL: the application
+  // loader). NULL with a one-line message in err if e is damaged or its
+  // class is not found.
+  static Klass* resolve_entry(const PmemTypeEntry* e, uint64_t i, uint64_t at, Handle custom, const char* path,
+                              char* err, size_t err_len, TRAPS);
+  // The type table area that starts at table, of any mapped file.
+  static uint64_t       count_in(const char* table);
+  static PmemTypeEntry* entries_in(char* table);
+  static size_t         capacity_of(size_t table_size);
   // Whether some entry names a class of a custom loader (read only; a
   // damaged entry counts as no, resolve_all reports it).
   static bool has_custom_entries();
