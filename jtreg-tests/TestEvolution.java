@@ -76,6 +76,16 @@ public class TestEvolution {
         ok(run(file, v1, "write", "-XX:PmemSize=" + (256 + 2 * simCrashes) + "m"));
         ok(run(file, v1, "check")).shouldNotContain("Migrated");
 
+        // A changed class and a changed reference width at once: refused,
+        // the file unchanged (one change per start).
+        String unchanged = PmemTest.fingerprint(file);
+        OutputAnalyzer both = run(file, v2, "check", "-XX:-UseCompressedOops");
+        both.shouldHaveExitValue(1);
+        both.shouldMatch("has compressed \\(4-byte\\) references and reachable objects of class (Account|Savings), "
+                         + "which changed since its objects were written .*; it cannot change its width now: start "
+                         + "this JVM with -XX:\\+UseCompressedOops");
+        check(unchanged.equals(PmemTest.fingerprint(file)), "a refused width change changed the file");
+
         // Fields added: objects migrated once, kept values kept, new ones zero.
         ok(run(file, v2, "check")).shouldMatch("Migrated .*: " + COUNT + " objects of 2 changed class\\(es\\)");
         ok(run(file, v2, "update"));

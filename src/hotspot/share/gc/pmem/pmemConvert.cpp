@@ -23,6 +23,7 @@
 #include "classfile/symbolTable.hpp"
 #include "gc/pmem/pmemAttach.hpp"
 #include "gc/pmem/pmemConvert.hpp"
+#include "gc/pmem/pmemEnums.hpp"
 #include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemFormat.hpp"
 #include "gc/pmem/pmemHeap.hpp"
@@ -33,6 +34,7 @@
 #include "gc/pmem/pmemRelocate.hpp"
 #include "gc/pmem/pmemRoots.hpp"
 #include "gc/pmem/pmemTypeTable.hpp"
+#include "gc/pmem/pmemVolatileRefs.hpp"
 #include "gc/pmem/pmemWalk.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
 #include "jvm_io.h"
@@ -212,7 +214,8 @@ namespace {
 struct FieldMove {
   int from;
   int to;
-  int size;   // 0: a reference
+  int size;           // 0: a reference
+  bool volatile_ok;   // a reference that may name an ended run's volatile object (a cache field)
 };
 
 struct TypeMove : public CHeapObj<mtGC> {
@@ -339,7 +342,10 @@ public:
           const PmemLayoutText::Item& o = old_items.at(f);
           const PmemLayoutText::Item& w = new_items.at(f);
           const bool ref = *o.sig == 'L' || *o.sig == '[';
-          FieldMove m = { o.offset, w.offset, ref ? 0 : PmemLayoutText::field_size(*o.sig, 0) };
+          // An enum constant's fields belong to the run that set them (PmemEnums).
+          FieldMove m = { o.offset, w.offset, ref ? 0 : PmemLayoutText::field_size(*o.sig, 0),
+                          ref && (PmemEnums::is_constant_class(k) ||
+                                  PmemVolatileRefs::may_refer_to_volatile(InstanceKlass::cast(k), w.offset)) };
           t->fields.append(m);
           old_end = MAX2(old_end, (size_t)o.offset + PmemLayoutText::field_size(*o.sig, _old_ref));
           new_end = MAX2(new_end, (size_t)w.offset + PmemLayoutText::field_size(*w.sig, heapOopSize));
@@ -403,16 +409,18 @@ public:
     return off < _st.objects_top ? (int64_t)off : -1;
   }
 
-  // f(field address) for each reference field of the old object at p.
+  // f(field address, whether it may name a volatile object) for each
+  // reference field of the old object at p.
   template <typename F> void refs_do(HeapWord* p, const TypeMove* t, F f) const {
     char* o = (char*)p;
     if (t->elem == T_VOID) {
       for (int i = 0; i < t->fields.length(); i++) {
-        if (t->fields.at(i).size == 0) f(o + t->fields.at(i).from);
+        const FieldMove& m = t->fields.at(i);
+        if (m.size == 0) f(o + m.from, m.volatile_ok);
       }
     } else if (t->elem == T_OBJECT) {
       const int base = arrayOopDesc::base_offset_in_bytes(T_OBJECT);
-      for (int i = 0, n = length_of(p); i < n; i++) f(o + base + (size_t)i * _old_ref);
+      for (int i = 0, n = length_of(p); i < n; i++) f(o + base + (size_t)i * _old_ref, false);
     }
   }
 
@@ -475,10 +483,18 @@ public:
                      t->k->external_name(), t->refused, plus_minus(_from));
         return false;
       }
-      refs_do(p, t, [&](const char* field) {
+      refs_do(p, t, [&](const char* field, bool volatile_ok) {
         const int64_t to = target(field);
         from_off = (uint64_t)(field - (char*)_old_bottom);
-        if (ok && to >= 0) ok = reach((uint64_t)to);
+        if (ok && to >= 0) {
+          ok = reach((uint64_t)to);
+        } else if (ok && !volatile_ok && (_from ? *(const uint32_t*)field : *(const uint64_t*)field) != 0) {
+          // Only a cache field of a reachable object may name something
+          // outside the objects (an ended run's volatile object).
+          jio_snprintf(_err, _err_len, "%s is damaged: the reference at offset " UINT64_FORMAT " (in a %s) names "
+                       "no object of the file", _path, from_off, t->k->external_name());
+          ok = false;
+        }
       });
     }
     return ok;

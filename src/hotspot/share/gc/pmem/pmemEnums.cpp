@@ -136,7 +136,11 @@ static bool is_volatile(oop o) {
 }
 
 bool PmemEnums::is_constant(oop obj) {
-  return declaring_enum(obj->klass()) != NULL;
+  return is_constant_class(obj->klass());
+}
+
+bool PmemEnums::is_constant_class(Klass* k) {
+  return declaring_enum(k) != NULL;
 }
 
 bool PmemEnums::is_universe(oop obj) {

@@ -27,6 +27,7 @@
 #include "runtime/handles.hpp"
 #include "utilities/exceptions.hpp"
 
+class Klass;
 class OopClosure;
 
 // Enum constants in the persistent heap.
@@ -63,6 +64,8 @@ public:
   // obj is an enum constant: its class, or that class's super (a constant
   // with a body), extends java.lang.Enum directly.
   static bool is_constant(oop obj);
+  // Whether k's instances are enum constants (as above).
+  static bool is_constant_class(Klass* k);
   // obj is an enum array that promotion makes persistent: the Enum[] of
   // an enum class's constants.
   static bool is_universe(oop obj);

@@ -317,6 +317,12 @@ bool PmemVolatileRefs::is_transient_field(oop holder, const void* addr) {
 // EnumMap.keyType and EnumSet.elementType: the component type of the
 // universe array they hold too, found again from it when the next run
 // finds them null (java-util-enums.patch).
+static bool is_enum_type_field(const fieldDescriptor& fd) {
+  Symbol* h = fd.field_holder()->name();
+  return (h->equals("java/util/EnumMap") && fd.name()->equals("keyType")) ||
+         (h->equals("java/util/EnumSet") && fd.name()->equals("elementType"));
+}
+
 static bool is_enum_type_field(oop holder, const void* addr, oop val) {
   Klass* k = holder->klass();
   if (val->klass() != vmClasses::Class_klass() || !k->is_instance_klass()) {
@@ -324,12 +330,12 @@ static bool is_enum_type_field(oop holder, const void* addr, oop val) {
   }
   fieldDescriptor fd;
   const int offset = (int)pointer_delta(addr, cast_from_oop<void*>(holder), 1);
-  if (!InstanceKlass::cast(k)->find_field_from_offset(offset, false, &fd)) {
-    return false;
-  }
-  Symbol* h = fd.field_holder()->name();
-  return (h->equals("java/util/EnumMap") && fd.name()->equals("keyType")) ||
-         (h->equals("java/util/EnumSet") && fd.name()->equals("elementType"));
+  return InstanceKlass::cast(k)->find_field_from_offset(offset, false, &fd) && is_enum_type_field(fd);
+}
+
+bool PmemVolatileRefs::may_refer_to_volatile(InstanceKlass* k, int offset) {
+  fieldDescriptor fd;
+  return k->find_field_from_offset(offset, false, &fd) && (fd.access_flags().is_transient() || is_enum_type_field(fd));
 }
 
 bool PmemVolatileRefs::is_cache_field(oop holder, const void* addr, oop val) {

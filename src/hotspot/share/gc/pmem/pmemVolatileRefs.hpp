@@ -60,6 +60,8 @@ class Thread;
 // from the fields of pending copies and from loose objects as roots
 // (GenCollectedHeap::process_roots) and update them when their targets
 // move. A collection of the persistent part frees unreachable loose objects.
+class InstanceKlass;
+
 class PmemVolatileRefs : AllStatic {
 public:
   static bool is_loose(const void* p);   // p inside a loose object
@@ -84,6 +86,10 @@ public:
   // an immutable value.
   static bool is_cache_field(oop holder, const void* addr, oop val);
   static void add_transient_slot(const void* field);
+  // Whether the reference field at offset of k's instances may refer to a
+  // volatile object while its object is anchored (a transient field, or
+  // one of the enum type fields): what a run may leave there.
+  static bool may_refer_to_volatile(InstanceKlass* k, int offset);
   // A volatile object commit may replace with a persistent copy.
   static bool is_value(oop obj);
 
