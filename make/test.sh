@@ -193,7 +193,8 @@ if [ "$MODE" = all ]; then
              -vmoption:-XX:PmemSize=16m -vmoption:-XX:+VerifyPersistentHeap
              -vmoption:-XX:+UnlockDiagnosticVMOptions -vmoption:-XX:+PmemAlwaysCollect)
   run_jtreg hotspot/jtreg hotspot -exclude:"$EXCLUDE" -- "${HS_TESTS[@]}"
-  run_jtreg hotspot/jtreg hotspot-pmem -exclude:"$EXCLUDE" "${PMEM_OPTS[@]}" -- "${HS_TESTS[@]}"
+  run_jtreg hotspot/jtreg hotspot-pmem -exclude:"$EXCLUDE" -exclude:"$PMEM_ROOT/make/hotspot-tests-pmem.exclude" \
+      "${PMEM_OPTS[@]}" -- "${HS_TESTS[@]}"
   run_jtreg jdk java-util -- "${JDK_TESTS[@]}"
   run_jtreg jdk java-util-pmem "${PMEM_OPTS[@]}" -- "${JDK_TESTS[@]}"
   rm -rf "$HEAPS"

@@ -60,16 +60,19 @@ public final class PmemTest {
     }
 
     /**
-     * Deletes every file heapFile() named, and the temporaries (NAME.new-PID)
-     * that a crash in the middle of creating one leaves behind.
+     * Deletes every file heapFile() named, and the temporaries (NAME.new-PID,
+     * NAME.convert-PID) that a crash in the middle of creating or converting
+     * one leaves behind.
      */
     public static synchronized void cleanup() throws Exception {
         for (String path : created) {
             Path p = Path.of(path);
             Files.deleteIfExists(p);
-            try (var temps = Files.newDirectoryStream(p.getParent(), p.getFileName() + ".new-*")) {
-                for (Path t : temps) {
-                    Files.deleteIfExists(t);
+            for (String temp : new String[] {".new-*", ".convert-*"}) {
+                try (var temps = Files.newDirectoryStream(p.getParent(), p.getFileName() + temp)) {
+                    for (Path t : temps) {
+                        Files.deleteIfExists(t);
+                    }
                 }
             }
         }
