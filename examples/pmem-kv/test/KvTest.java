@@ -52,6 +52,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  *   commands    replies and error words of every command group
  *   redis-diff  the same commands sent to pmem-kv and to a real redis-server
+ *               (MULTI/EXEC/DISCARD, and WATCH across two clients, included)
  *               (Debian's redis-server, which make/deps.sh installs): edge
  *               cases of the newer commands and random commands over a small
  *               key space (seed printed; -Dkv.seed=N repeats a run), replies
@@ -63,8 +64,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   restart     clean restart: data, types and expiry times come back
  *   crash       kill -9 under load from several clients, many times, also
  *               under the persistence-domain simulator: every acknowledged
- *               SET/INCR/LPUSH/MSET is there after restart, no partial command
- *               (MSET, and LMOVE and SMOVE between two keys)
+ *               SET/INCR/LPUSH/MSET/EXEC is there after restart, no partial
+ *               command (MSET, LMOVE and SMOVE between two keys, MULTI/EXEC
+ *               of three commands)
  *
  * Usage: java KvTest JAVA CLASSES HEAPDIR [test...]   (no test named: all of them)
  * Prints "PASS name" or "FAIL name: why" per test and exits 1 on any failure.
@@ -748,6 +750,30 @@ public class KvTest {
         "HLEN ch2", "SADD cs a b", "COPY cs cs2", "SREM cs2 a", "SMEMBERS cs", "SMEMBERS cs2", "ZADD cz 1 a 2 b", "COPY cz cz2",
         "ZADD cz2 5 a", "ZRANGE cz 0 -1 WITHSCORES", "ZRANGE cz2 0 -1 WITHSCORES", "COPY cz str", "COPY cz str REPLACE",
         "TYPE str", "ZRANGE str 0 -1",
+        // MULTI/EXEC/DISCARD: queued replies, errors inside (the others still run), refusals while queuing
+        "MULTI", "SET mx 1", "INCR mx", "LPUSH mx a", "GET mx", "INCRBY mx 5", "EXEC", "GET mx",
+        "MULTI", "SET my 1", "NOSUCH cmd", "EXEC", "GET my", "MULTI", "SET my 1", "GET", "EXEC", "EXISTS my",
+        "EXEC", "DISCARD", "MULTI", "MULTI", "WATCH mx", "SET my 2", "DISCARD", "GET my", "MULTI", "EXEC",
+        "MULTI", "EXEC x", "EXEC", "MULTI", "DISCARD x", "DISCARD", "MULTI", "PING", "ECHO hi", "DBSIZE", "EXEC",
+        "MULTI", "RPUSH ml a b c", "LPOP ml", "LRANGE ml 0 -1", "SADD ms a", "SMEMBERS ms", "DEL ml ms", "EXEC",
+        // WATCH, one client: its own change of a watched key fails EXEC too; UNWATCH forgets
+        "WATCH mw", "SET mw 1", "MULTI", "SET mw 2", "EXEC", "GET mw", "WATCH mw", "UNWATCH", "SET mw 3", "MULTI",
+        "SET mw 4", "EXEC", "GET mw", "WATCH mw nosuch", "MULTI", "GET mw", "EXEC", "UNWATCH", "WATCH",
+    };
+
+    /** WATCH across two clients: a change by the other one fails EXEC, a change of another key does not. */
+    static final String[][] WATCH_CASES = {
+        // {who (1 or 2), command}
+        {"1", "SET wk 1"}, {"1", "WATCH wk"}, {"2", "SET wk 2"}, {"1", "MULTI"}, {"1", "SET wk 3"}, {"1", "EXEC"},
+        {"1", "GET wk"},
+        {"1", "WATCH wk"}, {"2", "SET other 1"}, {"1", "MULTI"}, {"1", "INCR wk"}, {"1", "EXEC"}, {"1", "GET wk"},
+        {"1", "WATCH wk"}, {"1", "MULTI"}, {"2", "DEL wk"}, {"1", "SET wk 9"}, {"1", "EXEC"}, {"2", "EXISTS wk"},
+        {"1", "SADD wsa x"}, {"1", "WATCH wsa"}, {"2", "SINTERSTORE wsd wsa"}, {"1", "MULTI"}, {"1", "SADD wsa y"},
+        {"1", "EXEC"}, {"1", "SMEMBERS wsa"}, {"1", "WATCH wsd"}, {"2", "SUNIONSTORE wsd wsa"}, {"1", "MULTI"},
+        {"1", "DEL wsd"}, {"1", "EXEC"}, {"1", "EXISTS wsd"},
+        {"1", "WATCH wl"}, {"2", "RPUSH wl a"}, {"2", "LPOP wl"}, {"1", "MULTI"}, {"1", "RPUSH wl b"}, {"1", "EXEC"},
+        {"1", "LLEN wl"}, {"1", "WATCH wk"}, {"2", "SET wk same"}, {"1", "UNWATCH"}, {"1", "MULTI"}, {"1", "GET wk"},
+        {"1", "EXEC"},
     };
 
     static void redisDiff() throws Exception {
@@ -782,6 +808,14 @@ public class KvTest {
                 d.call("FLUSHALL");
                 for (String line : DIFF_CASES) {
                     d.run(line);
+                }
+                try (Client kv2 = s.client(); Client r2 = new Client(rport)) {
+                    Diff d2 = new Diff(kv2, r2);
+                    for (String[] w : WATCH_CASES) {
+                        (w[0].equals("1") ? d : d2).run(w[1]);
+                    }
+                    d.mismatches.addAll(d2.mismatches);
+                    d.cases += d2.cases;
                 }
                 int handWritten = d.cases;
                 bulkCases(d);   // sizes past the in-place limits of PZSet and PList
@@ -1330,11 +1364,13 @@ public class KvTest {
         Map<String, String> ackedSet = new ConcurrentHashMap<>();
         AtomicLong[] ackedIncr = new AtomicLong[writers];
         AtomicLong[] ackedPush = new AtomicLong[writers];
+        AtomicLong[] ackedExec = new AtomicLong[writers];
         List<Thread> ts = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
             final int id = w;
             ackedIncr[w] = new AtomicLong();
             ackedPush[w] = new AtomicLong();
+            ackedExec[w] = new AtomicLong();
             Thread t = new Thread(() -> {
                 try (Client c = s.client()) {
                     // ten elements that LMOVE and SMOVE carry between two keys: never lost, never doubled
@@ -1364,6 +1400,14 @@ public class KvTest {
                             ackedPush[id].set(i);
                         }
                         c.call("MSET", "pa:" + id, Long.toString(i), "pb:" + id, Long.toString(i));
+                        // MULTI/EXEC: all of it or none after a crash
+                        c.call("MULTI");
+                        c.call("INCR", "ma:" + id);
+                        c.call("INCRBY", "mb:" + id, "2");
+                        c.call("SET", "mc:" + id, Long.toString(i));
+                        if (c.call("EXEC").equals("[" + i + ", " + 2 * i + ", OK]")) {
+                            ackedExec[id].set(i);
+                        }
                     }
                 } catch (IOException e) {
                     // the server was killed
@@ -1402,6 +1446,13 @@ public class KvTest {
                     check(c.call("LINDEX", "log:" + w, "0").equals("1"), "round " + round + ": log head");
                 }
                 check(c.call("GET", "pa:" + w).equals(c.call("GET", "pb:" + w)), "round " + round + ": MSET half applied");
+                String ma = c.call("GET", "ma:" + w), mb = c.call("GET", "mb:" + w), mc = c.call("GET", "mc:" + w);
+                long execs = ma.equals("(nil)") ? 0 : Long.parseLong(ma);
+                check(execs >= ackedExec[w].get() && execs <= ackedExec[w].get() + 1
+                        && (execs == 0 ? mb.equals("(nil)") && mc.equals("(nil)")
+                                       : mb.equals(Long.toString(2 * execs)) && mc.equals(ma)),
+                        "round " + round + ": EXEC half applied or lost: ma " + ma + ", mb " + mb + ", mc " + mc
+                        + ", acknowledged " + ackedExec[w].get());
                 List<String> moved = new ArrayList<>();
                 for (String k : new String[] {"mla:", "mlb:"}) {
                     String l = c.call("LRANGE", k + w, "0", "-1");
@@ -1415,8 +1466,8 @@ public class KvTest {
                 long sa = Long.parseLong(c.call("SCARD", "msa:" + w)), sb = Long.parseLong(c.call("SCARD", "msb:" + w));
                 check(sa + sb == 0 || sa + sb == 10, "round " + round + ": SMOVE lost or doubled a member: " + sa + " + " + sb);
             }
-            System.out.printf("  crash round %d%s: %d keys acknowledged, counters %s%n", round, sim ? " (simulator)" : "",
-                    ackedSet.size(), Arrays.toString(ackedIncr));
+            System.out.printf("  crash round %d%s: %d keys acknowledged, counters %s, EXECs %s%n", round,
+                    sim ? " (simulator)" : "", ackedSet.size(), Arrays.toString(ackedIncr), Arrays.toString(ackedExec));
         }
         s2.kill9();
         Files.deleteIfExists(Path.of(heap));

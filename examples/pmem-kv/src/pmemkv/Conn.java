@@ -123,6 +123,7 @@ final class Conn {
     }
 
     private void close() {
+        MultiCommands.unwatch(ctx);
         if (key.isValid()) {
             key.cancel();
             server.clients.decrementAndGet();

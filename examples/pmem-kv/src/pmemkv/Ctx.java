@@ -30,6 +30,7 @@ final class Ctx {
     byte[][] argv;
     long now;          // ms, read once per command (a command sees one instant)
     boolean quit;      // QUIT: close after the reply
+    final MultiCommands.State multi = new MultiCommands.State();   // MULTI/EXEC and WATCH
 
     Ctx(Server server, Resp.Reply out) {
         this.server = server;

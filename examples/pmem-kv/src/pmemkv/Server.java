@@ -86,6 +86,7 @@ public final class Server {
         HashCommands.register(this);
         SetCommands.register(this);
         ZSetCommands.register(this);
+        MultiCommands.register(this);
     }
 
     void add(String name, int arity, boolean write, int first, int last, int step, Cmd.Handler h) {
@@ -229,23 +230,54 @@ public final class Server {
             }
             out.error("ERR unknown command '" + truncate(new String(argv[0], StandardCharsets.UTF_8))
                     + "', with args beginning with: " + sb);
+            MultiCommands.refused(c);
             return;
         }
         if (!cmd.arityOk(argv.length)) {
-            out.error("ERR wrong number of arguments for '" + cmd.name() + "' command");
+            String why = "wrong number of arguments for '" + cmd.name() + "' command";
+            if (c.multi.open && name.equals("EXEC")) {   // as Redis: a refused EXEC discards the transaction
+                MultiCommands.reset(c);
+                out.error("EXECABORT Transaction discarded because of: " + why);
+                return;
+            }
+            out.error("ERR " + why);
+            MultiCommands.refused(c);
             return;
         }
+        if (c.multi.open && !MultiCommands.IMMEDIATE.contains(name)) {
+            MultiCommands.queue(c, argv);
+            return;
+        }
+        List<byte[]> keys = cmd.keys(argv);
+        long locked = keys.isEmpty() ? 0 : db.lock(keys);
+        try {
+            run(c, cmd, argv);
+        } finally {
+            db.unlock(locked);
+        }
+    }
+
+    /** A queued command of EXEC (every shard locked, inside its transaction). */
+    void run(Ctx c, byte[][] argv) {
+        run(c, commands.get(new String(argv[0], StandardCharsets.ISO_8859_1).toUpperCase()), argv);
+    }
+
+    /** Runs cmd with its keys' shards locked: a write as one (maybe nested) transaction; an error replaces its reply. */
+    private void run(Ctx c, Cmd cmd, byte[][] argv) {
+        Resp.Reply out = c.out;
         commandsProcessed.incrementAndGet();
         c.argv = argv;
         c.now = System.currentTimeMillis();
-        List<byte[]> keys = cmd.keys(argv);
-        long locked = keys.isEmpty() ? 0 : db.lock(keys);
         int mark = out.mark();
         try {
             if (cmd.write()) {
                 Pmem.txn(() -> cmd.handler().run(c));
+                MultiCommands.touchWritten(cmd, argv);
             } else {
                 cmd.handler().run(c);
+                if (cmd.name().startsWith("flush")) {
+                    MultiCommands.touchAll();
+                }
             }
         } catch (KvError e) {
             out.truncate(mark);
@@ -254,10 +286,8 @@ public final class Server {
             out.truncate(mark);
             out.error("OOM command not allowed: " + e.getMessage());
         } catch (IllegalStateException | IllegalArgumentException e) {
-            out.truncate(mark);   // e.g. "transaction too large": the txn left nothing
+            out.truncate(mark);   // the txn left nothing
             out.error("ERR " + e.getMessage());
-        } finally {
-            db.unlock(locked);
         }
     }
 
