@@ -29,6 +29,8 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,6 +55,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   commands    replies and error words of every command group
  *   redis-diff  the same commands sent to pmem-kv and to a real redis-server
  *               (MULTI/EXEC/DISCARD, and WATCH across two clients, included)
+ *   auth        --requirepass as redis-server with it answers (NOAUTH, AUTH,
+ *               WRONGPASS, HELLO AUTH, CONFIG SET requirepass), and protected
+ *               mode: DENIED for a client from a non-loopback address
  *               (Debian's redis-server, which make/deps.sh installs): edge
  *               cases of the newer commands and random commands over a small
  *               key space (seed printed; -Dkv.seed=N repeats a run), replies
@@ -80,7 +85,7 @@ public class KvTest {
         classes = args[1];
         heapDir = args[2];
         List<String> only = List.of(args).subList(3, args.length);
-        String[] all = {"commands", "redis-diff", "pipeline", "clients", "protocol", "redis-cli", "restart", "crash"};
+        String[] all = {"commands", "redis-diff", "auth", "pipeline", "clients", "protocol", "redis-cli", "restart", "crash"};
         for (String t : all) {
             if (!only.isEmpty() && !only.contains(t)) {
                 continue;
@@ -90,6 +95,7 @@ public class KvTest {
                 switch (t) {
                     case "commands" -> commands();
                     case "redis-diff" -> redisDiff();
+                    case "auth" -> auth();
                     case "pipeline" -> pipeline();
                     case "clients" -> clients();
                     case "protocol" -> protocol();
@@ -199,7 +205,11 @@ public class KvTest {
         final OutputStream out;
 
         Client(int port) throws IOException {
-            s = new Socket("127.0.0.1", port);
+            this("127.0.0.1", port);
+        }
+
+        Client(String host, int port) throws IOException {
+            s = new Socket(host, port);
             s.setTcpNoDelay(true);
             s.setSoTimeout(30_000);
             in = new BufferedInputStream(s.getInputStream());
@@ -754,7 +764,7 @@ public class KvTest {
         "MULTI", "SET mx 1", "INCR mx", "LPUSH mx a", "GET mx", "INCRBY mx 5", "EXEC", "GET mx",
         "MULTI", "SET my 1", "NOSUCH cmd", "EXEC", "GET my", "MULTI", "SET my 1", "GET", "EXEC", "EXISTS my",
         "EXEC", "DISCARD", "MULTI", "MULTI", "WATCH mx", "SET my 2", "DISCARD", "GET my", "MULTI", "EXEC",
-        "MULTI", "EXEC x", "EXEC", "MULTI", "DISCARD x", "DISCARD", "MULTI", "PING", "ECHO hi", "DBSIZE", "EXEC",
+        "MULTI", "EXEC x", "EXEC", "EXEC x", "MULTI", "DISCARD x", "DISCARD", "MULTI", "PING", "ECHO hi", "DBSIZE", "EXEC",
         "MULTI", "RPUSH ml a b c", "LPOP ml", "LRANGE ml 0 -1", "SADD ms a", "SMEMBERS ms", "DEL ml ms", "EXEC",
         // WATCH, one client: its own change of a watched key fails EXEC too; UNWATCH forgets
         "WATCH mw", "SET mw 1", "MULTI", "SET mw 2", "EXEC", "GET mw", "WATCH mw", "UNWATCH", "SET mw 3", "MULTI",
@@ -776,32 +786,54 @@ public class KvTest {
         {"1", "EXEC"},
     };
 
-    static void redisDiff() throws Exception {
-        String redisServer = findRedisServer();
-        if (redisServer == null) {
-            throw new AssertionError("redis-server is missing: this test compares pmem-kv with it; make deps installs"
-                    + " the Debian package redis-server (or: apt-get install redis-server)");
-        }
-        int rport = freePort();
-        Process redis = new ProcessBuilder(redisServer, "--port", Integer.toString(rport), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", heapDir)
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        Thread reaper = new Thread(redis::destroyForcibly);   // also when this JVM is interrupted
-        Runtime.getRuntime().addShutdownHook(reaper);
-        try {
-            Server s = new Server(newHeap("diff"));
+    /** A real redis-server for differential tests (without persistence), and a first client of it. */
+    static final class Redis implements AutoCloseable {
+        final Process p;
+        final int port;
+        final Client first;
+        private final Thread reaper;
+
+        Redis(String... extra) throws Exception {
+            String redisServer = findRedisServer();
+            if (redisServer == null) {
+                throw new AssertionError("redis-server is missing: this test compares pmem-kv with it; make deps installs"
+                        + " the Debian package redis-server (or: apt-get install redis-server)");
+            }
+            port = freePort();
+            List<String> cmd = new ArrayList<>(List.of(redisServer, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", heapDir));
+            cmd.addAll(List.of(extra));
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            reaper = new Thread(p::destroyForcibly);   // also when this JVM is interrupted
+            Runtime.getRuntime().addShutdownHook(reaper);
             Client rc = null;
             for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); rc == null; ) {
                 try {
-                    rc = new Client(rport);
+                    rc = new Client(port);
                 } catch (IOException e) {
-                    if (System.nanoTime() > deadline || !redis.isAlive()) {
-                        throw new AssertionError("redis-server did not start on port " + rport + ": " + e);
+                    if (System.nanoTime() > deadline || !p.isAlive()) {
+                        close();
+                        throw new AssertionError("redis-server did not start on port " + port + ": " + e);
                     }
                     Thread.sleep(50);
                 }
             }
-            try (Client kv = s.client(); Client r = rc) {
+            first = rc;
+        }
+
+        @Override
+        public void close() throws Exception {
+            p.destroyForcibly();
+            p.waitFor();
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        }
+    }
+
+    static void redisDiff() throws Exception {
+        try (Redis redis = new Redis()) {
+            int rport = redis.port;
+            Server s = new Server(newHeap("diff"));
+            try (Client kv = s.client(); Client r = redis.first) {
                 String version = ((String) r.callValue("INFO", "server")).lines()
                         .filter(l -> l.startsWith("redis_version:")).findFirst().orElse("redis_version:?");
                 Diff d = new Diff(kv, r);
@@ -848,11 +880,90 @@ public class KvTest {
                 check(d.mismatches.isEmpty(), d.mismatches.size() + " replies differ from redis-server's, first:\n"
                         + (d.mismatches.isEmpty() ? "" : d.mismatches.get(0)));
             }
-        } finally {
-            redis.destroyForcibly();
-            redis.waitFor();
-            Runtime.getRuntime().removeShutdownHook(reaper);
         }
+    }
+
+    /** With a password, as redis-server with the same one answers: NOAUTH before AUTH, WRONGPASS, HELLO AUTH. */
+    static final String[] AUTH_CASES = {
+        "PING", "GET k", "SET k v", "NOSUCH x", "GET", "MULTI", "EXEC", "WATCH k", "HELLO", "HELLO 2",
+        "HELLO 2 AUTH default wrong", "HELLO 2 AUTH other secret", "HELLO 2 AUTH default", "AUTH wrong",
+        "AUTH default wrong", "AUTH other secret", "AUTH a b c", "AUTH", "GET k", "AUTH secret", "PING", "SET k v",
+        "GET k", "AUTH wrong", "GET k", "AUTH default secret", "MULTI", "INCR n", "EXEC",
+    };
+
+    /** Without a password: AUTH as redis-server without one answers. */
+    static final String[] NOPASS_CASES = {
+        "AUTH x", "AUTH default x", "AUTH other x", "PING", "HELLO 2 AUTH other x", "PING",
+    };
+
+    static void auth() throws Exception {
+        try (Redis redis = new Redis("--requirepass", "secret"); Redis open = new Redis()) {
+            Server s = new Server(newHeap("auth"), "--requirepass", "secret");
+            Server o = new Server(newHeap("auth-open"));
+            try (Client kv = s.client(); Client r = redis.first; Client kvo = o.client(); Client ro = open.first) {
+                Diff d = new Diff(kv, r);
+                for (String line : AUTH_CASES) {
+                    d.run(line);
+                }
+                Diff dn = new Diff(kvo, ro);
+                for (String line : NOPASS_CASES) {
+                    dn.run(line);
+                }
+                d.mismatches.addAll(dn.mismatches);
+                check(d.mismatches.isEmpty(), d.mismatches.size() + " replies differ from redis-server's, first:\n"
+                        + (d.mismatches.isEmpty() ? "" : d.mismatches.get(0)));
+                // HELLO AUTH authenticates a new connection; CONFIG SET requirepass changes the password for new ones.
+                try (Client c = s.client()) {
+                    check(String.valueOf(c.callValue("HELLO", "2", "AUTH", "default", "secret")).contains("server"),
+                            "HELLO 2 AUTH default secret");
+                    expect(c, "PONG", "PING");
+                    expect(c, "OK", "CONFIG", "SET", "requirepass", "other");
+                    expect(c, "PONG", "PING");   // still authenticated
+                }
+                try (Client c = s.client()) {
+                    expect(c, "-NOAUTH Authentication required.", "GET", "k");
+                    expect(c, "-WRONGPASS invalid username-password pair or user is disabled.", "AUTH", "secret");
+                    expect(c, "OK", "AUTH", "other");
+                    expect(c, "v", "GET", "k");
+                }
+            }
+        }
+        // Protected mode: no password, bound to every interface: a client from another address than the
+        // loopback one gets Redis's DENIED message and is disconnected; loopback clients are served.
+        InetAddress ext = null;
+        for (NetworkInterface ni : java.util.Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (ni.isUp() && !ni.isLoopback()) {
+                for (InetAddress a : java.util.Collections.list(ni.getInetAddresses())) {
+                    if (a instanceof java.net.Inet4Address) {
+                        ext = a;
+                    }
+                }
+            }
+        }
+        check(ext != null, "no non-loopback IPv4 address on this machine to test protected mode from");
+        String redisSays;
+        try (Redis r = new Redis("--bind", "0.0.0.0"); Client c = new Client(ext.getHostAddress(), r.port)) {
+            redisSays = new String(c.in.readAllBytes(), StandardCharsets.UTF_8);   // the server closes after it
+        }
+        check(redisSays.startsWith("-DENIED Redis is running in protected mode"), "redis-server: " + redisSays);
+        Server p = new Server(newHeap("protected"), "--bind", "0.0.0.0");
+        try (Client c = new Client(ext.getHostAddress(), p.port)) {
+            String line = new String(c.in.readAllBytes(), StandardCharsets.UTF_8);
+            check(line.equals(redisSays), "protected mode: pmem-kv says\n" + line + "\nredis-server\n" + redisSays);
+        }
+        try (Client c = p.client()) {
+            expect(c, "PONG", "PING");
+            expect(c, "OK", "CONFIG", "SET", "protected-mode", "no");
+        }
+        try (Client c = new Client(ext.getHostAddress(), p.port)) {
+            expect(c, "PONG", "PING");
+        }
+        Server q = new Server(newHeap("protected-pass"), "--bind", "0.0.0.0", "--requirepass", "pw");
+        try (Client c = new Client(ext.getHostAddress(), q.port)) {
+            expect(c, "-NOAUTH Authentication required.", "PING");   // a password: any address may authenticate
+            expect(c, "OK", "AUTH", "pw");
+        }
+        System.out.println("  protected mode checked from " + ext.getHostAddress());
     }
 
     /** Commands on a few thousand elements, where PZSet and PList build new structures instead of changing in place. */

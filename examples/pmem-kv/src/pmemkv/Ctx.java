@@ -31,11 +31,13 @@ final class Ctx {
     long now;          // ms, read once per command (a command sees one instant)
     boolean quit;      // QUIT: close after the reply
     final MultiCommands.State multi = new MultiCommands.State();   // MULTI/EXEC and WATCH
+    boolean authenticated;   // AUTH (or HELLO AUTH) given, or no password set
 
     Ctx(Server server, Resp.Reply out) {
         this.server = server;
         this.db = server.db;
         this.out = out;
+        this.authenticated = server.requirepass == null;
     }
 
     byte[] arg(int i) {

@@ -67,6 +67,8 @@ public final class Server {
     final AtomicLong expiredKeys = new AtomicLong();
     final AtomicLong hits = new AtomicLong(), misses = new AtomicLong();
     final int maxClients;
+    volatile String requirepass;        // --requirepass / CONFIG SET requirepass; null: none
+    volatile boolean protectedMode = true;   // no password: refuse clients not on the loopback interface
     private final int ioThreads;
     private final ServerSocketChannel listener;
 
@@ -87,6 +89,7 @@ public final class Server {
         SetCommands.register(this);
         ZSetCommands.register(this);
         MultiCommands.register(this);
+        AuthCommands.register(this);
     }
 
     void add(String name, int arity, boolean write, int first, int last, int step, Cmd.Handler h) {
@@ -94,13 +97,16 @@ public final class Server {
     }
 
     static final String USAGE = String.join("\n",
-            "usage: pmem-kv [--port N] [--bind ADDR] [--maxclients N] [--io-threads N] [--proto-max-bulk-len BYTES] [--max-request BYTES]",
+            "usage: pmem-kv [--port N] [--bind ADDR] [--requirepass PASSWORD] [--protected-mode yes|no] [--maxclients N]",
+            "               [--io-threads N] [--proto-max-bulk-len BYTES] [--max-request BYTES]",
             "  (the JVM runs with -XX:+UsePersistentHeap -XX:PmemFile=<file>; bin/pmem-kv sets them: see --help there)");
 
     public static void main(String[] args) throws IOException {
         int port = 6379, maxClients = 10000;
         int ioThreads = Runtime.getRuntime().availableProcessors();
         String bind = "127.0.0.1";
+        String requirepass = null;
+        boolean protectedMode = true;
         Resp.Limits lim = Resp.Limits.DEFAULT;
         int maxBulk = lim.maxBulk();
         long maxRequest = lim.maxRequest();
@@ -122,6 +128,13 @@ public final class Server {
                     case "--io-threads" -> ioThreads = Math.max(1, Integer.parseInt(v));
                     case "--proto-max-bulk-len" -> maxBulk = (int) Math.min(Integer.MAX_VALUE - 16, parseSize(v));
                     case "--max-request" -> maxRequest = parseSize(v);
+                    case "--requirepass" -> requirepass = v.isEmpty() ? null : v;
+                    case "--protected-mode" -> {
+                        if (!v.equals("yes") && !v.equals("no")) {
+                            fail("--protected-mode takes yes or no\n" + USAGE);
+                        }
+                        protectedMode = v.equals("yes");
+                    }
                     default -> fail("unknown option " + a + "\n" + USAGE);
                 }
             }
@@ -145,6 +158,8 @@ public final class Server {
                 .map(s -> System.currentTimeMillis() - s.toEpochMilli()).orElse(-1L);
         Server server = new Server(db, ss, new Resp.Limits(lim.maxArgs(), maxBulk, maxRequest, lim.maxInline()), maxClients,
                 ioThreads, ready);
+        server.requirepass = requirepass;
+        server.protectedMode = protectedMode;
         System.out.printf("pmem-kv %s: %s dataset of %d keys in %s (opened in %d us, ready %d ms after process start)%n",
                 VERSION, Pmem.isFirstRun() ? "new" : "persistent", db.size(), Pmem.fileName(), openUs, ready);
         System.out.println("pmem-kv ready on " + bind + ":" + server.port);
@@ -184,6 +199,14 @@ public final class Server {
         for (long n = 0; ; n++) {
             SocketChannel ch = listener.accept();
             connectionsReceived.incrementAndGet();
+            if (AuthCommands.deniedByProtectedMode(this, ch)) {
+                try (ch) {
+                    ch.write(ByteBuffer.wrap((AuthCommands.DENIED + "\r\n").getBytes(StandardCharsets.US_ASCII)));
+                } catch (IOException ignored) {
+                    // the client went away
+                }
+                continue;
+            }
             if (clients.incrementAndGet() > maxClients) {
                 try (ch) {
                     ch.write(ByteBuffer.wrap("-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII)));
@@ -234,14 +257,11 @@ public final class Server {
             return;
         }
         if (!cmd.arityOk(argv.length)) {
-            String why = "wrong number of arguments for '" + cmd.name() + "' command";
-            if (c.multi.open && name.equals("EXEC")) {   // as Redis: a refused EXEC discards the transaction
-                MultiCommands.reset(c);
-                out.error("EXECABORT Transaction discarded because of: " + why);
-                return;
-            }
-            out.error("ERR " + why);
-            MultiCommands.refused(c);
+            reject(c, name, "ERR wrong number of arguments for '" + cmd.name() + "' command");
+            return;
+        }
+        if (!c.authenticated && !AuthCommands.NO_AUTH.contains(name)) {
+            reject(c, name, "NOAUTH Authentication required.");
             return;
         }
         if (c.multi.open && !MultiCommands.IMMEDIATE.contains(name)) {
@@ -255,6 +275,17 @@ public final class Server {
         } finally {
             db.unlock(locked);
         }
+    }
+
+    /** A command refused before it runs: inside MULTI the transaction fails; a refused EXEC discards it, as Redis does. */
+    private static void reject(Ctx c, String name, String error) {
+        if (name.equals("EXEC")) {
+            MultiCommands.reset(c);
+            c.out.error("EXECABORT Transaction discarded because of: " + (error.startsWith("ERR ") ? error.substring(4) : error));
+            return;
+        }
+        c.out.error(error);
+        MultiCommands.refused(c);
     }
 
     /** A queued command of EXEC (every shard locked, inside its transaction). */

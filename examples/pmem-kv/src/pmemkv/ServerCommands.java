@@ -108,6 +108,8 @@ final class ServerCommands {
     }
 
     private static void hello(Server s, Ctx c) {
+        String user = null;
+        byte[] password = null;
         if (c.argc() > 1) {
             long proto;
             try {
@@ -119,13 +121,18 @@ final class ServerCommands {
                 throw new KvError("NOPROTO this server speaks RESP2 only");
             }
             for (int i = 2; i < c.argc(); i++) {
-                if (c.is(i, "SETNAME") && i + 1 < c.argc()) {
+                if (c.is(i, "AUTH") && i + 2 < c.argc()) {
+                    user = Bytes.str(c.arg(i + 1));
+                    password = c.arg(i + 2);
+                    i += 2;
+                } else if (c.is(i, "SETNAME") && i + 1 < c.argc()) {
                     i++;
                 } else {
                     throw new KvError("ERR Syntax error in HELLO option '" + Bytes.str(c.arg(i)) + "'");
                 }
             }
         }
+        AuthCommands.hello(s, c, user, password);
         c.out.array(14);
         c.out.bulk("server");
         c.out.bulk("redis");
@@ -192,6 +199,8 @@ final class ServerCommands {
             conf.put("proto-max-bulk-len", Integer.toString(s.limits.maxBulk()));
             conf.put("maxmemory", Long.toString(Pmem.capacityBytes()));
             conf.put("pmem-file", Pmem.fileName());
+            conf.put("requirepass", s.requirepass == null ? "" : s.requirepass);
+            conf.put("protected-mode", s.protectedMode ? "yes" : "no");
             List<String> out = new ArrayList<>();
             for (int i = 2; i < c.argc(); i++) {
                 byte[] pat = Bytes.of(Bytes.str(c.arg(i)).toLowerCase());
@@ -204,6 +213,17 @@ final class ServerCommands {
             }
             c.out.array(out.size());
             out.forEach(c.out::bulk);
+        } else if (c.is(1, "SET") && c.argc() == 4 && c.is(2, "requirepass")) {
+            String p = Bytes.str(c.arg(3));
+            s.requirepass = p.isEmpty() ? null : p;   // clients authenticated so far stay so, as in Redis
+            c.out.ok();
+        } else if (c.is(1, "SET") && c.argc() == 4 && c.is(2, "protected-mode")) {
+            if (!c.is(3, "yes") && !c.is(3, "no")) {
+                throw new KvError("ERR CONFIG SET failed (possibly related to argument 'protected-mode') - argument "
+                        + "must be 'yes' or 'no'");
+            }
+            s.protectedMode = c.is(3, "yes");
+            c.out.ok();
         } else if (c.is(1, "SET") || c.is(1, "RESETSTAT") || c.is(1, "REWRITE")) {
             throw new KvError("ERR CONFIG " + Bytes.str(c.arg(1)).toUpperCase()
                     + " is not supported by pmem-kv (its settings are command-line options)");
