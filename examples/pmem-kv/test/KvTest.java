@@ -54,7 +54,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  *   commands    replies and error words of every command group
  *   redis-diff  the same commands sent to pmem-kv and to a real redis-server
- *               (MULTI/EXEC/DISCARD, and WATCH across two clients, included)
+ *               (MULTI/EXEC/DISCARD, WATCH across two clients, and blocking
+ *               list commands served across three clients, included)
  *   auth        --requirepass as redis-server with it answers (NOAUTH, AUTH,
  *               WRONGPASS, HELLO AUTH, CONFIG SET requirepass), and protected
  *               mode: DENIED for a client from a non-loopback address
@@ -71,7 +72,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *               under the persistence-domain simulator: every acknowledged
  *               SET/INCR/LPUSH/MSET/EXEC is there after restart, no partial
  *               command (MSET, LMOVE and SMOVE between two keys, MULTI/EXEC
- *               of three commands)
+ *               of three commands), and what BLPOP took from a queue four
+ *               writers fill is gone from it, nothing lost or doubled
  *
  * Usage: java KvTest JAVA CLASSES HEAPDIR [test...]   (no test named: all of them)
  * Prints "PASS name" or "FAIL name: why" per test and exits 1 on any failure.
@@ -769,6 +771,15 @@ public class KvTest {
         // WATCH, one client: its own change of a watched key fails EXEC too; UNWATCH forgets
         "WATCH mw", "SET mw 1", "MULTI", "SET mw 2", "EXEC", "GET mw", "WATCH mw", "UNWATCH", "SET mw 3", "MULTI",
         "SET mw 4", "EXEC", "GET mw", "WATCH mw nosuch", "MULTI", "GET mw", "EXEC", "UNWATCH", "WATCH",
+        // blocking list commands where they need not wait: elements there, timeouts, errors, inside MULTI
+        "RPUSH bq a b c", "BLPOP bq 0", "BRPOP nosuch bq 1", "BLPOP bq 0.01", "BLPOP nosuch 0.01", "BRPOP nosuch 0.01",
+        "BLPOP bq -1", "BLPOP bq x", "BLPOP bq", "BRPOP", "SET bs v", "BLPOP nosuch bs 1", "BLPOP bs nosuch 1",
+        "BRPOP bs 1", "RPUSH bm1 x y", "BLMOVE bm1 bm2 LEFT RIGHT 0", "BLMOVE bm1 bm1 RIGHT LEFT 0", "LRANGE bm1 0 -1",
+        "LRANGE bm2 0 -1", "BLMOVE nosuch bm2 LEFT LEFT 0.01", "BLMOVE bm1 bm2 UP LEFT 1", "BLMOVE bm1 bs LEFT LEFT 1",
+        "BLMOVE bs bm1 LEFT LEFT 1", "BLMOVE bm1 bm2 LEFT LEFT -2", "BLMOVE bm1 bm2 LEFT", "BRPOPLPUSH bm2 bm3 0",
+        "BRPOPLPUSH bm2 bm3 0.01", "BRPOPLPUSH bm3 bm3 0", "LRANGE bm3 0 -1", "EXISTS bm2", "BRPOPLPUSH bs bm3 1",
+        "BRPOPLPUSH nosuch bs 0.01", "MULTI", "BLPOP nosuch 10", "BLMOVE nosuch x LEFT LEFT 10", "RPUSH bx 1",
+        "BLPOP bx 10", "EXEC",
     };
 
     /** WATCH across two clients: a change by the other one fails EXEC, a change of another key does not. */
@@ -849,6 +860,10 @@ public class KvTest {
                     d.mismatches.addAll(d2.mismatches);
                     d.cases += d2.cases;
                 }
+                try (Client kvA = s.client(); Client rA = new Client(rport); Client kvC = s.client();
+                     Client rC = new Client(rport)) {
+                    blockingCases(d, kvA, rA, kvC, rC);
+                }
                 int handWritten = d.cases;
                 bulkCases(d);   // sizes past the in-place limits of PZSet and PList
                 int bulk = d.cases - handWritten;
@@ -881,6 +896,68 @@ public class KvTest {
                         + (d.mismatches.isEmpty() ? "" : d.mismatches.get(0)));
             }
         }
+    }
+
+    /** Sends cmd to both servers through a second pair of clients, without reading the replies (they block). */
+    static void sendBoth(Client kv, Client r, String... cmd) throws IOException {
+        for (Client c : new Client[] {kv, r}) {
+            c.out.write(Client.encode(cmd));
+            c.out.flush();
+        }
+    }
+
+    /** The replies sendBoth's command got, compared. */
+    static void repliedBoth(Diff d, Client kv, Client r, String... cmd) throws IOException {
+        d.cases++;
+        Object a = kv.readValue(), b = r.readValue();
+        if (!a.equals(b)) {
+            d.mismatch(cmd, a, b);
+        }
+    }
+
+    /** Blocking commands across clients: A and C block, d's client pushes; who is served, with what, in what order. */
+    static void blockingCases(Diff d, Client kvA, Client rA, Client kvC, Client rC) throws Exception {
+        String[] a1 = {"BLPOP", "bw", "5"}, c1 = {"BLPOP", "bw", "5"};
+        sendBoth(kvA, rA, a1);
+        Thread.sleep(150);
+        sendBoth(kvC, rC, c1);
+        Thread.sleep(150);
+        d.call("RPUSH", "bw", "x", "y", "z");   // A first, then C, one element each
+        repliedBoth(d, kvA, rA, a1);
+        repliedBoth(d, kvC, rC, c1);
+        d.call("LRANGE", "bw", "0", "-1");
+        String[] a2 = {"BLMOVE", "bsrc", "bdst", "RIGHT", "LEFT", "5"};
+        sendBoth(kvA, rA, a2);
+        Thread.sleep(150);
+        d.call("LPUSH", "bsrc", "1", "2");
+        repliedBoth(d, kvA, rA, a2);
+        d.call("LRANGE", "bdst", "0", "-1");
+        d.call("LRANGE", "bsrc", "0", "-1");
+        String[] a3 = {"BRPOP", "bt", "0.3"};   // times out while others run commands
+        sendBoth(kvA, rA, a3);
+        d.call("RPUSH", "bt2", "z");
+        repliedBoth(d, kvA, rA, a3);
+        String[] a4 = {"BLPOP", "bk1", "bk2", "5"};   // a push to another key wakes nothing
+        sendBoth(kvA, rA, a4);
+        Thread.sleep(150);
+        d.call("RPUSH", "bk3", "z");
+        d.call("SET", "bk1", "string");   // nor does a write of another type
+        d.call("DEL", "bk1");
+        d.call("RPUSH", "bk2", "w");
+        repliedBoth(d, kvA, rA, a4);
+        String[] a5 = {"BLPOP", "bm", "5"}, c5 = {"BRPOPLPUSH", "bm", "bmd", "5"};   // a MULTI's push wakes both
+        sendBoth(kvA, rA, a5);
+        Thread.sleep(150);
+        sendBoth(kvC, rC, c5);
+        Thread.sleep(150);
+        d.call("MULTI");
+        d.call("RPUSH", "bm", "m1");
+        d.call("RPUSH", "bm", "m2");
+        d.call("EXEC");
+        repliedBoth(d, kvA, rA, a5);
+        repliedBoth(d, kvC, rC, c5);
+        d.call("LRANGE", "bmd", "0", "-1");
+        d.call("EXISTS", "bm");
     }
 
     /** With a password, as redis-server with the same one answers: NOAUTH before AUTH, WRONGPASS, HELLO AUTH. */
@@ -1476,6 +1553,8 @@ public class KvTest {
         AtomicLong[] ackedIncr = new AtomicLong[writers];
         AtomicLong[] ackedPush = new AtomicLong[writers];
         AtomicLong[] ackedExec = new AtomicLong[writers];
+        Set<String> ackedQueued = ConcurrentHashMap.newKeySet(), ackedPopped = ConcurrentHashMap.newKeySet();
+        List<String> poppedTwice = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Thread> ts = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
             final int id = w;
@@ -1519,6 +1598,10 @@ public class KvTest {
                         if (c.call("EXEC").equals("[" + i + ", " + 2 * i + ", OK]")) {
                             ackedExec[id].set(i);
                         }
+                        String token = id + "-" + i;
+                        if (!c.call("RPUSH", "bq", token).startsWith("-")) {
+                            ackedQueued.add(token);
+                        }
                     }
                 } catch (IOException e) {
                     // the server was killed
@@ -1527,12 +1610,27 @@ public class KvTest {
             ts.add(t);
             t.start();
         }
+        Thread consumer = new Thread(() -> {   // BLPOP: what it was given is gone from the list, once
+            try (Client c = s.client()) {
+                while (!stop.get()) {
+                    String got = c.call("BLPOP", "bq", "1");
+                    if (got.startsWith("[bq, ") && !ackedPopped.add(got.substring(5, got.length() - 1))) {
+                        poppedTwice.add(got);
+                    }
+                }
+            } catch (IOException e) {
+                // the server was killed
+            }
+        });
+        consumer.start();
         Thread.sleep(300 + ThreadLocalRandom.current().nextInt(700));
         s.kill9();
         stop.set(true);
         for (Thread t : ts) {
             t.join();
         }
+        consumer.join();
+        check(poppedTwice.isEmpty(), "round " + round + ": BLPOP gave an element twice: " + poppedTwice);
         Server s2 = new Server(heap, jvm);
         try (Client c = s2.client()) {
             for (Map.Entry<String, String> e : ackedSet.entrySet()) {
@@ -1577,8 +1675,19 @@ public class KvTest {
                 long sa = Long.parseLong(c.call("SCARD", "msa:" + w)), sb = Long.parseLong(c.call("SCARD", "msb:" + w));
                 check(sa + sb == 0 || sa + sb == 10, "round " + round + ": SMOVE lost or doubled a member: " + sa + " + " + sb);
             }
-            System.out.printf("  crash round %d%s: %d keys acknowledged, counters %s, EXECs %s%n", round,
-                    sim ? " (simulator)" : "", ackedSet.size(), Arrays.toString(ackedIncr), Arrays.toString(ackedExec));
+            // The queue: nothing popped is still there, nothing is there twice, and every acknowledged push
+            // was popped or is there, but for at most the one pop the crash kept from being acknowledged.
+            String q = c.call("LRANGE", "bq", "0", "-1");
+            List<String> left = q.equals("[]") ? List.of() : List.of(q.substring(1, q.length() - 1).split(", "));
+            check(new java.util.HashSet<>(left).size() == left.size(), "round " + round + ": an element twice in bq");
+            for (String t : left) {
+                check(!ackedPopped.contains(t), "round " + round + ": " + t + " popped and still in bq");
+            }
+            long missing = ackedQueued.stream().filter(t -> !ackedPopped.contains(t) && !left.contains(t)).count();
+            check(missing <= 1, "round " + round + ": " + missing + " acknowledged pushes neither popped nor in bq");
+            System.out.printf("  crash round %d%s: %d keys acknowledged, counters %s, EXECs %s, %d popped by BLPOP%n",
+                    round, sim ? " (simulator)" : "", ackedSet.size(), Arrays.toString(ackedIncr),
+                    Arrays.toString(ackedExec), ackedPopped.size());
         }
         s2.kill9();
         Files.deleteIfExists(Path.of(heap));

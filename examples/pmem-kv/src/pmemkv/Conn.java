@@ -48,12 +48,29 @@ final class Conn {
     private ByteBuffer pending;      // reply bytes the socket did not take yet
     private boolean closing;         // QUIT or a protocol error: close once the replies are out
 
-    private Conn(Server server, SocketChannel ch, Selector sel) throws IOException {
+    private Conn(Server server, SocketChannel ch, Selector sel, Loop loop) throws IOException {
         this.server = server;
         this.ch = ch;
         this.in = new Resp.Reader(server.limits);
         this.ctx = new Ctx(server, out);
         this.key = ch.register(sel, SelectionKey.OP_READ, this);
+        this.ctx.waker = () -> loop.wake(this);
+    }
+
+    /** Woken (a push to a key it waits on, or its timeout): runs the blocked command again, then what followed it. */
+    private void retry() throws IOException {
+        BlockingCommands.Blocked b = ctx.blocked;
+        if (b == null || !key.isValid()) {
+            return;   // served already, or gone
+        }
+        BlockingCommands.unblock(ctx);
+        ctx.blockedSince = b;
+        try {
+            server.execute(ctx, b.argv());
+        } finally {
+            ctx.blockedSince = null;
+        }
+        run();
     }
 
     private void readable() throws IOException {
@@ -73,7 +90,7 @@ final class Conn {
 
     // Runs every whole request buffered, then sends the replies.
     private void run() throws IOException {
-        while (!closing && pending == null) {
+        while (!closing && pending == null && ctx.blocked == null) {
             byte[][] argv;
             try {
                 argv = in.read();
@@ -124,6 +141,7 @@ final class Conn {
 
     private void close() {
         MultiCommands.unwatch(ctx);
+        BlockingCommands.gone(ctx);
         if (key.isValid()) {
             key.cancel();
             server.clients.decrementAndGet();
@@ -140,6 +158,13 @@ final class Conn {
         private final Server server;
         private final Selector sel;
         private final ConcurrentLinkedQueue<SocketChannel> incoming = new ConcurrentLinkedQueue<>();
+        private final ConcurrentLinkedQueue<Conn> woken = new ConcurrentLinkedQueue<>();
+
+        /** From any thread: c's blocked command is to run again, on this loop. */
+        void wake(Conn c) {
+            woken.add(c);
+            sel.wakeup();
+        }
 
         Loop(Server server) throws IOException {
             this.server = server;
@@ -162,7 +187,7 @@ final class Conn {
                 }
                 for (SocketChannel ch; (ch = incoming.poll()) != null; ) {
                     try {
-                        new Conn(server, ch, sel);
+                        new Conn(server, ch, sel, this);
                     } catch (IOException | OutOfMemoryError e) {   // the client went away, or no room for it
                         server.clients.decrementAndGet();
                         try {
@@ -171,34 +196,48 @@ final class Conn {
                         }
                     }
                 }
+                for (Conn c; (c = woken.poll()) != null; ) {
+                    serve(c, Conn::retry);
+                }
                 Iterator<SelectionKey> it = sel.selectedKeys().iterator();
                 while (it.hasNext()) {
                     SelectionKey k = it.next();
                     it.remove();
                     Conn c = (Conn) k.attachment();
-                    try {
+                    serve(c, x -> {
                         if (k.isValid() && k.isWritable()) {
-                            c.writable();
+                            x.writable();
                         }
                         if (k.isValid() && k.isReadable()) {
-                            c.readable();
+                            x.readable();
                         }
-                    } catch (ClosedChannelException e) {
-                        c.close();
-                    } catch (RuntimeException | StackOverflowError e) {   // a bug in a command: this client goes, the server stays
-                        e.printStackTrace();
-                        c.close();
-                    } catch (OutOfMemoryError e) {
-                        // The loop's other clients go on: this one's buffers are dropped with it.
-                        System.err.println("pmem-kv: out of memory serving a client; closing it: " + e.getMessage());
-                        c.close();
-                    } catch (IOException e) {
-                        if (!"Connection reset by peer".equals(e.getMessage()) && !"Broken pipe".equals(e.getMessage())) {
-                            System.err.println("pmem-kv: connection: " + e);
-                        }
-                        c.close();
-                    }
+                    });
                 }
+            }
+        }
+
+        private interface Step {
+            void run(Conn c) throws IOException;
+        }
+
+        /** Runs a step of c; a failure closes c, never the loop. */
+        private void serve(Conn c, Step step) {
+            try {
+                step.run(c);
+            } catch (ClosedChannelException e) {
+                c.close();
+            } catch (RuntimeException | StackOverflowError e) {   // a bug in a command: this client goes, the server stays
+                e.printStackTrace();
+                c.close();
+            } catch (OutOfMemoryError e) {
+                // The loop's other clients go on: this one's buffers are dropped with it.
+                System.err.println("pmem-kv: out of memory serving a client; closing it: " + e.getMessage());
+                c.close();
+            } catch (IOException e) {
+                if (!"Connection reset by peer".equals(e.getMessage()) && !"Broken pipe".equals(e.getMessage())) {
+                    System.err.println("pmem-kv: connection: " + e);
+                }
+                c.close();
             }
         }
     }

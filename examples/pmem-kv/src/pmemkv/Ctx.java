@@ -32,6 +32,21 @@ final class Ctx {
     boolean quit;      // QUIT: close after the reply
     final MultiCommands.State multi = new MultiCommands.State();   // MULTI/EXEC and WATCH
     boolean authenticated;   // AUTH (or HELLO AUTH) given, or no password set
+    boolean inExec;          // running EXEC's queue: blocking commands do not block
+    volatile BlockingCommands.Blocked blocked;   // waiting for a push (BLPOP, ...): no request is read
+    BlockingCommands.Blocked blockedSince;       // woken: the wait the command runs again for
+    Runnable waker;          // asks the connection's event loop to run the blocked command again
+
+    boolean inTransaction() {
+        return multi.open || inExec;
+    }
+
+    void wake() {
+        Runnable w = waker;
+        if (w != null) {
+            w.run();
+        }
+    }
 
     Ctx(Server server, Resp.Reply out) {
         this.server = server;

@@ -129,8 +129,13 @@ final class MultiCommands {
                 Pmem.txn(() -> {
                     c.out.truncate(mark);   // a retry (none today) would start the replies again
                     c.out.array(queue.size());
-                    for (byte[][] argv : queue) {
-                        s.run(c, argv);
+                    c.inExec = true;
+                    try {
+                        for (byte[][] argv : queue) {
+                            s.run(c, argv);
+                        }
+                    } finally {
+                        c.inExec = false;
                     }
                 });
             } catch (OutOfMemoryError | IllegalStateException | IllegalArgumentException e) {
@@ -194,20 +199,26 @@ final class MultiCommands {
         }
     }
 
-    /** The keys a successful write command changed: its key arguments, but for the commands that only read some. */
-    static void touchWritten(Cmd cmd, byte[][] argv) {
-        if (WATCHERS.isEmpty()) {
-            return;
-        }
+    /**
+     * A write command succeeded: the keys it changed (its key arguments, but
+     * for the commands that only read some) fail their watchers' EXEC and
+     * wake the connections blocked on them.
+     */
+    static void written(Cmd cmd, byte[][] argv) {
         switch (cmd.name()) {
             case "sinterstore", "sunionstore", "sdiffstore", "zunionstore", "zinterstore", "zdiffstore",
-                 "zrangestore" -> touch(argv[1]);
-            case "copy" -> touch(argv[2]);
+                 "zrangestore" -> changed(argv[1]);
+            case "copy" -> changed(argv[2]);
             default -> {
                 for (byte[] k : cmd.keys(argv)) {
-                    touch(k);
+                    changed(k);
                 }
             }
         }
+    }
+
+    private static void changed(byte[] key) {
+        touch(key);
+        BlockingCommands.signal(key);
     }
 }

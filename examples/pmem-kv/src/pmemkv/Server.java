@@ -90,6 +90,7 @@ public final class Server {
         ZSetCommands.register(this);
         MultiCommands.register(this);
         AuthCommands.register(this);
+        BlockingCommands.register(this);
     }
 
     void add(String name, int arity, boolean write, int first, int last, int step, Cmd.Handler h) {
@@ -232,6 +233,7 @@ public final class Server {
         for (;;) {
             try {
                 Thread.sleep(100);
+                BlockingCommands.timeouts(System.currentTimeMillis());
                 expiredKeys.addAndGet(db.expireCycle(System.currentTimeMillis(), 25_000_000L));
             } catch (InterruptedException e) {
                 return;
@@ -303,7 +305,9 @@ public final class Server {
         try {
             if (cmd.write()) {
                 Pmem.txn(() -> cmd.handler().run(c));
-                MultiCommands.touchWritten(cmd, argv);
+                if (c.blocked == null) {   // a command that blocked changed nothing
+                    MultiCommands.written(cmd, argv);
+                }
             } else {
                 cmd.handler().run(c);
                 if (cmd.name().startsWith("flush")) {
