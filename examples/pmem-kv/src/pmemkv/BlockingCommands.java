@@ -124,17 +124,7 @@ final class BlockingCommands {
             blockOrNull(c, deadline, 1, 1, false);
             return;
         }
-        PList dst = c.value(2, PList.class);   // WRONGTYPE before anything changes
-        byte[] v = src.pop(fromLeft);
-        if (dst == null) {
-            dst = PList.create();
-            c.db.add(c.arg(2), dst);
-        }
-        dst.push(v, toLeft);
-        if (src.size() == 0 && dst != src) {
-            c.db.delete(c.arg(1));
-        }
-        c.out.bulk(v);
+        c.out.bulk(ListCommands.moveFrom(c, src, fromLeft, toLeft));
     }
 
     /**

@@ -229,6 +229,11 @@ final class ListCommands {
             c.out.nil();
             return;
         }
+        c.out.bulk(moveFrom(c, src, fromLeft, toLeft));
+    }
+
+    /** Pops from src (the non-empty list at argument 1) onto the list at argument 2 (made if absent); returns the element. */
+    static byte[] moveFrom(Ctx c, PList src, boolean fromLeft, boolean toLeft) {
         PList dst = c.value(2, PList.class);   // WRONGTYPE before anything changes
         byte[] v = src.pop(fromLeft);
         if (dst == null) {
@@ -237,7 +242,7 @@ final class ListCommands {
         }
         dst.push(v, toLeft);
         c.dropIfEmpty(src.size());
-        c.out.bulk(v);
+        return v;
     }
 
     /** LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len] */
