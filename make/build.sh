@@ -21,6 +21,7 @@ if [ "$rc" != 0 ]; then
   grep -E 'error:|Error [0-9]|ERROR' "$PMEM_CACHE/build.log" | head -20 >&2
   die "the JDK build failed, see $PMEM_CACHE/build.log"
 fi
+bash "$PMEM_ROOT/make/jpmem.sh"   # the offline heap-file inspector, into the image
 mkdir -p "$PMEM_ROOT/build"
 ln -sfn "$BUILD_DIR/images/jdk" "$PMEM_ROOT/build/jdk"
 # Like Debian's own package, trust the system's CA store (ca-certificates-java,

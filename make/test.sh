@@ -148,8 +148,8 @@ run_dist() {
   check "its sha256 matches" bash -c "cd '$PMEM_ROOT/build/dist' && sha256sum -c '$(basename "$tarball").sha256'"
   check "it unpacks" tar -xzf "$tarball" -C "$where"
   top="$where/$(basename "$tarball" -linux-x64.tar.gz)"
-  check "one top directory with bin/java, release, jmods and pmem/" \
-      bash -c "[ \$(ls '$where' | wc -l) = 1 ] && [ -x '$top/bin/java' ] && [ -f '$top/release' ] && [ -d '$top/jmods' ] && [ -f '$top/pmem/README.md' ] && [ -f '$top/pmem/docs/ARCHITECTURE.md' ] && [ -x '$top/pmem/examples/pmem-kv/bin/pmem-kv' ]"
+  check "one top directory with bin/java, bin/jpmem, release, jmods and pmem/" \
+      bash -c "[ \$(ls '$where' | wc -l) = 1 ] && [ -x '$top/bin/java' ] && [ -f '$top/release' ] && [ -d '$top/jmods' ] && [ -f '$top/pmem/README.md' ] && [ -f '$top/pmem/docs/ARCHITECTURE.md' ] && [ -x '$top/pmem/examples/pmem-kv/bin/pmem-kv' ] && [ -x '$top/bin/jpmem' ] && [ -f '$top/lib/jpmem.jar' ]"
   check "its java is pmem-jdk" bash -c "'$top/bin/java' -version 2>&1 | grep -q pmem-jdk"
   bash "$top/pmem/demo.sh" "$PMEM_TMP" >"$where/demo.log" 2>&1
   cat "$where/demo.log" >>"$log"
