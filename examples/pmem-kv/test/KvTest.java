@@ -780,6 +780,12 @@ public class KvTest {
         "BRPOPLPUSH bm2 bm3 0.01", "BRPOPLPUSH bm3 bm3 0", "LRANGE bm3 0 -1", "EXISTS bm2", "BRPOPLPUSH bs bm3 1",
         "BRPOPLPUSH nosuch bs 0.01", "MULTI", "BLPOP nosuch 10", "BLMOVE nosuch x LEFT LEFT 10", "RPUSH bx 1",
         "BLPOP bx 10", "EXEC",
+        // ZPOPMIN/ZPOPMAX, BZPOPMIN/BZPOPMAX
+        "ZADD zp 1 a 2 b 3 c 4 d 5 e", "ZPOPMIN zp", "ZPOPMAX zp", "ZPOPMIN zp 2", "ZPOPMAX zp 5", "EXISTS zp",
+        "ZPOPMIN nosuch", "ZPOPMIN nosuch 2", "ZADD zp 1 a", "ZPOPMIN zp -1", "ZPOPMIN zp x", "ZPOPMIN zp 1 2",
+        "ZPOPMIN zp 0", "ZPOPMIN bs", "ZPOPMAX", "ZADD zq 1 a 1 b 2 c", "BZPOPMIN zq 0", "BZPOPMAX nosuch zq 0.01",
+        "BZPOPMIN nosuch 0.01", "BZPOPMIN bs 1", "BZPOPMIN zq -1", "BZPOPMIN zq x", "BZPOPMAX zq", "MULTI",
+        "BZPOPMIN nosuch 10", "BZPOPMAX zq 10", "EXEC", "ZRANGE zq 0 -1 WITHSCORES",
     };
 
     /** WATCH across two clients: a change by the other one fails EXEC, a change of another key does not. */
@@ -958,6 +964,15 @@ public class KvTest {
         repliedBoth(d, kvC, rC, c5);
         d.call("LRANGE", "bmd", "0", "-1");
         d.call("EXISTS", "bm");
+        String[] a6 = {"BZPOPMIN", "bz1", "bz2", "5"}, c6 = {"BZPOPMAX", "bz2", "5"};   // sorted sets
+        sendBoth(kvA, rA, a6);
+        Thread.sleep(150);
+        sendBoth(kvC, rC, c6);
+        Thread.sleep(150);
+        d.call("ZADD", "bz2", "2", "x", "1", "y", "3", "z");
+        repliedBoth(d, kvA, rA, a6);
+        repliedBoth(d, kvC, rC, c6);
+        d.call("ZRANGE", "bz2", "0", "-1", "WITHSCORES");
     }
 
     /** With a password, as redis-server with the same one answers: NOAUTH before AUTH, WRONGPASS, HELLO AUTH. */

@@ -31,7 +31,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * BLPOP, BRPOP, BLMOVE and BRPOPLPUSH. A command that finds its lists empty
+ * BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BZPOPMIN and BZPOPMAX. A command that finds its lists (sorted sets) empty
  * blocks its connection (no further request of it is read) and waits on
  * its keys; a write that changes one of them wakes the waiters, whose
  * event loops run their command again (first come, first served); the
@@ -55,6 +55,8 @@ final class BlockingCommands {
         s.add("BRPOP", -3, true, 1, -2, 1, c -> pop(c, false));
         s.add("BLMOVE", 6, true, 1, 2, 1, c -> move(c, side(c, 3), side(c, 4), 5));
         s.add("BRPOPLPUSH", 4, true, 1, 2, 1, c -> move(c, false, true, 3));
+        s.add("BZPOPMIN", -3, true, 1, -2, 1, c -> zpop(c, false));
+        s.add("BZPOPMAX", -3, true, 1, -2, 1, c -> zpop(c, true));
     }
 
     private static boolean side(Ctx c, int i) {
@@ -92,11 +94,7 @@ final class BlockingCommands {
      * that became another type does not serve it and it waits on.
      */
     private static PList list(Ctx c, int i) {
-        if (c.blockedSince == null) {
-            return c.value(i, PList.class);
-        }
-        PEntry e = c.lookup(i);
-        return e != null && e.value instanceof PList l ? l : null;
+        return c.blockedSince == null ? c.value(i, PList.class) : other(c, i, PList.class);
     }
 
     private static void pop(Ctx c, boolean left) {
@@ -115,6 +113,30 @@ final class BlockingCommands {
             }
         }
         blockOrNull(c, deadline, 1, c.argc() - 2, true);
+    }
+
+    /** BZPOPMIN/BZPOPMAX key... timeout: [key, member, score] from the first non-empty sorted set. */
+    private static void zpop(Ctx c, boolean max) {
+        long deadline = deadline(c, c.argc() - 1);
+        for (int i = 1; i < c.argc() - 1; i++) {
+            PZSet z = c.blockedSince == null ? c.value(i, PZSet.class) : other(c, i, PZSet.class);
+            if (z != null && z.size() > 0) {
+                c.out.array(3);
+                c.out.bulk(c.arg(i));
+                ZSetCommands.popInto(c, z, 1, max);
+                if (z.size() == 0) {
+                    c.db.delete(c.arg(i));
+                }
+                return;
+            }
+        }
+        blockOrNull(c, deadline, 1, c.argc() - 2, true);
+    }
+
+    /** The value of type type at key argument i, or null (also for another type: see list()). */
+    private static <T> T other(Ctx c, int i, Class<T> type) {
+        PEntry e = c.lookup(i);
+        return e != null && type.isInstance(e.value) ? type.cast(e.value) : null;
     }
 
     private static void move(Ctx c, boolean fromLeft, boolean toLeft, int timeoutArg) {

@@ -83,6 +83,8 @@ final class ZSetCommands {
                 c.out.bulk(z == null || !z.has(c.arg(i)) ? null : Bytes.formatDouble(z.score(c.arg(i))));
             }
         });
+        s.add("ZPOPMIN", -2, true, 1, 1, 1, c -> zpop(c, false));
+        s.add("ZPOPMAX", -2, true, 1, 1, 1, c -> zpop(c, true));
         s.add("ZREMRANGEBYRANK", 4, true, 1, 1, 1, c -> {
             long start = c.argLong(2), stop = c.argLong(3);
             PZSet z = c.value(1, PZSet.class);
@@ -474,5 +476,32 @@ final class ZSetCommands {
             c.db.add(c.arg(1), z);
         }
         c.out.integer(acc.size());
+    }
+
+    /** ZPOPMIN/ZPOPMAX key [count]: a flat array of member, score pairs, lowest (highest) first. */
+    private static void zpop(Ctx c, boolean max) {
+        if (c.argc() > 3) {
+            throw KvError.SYNTAX;
+        }
+        long count = c.argc() == 3 ? ListCommands.positive(c, 2, "ERR value is out of range, must be positive") : 1;
+        PZSet z = c.value(1, PZSet.class);
+        if (z == null || count == 0) {
+            c.out.array(0);
+            return;
+        }
+        long n = Math.min(count, z.size());
+        c.out.array(2 * n);
+        popInto(c, z, n, max);
+        c.dropIfEmpty(z.size());
+    }
+
+    /** Pops the n lowest (highest) members of z (the key at argument 1), replying member and score for each. */
+    static void popInto(Ctx c, PZSet z, long n, boolean max) {
+        z.range(0, n - 1, max, (member, score) -> {
+            c.out.bulk(member);
+            c.out.bulk(Bytes.formatDouble(score));
+        });
+        long size = z.size();
+        z.removeRangeByRank(max ? size - n : 0, max ? size - 1 : n - 1);
     }
 }
