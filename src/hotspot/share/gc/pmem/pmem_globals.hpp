@@ -129,19 +129,7 @@
           "reference (tests the relocation path)")                          \
                                                                             \
   product(bool, PmemAlwaysCollect, false, DIAGNOSTIC,                       \
-          "Collect the persistent part in every full GC")                   \
-                                                                            \
-  product(bool, PmemUseIntrinsics, true, DIAGNOSTIC,                        \
-          "Compile pnew, pmake and transaction begin/commit inline in C1 "  \
-          "and C2")                                                         \
-                                                                            \
-  product(bool, PmemElideBarriers, true, DIAGNOSTIC,                        \
-          "Let C2 drop the persistent-store barrier where the destination " \
-          "is provably volatile")                                           \
-                                                                            \
-  product(bool, PmemLogCacheLines, true, DIAGNOSTIC,                        \
-          "Undo-log whole cache lines, once per line per transaction, "     \
-          "instead of each store")
+          "Collect the persistent part in every full GC")
 
 // end of GC_PMEM_FLAGS
 
