@@ -263,7 +263,8 @@ ReservedHeapSpace PmemHeap::reserve_heap(size_t total, size_t alignment, size_t 
 
   char* base = choose_base(total, volatile_size, alignment);
   size_t prefix = prefix_for(base, total, alignment);
-  char* got = base - prefix >= (char*)os::vm_page_size() ? os::attempt_reserve_memory_at(base - prefix, total + prefix) : NULL;
+  char* got = (uintptr_t)base >= prefix + os::vm_page_size() ? os::attempt_reserve_memory_at(base - prefix, total + prefix)
+                                                              : NULL;
   if (got == NULL && PmemHeapAddress != 0) {
     vm_exit_during_initialization(err_msg("cannot map %s at -XX:PmemHeapAddress=" PTR_FORMAT ": the range is in use",
                                           _file->path(), p2i(base + volatile_size)));
