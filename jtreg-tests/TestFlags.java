@@ -51,6 +51,14 @@ public class TestFlags {
             PmemTest.failsWith("-XX:+UsePersistentHeap works only with the Serial collector; remove " + gc, cmd);
         }
 
+        // HotSpot's heap on a file is refused, not ignored (with an existing directory or not).
+        for (String dir : new String[] {"/no/such/dir", System.getProperty("java.io.tmpdir")}) {
+            PmemTest.failsWith("-XX:AllocateHeapAt=" + dir + " cannot be combined with -XX:+UsePersistentHeap: the "
+                    + "persistent part lives in -XX:PmemFile and the rest of the heap in memory; remove "
+                    + "-XX:AllocateHeapAt", PmemTest.concat(PmemTest.flags(file),
+                    new String[] {"-XX:AllocateHeapAt=" + dir, "-version"}));
+        }
+
         // An unknown fault point lists every one, none cut off.
         PmemTest.failsWith("-XX:PmemFaultPoint=help is not a fault point; they are: create-allocated, "
             + "create-written, refill, chunk-zeroed, allocated, relocate-begun, relocate-first-pass, relocate-rewritten, "

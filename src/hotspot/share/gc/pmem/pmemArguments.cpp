@@ -88,6 +88,13 @@ void PmemArguments::select_gc() {
     vm_exit_during_initialization(err_msg("-XX:+UsePersistentHeap works only with the "
                                           "Serial collector; remove %s", other));
   }
+  // HotSpot's heap on a file (NV-DIMM) and ours exclude each other: say so
+  // rather than ignore it.
+  if (AllocateHeapAt != NULL) {
+    vm_exit_during_initialization(err_msg("-XX:AllocateHeapAt=%s cannot be combined with -XX:+UsePersistentHeap: "
+                                          "the persistent part lives in -XX:PmemFile and the rest of the heap in "
+                                          "memory; remove -XX:AllocateHeapAt", AllocateHeapAt));
+  }
   FLAG_SET_ERGO(UseSerialGC, true);
   // A biased lock writes a thread pointer into a header with no runtime
   // call, where PmemLocking cannot see it.
