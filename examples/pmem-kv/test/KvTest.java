@@ -786,6 +786,18 @@ public class KvTest {
         "ZPOPMIN zp 0", "ZPOPMIN bs", "ZPOPMAX", "ZADD zq 1 a 1 b 2 c", "BZPOPMIN zq 0", "BZPOPMAX nosuch zq 0.01",
         "BZPOPMIN nosuch 0.01", "BZPOPMIN bs 1", "BZPOPMIN zq -1", "BZPOPMIN zq x", "BZPOPMAX zq", "MULTI",
         "BZPOPMIN nosuch 10", "BZPOPMAX zq 10", "EXEC", "ZRANGE zq 0 -1 WITHSCORES",
+        // LMPOP, BLMPOP, ZMPOP, BZMPOP
+        "RPUSH mp1 a b c d", "RPUSH mp2 x", "LMPOP 2 nosuch mp1 LEFT", "LMPOP 2 nosuch mp1 RIGHT COUNT 2",
+        "LMPOP 1 mp1 LEFT COUNT 10", "EXISTS mp1", "LMPOP 2 mp1 mp2 RIGHT", "LMPOP 1 mp2 LEFT", "LMPOP 0 mp1 LEFT",
+        "LMPOP -1 mp1 LEFT", "LMPOP x mp1 LEFT", "LMPOP 3 a b LEFT", "LMPOP 1 mp1 UP", "LMPOP 1 mp1 LEFT COUNT 0",
+        "LMPOP 1 mp1 LEFT COUNT -1", "LMPOP 1 mp1 LEFT COUNT x", "LMPOP 1 mp1 LEFT COUNT 1 COUNT 1",
+        "LMPOP 1 mp1 LEFT junk", "LMPOP 2 bs mp1 LEFT", "LMPOP 1", "RPUSH mp3 1 2", "BLMPOP 0 1 mp3 LEFT",
+        "BLMPOP 0.01 2 nosuch mp3 RIGHT COUNT 5", "BLMPOP 0.01 1 nosuch LEFT", "BLMPOP -1 1 mp3 LEFT",
+        "BLMPOP x 1 mp3 LEFT", "BLMPOP 1 0 mp3 LEFT", "BLMPOP 1 1 bs LEFT", "ZADD zm1 1 a 2 b 3 c",
+        "ZMPOP 2 nosuch zm1 MIN", "ZMPOP 1 zm1 MAX COUNT 5", "EXISTS zm1", "ZMPOP 1 zm1 MIN", "ZMPOP 1 zm1 LEFT",
+        "ZMPOP 0 zm1 MIN", "ZMPOP 1 bs MIN", "ZMPOP 1 zm1 MIN COUNT 0", "ZADD zm2 5 q", "BZMPOP 0 1 zm2 MAX",
+        "BZMPOP 0.01 1 zm2 MIN", "BZMPOP x 1 zm2 MIN", "MULTI", "BLMPOP 10 1 nosuch LEFT", "BZMPOP 10 1 nosuch MIN",
+        "EXEC",
     };
 
     /** WATCH across two clients: a change by the other one fails EXEC, a change of another key does not. */
@@ -973,6 +985,15 @@ public class KvTest {
         repliedBoth(d, kvA, rA, a6);
         repliedBoth(d, kvC, rC, c6);
         d.call("ZRANGE", "bz2", "0", "-1", "WITHSCORES");
+        String[] a7 = {"BLMPOP", "5", "2", "bmp1", "bmp2", "RIGHT", "COUNT", "2"}, c7 = {"BZMPOP", "5", "1", "bmz", "MAX"};
+        sendBoth(kvA, rA, a7);
+        sendBoth(kvC, rC, c7);
+        Thread.sleep(150);
+        d.call("RPUSH", "bmp2", "a", "b", "c");
+        d.call("ZADD", "bmz", "1", "m", "2", "n");
+        repliedBoth(d, kvA, rA, a7);
+        repliedBoth(d, kvC, rC, c7);
+        d.call("LRANGE", "bmp2", "0", "-1");
     }
 
     /** With a password, as redis-server with the same one answers: NOAUTH before AUTH, WRONGPASS, HELLO AUTH. */

@@ -31,7 +31,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BZPOPMIN and BZPOPMAX. A command that finds its lists (sorted sets) empty
+ * BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BZPOPMIN, BZPOPMAX, BLMPOP and BZMPOP
+ * (LMPOP and ZMPOP too, which share their code). A command that finds its lists (sorted sets) empty
  * blocks its connection (no further request of it is read) and waits on
  * its keys; a write that changes one of them wakes the waiters, whose
  * event loops run their command again (first come, first served); the
@@ -57,6 +58,97 @@ final class BlockingCommands {
         s.add("BRPOPLPUSH", 4, true, 1, 2, 1, c -> move(c, false, true, 3));
         s.add("BZPOPMIN", -3, true, 1, -2, 1, c -> zpop(c, false));
         s.add("BZPOPMAX", -3, true, 1, -2, 1, c -> zpop(c, true));
+        s.add("LMPOP", -4, true, -1, 0, 1, c -> mpop(c, false, false));
+        s.add("BLMPOP", -5, true, -2, 0, 1, c -> mpop(c, true, false));
+        s.add("ZMPOP", -4, true, -1, 0, 1, c -> mpop(c, false, true));
+        s.add("BZMPOP", -5, true, -2, 0, 1, c -> mpop(c, true, true));
+    }
+
+    /**
+     * [B]LMPOP [timeout] numkeys key... LEFT|RIGHT [COUNT n] and [B]ZMPOP ...
+     * MIN|MAX [COUNT n]: up to n elements of the first non-empty list (sorted
+     * set): [key, [elements]] ([key, [[member, score]...]]), else null.
+     */
+    private static void mpop(Ctx c, boolean block, boolean zset) {
+        int at = block ? 2 : 1;   // numkeys
+        long numkeys;
+        try {
+            numkeys = Bytes.parseLong(c.arg(at));
+        } catch (NumberFormatException e) {
+            numkeys = 0;
+        }
+        if (numkeys <= 0) {
+            throw new KvError("ERR numkeys should be greater than 0");
+        }
+        if (numkeys > c.argc() - at - 2) {
+            throw KvError.SYNTAX;
+        }
+        int where = at + (int) numkeys + 1;
+        boolean first;   // LEFT or MIN
+        if (c.is(where, zset ? "MIN" : "LEFT")) {
+            first = true;
+        } else if (c.is(where, zset ? "MAX" : "RIGHT")) {
+            first = false;
+        } else {
+            throw KvError.SYNTAX;
+        }
+        long count = -1;
+        for (int j = where + 1; j < c.argc(); j++) {
+            if (c.is(j, "COUNT") && j + 1 < c.argc() && count == -1) {
+                count = ListCommands.positive(c, ++j, "ERR count should be greater than 0");
+                if (count == 0) {
+                    throw new KvError("ERR count should be greater than 0");
+                }
+            } else {
+                throw KvError.SYNTAX;
+            }
+        }
+        count = Math.max(count, 1);
+        long deadline = block ? deadline(c, 1) : 0;
+        for (int i = at + 1; i < where; i++) {
+            if (zset) {
+                PZSet z = c.blockedSince == null ? c.value(i, PZSet.class) : other(c, i, PZSet.class);
+                if (z != null && z.size() > 0) {
+                    long n = Math.min(count, z.size());
+                    c.out.array(2);
+                    c.out.bulk(c.arg(i));
+                    c.out.array(n);
+                    z.range(0, n - 1, !first, (member, score) -> {
+                        c.out.array(2);
+                        c.out.bulk(member);
+                        c.out.bulk(Bytes.formatDouble(score));
+                    });
+                    long size = z.size();
+                    z.removeRangeByRank(first ? 0 : size - n, first ? n - 1 : size - 1);
+                    dropIfEmpty(c, i, z.size());
+                    return;
+                }
+            } else {
+                PList l = list(c, i);
+                if (l != null && l.size() > 0) {
+                    long n = Math.min(count, l.size());
+                    c.out.array(2);
+                    c.out.bulk(c.arg(i));
+                    c.out.array(n);
+                    for (long k = 0; k < n; k++) {
+                        c.out.bulk(l.pop(first));
+                    }
+                    dropIfEmpty(c, i, l.size());
+                    return;
+                }
+            }
+        }
+        if (!block) {
+            c.out.nilArray();
+            return;
+        }
+        blockOrNull(c, deadline, at + 1, where - 1, true);
+    }
+
+    private static void dropIfEmpty(Ctx c, int i, long size) {
+        if (size == 0) {
+            c.db.delete(c.arg(i));
+        }
     }
 
     private static boolean side(Ctx c, int i) {
@@ -103,9 +195,7 @@ final class BlockingCommands {
             PList l = list(c, i);   // WRONGTYPE at the first key that holds another type
             if (l != null && l.size() > 0) {
                 byte[] v = l.pop(left);
-                if (l.size() == 0) {
-                    c.db.delete(c.arg(i));
-                }
+                dropIfEmpty(c, i, l.size());
                 c.out.array(2);
                 c.out.bulk(c.arg(i));
                 c.out.bulk(v);
@@ -124,9 +214,7 @@ final class BlockingCommands {
                 c.out.array(3);
                 c.out.bulk(c.arg(i));
                 ZSetCommands.popInto(c, z, 1, max);
-                if (z.size() == 0) {
-                    c.db.delete(c.arg(i));
-                }
+                dropIfEmpty(c, i, z.size());
                 return;
             }
         }

@@ -29,7 +29,9 @@ import java.util.List;
  * A command of the table: its arity as Redis counts it (the name included;
  * negative = at least), whether it writes (then it runs as one transaction),
  * and where its keys are (first, last (negative: from the end), step), so
- * the server can lock their shards before it runs.
+ * the server can lock their shards before it runs. A negative first is a
+ * count of keys: it is at argument -first and the keys follow it (LMPOP,
+ * ZMPOP, and their blocking forms).
  */
 record Cmd(String name, int arity, boolean write, int firstKey, int lastKey, int step, Handler handler) {
 
@@ -40,7 +42,20 @@ record Cmd(String name, int arity, boolean write, int firstKey, int lastKey, int
     /** The keys of a request, by the table's key positions. */
     List<byte[]> keys(byte[][] argv) {
         List<byte[]> keys = new ArrayList<>();
-        if (firstKey <= 0) {
+        if (firstKey < 0) {
+            int at = -firstKey;
+            long n;
+            try {
+                n = at < argv.length ? Bytes.parseLong(argv[at]) : 0;
+            } catch (NumberFormatException e) {
+                n = 0;   // the command refuses it
+            }
+            for (int i = at + 1; i <= at + n && i < argv.length; i++) {
+                keys.add(argv[i]);
+            }
+            return keys;
+        }
+        if (firstKey == 0) {
             return keys;
         }
         int last = lastKey < 0 ? argv.length + lastKey : lastKey;
