@@ -377,6 +377,7 @@ public class TestLargeTxn {
             throw new RuntimeException("FAILED: a log larger than the heap committed");
         } catch (IllegalStateException e) {
             System.out.println(e.getMessage());
+            expect(e instanceof jdk.internal.pmem.TransactionTooLargeException, "a distinct exception: " + e);
             expect(e.getMessage().startsWith("transaction too large: its undo log needs more room than the "
                                              + "persistent heap has free"), "message: " + e.getMessage());
         }

@@ -21,6 +21,7 @@
 
 
 #include "precompiled.hpp"
+#include "classfile/symbolTable.hpp"
 #include "classfile/vmSymbols.hpp"
 #include "gc/pmem/pmemAllocator.hpp"
 #include "gc/pmem/pmemBarrier.hpp"
@@ -107,8 +108,11 @@ void PmemBarrier::check_reference(oop holder, const void* addr, oop val, TRAPS) 
                     "(put, add, ...) inside Pmem.txn"));
 }
 
+// jdk.internal.pmem.TransactionTooLargeException (an IllegalStateException):
+// looked up by name, java.base has it.
 void PmemBarrier::throw_log_full(TRAPS) {
-  THROW_MSG(vmSymbols::java_lang_IllegalStateException(),
+  TempNewSymbol name = SymbolTable::new_symbol("jdk/internal/pmem/TransactionTooLargeException");
+  THROW_MSG(name,
             err_msg("transaction too large: its undo log needs more room than the persistent heap "
                     "has free (" SIZE_FORMAT "K free of " SIZE_FORMAT "K; see -XX:PmemSize and -XX:PmemMaxSize)",
                     PmemAllocator::free_bytes() / K, PmemHeap::size_in_bytes() / K));

@@ -288,9 +288,10 @@ public final class Pmem {
      * objects between threads under locks, as volatile ones.
      *
      * @param body the transaction's work
-     * @throws IllegalStateException if {@link #isEnabled()} is {@code false},
-     *         or if the transaction's undo log needs more room than the
-     *         persistent heap has left (then nothing of it remains)
+     * @throws TransactionTooLargeException if the transaction's undo log
+     *         needs more room than the persistent heap has left (then nothing
+     *         of it remains)
+     * @throws IllegalStateException if {@link #isEnabled()} is {@code false}
      */
     @ForceInline
     public static void txn(Runnable body) {
