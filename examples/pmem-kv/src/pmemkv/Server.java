@@ -47,9 +47,11 @@ import jdk.internal.pmem.Pmem;
  * transactions that had not committed, and the server finds its data again
  * through one named root.
  *
- * <p>One thread per connection; commands lock the shards of their keys
- * ({@link Db}), so commands on different keys run in parallel and
- * commands on one key are serialized.
+ * <p>Connections are served by a few event loops ({@code --io-threads},
+ * {@link Conn}); commands lock the shards of their keys ({@link Db}), so
+ * commands on different keys run in parallel and commands on one key are
+ * serialized. EXEC holds every shard; a blocked command ({@link
+ * BlockingCommands}) holds none while it waits.
  */
 public final class Server {
     static final String VERSION = "0.1";
