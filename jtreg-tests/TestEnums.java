@@ -325,7 +325,7 @@ public class TestEnums {
     }
 
     static Path compile(String name, String source) throws Exception {
-        Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "enums-" + name);
+        Path dir = Files.createTempDirectory(Path.of("."), "enums-" + name);   // jtreg's scratch directory
         Path src = dir.resolve(name.replaceAll("[0-9]", "") + ".java");
         Files.writeString(src, source);
         int rc = ToolProvider.getSystemJavaCompiler().run(null, System.out, System.err, "-d", dir.toString(),
