@@ -54,7 +54,7 @@ final class BlockingCommands {
     static void register(Server s) {
         s.add("BLPOP", -3, true, 1, -2, 1, c -> pop(c, true));
         s.add("BRPOP", -3, true, 1, -2, 1, c -> pop(c, false));
-        s.add("BLMOVE", 6, true, 1, 2, 1, c -> move(c, side(c, 3), side(c, 4), 5));
+        s.add("BLMOVE", 6, true, 1, 2, 1, c -> move(c, ListCommands.side(c, 3), ListCommands.side(c, 4), 5));
         s.add("BRPOPLPUSH", 4, true, 1, 2, 1, c -> move(c, false, true, 3));
         s.add("BZPOPMIN", -3, true, 1, -2, 1, c -> zpop(c, false));
         s.add("BZPOPMAX", -3, true, 1, -2, 1, c -> zpop(c, true));
@@ -113,13 +113,7 @@ final class BlockingCommands {
                     c.out.array(2);
                     c.out.bulk(c.arg(i));
                     c.out.array(n);
-                    z.range(0, n - 1, !first, (member, score) -> {
-                        c.out.array(2);
-                        c.out.bulk(member);
-                        c.out.bulk(Bytes.formatDouble(score));
-                    });
-                    long size = z.size();
-                    z.removeRangeByRank(first ? 0 : size - n, first ? n - 1 : size - 1);
+                    ZSetCommands.popInto(c, z, n, !first, true);
                     dropIfEmpty(c, i, z.size());
                     return;
                 }
@@ -149,15 +143,6 @@ final class BlockingCommands {
         if (size == 0) {
             c.db.delete(c.arg(i));
         }
-    }
-
-    private static boolean side(Ctx c, int i) {
-        if (c.is(i, "LEFT")) {
-            return true;
-        } else if (c.is(i, "RIGHT")) {
-            return false;
-        }
-        throw KvError.SYNTAX;
     }
 
     /** The timeout argument (seconds, a float) as a deadline in ms, 0 for none; Redis's errors. */
@@ -213,7 +198,7 @@ final class BlockingCommands {
             if (z != null && z.size() > 0) {
                 c.out.array(3);
                 c.out.bulk(c.arg(i));
-                ZSetCommands.popInto(c, z, 1, max);
+                ZSetCommands.popInto(c, z, 1, max, false);
                 dropIfEmpty(c, i, z.size());
                 return;
             }

@@ -208,7 +208,7 @@ final class ListCommands {
     }
 
     /** LEFT (true) or RIGHT (false) at argument {@code i}, else a syntax error. */
-    private static boolean side(Ctx c, int i) {
+    static boolean side(Ctx c, int i) {
         if (c.is(i, "LEFT")) {
             return true;
         } else if (c.is(i, "RIGHT")) {

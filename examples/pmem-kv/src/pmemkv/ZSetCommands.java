@@ -491,13 +491,19 @@ final class ZSetCommands {
         }
         long n = Math.min(count, z.size());
         c.out.array(2 * n);
-        popInto(c, z, n, max);
+        popInto(c, z, n, max, false);
         c.dropIfEmpty(z.size());
     }
 
-    /** Pops the n lowest (highest) members of z (the key at argument 1), replying member and score for each. */
-    static void popInto(Ctx c, PZSet z, long n, boolean max) {
+    /**
+     * Pops the n lowest (highest) members of z, replying member and score
+     * for each, flat or (pairs) as a two-element array each (ZMPOP).
+     */
+    static void popInto(Ctx c, PZSet z, long n, boolean max, boolean pairs) {
         z.range(0, n - 1, max, (member, score) -> {
+            if (pairs) {
+                c.out.array(2);
+            }
             c.out.bulk(member);
             c.out.bulk(Bytes.formatDouble(score));
         });
