@@ -90,19 +90,24 @@ void PmemConvert::abandon() {
   }
 }
 
+// The directory of path into dir ("." for none); returns path's last component.
+static const char* split_dir(const char* path, char dir[JVM_MAXPATHLEN]) {
+  jio_snprintf(dir, JVM_MAXPATHLEN, "%s", path);
+  char* slash = strrchr(dir, '/');
+  if (slash == NULL) {
+    strcpy(dir, ".");
+    return path;
+  }
+  const char* base = path + (slash - dir) + 1;
+  if (slash == dir) slash[1] = '\0'; else *slash = '\0';
+  return base;
+}
+
 // PATH.convert-PID files a JVM left when it died converting: removed when
 // no JVM holds their lock.
 static void remove_stale(const char* path) {
   char dir[JVM_MAXPATHLEN];
-  jio_snprintf(dir, sizeof(dir), "%s", path);
-  char* slash = strrchr(dir, '/');
-  const char* base = path;
-  if (slash != NULL) {
-    base = path + (slash - dir) + 1;
-    if (slash == dir) slash[1] = '\0'; else *slash = '\0';
-  } else {
-    strcpy(dir, ".");
-  }
+  const char* base = split_dir(path, dir);
   char prefix[JVM_MAXPATHLEN];
   jio_snprintf(prefix, sizeof(prefix), "%s.convert-", base);
   DIR* d = ::opendir(dir);
@@ -678,9 +683,7 @@ bool PmemConvert::run(char* err, size_t err_len, TRAPS) {
     return false;
   }
   char dir[JVM_MAXPATHLEN];
-  jio_snprintf(dir, sizeof(dir), "%s", path);
-  char* slash = strrchr(dir, '/');
-  if (slash != NULL) { if (slash == dir) slash[1] = '\0'; else *slash = '\0'; } else strcpy(dir, ".");
+  split_dir(path, dir);   // the new name durable too
   int dfd = ::open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
     (void)::fsync(dfd);
