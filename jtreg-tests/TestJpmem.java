@@ -22,7 +22,8 @@
 /*
  * @test
  * @summary jpmem, the offline heap-file inspector (bin/jpmem): info, check,
- *          histo, roots and print on a healthy file, on one a crash left
+ *          histo, roots, print and dump (an HPROF file, read back with the
+ *          test library's HPROF reader) on a healthy file, on one a crash left
  *          with a transaction open, and on damaged copies (a clear one-line
  *          error or the problem named with its offset, never a stack
  *          trace); the file is never changed by it.
@@ -41,6 +42,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import jdk.internal.pmem.Pmem;
+import jdk.test.lib.hprof.model.JavaClass;
+import jdk.test.lib.hprof.model.JavaHeapObject;
+import jdk.test.lib.hprof.model.JavaObject;
+import jdk.test.lib.hprof.model.JavaObjectArray;
+import jdk.test.lib.hprof.model.JavaValueArray;
+import jdk.test.lib.hprof.model.Root;
+import jdk.test.lib.hprof.model.Snapshot;
+import jdk.test.lib.hprof.parser.Reader;
 import jdk.test.lib.process.OutputAnalyzer;
 
 public class TestJpmem {
@@ -86,6 +95,7 @@ public class TestJpmem {
         jpmem(1, "print", file, "nosuch").shouldContain("no object is named 'nosuch'");
         jpmem(1, "print", file, "first/cents").shouldContain("has no reference field cents");
         jpmem(2, "frobnicate", file);
+        checkDump(file);
         PmemTest.check(before.equals(PmemTest.fingerprint(file)), "jpmem changed the file");
 
         // A crash with a transaction open: reported, and the file still checks out.
@@ -131,6 +141,57 @@ public class TestJpmem {
             .shouldContain("problem(s) found");
         PmemTest.check(crashed.equals(PmemTest.fingerprint(file)), "jpmem changed the file");
         PmemTest.cleanup();
+    }
+
+    /**
+     * jpmem dump, read back: the reachable dump has the 1000 orders with
+     * their fields, Strings and arrays; the named objects are roots;
+     * --all dumps at least as much; an existing file is not overwritten.
+     */
+    static void checkDump(String file) throws Exception {
+        String hprof = Path.of("jpmem-" + ProcessHandle.current().pid() + ".hprof").toAbsolutePath().toString();
+        Files.deleteIfExists(Path.of(hprof));
+        jpmem(0, "dump", file, hprof).shouldMatch("Dumped \\d+ reachable objects \\(\\d+K\\) of .* to " + hprof);
+        jpmem(1, "dump", file, hprof).shouldContain(hprof + " exists; jpmem does not overwrite files");
+        try (Snapshot snap = Reader.readFile(hprof, false, 0)) {
+            snap.resolve(true);
+            JavaClass order = snap.findClass("TestJpmem$Order");
+            PmemTest.check(order != null, "no class TestJpmem$Order in the dump");
+            PmemTest.check(order.getInstancesCount(false) == 1000, "orders: " + order.getInstancesCount(false));
+            JavaObject c999 = null;
+            for (var e = order.getInstances(false); e.hasMoreElements(); ) {
+                JavaObject o = (JavaObject) e.nextElement();
+                if (o.getField("cents").toString().equals("999")) c999 = o;
+            }
+            PmemTest.check(c999 != null, "no order with cents 999");
+            PmemTest.check(c999.getField("customer").toString().equals("c999"), "customer " + c999.getField("customer"));
+            JavaObject next = (JavaObject) c999.getField("next");
+            PmemTest.check(next.getField("cents").toString().equals("998"), "next " + next.getField("cents"));
+            JavaValueArray items = (JavaValueArray) c999.getField("items");
+            PmemTest.check(items.valueString().equals("{997, 998, 999}"), "items " + items.valueString());
+            JavaClass shop = snap.findClass("TestJpmem$Shop");
+            PmemTest.check(shop.getInstancesCount(false) == 1, "shops: " + shop.getInstancesCount(false));
+            JavaObject theShop = (JavaObject) shop.getInstances(false).nextElement();
+            JavaObjectArray recent = (JavaObjectArray) theShop.getField("recent");
+            PmemTest.check(recent.getLength() == 4 && ((JavaObject) recent.getElements()[2]).getField("cents")
+                    .toString().equals("2"), "recent " + recent);
+            PmemTest.check(snap.findClass("java.util.HashMap").getInstancesCount(false) >= 1, "no HashMap");
+            int rooted = 0;
+            for (Root r : snap.getRootsArray()) {
+                JavaHeapObject o = snap.findThing(r.getId());
+                if (o == theShop || o == c999) rooted++;
+            }
+            PmemTest.check(rooted >= 2, "the named objects are not roots (" + rooted + ")");
+        }
+        Files.delete(Path.of(hprof));
+        OutputAnalyzer all = jpmem(0, "dump", file, hprof, "--all");
+        long n = Long.parseLong(find(all.getOutput(), "Dumped (\\d+) objects"));
+        PmemTest.check(n >= 3000, "--all dumped " + n + " objects");
+        try (Snapshot snap = Reader.readFile(hprof, false, 0)) {
+            snap.resolve(false);
+            PmemTest.check(snap.findClass("TestJpmem$Order").getInstancesCount(false) == 1000, "--all orders");
+        }
+        Files.delete(Path.of(hprof));
     }
 
     static String find(String text, String regex) {

@@ -30,7 +30,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -384,6 +386,59 @@ final class HeapFile implements AutoCloseable {
         long addr = compressedOops ? state.get("narrow_oop_base") + (v << state.get("narrow_oop_shift")) : v;
         long off = addr - state.get("heap_address");
         return off >= 0 && off < top ? off : -2;
+    }
+
+    /** Called with each reference field (its objects-area offset) of an object; field is null for an array element. */
+    interface FieldVisitor {
+        void at(long fieldOffset, Field field);
+    }
+
+    /** Each reference field (its objects-area offset) of the object at o. */
+    void forEachReference(long o, Type t, FieldVisitor v) {
+        if (t.isArray()) {
+            char e = t.name.charAt(1);
+            if (e == 'L' || e == '[') {
+                long n = lengthOf(o);
+                for (long i = 0; i < n; i++) {
+                    v.at(o + arrayBase() + i * refSize(), null);
+                }
+            }
+        } else {
+            for (Field fd : t.fields) {
+                if (fd.isReference()) v.at(o + fd.offset(), fd);
+            }
+        }
+    }
+
+    /**
+     * Marks what the root, the enum registry and the names reach, calling
+     * each with every object reached (once); returns the marks, a bit per
+     * word (offset / 8). References that name no object of a known type are
+     * not followed (jpmem check reports them).
+     */
+    BitSet markReachable(java.util.function.ObjLongConsumer<Type> each) throws Bad {
+        BitSet marked = new BitSet();
+        ArrayDeque<Long> stack = new ArrayDeque<>();
+        List<Long> roots = new ArrayList<>(names().values());
+        roots.add(state.get("root_offset"));
+        roots.add(enumRegistry());
+        for (long v : roots) {
+            if (v != 0 && v - 1 < top && (v - 1) % 8 == 0) stack.push(v - 1);
+        }
+        while (!stack.isEmpty()) {
+            long o = stack.pop();
+            if (marked.get((int) (o / 8))) continue;
+            Type t = typeAt(o);
+            if (t == null) continue;
+            marked.set((int) (o / 8));
+            each.accept(t, o);
+            if (sizeOf(o, t) < 0 && !t.isArray()) continue;   // its fields past the recorded ones are unknown
+            forEachReference(o, t, (field, fd) -> {
+                long target = referenceAt(field);
+                if (target >= 0 && target % 8 == 0 && !marked.get((int) (target / 8))) stack.push(target);
+            });
+        }
+        return marked;
     }
 
     /** What the walk finds at o: an object (its offset), or the offset to go on from. */

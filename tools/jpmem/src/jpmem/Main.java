@@ -42,6 +42,9 @@ import java.util.Map;
  *   jpmem print FILE WHAT      one object's fields; WHAT is a name, "root", or
  *                              @OFFSET, followed by /field or /index steps:
  *                              orders/table/3
+ *   jpmem dump FILE OUT [--all]  an HPROF heap dump of the objects reachable
+ *                              from the roots (--all: every object of the used
+ *                              part) for Eclipse MAT, VisualVM, ...
  *
  * A bad file gives a one-line error and exit 1, never a stack trace.
  */
@@ -57,11 +60,14 @@ public final class Main {
 
     static final String USAGE = String.join("\n",
             "usage: jpmem info FILE | check FILE | histo FILE | roots FILE | print FILE NAME[/FIELD|/INDEX]...",
+            "             | dump FILE OUT.hprof [--all]",
             "  info   the file's header, layout, areas, space in use, state and open transactions",
             "  check  every header, type, reference, name and free chunk; exit status 0 if sound, 1 if not",
             "  histo  objects and bytes per class, in all of the used part and reachable from the roots",
             "  roots  the root object and the named objects, with their classes and offsets",
             "  print  one object's fields: NAME is a named object, root, or @OFFSET (objects-area offset)",
+            "  dump   an HPROF heap dump (Eclipse MAT, VisualVM) of the objects reachable from the roots,",
+            "         or with --all of every object in the used part; OUT must not exist",
             "jpmem reads the file only; run it while no JVM has the file open.");
 
     public static void main(String[] args) {
@@ -69,7 +75,10 @@ public final class Main {
             System.out.println(USAGE);
             return;
         }
-        if (args.length < 2 || (args[0].equals("print") ? args.length != 3 : args.length != 2)) {
+        boolean dumpArgs = args.length >= 1 && args[0].equals("dump")
+                && (args.length == 3 || (args.length == 4 && args[3].equals("--all")));
+        if (args.length < 2 || (args[0].equals("dump") ? !dumpArgs
+                : args[0].equals("print") ? args.length != 3 : args.length != 2)) {
             System.err.println(USAGE);
             System.exit(2);
         }
@@ -82,6 +91,7 @@ public final class Main {
                 case "histo" -> m.histo();
                 case "roots" -> m.roots();
                 case "print" -> m.print(args[2]);
+                case "dump" -> m.dump(args[2], args.length == 4);
                 default -> {
                     System.err.println("jpmem: unknown command " + args[0] + "\n" + USAGE);
                     yield 2;
@@ -227,7 +237,7 @@ public final class Main {
             if (f.sizeOf(o, t) < 0) {
                 out.printf("NOTE %s at offset %d: its fields past the recorded layout are not checked%n", t.external(), o);
             }
-            forEachReference(o, t, (field, fd) -> {
+            f.forEachReference(o, t, (field, fd) -> {
                 long target = f.referenceAt(field);
                 seen[1]++;
                 if (target == -2 && cleanExit && !runOwned(t, fd)) {
@@ -257,27 +267,6 @@ public final class Main {
         }
         out.println(problems == 0 ? "no problem found" : problems + " problem(s) found");
         return problems == 0 ? 0 : 1;
-    }
-
-    interface FieldVisitor {
-        void at(long fieldOffset, HeapFile.Field field);   // field null for an array element
-    }
-
-    /** Each reference field (its objects-area offset) of the object at o. */
-    private void forEachReference(long o, HeapFile.Type t, FieldVisitor v) {
-        if (t.isArray()) {
-            char e = t.name.charAt(1);
-            if (e == 'L' || e == '[') {
-                long n = f.lengthOf(o);
-                for (long i = 0; i < n; i++) {
-                    v.at(o + f.arrayBase() + i * f.refSize(), null);
-                }
-            }
-        } else {
-            for (HeapFile.Field fd : t.fields) {
-                if (fd.isReference()) v.at(o + fd.offset(), fd);
-            }
-        }
     }
 
     /**
@@ -343,29 +332,10 @@ public final class Main {
     /** Objects and bytes per type reachable from the root, the enum registry and the names. */
     private long[][] reachable() throws HeapFile.Bad {
         long[][] per = new long[2][f.types.size()];
-        BitSet marked = new BitSet();
-        ArrayDeque<Long> stack = new ArrayDeque<>();
-        List<Long> roots = new ArrayList<>(f.names().values());
-        roots.add(f.state.get("root_offset"));
-        roots.add(f.enumRegistry());
-        for (long v : roots) {
-            if (v != 0 && v - 1 < f.top && (v - 1) % 8 == 0) stack.push(v - 1);
-        }
-        while (!stack.isEmpty()) {
-            long o = stack.pop();
-            if (marked.get((int) (o / 8))) continue;
-            HeapFile.Type t = f.typeAt(o);
-            if (t == null) continue;
-            long size = f.sizeOf(o, t);
-            marked.set((int) (o / 8));
+        f.markReachable((t, o) -> {
             per[0][t.index]++;
-            per[1][t.index] += Math.max(size, 0);
-            if (size < 0 && !t.isArray()) continue;   // its fields past the recorded ones are unknown
-            forEachReference(o, t, (field, fd) -> {
-                long target = f.referenceAt(field);
-                if (target >= 0 && !marked.get((int) (target / 8))) stack.push(target);
-            });
-        }
+            per[1][t.index] += Math.max(f.sizeOf(o, t), 0);
+        });
         return per;
     }
 
@@ -390,6 +360,19 @@ public final class Main {
         long o = v - 1;
         HeapFile.Type t = o < f.top ? f.typeAt(o) : null;
         out.printf("%-24s %s @%d%n", name, t == null ? "(no object there)" : t.external(), o);
+    }
+
+    // --- dump ----------------------------------------------------------------
+
+    private int dump(String to, boolean all) throws IOException, HeapFile.Bad {
+        long t0 = System.nanoTime();
+        Hprof h = Hprof.dump(f, java.nio.file.Path.of(to), all);
+        out.printf("Dumped %d %sobjects (%dK) of %s to %s in %d ms%n", h.objects, all ? "" : "reachable ",
+                h.bytes / 1024, f.path, to, (System.nanoTime() - t0) / 1_000_000);
+        if (h.truncatedArrays > 0) {
+            out.printf("%d array(s) over 2 GB were cut short: an HPROF record holds at most 4 GB%n", h.truncatedArrays);
+        }
+        return 0;
     }
 
     // --- print ---------------------------------------------------------------
