@@ -103,6 +103,9 @@ public class TestJpmem {
         crash.shouldHaveExitValue(97);
         jpmem(0, "info", file).shouldContain("1 unfinished: the next start rolls them back");
         jpmem(0, "check", file).shouldContain("1 unfinished transaction(s)").shouldContain("no problem found");
+        String crashDump = Path.of("crashed-" + ProcessHandle.current().pid() + ".hprof").toAbsolutePath().toString();
+        jpmem(0, "dump", file, crashDump).shouldMatch("Dumped \\d+ reachable objects");
+        Files.delete(Path.of(crashDump));
         String crashed = PmemTest.fingerprint(file);
 
         // Damaged copies: one line, exit 1, no stack trace.

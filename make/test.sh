@@ -189,7 +189,9 @@ if [ "$MODE" = all ]; then
   HEAPS="$JT_WORK/heaps"; rm -rf "$HEAPS"; mkdir -p "$HEAPS"
   # Every full GC also collects the persistent part (PmemAlwaysCollect), so
   # HotSpot's tests run its marking through their volatile roots.
-  PMEM_OPTS=(-vmoption:-XX:+UsePersistentHeap -vmoption:-XX:PmemFile="$HEAPS/jt-%p.heap"
+  # -XX:+UseSerialGC (which the flag selects anyway) tells jtreg that this
+  # is a Serial JVM: its vm.gc property comes from the -XX:+Use*GC options.
+  PMEM_OPTS=(-vmoption:-XX:+UseSerialGC -vmoption:-XX:+UsePersistentHeap -vmoption:-XX:PmemFile="$HEAPS/jt-%p.heap"
              -vmoption:-XX:PmemSize=16m -vmoption:-XX:+VerifyPersistentHeap
              -vmoption:-XX:+UnlockDiagnosticVMOptions -vmoption:-XX:+PmemAlwaysCollect)
   run_jtreg hotspot/jtreg hotspot -exclude:"$EXCLUDE" -- "${HS_TESTS[@]}"

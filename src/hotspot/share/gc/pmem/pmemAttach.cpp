@@ -27,6 +27,7 @@
 #include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemFormat.hpp"
 #include "gc/pmem/pmemHeap.hpp"
+#include "gc/pmem/pmemJfr.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
 #include "gc/pmem/pmemLocking.hpp"
 #include "gc/pmem/pmemMigrate.hpp"
@@ -509,8 +510,11 @@ bool PmemAttach::run(char* err, size_t err_len) {
     return false;
   }
   // References first: the header walk below drops those outside this run's range.
-  if (PmemRelocate::needed() && !PmemRelocate::run(err, err_len)) {
-    return false;
+  if (PmemRelocate::needed()) {
+    PmemJfr::attach_relocated();
+    if (!PmemRelocate::run(err, err_len)) {
+      return false;
+    }
   }
   if (st->swizzle_phase != 0) {
     log_info(gc, pmem)("Finishing a header rewrite interrupted at offset " UINT64_FORMAT, st->swizzle_cursor);
@@ -523,8 +527,11 @@ bool PmemAttach::run(char* err, size_t err_len) {
   }
   // Objects of classes whose fields changed, before the header rewrite
   // below (which would give old objects their class's new klass value).
-  if (PmemMigrate::needed() && !PmemMigrate::run(err, err_len)) {
-    return false;
+  if (PmemMigrate::needed()) {
+    PmemJfr::attach_migrated();
+    if (!PmemMigrate::run(err, err_len)) {
+      return false;
+    }
   }
 
   bool moved = false;

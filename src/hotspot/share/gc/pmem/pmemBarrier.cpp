@@ -30,6 +30,7 @@
 #include "gc/pmem/pmemTxn.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
 #include "memory/resourceArea.hpp"
+#include "oops/access.inline.hpp"
 #include "oops/arrayKlass.hpp"
 #include "oops/instanceKlass.hpp"
 #include "oops/method.hpp"
@@ -37,6 +38,7 @@
 #include "oops/objArrayKlass.hpp"
 #include "oops/oop.inline.hpp"
 #include "oops/typeArrayKlass.hpp"
+#include "oops/typeArrayOop.inline.hpp"
 #include "runtime/deoptimization.hpp"
 #include "runtime/fieldDescriptor.inline.hpp"
 #include "runtime/interfaceSupport.inline.hpp"
@@ -130,6 +132,49 @@ void PmemBarrier::after_write(const void* addr, size_t len) {
   } else {
     PmemWriteback::maybe_evict(addr);
     PmemFault::reached("txn-stored");
+  }
+}
+
+void* PmemBarrier::critical_copy(typeArrayOop a, jboolean* is_copy) {
+  if (!is_persistent(a)) {
+    return NULL;
+  }
+  const BasicType et = TypeArrayKlass::cast(a->klass())->element_type();
+  const size_t size = (size_t)a->length() * type2aelembytes(et);
+  void* copy = NEW_C_HEAP_ARRAY(char, MAX2(size, (size_t)1), mtInternal);
+  memcpy(copy, a->base(et), size);
+  if (is_copy != NULL) {
+    *is_copy = JNI_TRUE;
+  }
+  return copy;
+}
+
+bool PmemBarrier::release_critical_copy(typeArrayOop a, void* carray, jint mode, TRAPS) {
+  if (!is_persistent(a)) {
+    return false;
+  }
+  const BasicType et = TypeArrayKlass::cast(a->klass())->element_type();
+  const size_t size = (size_t)a->length() * type2aelembytes(et);
+  if (mode == 0 || mode == JNI_COMMIT) {
+    PmemWriteGuard guard(a->base(et), size, THREAD);
+    if (!HAS_PENDING_EXCEPTION) {   // a full log: nothing copied back
+      memcpy(a->base(et), carray, size);
+    }
+  }
+  if (mode == 0 || mode == JNI_ABORT) {
+    FREE_C_HEAP_ARRAY(char, carray);
+  }
+  return true;
+}
+
+void PmemBarrier::check_array_copy(arrayOop s, size_t src_offset, arrayOop d, size_t dst_offset, int length,
+                                   TRAPS) {
+  if (!is_persistent(d)) {
+    return;
+  }
+  for (int i = 0; i < length; i++) {
+    oop e = HeapAccess<IS_ARRAY>::oop_load_at(s, src_offset + (size_t)i * heapOopSize);
+    check_reference(d, cast_from_oop<char*>(d) + dst_offset + (size_t)i * heapOopSize, e, CHECK);
   }
 }
 

@@ -87,6 +87,18 @@ public:
 
   // Writes "persistent field Foo.bar" or "element [3] of persistent Foo[]".
   static void describe(oop holder, const void* addr, char* buf, size_t len);
+
+  // The hooks of upstream runtime code, one call each:
+  // jni_GetPrimitiveArrayCritical of a persistent array hands out a copy
+  // (a persistent array never moves, but writes through a direct pointer
+  // would bypass the barrier), NULL for a volatile one;
+  // jni_ReleasePrimitiveArrayCritical stores it back through the barrier
+  // and frees it as mode says, false (nothing done) for a volatile one.
+  static void* critical_copy(typeArrayOop a, jboolean* is_copy);
+  static bool release_critical_copy(typeArrayOop a, void* carray, jint mode, TRAPS);
+  // An object array copy into a persistent array: every element checked
+  // (only persistent objects and null) before anything is copied.
+  static void check_array_copy(arrayOop s, size_t src_offset, arrayOop d, size_t dst_offset, int length, TRAPS);
 };
 
 // Brackets a write by C++ runtime code (JNI, Unsafe, arraycopy) of len
@@ -112,6 +124,25 @@ public:
       PmemBarrier::after_write(_addr, _len);
     }
   }
+};
+
+// A reference store by C++ runtime code (JNI, Unsafe) of val into holder
+// at addr: into a persistent object val is checked first (only persistent
+// objects and null; else it throws and the guard stays inert), then the
+// write is guarded as by PmemWriteGuard. Use as
+//   PmemGuardedRef g(holder, addr, val, CHECK);   ...the store...
+class PmemGuardedRef : public StackObj {
+  PmemWriteGuard _guard;
+  static const void* checked(oop holder, const void* addr, oop val, TRAPS) {
+    if (holder != NULL && PmemBarrier::is_persistent(addr)) {
+      PmemBarrier::check_reference(holder, addr, val, THREAD);
+      if (HAS_PENDING_EXCEPTION) return NULL;
+    }
+    return addr;
+  }
+public:
+  PmemGuardedRef(oop holder, const void* addr, oop val, TRAPS)
+    : _guard(checked(holder, addr, val, THREAD), heapOopSize, THREAD) {}
 };
 
 #endif // SHARE_GC_PMEM_PMEMBARRIER_HPP

@@ -27,6 +27,7 @@
 #include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemFormat.hpp"
 #include "gc/pmem/pmemHeap.hpp"
+#include "gc/pmem/pmemJfr.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
 #include "gc/pmem/pmemLocking.hpp"
 #include "gc/pmem/pmemMark.hpp"
@@ -187,6 +188,7 @@ static bool free_run(HeapWord* start, HeapWord* end) {
 
 void PmemCollector::sweep(const char* why, size_t used_before, jlong started) {
   const double mark_ms = ms_since(started);
+  PmemJfr::marking_done();
   const jlong sweep_started = os::elapsed_counter();
   PmemFault::reached("gc-marked");
   HeapWord* top = PmemAllocator::top();
@@ -224,6 +226,9 @@ void PmemCollector::sweep(const char* why, size_t used_before, jlong started) {
                      PmemAllocator::largest_free_bytes() / K,
                      pointer_delta(top, PmemHeap::bottom(), 1) / K, PmemHeap::size_in_bytes() / K,
                      tags, mark_ms, ms_since(sweep_started));
+  PmemJfr::collection(why, objects, live_words * HeapWordSize,
+                      used_before - MIN2(used_before, live_words * HeapWordSize),
+                      PmemAllocator::free_bytes(), PmemAllocator::free_chunks());
   PmemCompact::after_sweep(live_words);
 }
 
@@ -271,6 +276,7 @@ void PmemCollector::begin_full_gc(GCCause::Cause cause) {
   PmemCompact::begin_collection(_compact_requested);
   _compact_requested = false;
   _started = os::elapsed_counter();
+  PmemJfr::collection_started();
   _used_before = PmemAllocator::used_bytes();
   PmemAllocator::retire_buffers();
   PmemMark::begin();

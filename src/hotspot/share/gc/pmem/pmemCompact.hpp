@@ -22,7 +22,9 @@
 #ifndef SHARE_GC_PMEM_PMEMCOMPACT_HPP
 #define SHARE_GC_PMEM_PMEMCOMPACT_HPP
 
+#include "gc/pmem/pmemHeap.hpp"
 #include "memory/allStatic.hpp"
+#include "oops/access.hpp"
 #include "oops/oopsHierarchy.hpp"
 #include "utilities/globalDefinitions.hpp"
 
@@ -77,6 +79,19 @@ public:
   // Serial's adjust phase, for a reference to a persistent object.
   static bool is_forwarding() { return _forwarding; }
   static oop forwardee(oop obj);
+  // MarkSweep::adjust_pointer of field p, which refers to obj. A persistent
+  // obj's mark word may hold a hash, never a forwardee: a compaction of the
+  // persistent part keeps its forwarding on the side. Returns whether obj
+  // is persistent (p then needs nothing more).
+  template <class T> static bool adjust_if_persistent(T* p, oop obj) {
+    if (!PmemHeap::is_in(obj)) {
+      return false;
+    }
+    if (_forwarding) {
+      RawAccess<IS_NOT_NULL>::oop_store(p, forwardee(obj));
+    }
+    return true;
+  }
   static uint compactions() { return _compactions; }
 
   // -- at attach --

@@ -27,6 +27,7 @@
 #include "gc/pmem/pmemConvert.hpp"
 #include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
+#include "gc/pmem/pmemJfr.hpp"
 #include "gc/pmem/pmemEnums.hpp"
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemRelocate.hpp"
@@ -336,7 +337,11 @@ bool PmemHeap::check_and_recover(Handle loader, char* err, size_t err_len, TRAPS
     return false;
   }
   size_t entries;
+  const Ticks recovery_started = Ticks::now();
   const size_t txns = PmemTxn::recover_all(&entries);
+  if (after_crash() || txns > 0) {
+    PmemJfr::recovery(after_crash(), txns, entries, Ticks::now() - recovery_started);
+  }
   if (txns > 0) {
     log_info(gc, pmem)("Recovery: rolled back %s: " SIZE_FORMAT " unfinished transaction(s), "
                        SIZE_FORMAT " stores undone", _file->path(), txns, entries);
@@ -354,6 +359,7 @@ bool PmemHeap::finish_attach(char* err, size_t err_len, TRAPS) {
     return false;
   }
   PmemCollector::attach(after_crash());
+  PmemJfr::attach_ended(PmemAttach::walked(), PmemAttach::headers_rewritten(), PmemAllocator::used_bytes());
   if (PmemAttach::walked()) {
     log_info(gc, pmem)("Attached %s: " SIZE_FORMAT " types, " SIZE_FORMAT " objects, " SIZE_FORMAT
                        " headers rewritten, " SIZE_FORMAT "K of " SIZE_FORMAT "K in use; walked for: %s",
@@ -374,11 +380,15 @@ bool PmemHeap::finish_attach(char* err, size_t err_len, TRAPS) {
 }
 
 void PmemHeap::attach(TRAPS) {
+  PmemJfr::attach_started();
   commit_cards();
   PmemTypeTable::initialize();
   PmemRoots::initialize();
   ResourceMark rm(THREAD);
   char err[1024];
+  if (PmemConvert::pending()) {
+    PmemJfr::attach_converted();
+  }
   if (PmemConvert::pending() && !PmemConvert::run(err, sizeof(err), THREAD)) {
     PmemConvert::abandon();   // the old file stays as it was
     vm_exit_during_initialization(err);
@@ -417,6 +427,7 @@ bool PmemHeap::attach_deferred(Handle loader, Handle monitor, TRAPS) {
   }
   ResourceMark rm(THREAD);
   char err[1024];
+  PmemJfr::attach_started();   // the deferred part: what startup did is small
   if (!check_and_recover(loader, err, sizeof(err), THREAD)) {
     THROW_MSG_(vmSymbols::java_lang_IllegalStateException(), err, false);   // nothing written: may retry
   }

@@ -22,6 +22,7 @@
 #ifndef SHARE_GC_PMEM_PMEMMARK_HPP
 #define SHARE_GC_PMEM_PMEMMARK_HPP
 
+#include "gc/pmem/pmemHeap.hpp"
 #include "memory/allStatic.hpp"
 #include "oops/oopsHierarchy.hpp"
 #include "utilities/globalDefinitions.hpp"
@@ -49,6 +50,20 @@ public:
   static bool is_marked(oop obj);
   // What Serial's is-alive closure answers for a persistent object.
   static bool is_live(oop obj) { return !_active || is_marked(obj); }
+  // Serial's full GC meets obj (MarkSweep::mark_and_push, follow_root). No
+  // mark bit is ever written into a persistent object: while this GC
+  // collects the persistent part, a side bitmap marks it and all it reaches
+  // (persistent objects refer only to persistent ones); else it is live by
+  // definition and not traced. Returns whether obj is persistent.
+  static bool mark_if_persistent(oop obj) {
+    if (!PmemHeap::is_in(obj)) {
+      return false;
+    }
+    if (_active) {
+      mark_and_trace(obj);
+    }
+    return true;
+  }
 
   // The first marked address in [from, limit), or limit.
   static HeapWord* next_marked(HeapWord* from, HeapWord* limit);

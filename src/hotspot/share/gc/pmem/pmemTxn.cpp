@@ -28,6 +28,7 @@
 #include "gc/pmem/pmemFormat.hpp"
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
+#include "gc/pmem/pmemJfr.hpp"
 #include "gc/pmem/pmemRedirect.hpp"
 #include "gc/pmem/pmemRoots.hpp"
 #include "gc/pmem/pmemThreadLocalData.hpp"
@@ -76,7 +77,7 @@ size_t PmemTxn::log_capacity() {
 
 PmemTxn::PmemTxn(Thread* thread) : _thread(thread), _slot(-1), _last_slot(0), _depth(0), _marks(4), _fresh(4), _fresh_marks(4), _published(16), _pending(4),
                      _open_from(NULL), _written(16), _logged(NULL), _logged_cap(0), _logged_count(0),
-                     _logged_gen(1), _work(0) {}
+                     _logged_gen(1), _work(0), _jfr_on(false), _jfr_depth(0) {}
 
 PmemTxn::~PmemTxn() {
   abort_all();   // normally done already, at the thread's detach
@@ -166,6 +167,12 @@ void PmemTxn::detach() {
 void PmemTxn::open(HeapWord* buffer_top) {
   _log.begin();
   _work = 0;
+  _jfr_on = PmemJfr::transactions_on();
+  if (_jfr_on) {
+    _jfr_started = Ticks::now();
+    _jfr_depth = 0;
+    _work = 1;
+  }
   _fresh.clear();
   _fresh_marks.clear();
   _published.clear();
@@ -204,6 +211,7 @@ void PmemTxn::finish() {
   _written.clear();
   _open_from = NULL;
   _work = 0;
+  _jfr_on = false;
   forget_logged();
   if (_log.chunks() > 0) {
     // A big transaction's chunks are free at once: nothing refers to them.
@@ -218,6 +226,9 @@ void PmemTxn::finish() {
 
 bool PmemTxn::begin(JavaThread* thread) {
   if (_depth == 0) {
+    if (VerifyPersistentHeap) {
+      verify_ended(thread);
+    }
     if (_slot < 0) {
       PmemCollector::make_room_before_txn(thread);   // before the slot: a collection may take long
     }
@@ -234,6 +245,7 @@ bool PmemTxn::begin(JavaThread* thread) {
   }
   forget_logged();   // a nested level logs again what it changes, for its savepoint
   _depth++;
+  _jfr_depth = MAX2(_jfr_depth, _depth);
   return true;
 }
 
@@ -246,6 +258,9 @@ void PmemTxn::commit() {
   }
   // Write back every logged part and every new object, fence, retire.
   close();
+  if (_jfr_on) {
+    report_jfr(true);
+  }
   bool wrote = _log.is_active();
   for (int i = 0; i < _written.length(); i++) {
     PmemWriteback::flush((void*)_written.at(i).start, _written.at(i).end - _written.at(i).start);
@@ -311,6 +326,15 @@ bool PmemTxn::reference_ok(Thread* thread, oop holder, const void* addr, oop val
   return false;
 }
 
+// At the outermost level's end, before the log is retired.
+void PmemTxn::report_jfr(bool committed) {
+  size_t logged = 0;
+  _log.do_entries([&](char*, size_t len) { logged += len; });
+  size_t allocated = 0;
+  do_fresh_ranges([&](HeapWord* s, HeapWord* e) { allocated += pointer_delta(e, s, 1); });
+  PmemJfr::transaction(_jfr_started, committed, _jfr_depth, logged, _log.entries(), allocated);
+}
+
 void PmemTxn::abort() {
   assert(_depth > 0, "no transaction");
   if (--_depth > 0) {
@@ -319,10 +343,32 @@ void PmemTxn::abort() {
     forget_logged();
     return;
   }
+  if (_jfr_on) {
+    report_jfr(false);
+  }
   _log.undo_to(PmemLog::header_size);
   _log.retire();
   PmemVolatileRefs::abandon(this);   // what it made is loose: volatile objects may still use it
   finish();
+}
+
+ByteSize PmemTxn::tlab_end_source_offset() {
+  return PmemRedirect::tlab_allocation_end_offset();
+}
+
+// At an outermost begin: the last transaction ended as finish() and
+// emit_inline_end() end one.
+void PmemTxn::verify_ended(JavaThread* thread) const {
+  guarantee(_depth == 0 && _open_from == NULL && _fresh.is_empty() && _written.is_empty() &&
+            !PmemThreadLocalData::in_txn(thread),
+            "the last transaction of this thread did not end cleanly: depth %d, open range " PTR_FORMAT
+            ", %d fresh ranges, in_txn %d", _depth, p2i(_open_from), _fresh.length(),
+            (int)PmemThreadLocalData::in_txn(thread));
+  // begin() set the TLAB's end to its top; the end gives its end back.
+  const ThreadLocalAllocBuffer& tlab = thread->tlab();
+  HeapWord* const allocation_end = *(HeapWord**)((address)thread + in_bytes(tlab_end_source_offset()));
+  guarantee(!UseTLAB || tlab.end() == NULL || tlab.end() != tlab.top() || allocation_end == tlab.top(),
+            "the last transaction of this thread did not give the TLAB its end back");
 }
 
 address PmemTxn::slot_flags_addr() {
@@ -347,6 +393,12 @@ JRT_LEAF(jboolean, PmemTxn::fast_commit())
   // Tests count these: C2 commits a transaction with nothing to do inline.
   log_trace(gc, pmem)("Transaction committed by a runtime call at depth %d%s", t->_depth,
                       t->_work != 0 ? ", with work" : "");
+  if (t->_depth == 1 && t->_jfr_on) {
+    if (PmemJfr::over_threshold(t->_jfr_started)) {
+      return false;   // the native commit writes the event: JFR writes no events in a leaf
+    }
+    t->_jfr_on = false;
+  }
   if (t->_depth == 1) {
     size_t bytes = 0;
     for (int i = 0; i < t->_written.length(); i++) bytes += t->_written.at(i).end - t->_written.at(i).start;

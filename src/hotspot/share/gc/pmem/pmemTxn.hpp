@@ -25,10 +25,12 @@
 
 #include "gc/pmem/pmemLog.hpp"
 #include "gc/pmem/pmemThreadLocalData.hpp"
+#include "gc/shared/tlab_globals.hpp"
 #include "memory/allocation.hpp"
 #include "oops/oopsHierarchy.hpp"
 #include "runtime/thread.hpp"
 #include "utilities/growableArray.hpp"
+#include "utilities/ticks.hpp"
 
 // A thread's failure-atomic transaction (Pmem.txn). Nested transactions
 // flatten into the outermost one, which alone makes the stores durable;
@@ -88,6 +90,14 @@ class PmemTxn : public CHeapObj<mtGC> {
   // it (a log entry, an object allocated outside the open range): while 0,
   // C2 commits inline, with no call (PmemIntrinsicsC2).
   int      _work;
+  // JFR's jdk.PmemTransaction (PmemJfr): on from an outermost begin that
+  // found the event enabled; _work is then 1, so that compiled code calls
+  // fast_commit, which leaves a transaction past the event's threshold to
+  // the native commit, where the event is written.
+  bool     _jfr_on;
+  int      _jfr_depth;   // the deepest nesting so far
+  Ticks    _jfr_started;
+  void  report_jfr(bool committed);
 
   Logged* find_line(uintptr_t line) const;
   void  remember(uintptr_t start, uintptr_t end);
@@ -102,6 +112,7 @@ class PmemTxn : public CHeapObj<mtGC> {
   void  close_open_range(HeapWord* old_top, HeapWord* new_start);
   bool  in_open_range(uintptr_t addr) const;
   void  finish();
+  void  verify_ended(JavaThread* thread) const;
 
 public:
   PmemTxn(Thread* thread);
@@ -161,14 +172,31 @@ public:
   static jboolean fast_begin();
   static jboolean fast_commit();
 
-  // What C2's inline commit reads and writes: it ends an outermost
-  // transaction with nothing to write back as finish() would (depth 0,
-  // no open range, in_txn 0, slot given back).
+  // What compiled code's inline commit reads: it may end the outermost
+  // transaction itself when depth is 1, _work 0 and nothing was allocated
+  // in the buffer since begin (_open_from is the buffer's top).
   static ByteSize depth_offset()     { return byte_offset_of(PmemTxn, _depth); }
   static ByteSize work_offset()      { return byte_offset_of(PmemTxn, _work); }
   static ByteSize open_from_offset() { return byte_offset_of(PmemTxn, _open_from); }
   static ByteSize slot_offset()      { return byte_offset_of(PmemTxn, _slot); }
   static address  slot_flags_addr();   // the address of the slot flags' base pointer
+  static ByteSize tlab_end_source_offset();   // where the TLAB's end is kept while a transaction runs
+
+  // ...and how it ends it: the stores finish() makes that such a
+  // transaction needs, in this order (the slot flag's release last, as
+  // another thread may claim the slot from then on). C2's inline commit
+  // and C1's commit stub both emit exactly these through an emitter of
+  // their own, so the two cannot drift apart; -XX:+VerifyPersistentHeap
+  // checks the state at the next outermost begin (verify_ended).
+  template <typename E> static void emit_inline_end(E& e) {
+    e.store_txn_int(depth_offset(), 0);
+    e.store_txn_null(open_from_offset());
+    e.store_thread_zero(PmemThreadLocalData::in_txn_offset());
+    if (UseTLAB) {   // PmemRedirect::resume_tlab
+      e.copy_thread_word(tlab_end_source_offset(), Thread::tlab_end_offset());
+    }
+    e.release_slot(slot_offset(), slot_flags_addr());
+  }
 
   // Logs the len bytes at addr (in the persistent heap), and only those,
   // before a store changes them. Returns false if the log is full.

@@ -104,6 +104,27 @@ void PmemAllocStubC1::emit_code(LIR_Assembler* ce) {
 
 // Every register is free here (the stub counts as a call); the result is
 // rax, the leaf call's, written last.
+// The stores of PmemTxn::emit_inline_end, as x86 instructions; txn holds
+// the PmemTxn, tmp is free, and both are clobbered.
+struct C1InlineEnd {
+  MacroAssembler* masm;
+  Register txn;
+  Register tmp;
+  void store_txn_int(ByteSize off, jint v)   { masm->movl(Address(txn, off), v); }
+  void store_txn_null(ByteSize off)          { masm->movptr(Address(txn, off), (int32_t)NULL_WORD); }
+  void store_thread_zero(ByteSize off)       { masm->movptr(Address(r15_thread, off), (int32_t)0); }
+  void copy_thread_word(ByteSize from, ByteSize to) {
+    masm->movptr(tmp, Address(r15_thread, from));
+    masm->movptr(Address(r15_thread, to), tmp);
+  }
+  void release_slot(ByteSize slot_off, address flags_addr) {
+    masm->movslq(tmp, Address(txn, slot_off));
+    masm->movl(Address(txn, slot_off), -1);
+    masm->movptr(txn, ExternalAddress(flags_addr));
+    masm->movb(Address(txn, tmp, Address::times_1), 0);   // a plain store releases on x86
+  }
+};
+
 void PmemCommitStubC1::emit_code(LIR_Assembler* ce) {
   MacroAssembler* masm = ce->masm();
   const Register txn = rscratch1;
@@ -120,14 +141,9 @@ void PmemCommitStubC1::emit_code(LIR_Assembler* ce) {
   __ movptr(tmp, Address(txn, PmemTxn::open_from_offset()));
   __ cmpptr(tmp, Address(r15_thread, PmemThreadLocalData::buffer_top_offset()));
   __ jcc(Assembler::notEqual, call);
-  // Nothing to write back: end it as PmemTxn::finish() does.
-  __ movl(Address(txn, PmemTxn::depth_offset()), 0);
-  __ movptr(Address(txn, PmemTxn::open_from_offset()), (int32_t)NULL_WORD);
-  __ movptr(Address(r15_thread, PmemThreadLocalData::in_txn_offset()), (int32_t)0);
-  __ movslq(tmp, Address(txn, PmemTxn::slot_offset()));
-  __ movl(Address(txn, PmemTxn::slot_offset()), -1);
-  __ movptr(txn, ExternalAddress(PmemTxn::slot_flags_addr()));
-  __ movb(Address(txn, tmp, Address::times_1), 0);   // last: another thread may claim the slot now
+  // Nothing to write back: end it with PmemTxn::emit_inline_end's stores.
+  C1InlineEnd end = { masm, txn, tmp };
+  PmemTxn::emit_inline_end(end);
   __ movl(_result->as_register(), 1);
   __ jmp(_continuation);
   __ bind(call);

@@ -27,6 +27,7 @@
 #include "gc/pmem/c2/pmemDiamondC2.hpp"
 #include "gc/pmem/c2/pmemWritebackC2.hpp"
 #include "gc/pmem/pmemBarrier.hpp"
+#include "gc/pmem/pmemBarrierSetRuntime.hpp"
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemThreadLocalData.hpp"
 #include "gc/pmem/pmemTypeTable.hpp"
@@ -58,142 +59,6 @@ address PmemBarrierSetC2::_store_stub      = NULL;
 address PmemBarrierSetC2::_atomic_stub     = NULL;
 address PmemBarrierSetC2::_atomic_oop_stub = NULL;
 address PmemBarrierSetC2::_atomic_oop_val_stub = NULL;
-
-// The kind word the slow paths pass: access size in bytes, whether it is a
-// reference, and for atomics the operation.
-enum {
-  kind_size_mask  = 0xff,
-  kind_ref        = 0x100,
-  kind_op_shift   = 12,
-  op_cmpxchg_bool = 1,
-  op_cmpxchg_val  = 2,
-  op_xchg         = 3,
-  op_add          = 4
-};
-
-// ---------------------------------------------------------------------------
-// The runtime side: called through the stubs of generate_stubs(), in Java
-// thread state, only for addresses in the persistent heap. Persistent
-// objects never move, so the raw addresses stay valid across a safepoint.
-
-static void store_bits(void* p, size_t len, jlong bits) {
-  if (!is_aligned(p, len)) {
-    memcpy(p, &bits, len);    // mismatched Unsafe access; little-endian
-    return;
-  }
-  switch (len) {
-    case 1: Atomic::store((volatile jbyte*)p,  (jbyte)bits);  break;
-    case 2: Atomic::store((volatile jshort*)p, (jshort)bits); break;
-    case 4: Atomic::store((volatile jint*)p,   (jint)bits);   break;
-    case 8: Atomic::store((volatile jlong*)p,  bits);         break;
-    default: ShouldNotReachHere();
-  }
-}
-
-static void pmem_c2_store(oopDesc* holder, jlong addr, jlong bits, oopDesc* ref, jint kind,
-                          JavaThread* current);
-JRT_ENTRY(void, pmem_c2_store(oopDesc* holder, jlong addr, jlong bits, oopDesc* ref, jint kind,
-                              JavaThread* current))
-  void* p = (void*)addr;
-  const size_t len = kind & kind_size_mask;
-  if ((kind & kind_ref) != 0) {
-    PmemBarrier::check_reference(holder, p, ref, CHECK);
-    PmemBarrier::before_write(p, len, CHECK);
-    if (UseCompressedOops) {
-      RawAccess<>::oop_store((narrowOop*)p, oop(ref));
-    } else {
-      RawAccess<>::oop_store((oop*)p, oop(ref));
-    }
-  } else {
-    PmemBarrier::before_write(p, len, CHECK);
-    store_bits(p, len, bits);
-  }
-  PmemBarrier::after_write(p, len);
-JRT_END
-
-// Byte and short atomics, done with a 4-byte CAS on the aligned word that
-// holds them (objects are 8-byte aligned, so the word is the object's).
-template <typename T>
-static T sub_word_atomic(T* p, int op, T expected, T value) {
-  volatile jint* w = (volatile jint*)align_down(p, sizeof(jint));
-  const int shift = (int)pointer_delta(p, (void*)w, 1) * BitsPerByte;   // little-endian
-  const juint mask = right_n_bits(sizeof(T) * BitsPerByte) << shift;
-  for (;;) {
-    const jint cur = Atomic::load(w);
-    const T old = (T)((juint)cur >> shift);
-    T nv;
-    switch (op) {
-      case op_cmpxchg_bool:
-      case op_cmpxchg_val: if (old != expected) return old; nv = value; break;
-      case op_xchg:        nv = value; break;
-      case op_add:         nv = (T)(old + value); break;
-      default:             ShouldNotReachHere(); return old;
-    }
-    const jint next = (jint)(((juint)cur & ~mask) | (((juint)nv << shift) & mask));
-    if (Atomic::cmpxchg(w, cur, next) == cur) {
-      return old;
-    }
-  }
-}
-
-template <typename T>
-static T word_atomic(T* p, int op, T expected, T value) {
-  switch (op) {
-    case op_cmpxchg_bool:
-    case op_cmpxchg_val: return Atomic::cmpxchg(p, expected, value);
-    case op_xchg:        return Atomic::xchg(p, value);
-    case op_add:         return Atomic::fetch_and_add(p, value);
-    default:             ShouldNotReachHere(); return 0;
-  }
-}
-
-static jlong pmem_c2_atomic(jlong addr, jlong value, jlong expected, jint kind, JavaThread* current);
-JRT_ENTRY(jlong, pmem_c2_atomic(jlong addr, jlong value, jlong expected, jint kind,
-                                JavaThread* current))
-  void* p = (void*)addr;
-  const size_t len = kind & kind_size_mask;
-  const int op = kind >> kind_op_shift;
-  PmemBarrier::before_write(p, len, CHECK_0);
-  // expected is narrowed to the access's width, as old comes back sign-extended from it.
-  jlong old;
-  switch (len) {
-    case 1: expected = (jbyte)expected;  old = sub_word_atomic((jbyte*)p,  op, (jbyte)expected,  (jbyte)value);  break;
-    case 2: expected = (jshort)expected; old = sub_word_atomic((jshort*)p, op, (jshort)expected, (jshort)value); break;
-    case 4: expected = (jint)expected;   old = word_atomic((jint*)p,  op, (jint)expected, (jint)value);          break;
-    case 8:                              old = word_atomic((jlong*)p, op, expected, value);                      break;
-    default: ShouldNotReachHere(); old = 0;
-  }
-  PmemBarrier::after_write(p, len);
-  return op == op_cmpxchg_bool ? (jlong)(old == expected) : old;
-JRT_END
-
-// For a boolean CAS returns whether it succeeded. Otherwise the old
-// reference goes back in vm_result, which is a GC root: the return to
-// compiled code may pass a safepoint, and a collection of the persistent
-// part may free an object that only the overwritten field held.
-static jlong pmem_c2_atomic_oop(oopDesc* holder, jlong addr, oopDesc* value, oopDesc* expected,
-                                jint kind, JavaThread* current);
-JRT_ENTRY(jlong, pmem_c2_atomic_oop(oopDesc* holder, jlong addr, oopDesc* value, oopDesc* expected,
-                                    jint kind, JavaThread* current))
-  void* p = (void*)addr;
-  const int op = kind >> kind_op_shift;
-  PmemBarrier::check_reference(holder, p, value, CHECK_0);
-  PmemBarrier::before_write(p, heapOopSize, CHECK_0);
-  oop old;
-  if (op == op_xchg) {
-    old = UseCompressedOops ? RawAccess<>::oop_atomic_xchg((narrowOop*)p, oop(value))
-                            : RawAccess<>::oop_atomic_xchg((oop*)p, oop(value));
-  } else {
-    old = UseCompressedOops ? RawAccess<>::oop_atomic_cmpxchg((narrowOop*)p, oop(expected), oop(value))
-                            : RawAccess<>::oop_atomic_cmpxchg((oop*)p, oop(expected), oop(value));
-  }
-  PmemBarrier::after_write(p, heapOopSize);
-  if (op == op_cmpxchg_bool) {
-    return old == oop(expected);
-  }
-  current->set_vm_result(old);
-  return 0;
-JRT_END
 
 // ---------------------------------------------------------------------------
 // Call types and stubs.
@@ -252,15 +117,15 @@ static const TypeFunc* atomic_oop_val_Type() {
 }
 
 bool PmemBarrierSetC2::generate_stubs(ciEnv* env) {
-  _store_stub = OptoRuntime::generate_stub(env, store_Type, CAST_FROM_FN_PTR(address, pmem_c2_store),
+  _store_stub = OptoRuntime::generate_stub(env, store_Type, CAST_FROM_FN_PTR(address, PmemBarrierSetRuntime::store),
                                            "pmem_store", 0, false, false);
-  _atomic_stub = OptoRuntime::generate_stub(env, atomic_Type, CAST_FROM_FN_PTR(address, pmem_c2_atomic),
+  _atomic_stub = OptoRuntime::generate_stub(env, atomic_Type, CAST_FROM_FN_PTR(address, PmemBarrierSetRuntime::atomic),
                                             "pmem_atomic", 0, false, false);
   _atomic_oop_stub = OptoRuntime::generate_stub(env, atomic_oop_Type,
-                                                CAST_FROM_FN_PTR(address, pmem_c2_atomic_oop),
+                                                CAST_FROM_FN_PTR(address, PmemBarrierSetRuntime::atomic_oop),
                                                 "pmem_atomic_oop", 0, false, false);
   _atomic_oop_val_stub = OptoRuntime::generate_stub(env, atomic_oop_val_Type,
-                                                    CAST_FROM_FN_PTR(address, pmem_c2_atomic_oop),
+                                                    CAST_FROM_FN_PTR(address, PmemBarrierSetRuntime::atomic_oop),
                                                     "pmem_atomic_oop_val", 0, true /* result in vm_result */, false);
   return _store_stub != NULL && _atomic_stub != NULL && _atomic_oop_stub != NULL && _atomic_oop_val_stub != NULL;
 }
@@ -501,7 +366,7 @@ Node* PmemBarrierSetC2::store_at_resolved(C2Access& access, C2AccessValue& val) 
   Node* adr_x = address_bits(kit, access);
   Node* bits = is_ref ? kit->longcon(0) : to_bits(kit, bt, val.node());
   Node* ref  = is_ref ? val.node() : kit->null();
-  const jint kind = type2aelembytes(bt) | (is_ref ? kind_ref : 0);
+  const jint kind = type2aelembytes(bt) | (is_ref ? PmemBarrierSetRuntime::kind_ref : 0);
   auto call_runtime = [&]() {
     Node* call = kit->make_runtime_call(GraphKit::RC_NO_LEAF, store_Type(), _store_stub, "pmem_store",
                                         TypePtr::BOTTOM, holder_of(kit, access), adr_x, kit->top(),
@@ -549,11 +414,12 @@ static Node* atomic_slow_path(C2AtomicParseAccess& access, PmemDiamond& d, int o
   PhaseGVN& gvn = kit->gvn();
   const BasicType bt = access.type();
   const bool is_ref = access.is_oop();
-  const jint kind = type2aelembytes(bt) | (is_ref ? kind_ref : 0) | (op << kind_op_shift);
+  const jint kind = type2aelembytes(bt) | (is_ref ? PmemBarrierSetRuntime::kind_ref : 0) |
+                    (op << PmemBarrierSetRuntime::kind_op_shift);
   Node* adr_x = address_bits(kit, access);
   Node* call;
   if (is_ref) {
-    const bool val = op != op_cmpxchg_bool;
+    const bool val = op != PmemBarrierSetRuntime::op_cmpxchg_bool;
     call = kit->make_runtime_call(GraphKit::RC_NO_LEAF, val ? atomic_oop_val_Type() : atomic_oop_Type(),
                                   val ? oop_val_stub : oop_stub, val ? "pmem_atomic_oop_val" : "pmem_atomic_oop",
                                   TypePtr::BOTTOM, holder_of(kit, access), adr_x, kit->top(), new_val,
@@ -567,7 +433,7 @@ static Node* atomic_slow_path(C2AtomicParseAccess& access, PmemDiamond& d, int o
   kit->make_slow_call_ex(call, kit->env()->Throwable_klass(), false);
   Node* r = gvn.transform(new ProjNode(call, TypeFunc::Parms));
   Node* result;
-  if (op == op_cmpxchg_bool || !(is_ref || bt == T_LONG)) {
+  if (op == PmemBarrierSetRuntime::op_cmpxchg_bool || !(is_ref || bt == T_LONG)) {
     result = gvn.transform(new ConvL2INode(r));
   } else if (bt == T_LONG) {
     result = r;
@@ -580,7 +446,7 @@ static Node* atomic_slow_path(C2AtomicParseAccess& access, PmemDiamond& d, int o
 }
 
 static const Type* atomic_result_type(C2AtomicParseAccess& access, int op, const Type* value_type) {
-  if (op == op_cmpxchg_bool) return TypeInt::BOOL;
+  if (op == PmemBarrierSetRuntime::op_cmpxchg_bool) return TypeInt::BOOL;
   if (access.is_oop())       return value_type;
   return access.type() == T_LONG ? (const Type*)TypeLong::LONG : (const Type*)TypeInt::INT;
 }
@@ -597,25 +463,25 @@ static const Type* atomic_result_type(C2AtomicParseAccess& access, int op, const
 
 Node* PmemBarrierSetC2::atomic_cmpxchg_val_at_resolved(C2AtomicParseAccess& access, Node* expected_val,
                                                        Node* new_val, const Type* value_type) const {
-  PMEM_ATOMIC(op_cmpxchg_val, expected_val, new_val,
+  PMEM_ATOMIC(PmemBarrierSetRuntime::op_cmpxchg_val, expected_val, new_val,
               CardTableBarrierSetC2::atomic_cmpxchg_val_at_resolved(access, expected_val, new_val, value_type))
 }
 
 Node* PmemBarrierSetC2::atomic_cmpxchg_bool_at_resolved(C2AtomicParseAccess& access, Node* expected_val,
                                                         Node* new_val, const Type* value_type) const {
-  PMEM_ATOMIC(op_cmpxchg_bool, expected_val, new_val,
+  PMEM_ATOMIC(PmemBarrierSetRuntime::op_cmpxchg_bool, expected_val, new_val,
               CardTableBarrierSetC2::atomic_cmpxchg_bool_at_resolved(access, expected_val, new_val, value_type))
 }
 
 Node* PmemBarrierSetC2::atomic_xchg_at_resolved(C2AtomicParseAccess& access, Node* new_val,
                                                 const Type* value_type) const {
-  PMEM_ATOMIC(op_xchg, NULL, new_val,
+  PMEM_ATOMIC(PmemBarrierSetRuntime::op_xchg, NULL, new_val,
               CardTableBarrierSetC2::atomic_xchg_at_resolved(access, new_val, value_type))
 }
 
 Node* PmemBarrierSetC2::atomic_add_at_resolved(C2AtomicParseAccess& access, Node* new_val,
                                                const Type* value_type) const {
-  PMEM_ATOMIC(op_add, NULL, new_val,
+  PMEM_ATOMIC(PmemBarrierSetRuntime::op_add, NULL, new_val,
               CardTableBarrierSetC2::atomic_add_at_resolved(access, new_val, value_type))
 }
 

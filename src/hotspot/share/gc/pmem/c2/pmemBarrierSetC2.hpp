@@ -30,13 +30,22 @@ class ciEnv;
 
 // C2's part of the persistent-store barrier. Every heap store or atomic
 // that may hit the persistent heap becomes
-//   if ((base - pmem_bottom) <u pmem_size) { runtime call } else { plain access }
-// (base: the object accessed, or the address where there is none)
-// The call (a safepoint, so it may throw) does the whole access in the VM:
-// reference check, undo logging inside a txn, the store or atomic, and the
-// write-back outside a txn. Doing the access there, not around a compiled
-// one, keeps deoptimization simple: a frame deoptimized at the call resumes
-// after the bytecode, whose effect is complete.
+//   if ((base - pmem_bottom) <u pmem_size) { persistent paths } else { plain access }
+// (base: the object accessed, or the address where there is none).
+// On the persistent side:
+//  - a primitive store outside a transaction is done inline, then its
+//    cache line written back (PmemWritebackC2; nothing in fence-only
+//    persistence domains);
+//  - a primitive store in a transaction into bytes it logged already
+//    (PmemTxn's set of logged lines) is done inline: commit writes it back;
+//  - everything else (reference stores, which must be checked, the first
+//    store into a line in a transaction, misaligned or mismatched accesses,
+//    atomics) is a call to PmemBarrierSetRuntime, a safepoint that may
+//    throw, which does the whole access in the VM: reference check, undo
+//    logging, the store or atomic, the write-back outside a transaction.
+//    Doing the access there, not around a compiled one, keeps
+//    deoptimization simple: a frame deoptimized at the call resumes after
+//    the bytecode, whose effect is complete.
 //
 // Where a putfield or array store has never met a persistent object, C2
 // speculates that it never will: the barrier is the range test alone, and

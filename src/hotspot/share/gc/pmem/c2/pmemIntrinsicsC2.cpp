@@ -72,10 +72,37 @@ static void raw_store(LibraryCallKit* kit, Node* adr, Node* val, BasicType bt,
   kit->store_to_memory(kit->control(), adr, val, bt, Compile::AliasIdxRaw, mo);
 }
 
+// The stores of PmemTxn::emit_inline_end, as C2 nodes.
+struct C2InlineEnd {
+  LibraryCallKit* kit;
+  Node* txn;
+  Node* thread;
+  void store_txn_int(ByteSize off, jint v) {
+    raw_store(kit, raw_adr(kit, txn, off), kit->intcon(v), T_INT);
+  }
+  void store_txn_null(ByteSize off) {
+    raw_store(kit, raw_adr(kit, txn, off), kit->makecon(TypeRawPtr::NULL_PTR), T_ADDRESS);
+  }
+  void store_thread_zero(ByteSize off) {
+    raw_store(kit, raw_adr(kit, thread, off), kit->MakeConX(0), TypeX_X->basic_type());
+  }
+  void copy_thread_word(ByteSize from, ByteSize to) {
+    Node* v = raw_load(kit, raw_adr(kit, thread, from), TypeRawPtr::BOTTOM, T_ADDRESS);
+    raw_store(kit, raw_adr(kit, thread, to), v, T_ADDRESS);
+  }
+  void release_slot(ByteSize slot_off, address flags_addr) {
+    Node* slot = raw_load(kit, raw_adr(kit, txn, slot_off), TypeInt::INT, T_INT);
+    Node* flags = raw_load(kit, kit->makecon(TypeRawPtr::make(flags_addr)), TypeRawPtr::BOTTOM, T_ADDRESS);
+    Node* flag_adr = kit->basic_plus_adr(kit->top(), flags, kit->ConvI2L(slot));
+    raw_store(kit, raw_adr(kit, txn, slot_off), kit->intcon(-1), T_INT);
+    raw_store(kit, flag_adr, kit->intcon(0), T_BYTE, MemNode::release);
+  }
+};
+
 // txnCommitFast0: an outermost transaction that has nothing to write back
 // or retire (PmemTxn::_work is 0, nothing allocated in the buffer since
-// begin) ends here without a call, as PmemTxn::finish() would end it:
-//   depth 0, no open range, in_txn 0, then the log slot given back.
+// begin) ends here without a call, with the stores of
+// PmemTxn::emit_inline_end (those of finish() it needs).
 // Anything else (nested level, log entries, new objects, no PmemTxn) is
 // the leaf call of fast_commit. No store to persistent memory happened in
 // such a transaction (each would have been logged or fresh), so nothing
@@ -102,19 +129,8 @@ static Node* inline_commit(LibraryCallKit* kit) {
   Node* call_needed = gvn.transform(new BoolNode(gvn.transform(new CmpXNode(busy, kit->MakeConX(0))), BoolTest::ne));
   PmemDiamond empty(kit, call_needed, PROB_FAIR, TypeInt::BOOL);
 
-  raw_store(kit, raw_adr(kit, txn, PmemTxn::depth_offset()), kit->intcon(0), T_INT);
-  raw_store(kit, raw_adr(kit, txn, PmemTxn::open_from_offset()), kit->makecon(TypeRawPtr::NULL_PTR), T_ADDRESS);
-  raw_store(kit, raw_adr(kit, thread, PmemThreadLocalData::in_txn_offset()), kit->MakeConX(0), TypeX_X->basic_type());
-  if (UseTLAB) {   // the TLAB gets its end back (PmemRedirect::resume_tlab)
-    Node* tlab_end = raw_load(kit, raw_adr(kit, thread, PmemRedirect::tlab_allocation_end_offset()),
-                              TypeRawPtr::BOTTOM, T_ADDRESS);
-    raw_store(kit, raw_adr(kit, thread, Thread::tlab_end_offset()), tlab_end, T_ADDRESS);
-  }
-  Node* slot = raw_load(kit, raw_adr(kit, txn, PmemTxn::slot_offset()), TypeInt::INT, T_INT);
-  Node* flags = raw_load(kit, kit->makecon(TypeRawPtr::make(PmemTxn::slot_flags_addr())), TypeRawPtr::BOTTOM, T_ADDRESS);
-  Node* flag_adr = kit->basic_plus_adr(kit->top(), flags, kit->ConvI2L(slot));
-  raw_store(kit, raw_adr(kit, txn, PmemTxn::slot_offset()), kit->intcon(-1), T_INT);
-  raw_store(kit, flag_adr, kit->intcon(0), T_BYTE, MemNode::release);   // last: another thread may claim it now
+  C2InlineEnd end = { kit, txn, thread };
+  PmemTxn::emit_inline_end(end);
   empty.end_fast(kit->intcon(1));
   Node* r = empty.end_slow(txn_call(kit, fn, "pmem_txn_commit"));
   have.end_fast(r);
