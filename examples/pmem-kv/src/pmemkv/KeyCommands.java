@@ -32,13 +32,7 @@ final class KeyCommands {
     static void register(Server s) {
         s.add("DEL", -2, true, 1, -1, 1, KeyCommands::del);
         s.add("UNLINK", -2, true, 1, -1, 1, KeyCommands::del);
-        s.add("EXISTS", -2, false, 1, -1, 1, c -> {
-            long n = 0;
-            for (int i = 1; i < c.argc(); i++) {
-                n += c.lookup(i) != null ? 1 : 0;
-            }
-            c.out.integer(n);
-        });
+        s.add("EXISTS", -2, false, 1, -1, 1, KeyCommands::countExisting);
         s.add("TYPE", 2, false, 1, 1, 1, c -> {
             PEntry e = c.lookup(1);
             c.out.simple(e == null ? "none" : Ctx.typeName(e.value));
@@ -53,6 +47,9 @@ final class KeyCommands {
         s.add("PEXPIRE", -3, true, 1, 1, 1, c -> expire(c, 1, false));
         s.add("EXPIREAT", -3, true, 1, 1, 1, c -> expire(c, 1000, true));
         s.add("PEXPIREAT", -3, true, 1, 1, 1, c -> expire(c, 1, true));
+        s.add("TOUCH", -2, false, 1, -1, 1, KeyCommands::countExisting);   // no access times are kept
+        s.add("EXPIRETIME", 2, false, 1, 1, 1, c -> expireTime(c, 1000));
+        s.add("PEXPIRETIME", 2, false, 1, 1, 1, c -> expireTime(c, 1));
         s.add("TTL", 2, false, 1, 1, 1, c -> ttl(c, 1000));
         s.add("PTTL", 2, false, 1, 1, 1, c -> ttl(c, 1));
         s.add("PERSIST", 2, true, 1, 1, 1, c -> {
@@ -64,6 +61,15 @@ final class KeyCommands {
                 c.out.integer(1);
             }
         });
+    }
+
+    /** EXISTS, TOUCH: how many of the keys exist (a key named twice counts twice). */
+    private static void countExisting(Ctx c) {
+        long n = 0;
+        for (int i = 1; i < c.argc(); i++) {
+            n += c.lookup(i) != null ? 1 : 0;
+        }
+        c.out.integer(n);
     }
 
     private static void del(Ctx c) {
@@ -202,12 +208,7 @@ final class KeyCommands {
      * above them.
      */
     private static void scan(Ctx c) {
-        long cursor;
-        try {
-            cursor = Long.parseUnsignedLong(Bytes.str(c.arg(1)));
-        } catch (NumberFormatException e) {
-            throw new KvError("ERR invalid cursor");
-        }
+        long cursor = ScanCommands.cursor(c.arg(1));
         byte[] pattern = null;
         String type = null;
         long count = 10;
@@ -338,6 +339,12 @@ final class KeyCommands {
             c.db.setExpire(e, Math.max(at, 1));
         }
         c.out.integer(1);
+    }
+
+    /** EXPIRETIME, PEXPIRETIME: the absolute Unix time of the expiry; -2 no key, -1 no expiry. */
+    private static void expireTime(Ctx c, long unit) {
+        PEntry e = c.lookup(1);
+        c.out.integer(e == null ? -2 : e.expireAt == 0 ? -1 : e.expireAt / unit);
     }
 
     private static void ttl(Ctx c, long unit) {

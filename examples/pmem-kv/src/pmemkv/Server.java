@@ -89,6 +89,7 @@ public final class Server {
         ListCommands.register(this);
         HashCommands.register(this);
         SetCommands.register(this);
+        ScanCommands.register(this);
         ZSetCommands.register(this);
         MultiCommands.register(this);
         AuthCommands.register(this);

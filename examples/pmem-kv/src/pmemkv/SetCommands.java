@@ -86,9 +86,71 @@ final class SetCommands {
         s.add("SINTERSTORE", -3, true, 1, -1, 1, c -> store(c, inter(c, 2)));
         s.add("SUNIONSTORE", -3, true, 1, -1, 1, c -> store(c, combine(c, 2, false)));
         s.add("SDIFFSTORE", -3, true, 1, -1, 1, c -> store(c, combine(c, 2, true)));
+        s.add("SINTERCARD", -3, false, -1, 0, 1, SetCommands::sintercard);
         s.add("SMOVE", 4, true, 1, 2, 1, SetCommands::smove);
         s.add("SPOP", -2, true, 1, 1, 1, SetCommands::spop);
         s.add("SRANDMEMBER", -2, false, 1, 1, 1, SetCommands::srandmember);
+    }
+
+    /** SINTERCARD numkeys key [key ...] [LIMIT limit]: the intersection's size, counted up to limit (0: all). */
+    private static void sintercard(Ctx c) {
+        long numkeys = numkeys(c, 1, "ERR numkeys should be greater than 0");
+        if (numkeys > c.argc() - 2) {
+            throw new KvError("ERR Number of keys can't be greater than number of args");
+        }
+        int n = (int) numkeys;
+        long limit = 0;
+        for (int j = 2 + n; j < c.argc(); j++) {
+            if (c.is(j, "LIMIT") && j + 1 < c.argc()) {
+                limit = limit(c, ++j);
+            } else {
+                throw KvError.SYNTAX;
+            }
+        }
+        List<PDict> sets = new ArrayList<>();
+        for (int i = 2; i < 2 + n; i++) {
+            sets.add(c.dict(i, PDict.SET));
+        }
+        long count = 0;
+        if (!sets.contains(null)) {
+            sets.sort(Comparator.comparingLong(PDict::size));
+            long[] n2 = {0};
+            final long lim = limit;
+            sets.get(0).forEach(e -> {
+                if (lim != 0 && n2[0] >= lim) {
+                    return;
+                }
+                boolean all = true;
+                for (int k = 1; k < sets.size() && all; k++) {
+                    all = sets.get(k).find(e.key) != null;
+                }
+                n2[0] += all ? 1 : 0;
+            });
+            count = n2[0];
+        }
+        c.out.integer(count);
+    }
+
+    /** A numkeys argument: an integer of at least 1, else msg (Redis's getRangeLongFromObjectOrReply). */
+    static long numkeys(Ctx c, int i, String msg) {
+        return atLeast(c, i, 1, msg);
+    }
+
+    /** A LIMIT argument: an integer of at least 0. */
+    static long limit(Ctx c, int i) {
+        return atLeast(c, i, 0, "ERR LIMIT can't be negative");
+    }
+
+    private static long atLeast(Ctx c, int i, long min, String msg) {
+        try {
+            long v = Bytes.parseLong(c.arg(i));
+            if (v >= min) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // the same message
+        }
+        throw new KvError(msg);
     }
 
     private static void reply(Ctx c, List<byte[]> members) {

@@ -65,12 +65,12 @@ final class ZSetCommands {
             PZSet z = c.value(1, PZSet.class);
             c.out.integer(z == null ? 0 : z.countByScore(min.v, min.excl, max.v, max.excl));
         });
-        s.add("ZRANGE", -4, false, 1, 1, 1, c -> range(c, false, RANK));
-        s.add("ZREVRANGE", -4, false, 1, 1, 1, c -> range(c, true, RANK));
-        s.add("ZRANGEBYSCORE", -4, false, 1, 1, 1, c -> range(c, false, SCORE));
-        s.add("ZREVRANGEBYSCORE", -4, false, 1, 1, 1, c -> range(c, true, SCORE));
-        s.add("ZRANGEBYLEX", -4, false, 1, 1, 1, c -> range(c, false, LEX));
-        s.add("ZREVRANGEBYLEX", -4, false, 1, 1, 1, c -> range(c, true, LEX));
+        s.add("ZRANGE", -4, false, 1, 1, 1, c -> range(c, false, RANK, false));
+        s.add("ZREVRANGE", -4, false, 1, 1, 1, c -> range(c, true, RANK, false));
+        s.add("ZRANGEBYSCORE", -4, false, 1, 1, 1, c -> range(c, false, SCORE, false));
+        s.add("ZREVRANGEBYSCORE", -4, false, 1, 1, 1, c -> range(c, true, SCORE, false));
+        s.add("ZRANGEBYLEX", -4, false, 1, 1, 1, c -> range(c, false, LEX, false));
+        s.add("ZREVRANGEBYLEX", -4, false, 1, 1, 1, c -> range(c, true, LEX, false));
         s.add("ZLEXCOUNT", 4, false, 1, 1, 1, c -> {
             PZSet.Lex min = lex(c.arg(2)), max = lex(c.arg(3));
             PZSet z = c.value(1, PZSet.class);
@@ -102,8 +102,14 @@ final class ZSetCommands {
             removed(c, z, z == null ? 0 : z.removeRangeByLex(min, max));
         });
         // numkeys keys follow; locking every argument's shard (weights too) is harmless and simple
-        s.add("ZUNIONSTORE", -4, true, 1, -1, 1, c -> store(c, true));
-        s.add("ZINTERSTORE", -4, true, 1, -1, 1, c -> store(c, false));
+        s.add("ZUNIONSTORE", -4, true, 1, -1, 1, c -> setOp(c, UNION, true, false));
+        s.add("ZINTERSTORE", -4, true, 1, -1, 1, c -> setOp(c, INTER, true, false));
+        s.add("ZDIFFSTORE", -4, true, 1, -1, 1, c -> setOp(c, DIFF, true, false));
+        s.add("ZUNION", -3, false, -1, 0, 1, c -> setOp(c, UNION, false, false));
+        s.add("ZINTER", -3, false, -1, 0, 1, c -> setOp(c, INTER, false, false));
+        s.add("ZDIFF", -3, false, -1, 0, 1, c -> setOp(c, DIFF, false, false));
+        s.add("ZINTERCARD", -3, false, -1, 0, 1, c -> setOp(c, INTER, false, true));
+        s.add("ZRANGESTORE", -5, true, 1, 2, 1, c -> range(c, false, RANK, true));
     }
 
     private static PZSet forWrite(Ctx c) {
@@ -265,13 +271,14 @@ final class ZSetCommands {
      * ZREVRANGEBYLEX, whose direction and range type are fixed. The checks
      * come in Redis's order: options, their conflicts, the range, the key.
      */
-    private static void range(Ctx c, boolean rev, int by) {
+    private static void range(Ctx c, boolean rev, int by, boolean store) {
+        final int k = store ? 1 : 0;   // ZRANGESTORE dst src ...: every argument one further
         boolean withScores = false;
         long offset = 0, count = -1;
-        boolean modern = Bytes.eqIgnoreCase(c.arg(0), "ZRANGE");
+        boolean modern = store || Bytes.eqIgnoreCase(c.arg(0), "ZRANGE");
         boolean dirSet = !modern, bySet = !modern;
-        for (int i = 4; i < c.argc(); i++) {
-            if (c.is(i, "WITHSCORES")) {
+        for (int i = 4 + k; i < c.argc(); i++) {
+            if (!store && c.is(i, "WITHSCORES")) {
                 withScores = true;
             } else if (c.is(i, "LIMIT") && i + 2 < c.argc()) {
                 offset = c.argLong(i + 1);
@@ -297,7 +304,7 @@ final class ZSetCommands {
             throw new KvError("ERR syntax error, WITHSCORES not supported in combination with BYLEX");
         }
         PZSet z;
-        final boolean ws = withScores;
+        final boolean ws = withScores || store;
         java.util.List<byte[]> out = new java.util.ArrayList<>();
         PZSet.ZConsumer collect = (m, sc) -> {
             out.add(m);
@@ -307,26 +314,38 @@ final class ZSetCommands {
         };
         if (by == SCORE) {
             // ZRANGEBYSCORE key min max; ZREVRANGEBYSCORE and ZRANGE ... BYSCORE REV take max first
-            Bound a = bound(c.arg(2)), b = bound(c.arg(3));
+            Bound a = bound(c.arg(2 + k)), b = bound(c.arg(3 + k));
             Bound min = rev ? b : a, max = rev ? a : b;
-            z = c.value(1, PZSet.class);
+            z = c.value(1 + k, PZSet.class);
             if (z != null) {
                 z.rangeByScore(min.v, min.excl, max.v, max.excl, offset, count, rev, collect);
             }
         } else if (by == LEX) {
-            PZSet.Lex a = lex(c.arg(2)), b = lex(c.arg(3));
+            PZSet.Lex a = lex(c.arg(2 + k)), b = lex(c.arg(3 + k));
             PZSet.Lex min = rev ? b : a, max = rev ? a : b;
-            z = c.value(1, PZSet.class);
+            z = c.value(1 + k, PZSet.class);
             if (z != null) {
                 z.rangeByLex(min, max, offset, count, rev, collect);
             }
         } else {
-            long start = c.argLong(2), stop = c.argLong(3);
-            z = c.value(1, PZSet.class);
+            long start = c.argLong(2 + k), stop = c.argLong(3 + k);
+            z = c.value(1 + k, PZSet.class);
             long[] r = z == null ? null : ListCommands.normalize(start, stop, z.size());
             if (r != null) {
                 z.range(r[0], r[1], rev, collect);
             }
+        }
+        if (store) {   // members and scores, in pairs
+            c.db.delete(c.arg(1));
+            if (!out.isEmpty()) {
+                PZSet dst = PZSet.create();
+                for (int i = 0; i < out.size(); i += 2) {
+                    dst.add(out.get(i), Bytes.parseDouble(out.get(i + 1)));
+                }
+                c.db.add(c.arg(1), dst);
+            }
+            c.out.integer(out.size() / 2);
+            return;
         }
         c.out.array(out.size());
         out.forEach(c.out::bulk);
@@ -367,24 +386,34 @@ final class ZSetCommands {
         return val > target ? val : target;
     }
 
+    private static final int UNION = 0, INTER = 1, DIFF = 2;
+
     /**
-     * ZUNIONSTORE/ZINTERSTORE destination numkeys key [key ...] [WEIGHTS w ...]
-     * [AGGREGATE SUM|MIN|MAX], after Redis's zunionInterDiffGenericCommand:
-     * the inputs are read and sorted by size before the destination is
-     * replaced, all in the command's transaction.
+     * ZUNION/ZINTER/ZDIFF numkeys key [key ...] [WEIGHTS w ...] [AGGREGATE
+     * SUM|MIN|MAX] [WITHSCORES], their *STORE forms (destination first, no
+     * WITHSCORES) and ZINTERCARD numkeys key [key ...] [LIMIT n], after
+     * Redis's zunionInterDiffGenericCommand: every input is read (and its
+     * type checked) before the options, the inputs are sorted by size, a
+     * destination is replaced in the command's transaction.
      */
-    private static void store(Ctx c, boolean union) {
-        long setnum = c.argLong(2);
+    private static void setOp(Ctx c, int op, boolean store, boolean cardOnly) {
+        final int numkeysAt = store ? 2 : 1;
+        long setnum;
+        try {
+            setnum = Bytes.parseLong(c.arg(numkeysAt));
+        } catch (NumberFormatException e) {
+            throw new KvError("ERR value is not an integer or out of range");
+        }
         if (setnum < 1) {
             throw new KvError("ERR at least 1 input key is needed for '" + Bytes.str(c.arg(0)).toLowerCase() + "' command");
         }
-        if (setnum > c.argc() - 3) {
+        if (setnum > c.argc() - numkeysAt - 1) {
             throw KvError.SYNTAX;
         }
         int n = (int) setnum;
         Object[] vs = new Object[n];
         for (int i = 0; i < n; i++) {
-            PEntry e = c.lookup(3 + i);
+            PEntry e = c.lookup(numkeysAt + 1 + i);
             if (e != null) {
                 if (!(e.value instanceof PZSet || e.value instanceof PDict d && d.kind == PDict.SET)) {
                     throw KvError.WRONGTYPE;
@@ -395,10 +424,12 @@ final class ZSetCommands {
         double[] w = new double[n];
         java.util.Arrays.fill(w, 1.0);
         int agg = SUM;
-        int j = 3 + n;
+        boolean withScores = false;
+        long limit = 0;
+        int j = numkeysAt + 1 + n;
         while (j < c.argc()) {
             int remaining = c.argc() - j;
-            if (remaining >= n + 1 && c.is(j, "WEIGHTS")) {
+            if (op != DIFF && !cardOnly && remaining >= n + 1 && c.is(j, "WEIGHTS")) {
                 j++;
                 for (int i = 0; i < n; i++, j++) {
                     try {
@@ -407,7 +438,7 @@ final class ZSetCommands {
                         throw new KvError("ERR weight value is not a float");
                     }
                 }
-            } else if (remaining >= 2 && c.is(j, "AGGREGATE")) {
+            } else if (op != DIFF && !cardOnly && remaining >= 2 && c.is(j, "AGGREGATE")) {
                 j++;
                 if (c.is(j, "SUM")) {
                     agg = SUM;
@@ -419,6 +450,12 @@ final class ZSetCommands {
                     throw KvError.SYNTAX;
                 }
                 j++;
+            } else if (!store && !cardOnly && c.is(j, "WITHSCORES")) {
+                withScores = true;
+                j++;
+            } else if (cardOnly && remaining >= 2 && c.is(j, "LIMIT")) {
+                limit = SetCommands.limit(c, j + 1);
+                j += 2;
             } else {
                 throw KvError.SYNTAX;
             }
@@ -427,11 +464,14 @@ final class ZSetCommands {
         for (int i = 0; i < n; i++) {
             src.add(new Src(vs[i], w[i]));
         }
-        src.sort(java.util.Comparator.comparingLong(Src::size));   // stable, as glibc's qsort is here
+        if (op != DIFF) {
+            src.sort(java.util.Comparator.comparingLong(Src::size));   // stable, as glibc's qsort is here
+        }
         java.util.LinkedHashMap<java.nio.ByteBuffer, double[]> acc = new java.util.LinkedHashMap<>();
         java.util.Map<java.nio.ByteBuffer, byte[]> members = new java.util.HashMap<>();
         final int ag = agg;
-        if (union) {
+        final long lim = limit;
+        if (op == UNION) {
             for (Src sr : src) {
                 sr.forEach((m, sc) -> {
                     double score = sr.weight() * sc;
@@ -451,12 +491,21 @@ final class ZSetCommands {
         } else if (src.get(0).size() > 0) {
             Src first = src.get(0);
             first.forEach((m, sc) -> {
+                if (cardOnly && lim != 0 && acc.size() >= lim) {
+                    return;
+                }
                 double score = first.weight() * sc;
                 if (Double.isNaN(score)) {
                     score = 0;
                 }
                 for (int i = 1; i < src.size(); i++) {
                     double v = src.get(i).score(m);
+                    if (op == DIFF) {
+                        if (!Double.isNaN(v)) {
+                            return;   // in a later input
+                        }
+                        continue;
+                    }
                     if (Double.isNaN(v)) {
                         return;   // not in every input
                     }
@@ -467,15 +516,35 @@ final class ZSetCommands {
                 members.put(k, m);
             });
         }
-        c.db.delete(c.arg(1));
-        if (!acc.isEmpty()) {
-            PZSet z = PZSet.create();
-            for (var e : acc.entrySet()) {
-                z.add(members.get(e.getKey()), e.getValue()[0]);   // a persistent member is shared, not copied
-            }
-            c.db.add(c.arg(1), z);
+        if (cardOnly) {
+            c.out.integer(acc.size());
+            return;
         }
-        c.out.integer(acc.size());
+        if (store) {
+            c.db.delete(c.arg(1));
+            if (!acc.isEmpty()) {
+                PZSet z = PZSet.create();
+                for (var e : acc.entrySet()) {
+                    z.add(members.get(e.getKey()), e.getValue()[0]);   // a persistent member is shared, not copied
+                }
+                c.db.add(c.arg(1), z);
+            }
+            c.out.integer(acc.size());
+            return;
+        }
+        // The reply is in the order of a sorted set: by score, then member.
+        java.util.List<java.util.Map.Entry<java.nio.ByteBuffer, double[]>> sorted = new java.util.ArrayList<>(acc.entrySet());
+        sorted.sort((a, b) -> {
+            int byScore = Double.compare(a.getValue()[0], b.getValue()[0]);
+            return byScore != 0 ? byScore : java.util.Arrays.compareUnsigned(members.get(a.getKey()), members.get(b.getKey()));
+        });
+        c.out.array(withScores ? 2L * sorted.size() : sorted.size());
+        for (var e : sorted) {
+            c.out.bulk(members.get(e.getKey()));
+            if (withScores) {
+                c.out.bulk(Bytes.formatDouble(e.getValue()[0]));
+            }
+        }
     }
 
     /** ZPOPMIN/ZPOPMAX key [count]: a flat array of member, score pairs, lowest (highest) first. */
