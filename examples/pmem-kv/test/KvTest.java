@@ -855,6 +855,15 @@ public class KvTest {
         "SSCAN ss1", "HSET hs1 f1 v1 f2 v2 g3 v3", "HSCAN hs1 0", "HSCAN hs1 0 MATCH f*", "HSCAN hs1 0 MATCH * COUNT 1",
         "HSCAN nosuch 0", "HSCAN ss1 0", "ZADD zs1 3 c 1 a 2 b", "ZSCAN zs1 0", "ZSCAN zs1 0 MATCH [bc]",
         "ZADD zs1 2.5 d", "ZSCAN zs1 0", "ZSCAN hs1 0", "ZSCAN zs1 0 junk 1",
+        // CLIENT (what does not depend on addresses and ids), SCRIPT FLUSH, FUNCTION FLUSH
+        "CLIENT GETNAME", "CLIENT SETNAME my-conn", "CLIENT GETNAME", "CLIENT SETNAME \"\"", "CLIENT GETNAME",
+        "CLIENT SETNAME a b", "CLIENT SETNAME", "CLIENT SETNAME é", "CLIENT GETNAME x", "CLIENT FOO", "CLIENT",
+        "CLIENT NO-EVICT on", "CLIENT NO-EVICT maybe", "CLIENT KILL 1.2.3.4:5", "CLIENT KILL ID 0", "CLIENT KILL ID x",
+        "CLIENT KILL ID 999999", "CLIENT KILL TYPE foo", "CLIENT KILL TYPE master", "CLIENT KILL SKIPME maybe",
+        "CLIENT KILL ID", "CLIENT KILL ADDR 1.2.3.4:5 SKIPME no", "CLIENT LIST TYPE foo", "CLIENT LIST TYPE pubsub",
+        "CLIENT LIST ID 0", "CLIENT LIST ID x", "CLIENT LIST junk", "CLIENT KILL", "SCRIPT FLUSH", "SCRIPT FLUSH ASYNC",
+        "SCRIPT FLUSH x", "SCRIPT FLUSH a b", "FUNCTION FLUSH", "FUNCTION FLUSH SYNC", "FUNCTION FLUSH x",
+        "FUNCTION FLUSH a b",
     };
 
     /** WATCH across two clients: a change by the other one fails EXEC, a change of another key does not. */
@@ -1438,6 +1447,30 @@ public class KvTest {
             check(sum == (long) n * ops, "HINCRBY total " + sum);
             expect(c, Integer.toString(ops - 1), "GET", "own:" + (n - 1));
             expect(c, Integer.toString(n + 2), "DBSIZE");
+        }
+        // CLIENT: ids, names (also by HELLO), LIST, KILL of another connection and of itself.
+        try (Client a = s.client(); Client b = s.client(); Client d = s.client()) {
+            long ida = Long.parseLong(a.call("CLIENT", "ID")), idb = Long.parseLong(b.call("CLIENT", "ID"));
+            check(ida > 0 && idb > 0 && ida != idb, "client ids " + ida + " " + idb);
+            expect(a, "OK", "CLIENT", "SETNAME", "alpha");
+            expect(a, "alpha", "CLIENT", "GETNAME");
+            check(b.call("HELLO", "2", "SETNAME", "beta").contains("id, " + idb), "HELLO's id is CLIENT ID");
+            expect(b, "beta", "CLIENT", "GETNAME");
+            String list = a.call("CLIENT", "LIST");
+            check(list.contains("id=" + ida + " addr=127.0.0.1:") && list.contains(" name=alpha ")
+                    && list.contains("id=" + idb + " ") && list.contains(" name=beta ")
+                    && list.contains("cmd=client|list"), "CLIENT LIST:\n" + list);
+            check(a.call("CLIENT", "LIST", "ID", Long.toString(idb)).startsWith("id=" + idb + " ")
+                    && !a.call("CLIENT", "LIST", "ID", Long.toString(idb)).contains("name=alpha"), "CLIENT LIST ID");
+            check(a.call("CLIENT", "INFO").startsWith("id=" + ida + " "), "CLIENT INFO");
+            expect(a, "1", "CLIENT", "KILL", "ID", Long.toString(idb));
+            check(b.closedByServer(), "CLIENT KILL ID left the connection open");
+            expect(a, "0", "CLIENT", "KILL", "ID", Long.toString(ida));   // SKIPME yes
+            String addrD = a.call("CLIENT", "LIST", "ID", d.call("CLIENT", "ID")).split(" ")[1].substring(5);
+            expect(a, "OK", "CLIENT", "KILL", addrD);   // the old form
+            check(d.closedByServer(), "CLIENT KILL ip:port left the connection open");
+            expect(a, "1", "CLIENT", "KILL", "ID", Long.toString(ida), "SKIPME", "no");   // itself, after the reply
+            check(a.closedByServer(), "CLIENT KILL of itself left the connection open");
         }
     }
 

@@ -55,6 +55,10 @@ final class Conn {
         this.ctx = new Ctx(server, out);
         this.key = ch.register(sel, SelectionKey.OP_READ, this);
         this.ctx.waker = () -> loop.wake(this);
+        this.ctx.killer = () -> loop.kill(this);
+        this.ctx.addr = ClientCommands.format(ch.getRemoteAddress());
+        this.ctx.laddr = ClientCommands.format(ch.getLocalAddress());
+        server.connections.put(ctx.id, ctx);
     }
 
     /** Woken (a push to a key it waits on, or its timeout): runs the blocked command again, then what followed it. */
@@ -140,6 +144,7 @@ final class Conn {
     }
 
     private void close() {
+        server.connections.remove(ctx.id);
         MultiCommands.unwatch(ctx);
         BlockingCommands.gone(ctx);
         if (key.isValid()) {
@@ -159,6 +164,13 @@ final class Conn {
         private final Selector sel;
         private final ConcurrentLinkedQueue<SocketChannel> incoming = new ConcurrentLinkedQueue<>();
         private final ConcurrentLinkedQueue<Conn> woken = new ConcurrentLinkedQueue<>();
+        private final ConcurrentLinkedQueue<Conn> killed = new ConcurrentLinkedQueue<>();
+
+        /** From any thread: c is to be closed (CLIENT KILL), on this loop. */
+        void kill(Conn c) {
+            killed.add(c);
+            sel.wakeup();
+        }
 
         /** From any thread: c's blocked command is to run again, on this loop. */
         void wake(Conn c) {
@@ -198,6 +210,9 @@ final class Conn {
                 }
                 for (Conn c; (c = woken.poll()) != null; ) {
                     serve(c, Conn::retry);
+                }
+                for (Conn c; (c = killed.poll()) != null; ) {
+                    c.close();
                 }
                 Iterator<SelectionKey> it = sel.selectedKeys().iterator();
                 while (it.hasNext()) {

@@ -36,6 +36,14 @@ final class Ctx {
     volatile BlockingCommands.Blocked blocked;   // waiting for a push (BLPOP, ...): no request is read
     BlockingCommands.Blocked blockedSince;       // woken: the wait the command runs again for
     Runnable waker;          // asks the connection's event loop to run the blocked command again
+    // CLIENT (ClientCommands): who this connection is.
+    final long id;                  // CLIENT ID: one per connection, never reused
+    final long createdMs = System.currentTimeMillis();
+    volatile byte[] name;           // CLIENT SETNAME; null: none
+    volatile long lastMs = createdMs;   // when its last command ran
+    volatile String lastCmd = "NULL";
+    String addr = "", laddr = "";   // ip:port of the client, and of the server's end
+    Runnable killer;                // CLIENT KILL from another connection: closes it on its own loop
 
     boolean inTransaction() {
         return multi.open || inExec;
@@ -53,6 +61,7 @@ final class Ctx {
         this.db = server.db;
         this.out = out;
         this.authenticated = server.requirepass == null;
+        this.id = server.nextClientId.incrementAndGet();
     }
 
     byte[] arg(int i) {

@@ -65,6 +65,8 @@ public final class Server {
     final int port;
     final AtomicInteger clients = new AtomicInteger();
     final AtomicLong connectionsReceived = new AtomicLong();
+    final AtomicLong nextClientId = new AtomicLong();
+    final java.util.concurrent.ConcurrentHashMap<Long, Ctx> connections = new java.util.concurrent.ConcurrentHashMap<>();
     final AtomicLong commandsProcessed = new AtomicLong();
     final AtomicLong expiredKeys = new AtomicLong();
     final AtomicLong hits = new AtomicLong(), misses = new AtomicLong();
@@ -90,6 +92,7 @@ public final class Server {
         HashCommands.register(this);
         SetCommands.register(this);
         ScanCommands.register(this);
+        ClientCommands.register(this);
         ZSetCommands.register(this);
         MultiCommands.register(this);
         AuthCommands.register(this);
@@ -251,6 +254,9 @@ public final class Server {
         Resp.Reply out = c.out;
         String name = new String(argv[0], StandardCharsets.ISO_8859_1).toUpperCase();
         Cmd cmd = commands.get(name);
+        c.lastMs = System.currentTimeMillis();
+        c.lastCmd = cmd == null ? "NULL" : argv.length > 1 && ClientCommands.HAS_SUBCOMMANDS.contains(name)
+                ? name.toLowerCase() + "|" + Bytes.str(argv[1]).toLowerCase() : name.toLowerCase();
         if (cmd == null) {
             StringBuilder sb = new StringBuilder();
             for (int i = 1; i < argv.length && sb.length() < 128; i++) {

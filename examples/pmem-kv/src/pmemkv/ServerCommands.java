@@ -110,6 +110,7 @@ final class ServerCommands {
     private static void hello(Server s, Ctx c) {
         String user = null;
         byte[] password = null;
+        byte[] clientName = null;
         if (c.argc() > 1) {
             long proto;
             try {
@@ -126,13 +127,16 @@ final class ServerCommands {
                     password = c.arg(i + 2);
                     i += 2;
                 } else if (c.is(i, "SETNAME") && i + 1 < c.argc()) {
-                    i++;
+                    clientName = c.arg(++i);
                 } else {
                     throw new KvError("ERR Syntax error in HELLO option '" + Bytes.str(c.arg(i)) + "'");
                 }
             }
         }
         AuthCommands.hello(s, c, user, password);
+        if (clientName != null) {
+            ClientCommands.setName(c, clientName);
+        }
         c.out.array(14);
         c.out.bulk("server");
         c.out.bulk("redis");
@@ -141,7 +145,7 @@ final class ServerCommands {
         c.out.bulk("proto");
         c.out.integer(2);
         c.out.bulk("id");
-        c.out.integer(Thread.currentThread().getId());
+        c.out.integer(c.id);
         c.out.bulk("mode");
         c.out.bulk("standalone");
         c.out.bulk("role");
