@@ -546,7 +546,7 @@ public class KvTest {
     /** Commands whose replies are sets: compared with their elements sorted. */
     static final Set<String> UNORDERED = Set.of("SMEMBERS", "SINTER", "SUNION", "SDIFF", "KEYS");
     /** Commands whose replies Redis chooses at random: compared by their properties. */
-    static final Set<String> RANDOM = Set.of("SPOP", "SRANDMEMBER");
+    static final Set<String> RANDOM = Set.of("SPOP", "SRANDMEMBER", "HRANDFIELD", "ZRANDMEMBER");
     static final Set<String> SCANS = Set.of("SSCAN", "HSCAN", "ZSCAN");
 
     static String findRedisServer() {
@@ -630,6 +630,22 @@ public class KvTest {
             return o;
         }
 
+        /** Whether a random reply's members (with their values, if with) all come from source. */
+        static boolean fromSource(List<?> l, Map<Object, Object> source, boolean with, boolean distinct) {
+            int step = with ? 2 : 1;
+            if (l.size() % step != 0) {
+                return false;
+            }
+            Set<Object> seen = new HashSet<>();
+            for (int i = 0; i < l.size(); i += step) {
+                if (!source.containsKey(l.get(i)) || (with && !l.get(i + 1).equals(source.get(l.get(i))))
+                        || (!seen.add(l.get(i)) && distinct)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         static Object sorted(Object o) {
             if (o instanceof List<?> l) {
                 List<String> x = new ArrayList<>();
@@ -641,26 +657,34 @@ public class KvTest {
         }
 
         /**
-         * SPOP and SRANDMEMBER: the same shape and size, distinct members where
-         * Redis promises them, every member from the set. After SPOP, the
-         * redis-server is given pmem-kv's choice so that both hold the same set.
+         * SPOP, SRANDMEMBER, HRANDFIELD and ZRANDMEMBER: the same shape and
+         * size, distinct members where Redis promises them, every member
+         * from the collection and, with WITHVALUES/WITHSCORES, each with its
+         * own value. After SPOP, the redis-server is given pmem-kv's choice
+         * so that both hold the same set.
          */
         void random(String[] cmd) throws IOException {
             String key = cmd.length > 1 ? cmd[1] : "";
-            List<Object> before = new ArrayList<>();
-            if (cmd.length > 1 && "+set".equals(kv.callValue("TYPE", key))) {
-                before = new ArrayList<>((List<?>) kv.callValue("SMEMBERS", key));
+            Map<Object, Object> source = new java.util.HashMap<>();   // member -> value, score or null
+            Object type = cmd.length > 1 ? kv.callValue("TYPE", key) : "";
+            List<?> content = "+set".equals(type) ? (List<?>) kv.callValue("SMEMBERS", key)
+                    : "+hash".equals(type) ? (List<?>) kv.callValue("HGETALL", key)
+                    : "+zset".equals(type) ? (List<?>) kv.callValue("ZRANGE", key, "0", "-1", "WITHSCORES") : List.of();
+            boolean pairsIn = !"+set".equals(type);
+            for (int i = 0; i < content.size(); i += pairsIn ? 2 : 1) {
+                source.put(content.get(i), pairsIn ? content.get(i + 1) : null);
             }
             Object a = kv.callValue(cmd), b = redis.callValue(cmd);
             boolean spop = cmd[0].equalsIgnoreCase("SPOP");
-            boolean distinct = spop || (cmd.length == 3 && !cmd[2].startsWith("-"));
+            boolean with = cmd.length == 4 && !spop && !cmd[0].equalsIgnoreCase("SRANDMEMBER");
+            boolean distinct = spop || (cmd.length >= 3 && !cmd[2].startsWith("-"));
             boolean ok;
             if (a instanceof List<?> la && b instanceof List<?> lb) {
-                ok = la.size() == lb.size() && before.containsAll(la) && before.containsAll(lb)
-                        && (!distinct || (new HashSet<>(la).size() == la.size() && new HashSet<>(lb).size() == lb.size()));
+                ok = la.size() == lb.size() && fromSource(la, source, with, distinct)
+                        && fromSource(lb, source, with, distinct);
             } else if (a instanceof String sa && b instanceof String sb && sa.startsWith("$") && sb.startsWith("$")
                     && !sa.equals("$(nil)") && !sb.equals("$(nil)")) {
-                ok = before.contains(sa) && before.contains(sb);
+                ok = source.containsKey(sa) && source.containsKey(sb);
             } else {
                 ok = a.equals(b);   // errors, nil
             }
@@ -864,6 +888,14 @@ public class KvTest {
         "CLIENT LIST ID 0", "CLIENT LIST ID x", "CLIENT LIST junk", "CLIENT KILL", "SCRIPT FLUSH", "SCRIPT FLUSH ASYNC",
         "SCRIPT FLUSH x", "SCRIPT FLUSH a b", "FUNCTION FLUSH", "FUNCTION FLUSH SYNC", "FUNCTION FLUSH x",
         "FUNCTION FLUSH a b",
+        // HRANDFIELD, ZRANDMEMBER
+        "HSET hr f1 v1 f2 v2 f3 v3", "HRANDFIELD hr", "HRANDFIELD hr 2", "HRANDFIELD hr 5", "HRANDFIELD hr -5",
+        "HRANDFIELD hr 2 WITHVALUES", "HRANDFIELD hr -4 WITHVALUES", "HRANDFIELD hr 0", "HRANDFIELD nosuch",
+        "HRANDFIELD nosuch 3", "HRANDFIELD hr x", "HRANDFIELD hr 1 junk", "HRANDFIELD hr 1 WITHVALUES x",
+        "HRANDFIELD hr -9223372036854775808", "HRANDFIELD hr -9223372036854775807 WITHVALUES", "HRANDFIELD str",
+        "HRANDFIELD str 1", "ZADD zrm 1 a 2 b 3 c", "ZRANDMEMBER zrm", "ZRANDMEMBER zrm 2 WITHSCORES",
+        "ZRANDMEMBER zrm -6 WITHSCORES", "ZRANDMEMBER zrm 9", "ZRANDMEMBER nosuch", "ZRANDMEMBER nosuch 1",
+        "ZRANDMEMBER zrm 1 WITHVALUES", "ZRANDMEMBER hr", "ZRANDMEMBER zrm 1 WITHSCORES x", "HRANDFIELD",
     };
 
     /** WATCH across two clients: a change by the other one fails EXEC, a change of another key does not. */

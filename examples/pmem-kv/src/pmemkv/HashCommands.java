@@ -74,6 +74,7 @@ final class HashCommands {
             c.out.integer(h != null && h.find(c.arg(2)) != null ? 1 : 0);
         });
         s.add("HGETALL", 2, false, 1, 1, 1, c -> all(c, true, true));
+        s.add("HRANDFIELD", -2, false, 1, 1, 1, c -> SetCommands.randomPairs(c, PDict.HASH, "WITHVALUES"));
         s.add("HKEYS", 2, false, 1, 1, 1, c -> all(c, true, false));
         s.add("HVALS", 2, false, 1, 1, 1, c -> all(c, false, true));
         s.add("HINCRBY", 4, true, 1, 1, 1, c -> {

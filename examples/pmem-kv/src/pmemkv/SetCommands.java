@@ -309,18 +309,74 @@ final class SetCommands {
             return;
         }
         List<byte[]> out = new ArrayList<>();
+        sample(set, count).forEach(e -> out.add(e.key));
+        reply(c, out);
+    }
+
+    /**
+     * Random entries of d for SRANDMEMBER, HRANDFIELD and ZRANDMEMBER with
+     * a count: distinct ones (all of them if count reaches the size) for a
+     * positive count, -count draws with repeats for a negative one.
+     */
+    static List<PEntry> sample(PDict d, long count) {
+        List<PEntry> out = new ArrayList<>();
         if (count < 0) {
             for (long i = 0; i < -count; i++) {
-                out.add(set.random().key);
+                out.add(d.random());
             }
-        } else if (count >= set.size()) {
-            set.forEach(e -> out.add(e.key));
+        } else if (count >= d.size()) {
+            d.forEach(out::add);
         } else {
-            List<byte[]> all = new ArrayList<>();
-            set.forEach(e -> all.add(e.key));
+            List<PEntry> all = new ArrayList<>();
+            d.forEach(all::add);
             java.util.Collections.shuffle(all, java.util.concurrent.ThreadLocalRandom.current());
             out.addAll(all.subList(0, (int) count));
         }
-        reply(c, out);
+        return out;
+    }
+
+    /**
+     * HRANDFIELD key [count [WITHVALUES]] and ZRANDMEMBER key [count
+     * [WITHSCORES]] (kind HASH or ZSET), in Redis's order of checks: the
+     * count, the option, then the key.
+     */
+    static void randomPairs(Ctx c, byte kind, String option) {
+        if (c.argc() == 2) {
+            PDict d = kind == PDict.ZSET ? zdict(c) : c.dict(1, kind);
+            PEntry e = d == null ? null : d.random();
+            c.out.bulk(e == null ? null : e.key);
+            return;
+        }
+        long count = c.argLong(2);
+        if (count == Long.MIN_VALUE) {
+            throw new KvError("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
+        }
+        boolean with = false;
+        if (c.argc() == 4 && c.is(3, option)) {
+            with = true;
+            if (count < -Long.MAX_VALUE / 2) {
+                throw new KvError("ERR value is out of range");
+            }
+        } else if (c.argc() >= 4) {
+            throw KvError.SYNTAX;
+        }
+        PDict d = kind == PDict.ZSET ? zdict(c) : c.dict(1, kind);
+        if (d == null || count == 0) {
+            c.out.array(0);
+            return;
+        }
+        List<PEntry> picked = sample(d, count);
+        c.out.array(with ? 2L * picked.size() : picked.size());
+        for (PEntry e : picked) {
+            c.out.bulk(e.key);
+            if (with) {
+                c.out.bulk(kind == PDict.ZSET ? Bytes.formatDouble(((PZSet.Node) e.value).score) : (byte[]) e.value);
+            }
+        }
+    }
+
+    private static PDict zdict(Ctx c) {
+        PZSet z = c.value(1, PZSet.class);
+        return z == null ? null : z.dict;
     }
 }

@@ -76,6 +76,7 @@ final class ZSetCommands {
             PZSet z = c.value(1, PZSet.class);
             c.out.integer(z == null ? 0 : z.countByLex(min, max));
         });
+        s.add("ZRANDMEMBER", -2, false, 1, 1, 1, c -> SetCommands.randomPairs(c, PDict.ZSET, "WITHSCORES"));
         s.add("ZMSCORE", -3, false, 1, 1, 1, c -> {
             PZSet z = c.value(1, PZSet.class);
             c.out.array(c.argc() - 2);
