@@ -896,6 +896,14 @@ public class KvTest {
         "HRANDFIELD str 1", "ZADD zrm 1 a 2 b 3 c", "ZRANDMEMBER zrm", "ZRANDMEMBER zrm 2 WITHSCORES",
         "ZRANDMEMBER zrm -6 WITHSCORES", "ZRANDMEMBER zrm 9", "ZRANDMEMBER nosuch", "ZRANDMEMBER nosuch 1",
         "ZRANDMEMBER zrm 1 WITHVALUES", "ZRANDMEMBER hr", "ZRANDMEMBER zrm 1 WITHSCORES x", "HRANDFIELD",
+        // LCS
+        "SET lcs1 ohmytext", "SET lcs2 mynewtext", "LCS lcs1 lcs2", "LCS lcs1 lcs2 LEN", "LCS lcs1 lcs2 IDX",
+        "LCS lcs1 lcs2 IDX MINMATCHLEN 4", "LCS lcs1 lcs2 IDX MINMATCHLEN 4 WITHMATCHLEN", "LCS lcs1 lcs2 IDX WITHMATCHLEN",
+        "LCS lcs1 nosuch", "LCS nosuch nosuch2 IDX", "LCS lcs1 lcs2 LEN IDX", "LCS lcs1 lcs2 MINMATCHLEN x",
+        "LCS lcs1 lcs2 MINMATCHLEN", "LCS lcs1 lcs2 junk", "LCS lcs1 hr", "LCS lcs1", "SET lcs3 abcabcabc",
+        "SET lcs4 cbacbacba", "LCS lcs3 lcs4 IDX WITHMATCHLEN", "LCS lcs3 lcs4", "LCS lcs1 lcs2 IDX MINMATCHLEN -3",
+        "LCS lcs1 lcs1 IDX", "LCS lcs1 lcs2 WITHMATCHLEN", "SET lcs5 1234", "INCR lcs5", "LCS lcs5 lcs1 IDX",
+        "LCS hr lcs1 LEN",
     };
 
     /** WATCH across two clients: a change by the other one fails EXEC, a change of another key does not. */
@@ -980,6 +988,14 @@ public class KvTest {
                      Client rC = new Client(rport)) {
                     blockingCases(d, kvA, rA, kvC, rC);
                 }
+                java.util.Random lr = new java.util.Random(7);   // LCS of random short strings, ranges and all
+                for (int i = 0; i < 60; i++) {
+                    d.call("SET", "lx", randomText(lr, "abc", 12));
+                    d.call("SET", "ly", randomText(lr, "abc", 12));
+                    d.call("LCS", "lx", "ly", "IDX", "WITHMATCHLEN");
+                    d.call("LCS", "lx", "ly", "IDX", "MINMATCHLEN", "2");
+                    d.call("LCS", "lx", "ly");
+                }
                 int handWritten = d.cases;
                 bulkCases(d);   // sizes past the in-place limits of PZSet and PList
                 int bulk = d.cases - handWritten;
@@ -1012,6 +1028,15 @@ public class KvTest {
                         + (d.mismatches.isEmpty() ? "" : d.mismatches.get(0)));
             }
         }
+    }
+
+    /** Up to max characters drawn from alphabet. */
+    static String randomText(java.util.Random r, String alphabet, int max) {
+        StringBuilder sb = new StringBuilder();
+        for (int n = r.nextInt(max + 1); n > 0; n--) {
+            sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
+        }
+        return sb.toString();
     }
 
     /** Sends cmd to both servers through a second pair of clients, without reading the replies (they block). */

@@ -22,6 +22,9 @@
 
 package pmemkv;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /** String commands. A string is a persistent byte[]; a changed string is a new array (fresh memory needs no undo log). */
 final class StringCommands {
     private StringCommands() {}
@@ -113,6 +116,7 @@ final class StringCommands {
             c.out.integer(v == null ? 0 : v.length);
         });
         s.add("GETRANGE", 4, false, 1, 1, 1, StringCommands::getRange);
+        s.add("LCS", -3, false, 1, 2, 1, StringCommands::lcs);
         s.add("SUBSTR", 4, false, 1, 1, 1, StringCommands::getRange);
         s.add("SETRANGE", 4, true, 1, 1, 1, StringCommands::setRange);
     }
@@ -325,6 +329,119 @@ final class StringCommands {
             e.value = v;
         }
         c.out.bulk(v);
+    }
+
+    /**
+     * LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN], as Redis
+     * 7.0 computes it: the dynamic-programming table of LCS lengths, then a
+     * walk back from its end that emits the matched ranges last to first.
+     * A missing key is an empty string; the table may take at most
+     * proto-max-bulk-len bytes (4 per cell), as in Redis.
+     */
+    private static void lcs(Ctx c) {
+        PEntry ea = c.lookup(1), eb = c.lookup(2);
+        if (ea != null && !(ea.value instanceof byte[]) || eb != null && !(eb.value instanceof byte[])) {
+            throw new KvError("ERR The specified keys must contain string values");
+        }
+        byte[] a = ea == null ? Bytes.EMPTY : (byte[]) ea.value, b = eb == null ? Bytes.EMPTY : (byte[]) eb.value;
+        boolean getLen = false, getIdx = false, withMatchLen = false;
+        long minMatchLen = 0;
+        for (int j = 3; j < c.argc(); j++) {
+            if (c.is(j, "IDX")) {
+                getIdx = true;
+            } else if (c.is(j, "LEN")) {
+                getLen = true;
+            } else if (c.is(j, "WITHMATCHLEN")) {
+                withMatchLen = true;
+            } else if (c.is(j, "MINMATCHLEN") && j + 1 < c.argc()) {
+                minMatchLen = Math.max(0, c.argLong(++j));
+            } else {
+                throw KvError.SYNTAX;
+            }
+        }
+        if (getIdx && getLen) {
+            throw new KvError("ERR If you want both the length and indexes, please just use IDX.");
+        }
+        final int alen = a.length, blen = b.length;
+        long cells = (long) (alen + 1) * (blen + 1);
+        if (cells * 4 > c.server.limits.maxBulk() || cells > Integer.MAX_VALUE - 8) {
+            throw new KvError("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
+        }
+        int[] t = new int[(int) cells];   // t[i * (blen + 1) + j]: LCS of a[0..i) and b[0..j)
+        final int w = blen + 1;
+        for (int i = 1; i <= alen; i++) {
+            for (int j = 1; j <= blen; j++) {
+                t[i * w + j] = a[i - 1] == b[j - 1] ? t[(i - 1) * w + j - 1] + 1
+                        : Math.max(t[(i - 1) * w + j], t[i * w + j - 1]);
+            }
+        }
+        int idx = t[alen * w + blen];
+        if (getLen) {
+            c.out.integer(idx);
+            return;
+        }
+        byte[] result = new byte[idx];
+        List<long[]> ranges = new ArrayList<>();   // {aStart, aEnd, bStart, bEnd}
+        int aStart = alen, aEnd = 0, bStart = 0, bEnd = 0;   // aStart == alen: no range open
+        int i = alen, j = blen;
+        while (i > 0 && j > 0) {
+            boolean emit = false;
+            if (a[i - 1] == b[j - 1]) {
+                result[idx - 1] = a[i - 1];
+                if (aStart == alen) {
+                    aStart = aEnd = i - 1;
+                    bStart = bEnd = j - 1;
+                } else if (aStart == i && bStart == j) {   // contiguous: the range grows backward
+                    aStart--;
+                    bStart--;
+                } else {
+                    emit = true;
+                }
+                if (aStart == 0 || bStart == 0) {
+                    emit = true;
+                }
+                idx--;
+                i--;
+                j--;
+            } else {
+                if (t[(i - 1) * w + j] > t[i * w + j - 1]) {
+                    i--;
+                } else {
+                    j--;
+                }
+                if (aStart != alen) {
+                    emit = true;
+                }
+            }
+            if (emit) {
+                long matchLen = aEnd - aStart + 1;
+                if (minMatchLen == 0 || matchLen >= minMatchLen) {
+                    ranges.add(new long[] {aStart, aEnd, bStart, bEnd, matchLen});
+                }
+                aStart = alen;
+            }
+        }
+        if (!getIdx) {
+            c.out.bulk(result);
+            return;
+        }
+        c.out.array(4);
+        c.out.bulk("matches");
+        c.out.array(ranges.size());
+        for (long[] r : ranges) {
+            c.out.array(withMatchLen ? 3 : 2);
+            c.out.array(2);
+            c.out.integer(r[0]);
+            c.out.integer(r[1]);
+            c.out.array(2);
+            c.out.integer(r[2]);
+            c.out.integer(r[3]);
+            if (withMatchLen) {
+                c.out.integer(r[4]);
+            }
+        }
+        c.out.bulk("len");
+        c.out.integer(t[alen * w + blen]);
     }
 
     private static void getRange(Ctx c) {
