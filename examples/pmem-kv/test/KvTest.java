@@ -904,6 +904,20 @@ public class KvTest {
         "SET lcs4 cbacbacba", "LCS lcs3 lcs4 IDX WITHMATCHLEN", "LCS lcs3 lcs4", "LCS lcs1 lcs2 IDX MINMATCHLEN -3",
         "LCS lcs1 lcs1 IDX", "LCS lcs1 lcs2 WITHMATCHLEN", "SET lcs5 1234", "INCR lcs5", "LCS lcs5 lcs1 IDX",
         "LCS hr lcs1 LEN",
+        // SORT, SORT_RO
+        "RPUSH sl 3 1 2 10", "SORT sl", "SORT sl DESC", "SORT sl ALPHA", "SORT sl LIMIT 1 2", "SORT sl LIMIT -5 2",
+        "SORT sl LIMIT 2 -1", "SORT sl LIMIT 10 3", "SORT nosuch", "SORT str", "SORT sl BY nosort",
+        "SORT sl BY nosort DESC LIMIT 1 2", "RPUSH sa b a c", "SORT sa", "SORT sa ALPHA DESC",
+        "MSET w_1 30 w_2 20 w_3 10 w_10 0", "SORT sl BY w_*", "SORT sl BY w_* GET # GET w_*", "HSET hw_1 f c",
+        "HSET hw_2 f a", "HSET hw_3 f b", "HSET hw_10 f d", "SORT sl BY hw_*->f ALPHA GET hw_*->f GET #",
+        "SORT sl GET nosuch_*", "SORT sl GET constant", "SORT sl GET hw_*->", "SORT sl STORE sd", "LRANGE sd 0 -1",
+        "SORT sl BY w_* GET # GET nosuch_* STORE sd", "LRANGE sd 0 -1", "SORT nosuch STORE sd", "EXISTS sd",
+        "SORT_RO sl", "SORT_RO sl STORE sd", "SADD sset 5 3 9", "SORT sset", "SORT sset DESC LIMIT 0 2",
+        "SORT sset BY nosort STORE sd", "LRANGE sd 0 -1", "ZADD szs 1 c 2 a 3 b", "SORT szs ALPHA", "SORT szs BY nosort",
+        "SORT szs BY nosort DESC LIMIT 0 2", "SORT sl LIMIT", "SORT sl LIMIT x 1", "SORT sl junk", "SORT sl GET",
+        "SORT sl BY", "SORT sl STORE", "RPUSH sf 1.5 -2 1e2 inf \"\"", "SORT sf", "RPUSH sbad 1 x", "SORT sbad",
+        "SORT sbad ALPHA", "SORT sl BY w_* ALPHA", "SORT sl BY nosuch_*", "SORT sl BY w_* DESC LIMIT 1 1 GET w_*",
+        "SORT", "SORT sl ASC DESC ASC", "SORT sl BY hw_*->f", "SORT sl BY w_*->f",
     };
 
     /** WATCH across two clients: a change by the other one fails EXEC, a change of another key does not. */

@@ -93,6 +93,7 @@ public final class Server {
         SetCommands.register(this);
         ScanCommands.register(this);
         ClientCommands.register(this);
+        SortCommands.register(this);
         ZSetCommands.register(this);
         MultiCommands.register(this);
         AuthCommands.register(this);
