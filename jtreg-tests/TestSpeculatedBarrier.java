@@ -77,14 +77,17 @@ public class TestSpeculatedBarrier {
                 "-XX:-TieredCompilation", "-Xbatch", "-XX:CompileCommand=quiet",
                 "-XX:CompileCommand=dontinline,TestSpeculatedBarrier::fill",
                 "-XX:CompileCommand=dontinline,TestSpeculatedBarrier::put",
-                "-XX:CompileCommand=dontinline,TestSpeculatedBarrier::link", "-XX:+UnlockDiagnosticVMOptions", "-XX:+PmemSimulator",
+                "-XX:CompileCommand=dontinline,TestSpeculatedBarrier::link",
+                "-XX:CompileCommand=dontinline,TestSpeculatedBarrier::fillLoaded",
+                "-XX:CompileCommand=dontinline,TestSpeculatedBarrier::linkLoaded",
+                "-XX:CompileCommand=dontinline,TestSpeculatedBarrier::storeLoaded", "-XX:+UnlockDiagnosticVMOptions", "-XX:+PmemSimulator",
                 "-XX:+PrintCompilation", "-Dhalt=true", "-Xlog:gc+pmem=trace:file=" + log);
         List<String> spec = Files.readAllLines(Path.of(log)).stream()
                 .filter(l -> l.contains("speculated volatile"))
                 .map(l -> l.substring(l.indexOf("C2:"))).collect(Collectors.toList());
         Files.delete(Path.of(log));
         spec.forEach(System.out::println);
-        for (String m : new String[] {"fill", "put", "link"}) {
+        for (String m : new String[] {"fill", "put", "link", "fillLoaded", "linkLoaded"}) {
             long sites = spec.stream().filter(l -> l.contains(" " + m + "@")).count();
             long distinct = spec.stream().filter(l -> l.contains(" " + m + "@")).distinct().count();
             long compiles = out.asLines().stream()
@@ -152,14 +155,36 @@ public class TestSpeculatedBarrier {
         refs[0] = r;
     }
 
+    // Receivers loaded from an element (a compressed oop, DecodeN in C2):
+    // the range test compares the narrow oop before the null check, which
+    // stays implicit (PmemBarrierSetC2::before_field_store).
+    static void fillLoaded(Node[] ns, int i, long v) {
+        ns[i].a = v;
+        ns[i].b = (int) v;
+    }
+
+    static void linkLoaded(Node[] ns, int i, Object r) {
+        ns[i].ref = r;
+    }
+
+    // The same shape, for a null receiver: NullPointerException from
+    // compiled code whose null check is the store's own fault.
+    static void storeLoaded(Node[] ns, int i, long v) {
+        ns[i].a = v;
+    }
+
     static void warm(int rounds) {
         Node vol = new Node();
         long[] varr = new long[4];
         Object[] vrefs = new Object[2];
+        Node[] vns = {new Node(), new Node()};
         for (int k = 0; k < rounds; k++) {
             fill(vol, k);
             put(varr, k & 3, k);
             link(vol, vrefs, vol);
+            fillLoaded(vns, k & 1, k);
+            linkLoaded(vns, k & 1, vol);
+            storeLoaded(vns, k & 1, k);
         }
     }
 
@@ -188,22 +213,40 @@ public class TestSpeculatedBarrier {
         Node p = Pmem.pnew(Node.class);
         long[] parr = Pmem.pmake(long[].class, 4);
         Object[] prefs = Pmem.pmake(Object[].class, 2);
-        Object[] root = Pmem.pmake(Object[].class, 3);
+        Object[] root = Pmem.pmake(Object[].class, 4);
+        Node q = Pmem.pnew(Node.class);
         Pmem.setRoot(root);
         root[0] = p;
         root[1] = parr;
         root[2] = prefs;
+        root[3] = q;
+        Node[] pns = {q, null};   // a volatile array holding a persistent object
+        for (int k = 0; k < 3; k++) {
+            try {
+                storeLoaded(pns, 1, k);
+                throw new RuntimeException("FAILED: a store into a null receiver did not throw");
+            } catch (NullPointerException expected) {
+            }
+        }
         // Each first persistent store traps; the interpreter logs it.
         try {
             Pmem.txn(() -> {
                 fill(p, 77);
                 put(parr, 1, 77);
                 link(p, prefs, parr);
+                fillLoaded(pns, 0, 77);
+                linkLoaded(pns, 0, parr);
                 throw new IllegalStateException("abort");
             });
         } catch (IllegalStateException expected) {
         }
         expect(p.a == 0 && p.b == 0 && parr[1] == 0 && p.ref == null && prefs[0] == null, "aborted stores undone");
+        expect(q.a == 0 && q.b == 0 && q.ref == null, "aborted stores through a loaded receiver undone");
+        try {
+            linkLoaded(pns, 0, new Node());
+            throw new RuntimeException("FAILED: a volatile reference was stored through a loaded receiver");
+        } catch (IllegalArgumentException expected) {
+        }
         try {
             link(p, prefs, new Node());
             throw new RuntimeException("FAILED: a volatile reference was stored into a persistent object");
@@ -220,6 +263,8 @@ public class TestSpeculatedBarrier {
             put(parr, k & 3, k);
             link(vol, vrefs, vol);
             link(p, prefs, (k & 1) == 0 ? parr : p);
+            fillLoaded(pns, 0, k);
+            linkLoaded(pns, 0, p);
         }
         expect(p.a == WARM && vol.a == WARM && parr[WARM & 3] == WARM && p.ref == parr, "stores");
         if (Boolean.getBoolean("halt")) {
@@ -238,5 +283,7 @@ public class TestSpeculatedBarrier {
             expect(parr[i] == WARM - ((WARM - i) & 3), "element " + i + " durable: " + parr[i]);
         }
         expect(p.ref == parr && prefs[0] == parr, "references durable");
+        Node q = (Node) root[3];
+        expect(q.a == WARM && q.b == WARM && q.ref == p, "stores through a loaded receiver durable");
     }
 }

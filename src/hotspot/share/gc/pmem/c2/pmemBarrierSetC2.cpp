@@ -160,6 +160,23 @@ static bool same_frame(const JVMState* a, const JVMState* b) {
   return a->caller() == NULL || a->caller()->same_calls_as(b->caller());
 }
 
+// Whether a store parsed at here is at the transaction level of an
+// allocation parsed at alloc: in the same frame, or in constructors called
+// (inlined) from that frame, such as HashMap.newNode's new Node(...) and
+// the super() calls under it. Transaction levels change only in Pmem.txn's
+// frame, and no constructor is one.
+static bool allocation_level(const JVMState* here, const JVMState* alloc) {
+  for (const JVMState* j = here; j != NULL; j = j->caller()) {
+    if (same_frame(j, alloc)) {
+      return true;
+    }
+    if (!j->method()->is_object_initializer()) {
+      return false;
+    }
+  }
+  return false;
+}
+
 static bool may_be_persistent(C2Access& access) {
   if (!access.is_parse_access()) {
     return false;   // expansion-time accesses write fresh objects only
@@ -175,12 +192,13 @@ static bool may_be_persistent(C2Access& access) {
   // Allocated by new in this compilation: volatile, or made by the open
   // transaction (PmemRedirect), whose objects need neither a log entry
   // (commit writes them back) nor a check (commit checks them). Only if
-  // the store is in the same inlined frame as the new: a frame never spans
-  // a transaction's begin or end (those are in Pmem.txn's frame), so the
-  // object is then the store's own transaction level's.
+  // the store is in the new's inlined frame or a constructor called from
+  // it: a frame never spans a transaction's begin or end (those are in
+  // Pmem.txn's frame), so the object is then the store's own transaction
+  // level's.
   JVMState* here = static_cast<C2ParseAccess&>(access).kit()->jvms();
   AllocateNode* alloc = AllocateNode::Ideal_allocation(base, &gvn);
-  if (alloc != NULL && alloc->jvms() != NULL && same_frame(here, alloc->jvms())) {
+  if (alloc != NULL && alloc->jvms() != NULL && allocation_level(here, alloc->jvms())) {
     return false;
   }
   const TypeOopPtr* t = gvn.type(base)->isa_oopptr();
@@ -251,10 +269,17 @@ static Node* address_bits(GraphKit* kit, C2Access& access) {
 // base is loop-invariant where the address is not, so loop unswitching can
 // hoist the test out of a loop over a volatile array and leave the plain
 // loop free to unroll and vectorize.
+// A base that is a cast of a just-loaded (DecodeN) object is tested
+// uncast: a test made before its null check (before_field_store) is then
+// the same node, and dominates.
 static Node* test_bits(GraphKit* kit, C2Access& access) {
   Node* adr = access.addr().node();
   if (adr->is_AddP() && !adr->in(AddPNode::Base)->is_top()) {
-    return kit->gvn().transform(new CastP2XNode(NULL, adr->in(AddPNode::Base)));
+    Node* base = adr->in(AddPNode::Base);
+    if (base->uncast()->Opcode() == Op_DecodeN) {
+      base = base->uncast();
+    }
+    return kit->gvn().transform(new CastP2XNode(NULL, base));
   }
   return address_bits(kit, access);
 }
@@ -327,6 +352,37 @@ static int speculation_slots(GraphKit* kit, BasicType bt) {
   return slots;
 }
 
+// The speculated test: true where the object whose address bits are bits
+// is volatile. See store_at_resolved for its forms.
+static Node* speculated_volatile(GraphKit* kit, Node* bits, BasicType bt) {
+  PhaseGVN& gvn = kit->gvn();
+  const bool narrow_base = bits->in(1) != NULL && bits->in(1)->Opcode() == Op_DecodeN;
+  const int shift = !is_reference_type(bt) && !narrow_base &&
+                    is_aligned(PmemHeap::bottom(), (size_t)1 << CardTable::card_shift)
+                    ? CardTable::card_shift : 0;
+  if (shift > 0) {
+    bits = gvn.transform(new URShiftXNode(bits, kit->intcon(shift)));
+  }
+  Node* cmp = gvn.transform(new CmpULNode(bits, kit->MakeConX((intptr_t)PmemHeap::bottom() >> shift)));
+  return gvn.transform(new BoolNode(cmp, BoolTest::lt));
+}
+
+void PmemBarrierSetC2::before_field_store(GraphKit* kit, Node* receiver, BasicType bt) {
+  if (receiver->Opcode() != Op_DecodeN || speculation_slots(kit, bt) < 0) {
+    return;
+  }
+  const TypeOopPtr* t = kit->gvn().type(receiver)->isa_oopptr();
+  if (t != NULL && never_persistent(t->klass())) {
+    return;
+  }
+  // A null receiver tests volatile (narrow 0 is below every bound) and
+  // meets its null check next. The stack is whole: the trap re-executes
+  // the putfield with nothing to put back.
+  Node* volatile_dest = speculated_volatile(kit, kit->gvn().transform(new CastP2XNode(NULL, receiver)), bt);
+  BuildCutout unless(kit, volatile_dest, PROB_MAX);
+  kit->uncommon_trap(speculation_reason, Deoptimization::Action_make_not_entrant);
+}
+
 Node* PmemBarrierSetC2::store_at_resolved(C2Access& access, C2AccessValue& val) const {
   const BasicType bt = access.type();
   if (!may_be_persistent(access) || !(is_java_primitive(bt) || is_reference_type(bt))) {
@@ -336,21 +392,16 @@ Node* PmemBarrierSetC2::store_at_resolved(C2Access& access, C2AccessValue& val) 
   const int slots = speculation_slots(kit, bt);
   if (slots >= 0) {
     // The base is a heap object, and the persistent part ends the heap's
-    // reservation: below its bottom is volatile. One compare. For a
-    // primitive store it is of the base shifted right by the card shift:
-    // bottom >> 9 fits an immediate where bottom does not, so no register
-    // holds the constant (fieldStoresPrimitive 935 -> 751 ns). Not for
-    // references: their card mark then had to reload the card table base
-    // instead (fieldStoresReference 813 -> 842 ns).
-    PhaseGVN& gvn = kit->gvn();
-    const int shift = !is_reference_type(bt) && is_aligned(PmemHeap::bottom(), (size_t)1 << CardTable::card_shift)
-                      ? CardTable::card_shift : 0;
-    Node* bits = test_bits(kit, access);
-    if (shift > 0) {
-      bits = gvn.transform(new URShiftXNode(bits, kit->intcon(shift)));
-    }
-    Node* cmp = gvn.transform(new CmpULNode(bits, kit->MakeConX((intptr_t)PmemHeap::bottom() >> shift)));
-    Node* volatile_dest = gvn.transform(new BoolNode(cmp, BoolTest::lt));
+    // reservation: below its bottom is volatile. One compare. When the
+    // base was just loaded from a field or element it is (DecodeN n), and
+    // pmem_x86_64.ad compares n itself with the narrow bottom: no decode,
+    // and an immediate. Otherwise, for a primitive store the base is
+    // shifted right by the card shift: bottom >> 9 fits an immediate where
+    // bottom does not, so no register holds the constant
+    // (fieldStoresPrimitive 935 -> 751 ns). Not for references: their card
+    // mark then had to reload the card table base instead
+    // (fieldStoresReference 813 -> 842 ns).
+    Node* volatile_dest = speculated_volatile(kit, test_bits(kit, access), bt);
     {
       BuildCutout unless(kit, volatile_dest, PROB_MAX);
       kit->inc_sp(slots);

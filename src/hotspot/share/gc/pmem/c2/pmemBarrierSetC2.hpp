@@ -87,6 +87,14 @@ public:
                                                bool is_clone, bool is_clone_instance,
                                                ArrayCopyPhase phase) const;
 
+  // Parse's putfield, before the receiver's null check: where the receiver
+  // was just loaded (a DecodeN) and the store would be speculated, the
+  // range test goes first, on the compressed oop (pmem_x86_64.ad), so that
+  // the store directly follows the null check, which then stays implicit
+  // (the store's own fault), as with Serial. store_at_resolved's identical
+  // test is then dominated, and IGVN removes it.
+  static void before_field_store(GraphKit* kit, Node* receiver, BasicType bt);
+
   // The runtime stubs the slow paths call; made by OptoRuntime::generate.
   static bool generate_stubs(ciEnv* env);
 
