@@ -66,7 +66,7 @@ public class TestFlags {
             + "compact-piece, compact-slid, compact-slid-all, convert-written, convert-renamed, migrate-begun, "
             + "migrate-copied, migrate-forwarding, "
             + "migrate-forwarded, migrate-freed, swizzle-tagged, swizzle-rewritten, "
-            + "swizzle-chunk-done, swizzle-finishing, recovery-restored, log-appended, log-linked, txn-stored, "
+            + "swizzle-chunk-done, swizzle-finishing, recovery-restored, log-appended, log-fresh, log-linked, txn-stored, "
             + "commit-written-back, commit-retired, abort-restored, enum-twins-written, enum-registered, "
             + "grow-extended, grow-recorded, "
             + "gc-marked, gc-swept",

@@ -23,7 +23,7 @@
  * @test
  * @summary A name (and the root) bound inside a transaction to an object
  *          the transaction made (pnew, pmake), on a fresh file, crashed
- *          under the simulator at every third write-back of the run: each
+ *          under the simulator at every other write-back of the run: each
  *          start after the crash attaches (the roots are checked as
  *          recovery will leave them) and sees the name unbound, or bound
  *          to the whole object. (Written after TestTxnCrash once refused
@@ -75,7 +75,7 @@ public class TestNameInTxnCrash {
                 new String[] {"-XX:+UnlockDiagnosticVMOptions", "-XX:+PmemSimulator"}), "bind");
         whole.shouldHaveExitValue(0);
         int crashes = 0, bound = 0;
-        for (int k = 1; k < 400; k += 3) {
+        for (int k = 1; k < 400; k += 2) {
             java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(file));
             OutputAnalyzer run = PmemTest.runMain(TestNameInTxnCrash.class, PmemTest.concat(PmemTest.flags(file),
                     new String[] {"-XX:+UnlockDiagnosticVMOptions", "-XX:+PmemSimulator",

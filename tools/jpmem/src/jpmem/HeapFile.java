@@ -449,12 +449,22 @@ final class HeapFile implements AutoCloseable {
         default void free(long o, long bytes) {}
     }
 
-    /** Walks [0, top) as PmemWalk does: zero words, free chunks, lone mark words, objects. */
+    /**
+     * Walks [0, top) as PmemWalk does: zero words, free chunks, lone mark words, objects. The
+     * fresh ranges of unfinished transactions count as free chunks: the next start frees them,
+     * and until then their objects may have stores without headers.
+     */
     void walk(Visitor v) {
+        Map<Long, Long> fresh = freshRanges();
         long o = 0;
         while (o < top) {
             long m = word(o);
-            if (m == 0) {
+            Long freshBytes = fresh.get(o);
+            if (freshBytes != null) {
+                long n = Math.min(freshBytes, top - o);
+                v.free(o, n);
+                o += Math.max(n, 8);
+            } else if (m == 0) {
                 o += 8;
             } else if ((m & 0xff) == FREE_TAG_BYTE) {
                 long n = Math.min((m >>> 8) * 8, top - o);
@@ -468,6 +478,77 @@ final class HeapFile implements AutoCloseable {
                 o += size;
             }
         }
+    }
+
+    private Map<Long, Long> fresh;
+
+    /**
+     * The fresh ranges (PmemLog::append_fresh) that the unfinished transactions' logs hold:
+     * objects-area offset -> bytes. Recovery frees each one whole.
+     */
+    Map<Long, Long> freshRanges() {
+        if (fresh != null) {
+            return fresh;
+        }
+        fresh = new HashMap<>();
+        long slotSize = (logSize / logSlots) / 64 * 64;
+        for (int i = 0; i < logSlots; i++) {
+            long slot = logOff + i * slotSize;
+            long st = u64(slot);
+            if ((st & 1) == 0) continue;
+            int gen = (int) (st >>> 1);
+            long base = slot, size = slotSize, pos = LOG_HEADER;
+            for (long seg = 0; seg <= fileLength / (4 * LOG_MAX_DATA); seg++) {
+                long[] e;
+                while ((e = logEntry(base, size, pos, gen)) != null && (e[0] & 0xffff) != 0) {
+                    if ((e[0] & 0xffff) == LOG_FRESH) {
+                        long tag = u64(base + pos + 16);
+                        fresh.put((e[0] >>> 16) - objectsOff, (tag >>> 8) * 8);
+                    }
+                    pos = e[1];
+                }
+                if (e == null) break;   // the end of the entries
+                size = u64(base + pos + 16);   // a continuation: the next chunk
+                base = e[0] >>> 16;
+                pos = 0;
+            }
+        }
+        return fresh;
+    }
+
+    /** The offset (in the objects area) of the fresh range that holds o, or -1. */
+    long freshRangeOf(long o) {
+        for (Map.Entry<Long, Long> r : freshRanges().entrySet()) {
+            if (o >= r.getKey() && o < r.getKey() + r.getValue()) return r.getKey();
+        }
+        return -1;
+    }
+
+    private static final long LOG_HEADER = 64, LOG_MAX_DATA = 4096, LOG_FRESH = 0xffff;
+
+    /** PmemLog::entry_at: {word 0, the next entry's position} if the entry at pos counts for gen, else null. */
+    private long[] logEntry(long base, long size, long pos, int gen) {
+        if (pos < 0 || pos + 16 > size || base + pos + 16 > fileLength) return null;
+        long w0 = u64(base + pos), w1 = u64(base + pos + 8);
+        long len = w0 & 0xffff, target = w0 >>> 16;
+        if (w0 == 0 || (len > LOG_MAX_DATA && len != LOG_FRESH) || (int) (w1 >>> 32) != gen) return null;
+        long words = len == 0 || len == LOG_FRESH ? 1 : (len + 7) / 8;
+        long end = pos + (2 + words) * 8;
+        if (end > size || base + end > fileLength) return null;
+        long h = 0xcbf29ce484222325L;
+        h = (h ^ w0) * 0x100000001b3L;
+        h = (h ^ Integer.toUnsignedLong(gen)) * 0x100000001b3L;
+        for (long i = 0; i < words; i++) {
+            h = (h ^ u64(base + pos + 16 + 8 * i)) * 0x100000001b3L;
+        }
+        if (((int) (h ^ (h >>> 32)) | 1) != (int) w1) return null;
+        if (len == 0) {
+            long chunk = u64(base + pos + 16);
+            if (target % 8 != 0 || chunk < 4 * LOG_MAX_DATA || chunk > fileLength || target > fileLength - chunk) return null;
+        } else if (target + (len == LOG_FRESH ? 8 : len) > fileLength) {
+            return null;
+        }
+        return new long[] {w0, end};
     }
 
     /** Unfinished transactions: the log slots whose state word says active. */

@@ -174,7 +174,7 @@ public final class Main {
     private int check() throws HeapFile.Bad {
         // 1. The used part, linearly: every object of a known type, inside it; free chunks inside it.
         BitSet starts = new BitSet((int) Math.min(Integer.MAX_VALUE, f.top / 8 + 1));
-        long[] seen = new long[3];   // objects walked, references checked, references outside the file
+        long[] seen = new long[4];   // objects walked, references checked, outside the file, into fresh ranges
         long[] walkedTo = {f.top};
         f.walk(new HeapFile.Visitor() {
             public long object(long o, HeapFile.Type t) {
@@ -245,6 +245,8 @@ public final class Main {
                             + "an orderly exit", field, t.external(), o));
                 } else if (target == -2) {
                     seen[2]++;
+                } else if (target >= 0 && f.freshRangeOf(target) >= 0) {
+                    seen[3]++;   // an unfinished transaction's store: the next start undoes it
                 } else if (target >= 0 && !marked.get((int) (target / 8))) {
                     if (target % 8 != 0 || f.typeAt(target) == null
                             || (target < walkedTo[0] && !starts.get((int) (target / 8)))) {
@@ -259,8 +261,10 @@ public final class Main {
         int open = f.openTransactions();
         out.printf("checked %s: %d objects in the used part%s, %d reachable, %d references%s%s%n", f.path, seen[0],
                 walkedTo[0] < f.top ? " (walked up to offset " + walkedTo[0] + ")" : "", reachable[0], seen[1],
-                seen[2] > 0 ? ", " + seen[2] + " of them to the last run's volatile objects (enum constants' and cache "
-                        + "fields)" : "",
+                (seen[2] > 0 ? ", " + seen[2] + " of them to the last run's volatile objects (enum constants' and cache "
+                        + "fields)" : "")
+                + (seen[3] > 0 ? ", " + seen[3] + " into objects of unfinished transactions (stores the next start undoes)"
+                        : ""),
                 open > 0 ? "; " + open + " unfinished transaction(s), which the next start rolls back" : "");
         if (problems > 50) {
             out.println("... and " + (problems - 50) + " more problems");

@@ -186,6 +186,44 @@ static bool free_run(HeapWord* start, HeapWord* end) {
   return true;
 }
 
+// The fresh ranges of open transactions' logs (PmemTxn::covers), sorted:
+// recovery would free each one whole, so nothing inside is handed to
+// anyone else before its transaction ends. Their objects are marked (the
+// transaction keeps them); what the sweep leaves is the unused end of a
+// retired buffer, which stays zero until a later sweep.
+class FreshRanges : public StackObj {
+  struct R { HeapWord* start; HeapWord* end; };
+  GrowableArrayCHeap<R, mtGC> _r;
+  static int by_start(R* a, R* b) { return a->start < b->start ? -1 : (a->start > b->start ? 1 : 0); }
+public:
+  FreshRanges() : _r(4) {
+    for (JavaThreadIteratorWithHandle jtiwh; JavaThread* t = jtiwh.next(); ) {
+      PmemTxn* txn = PmemTxn::of(t);
+      if (txn != NULL) {
+        txn->do_fresh_logged([&](HeapWord* s, HeapWord* e) { R r = { s, e }; _r.append(r); });
+      }
+    }
+    _r.sort(by_start);
+  }
+  // f(start, end) for the parts of [start, end) outside every range.
+  template <typename F> bool outside_do(HeapWord* start, HeapWord* end, F f) const {
+    bool any = false;
+    for (int i = 0; i < _r.length() && start < end; i++) {
+      if (_r.at(i).end <= start || _r.at(i).start >= end) {
+        continue;
+      }
+      if (_r.at(i).start > start) {
+        any |= f(start, _r.at(i).start);
+      }
+      start = MAX2(start, _r.at(i).end);
+    }
+    if (start < end) {
+      any |= f(start, end);
+    }
+    return any;
+  }
+};
+
 void PmemCollector::sweep(const char* why, size_t used_before, jlong started) {
   const double mark_ms = ms_since(started);
   PmemJfr::marking_done();
@@ -196,8 +234,9 @@ void PmemCollector::sweep(const char* why, size_t used_before, jlong started) {
   size_t live_words = 0;
   size_t tags = 0;
   HeapWord* cur = PmemHeap::bottom();
+  FreshRanges fresh;
   for (HeapWord* obj = PmemMark::next_marked(cur, top); obj < top; obj = PmemMark::next_marked(cur, top)) {
-    if (obj > cur && free_run(cur, obj)) {
+    if (obj > cur && fresh.outside_do(cur, obj, free_run)) {
       tags++;
     }
     const size_t words = cast_to_oop(obj)->size();
@@ -205,7 +244,7 @@ void PmemCollector::sweep(const char* why, size_t used_before, jlong started) {
     cur = obj + words;
     PmemCompact::live_run(obj, cur);
   }
-  if (cur < top && free_run(cur, top)) {
+  if (cur < top && fresh.outside_do(cur, top, free_run)) {
     tags++;
   }
   PmemWriteback::drain();

@@ -34,6 +34,7 @@
 #include "gc/pmem/pmemHeapFile.hpp"
 #include "gc/pmem/pmemLocking.hpp"
 #include "gc/pmem/pmemRoots.hpp"
+#include "gc/pmem/pmemTxn.hpp"
 #include "gc/pmem/pmemTypeTable.hpp"
 #include "gc/pmem/pmemVolatileRefs.hpp"
 #include "gc/pmem/pmemWalk.hpp"
@@ -206,6 +207,8 @@ static oop allocate(Klass* k, size_t words, int length, TRAPS) {
     THROW_MSG_NULL(vmSymbols::java_lang_OutOfMemoryError(),
                    "persistent heap type table is full: too many classes have persistent instances");
   }
+  // Durable and linked outside any transaction: never in a fresh range.
+  PmemTxn::leave_fresh_buffer(THREAD);
   HeapWord* mem = PmemCollector::allocate(THREAD->as_Java_thread(), words);
   if (mem == NULL) {
     THROW_MSG_NULL(vmSymbols::java_lang_OutOfMemoryError(),

@@ -59,6 +59,7 @@ static const char* const points[] = {
   "swizzle-finishing",    // all headers rewritten, type table not updated
   "recovery-restored",    // an unfinished txn's old values restored, log not retired
   "log-appended",         // an undo log entry durable, its store not yet done
+  "log-fresh",            // a fresh range durable in the log, the objects it covers not yet made
   "log-linked",           // the log goes on in a new chunk: its continuation durable
   "txn-stored",           // a store inside a txn done (not yet written back)
   "commit-written-back",  // a txn's lines written back and fenced, log not retired

@@ -26,6 +26,7 @@
 #include "ci/ciUtilities.inline.hpp"
 #include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemInlineAlloc.hpp"
+#include "gc/pmem/pmemTxn.hpp"
 #include "gc/pmem/pmemTypeTable.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
 #include "gc/shared/gc_globals.hpp"
@@ -69,6 +70,8 @@ bool PmemInlineAlloc::plan(ciKlass* k, bool want_array) {
 }
 
 JRT_LEAF(void, PmemInlineAlloc::allocated(void* obj, jlong bytes))
-  PmemWriteback::persist(obj, (size_t)bytes);
+  if (!PmemTxn::covers(JavaThread::current(), (HeapWord*)obj, (size_t)bytes / HeapWordSize)) {
+    PmemWriteback::persist(obj, (size_t)bytes);
+  }
   PmemFault::reached("allocated");
 JRT_END

@@ -59,9 +59,11 @@ public:
   // 12-byte one with a constant mark word.
   bool plan(ciKlass* k, bool want_array);
 
-  // Leaf: writes the new object back and passes the "allocated" fault
-  // point; compiled code calls it where PmemWriteback::by_instructions()
-  // is false.
+  // Leaf: writes the new object back, unless a fresh range of the open
+  // transaction's log covers it (PmemTxn::covers, which logs one for the
+  // buffer), and passes the "allocated" fault point. Compiled code calls
+  // it inside a transaction when no fresh range covers the buffer yet, and
+  // outside one where PmemWriteback::by_instructions() is false.
   static void allocated(void* obj, jlong bytes);
 };
 

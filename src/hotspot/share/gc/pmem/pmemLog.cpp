@@ -23,6 +23,7 @@
 #include "precompiled.hpp"
 #include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemLog.hpp"
+#include "gc/pmem/pmemWalk.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
 #include "runtime/orderAccess.hpp"
 #include "utilities/align.hpp"
@@ -63,10 +64,10 @@ bool PmemLog::entry_at(const char* base, size_t size, size_t pos, uint32_t gen, 
   const uint64_t w1 = e[1];
   const size_t len = (size_t)(w0 & 0xffff);
   const uint64_t target = w0 >> 16;
-  if (w0 == 0 || len > max_entry_data || (uint32_t)(w1 >> 32) != gen) {
+  if (w0 == 0 || (len > max_entry_data && len != fresh_len) || (uint32_t)(w1 >> 32) != gen) {
     return false;
   }
-  const size_t words = len == 0 ? 1 : align_up(len, sizeof(uint64_t)) / sizeof(uint64_t);
+  const size_t words = len == 0 || len == fresh_len ? 1 : align_up(len, sizeof(uint64_t)) / sizeof(uint64_t);
   const size_t end = pos + (2 + words) * sizeof(uint64_t);
   if (end > size || (uint32_t)w1 != checksum(w0, gen, e + 2, words)) {
     return false;
@@ -77,7 +78,7 @@ bool PmemLog::entry_at(const char* base, size_t size, size_t pos, uint32_t gen, 
         target > _file_size - chunk) {
       return false;
     }
-  } else if (target + len > _file_size) {
+  } else if (target + stored_len(len) > _file_size || (len == fresh_len && !is_aligned(target, sizeof(uint64_t)))) {
     return false;
   }
   *word0 = w0;
@@ -147,6 +148,22 @@ bool PmemLog::append(const void* target, size_t len) {
   return true;
 }
 
+bool PmemLog::append_fresh(HeapWord* start, size_t words) {
+  const size_t size = 3 * sizeof(uint64_t);
+  while (_cursor + size + continuation_size > seg_size(_seg)) {
+    if (_seg >= _chunks.length()) {
+      return false;
+    }
+    link_next();
+  }
+  uint64_t* e = (uint64_t*)(seg_base(_seg) + _cursor);
+  e[2] = PmemWalk::free_tag(words);
+  write_entry(e, ((uint64_t)((const char*)start - _file_base) << 16) | fresh_len, 1, true);
+  _cursor += size;
+  PmemFault::reached("log-fresh");
+  return true;
+}
+
 void PmemLog::add_chunk(HeapWord* obj, char* base, size_t size) {
   assert(size >= 4 * max_entry_data && is_aligned(base, sizeof(uint64_t)), "bad log chunk");
   Chunk c = { obj, base, size };
@@ -161,7 +178,7 @@ size_t PmemLog::chunk_bytes() const {
 
 // Restores the entries from position from on, newest first, durably: the
 // segments last to first, each one's entries found first (they vary in size).
-void PmemLog::restore_from(size_t from, size_t* restored) {
+void PmemLog::restore_from(size_t from, bool recovering, size_t* restored) {
   struct Span { const char* base; size_t size; size_t start; };
   GrowableArrayCHeap<Span, mtGC> spans;
   segments_do([&](int, const char* base, size_t size, size_t start) {
@@ -179,16 +196,19 @@ void PmemLog::restore_from(size_t from, size_t* restored) {
     size_t next;
     for (size_t pos = sp.start; entry_at(sp.base, sp.size, pos, _gen, &w0, &next) && (w0 & 0xffff) != 0;
          pos = next) {
-      if (s > from_seg || pos >= from_pos) at.append(pos);
+      // A fresh range is freed by recovery only: after an abort in this
+      // run its objects stay (volatile code may still hold them).
+      const bool fresh = (w0 & 0xffff) == fresh_len;
+      if ((s > from_seg || pos >= from_pos) && (recovering || !fresh)) at.append(pos);
     }
     for (int i = at.length() - 1; i >= 0; i--) {
       const uint64_t* e = (const uint64_t*)(sp.base + at.at(i));
       char* target = _file_base + (e[0] >> 16);
-      const size_t len = (size_t)(e[0] & 0xffff);
+      const size_t len = stored_len((size_t)(e[0] & 0xffff));
       memcpy(target, e + 2, len);
       PmemWriteback::flush(target, len);
+      n += (e[0] & 0xffff) != fresh_len ? 1 : 0;
     }
-    n += (size_t)at.length();
   }
   PmemWriteback::drain();
   *restored = n;
@@ -202,7 +222,7 @@ void PmemLog::undo_to(size_t mark) {
     return;
   }
   size_t restored;
-  restore_from(mark, &restored);
+  restore_from(mark, false, &restored);
   PmemFault::reached("abort-restored");
   // Cut the log at mark: the entries after it are undone.
   char* cut = seg_base(seg) + pos;
@@ -233,7 +253,7 @@ size_t PmemLog::recover(char* file_base, size_t file_size, char* slot, size_t sl
     return 0;
   }
   size_t restored;
-  log.restore_from(position(0, header_size), &restored);
+  log.restore_from(position(0, header_size), true, &restored);
   PmemFault::reached("recovery-restored");
   log.retire();
   return restored;

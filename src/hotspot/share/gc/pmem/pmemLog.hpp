@@ -58,6 +58,14 @@
 // unreachable objects that the collector keeps while a thread holds them
 // (do_chunks) and frees otherwise.
 //
+// A fresh range (length field 0xffff, one data word) records that the
+// transaction allocates from start on, whose objects are not written back
+// one by one: their headers and stores may reach the file in any order
+// until commit writes them back. Its data word is a free chunk's tag for
+// the range, and recovery "restores" it like old bytes, so after a crash
+// the range parses as one free chunk. An abort in the running JVM leaves
+// it alone (the transaction writes its objects back instead).
+//
 // Offsets, not addresses, so a log survives the file being mapped elsewhere.
 class PmemLog {
   struct Chunk { HeapWord* obj; char* base; size_t size; };
@@ -86,11 +94,14 @@ class PmemLog {
   template <typename F> void segments_do(F f) const;
   void write_entry(uint64_t* e, uint64_t w0, size_t words, bool terminate);
   void link_next();
-  void restore_from(size_t from, size_t* restored);
+  void restore_from(size_t from, bool recovering, size_t* restored);
 
 public:
   static const size_t header_size = 64;
   static const size_t max_entry_data = 4096;
+  static const size_t fresh_len = 0xffff;   // the length field of a fresh range
+  // The bytes an entry of length field len restores.
+  static size_t stored_len(size_t len) { return len == fresh_len ? sizeof(uint64_t) : len; }
   static const size_t continuation_size = 3 * sizeof(uint64_t);
 
   // Positions (marks) are segment << 40 | offset in the segment.
@@ -111,6 +122,10 @@ public:
   // chunk the log holds are full: add_chunk, then try again.
   bool append(const void* target, size_t len);
 
+  // Records, durably, that the transaction allocates the words from start
+  // on without writing each object back (see the class comment). Returns
+  // false, recording nothing, when the log is full.
+  bool append_fresh(HeapWord* start, size_t words);
   // A chunk for the log to go on in: size bytes at base, the elements of
   // the long[] at obj (persistent, its header durable).
   void add_chunk(HeapWord* obj, char* base, size_t size);
@@ -150,7 +165,9 @@ public:
       uint64_t w0;
       size_t next;
       for (size_t pos = start; entry_at(base, size, pos, _gen, &w0, &next) && (w0 & 0xffff) != 0; pos = next) {
-        f(_file_base + (w0 >> 16), (size_t)(w0 & 0xffff), base + pos + 2 * sizeof(uint64_t));
+        if ((w0 & 0xffff) != fresh_len) {   // old bytes only
+          f(_file_base + (w0 >> 16), (size_t)(w0 & 0xffff), base + pos + 2 * sizeof(uint64_t));
+        }
       }
     });
   }
@@ -212,7 +229,7 @@ private:
       size_t next;
       for (size_t pos = start; ok && log.entry_at(base, size, pos, log._gen, &w0, &next) && (w0 & 0xffff) != 0;
            pos = next) {
-        ok = f((size_t)(w0 >> 16), (size_t)(w0 & 0xffff), base + pos + 2 * sizeof(uint64_t));
+        ok = f((size_t)(w0 >> 16), stored_len((size_t)(w0 & 0xffff)), base + pos + 2 * sizeof(uint64_t));
       }
     });
     return ok;

@@ -67,8 +67,12 @@ oop PmemRedirect::allocate_formatted(Klass* k, size_t words, int length, TRAPS) 
   }
   oopDesc::release_set_klass(mem, k);
   // The header must be durable before any store into the body can reach
-  // memory: the heap walker finds objects by their headers.
-  PmemWriteback::persist(mem, words * HeapWordSize);
+  // memory (the heap walker finds objects by their headers), unless the
+  // object is in a fresh range of the open transaction's log, which
+  // recovery frees whole.
+  if (!PmemTxn::covers(THREAD, mem, words)) {
+    PmemWriteback::persist(mem, words * HeapWordSize);
+  }
   PmemFault::reached("allocated");
   // (Tests count these to tell the native path from compiled bump allocation.)
   if (log_is_enabled(Trace, gc, pmem)) {

@@ -49,9 +49,14 @@ class PmemThreadLocalData {
   // Static initializers running in this thread: their objects are the
   // class's, not the transaction's, and stay volatile (PmemRedirect).
   int       _in_clinit;
+  // The buffer's end while the open transaction's log holds a fresh range
+  // to it (PmemTxn::covers): objects bumped in the buffer need no
+  // write-back of their own, compiled pnew included. NULL otherwise; a
+  // new buffer clears it.
+  HeapWord* _fresh_end;
 
   PmemThreadLocalData() : _txn(NULL), _buffer_top(NULL), _buffer_end(NULL), _hot_lo(0), _hot_size(0),
-                          _in_txn(0), _in_clinit(0) {}
+                          _in_txn(0), _in_clinit(0), _fresh_end(NULL) {}
 
   static PmemThreadLocalData* data(Thread* thread) {
     assert(UsePersistentHeap, "only with the persistent heap");
@@ -68,7 +73,10 @@ public:
   static void set_buffer(Thread* thread, HeapWord* top, HeapWord* end) {
     data(thread)->_buffer_top = top;
     data(thread)->_buffer_end = end;
+    data(thread)->_fresh_end = NULL;   // no fresh range reaches into a new buffer yet
   }
+  static HeapWord* fresh_end(Thread* thread) { return data(thread)->_fresh_end; }
+  static void set_fresh_end(Thread* thread, HeapWord* end) { data(thread)->_fresh_end = end; }
   static void set_buffer_top(Thread* thread, HeapWord* top) { data(thread)->_buffer_top = top; }
   static void set_hot(Thread* thread, uintptr_t lo, uintptr_t size) {
     data(thread)->_hot_lo = lo;
@@ -89,6 +97,9 @@ public:
 
   static ByteSize buffer_top_offset() {
     return Thread::gc_data_offset() + byte_offset_of(PmemThreadLocalData, _buffer_top);
+  }
+  static ByteSize fresh_end_offset() {
+    return Thread::gc_data_offset() + byte_offset_of(PmemThreadLocalData, _fresh_end);
   }
   static ByteSize buffer_end_offset() {
     return Thread::gc_data_offset() + byte_offset_of(PmemThreadLocalData, _buffer_end);

@@ -75,8 +75,9 @@ size_t PmemTxn::log_capacity() {
   return slot_size();
 }
 
-PmemTxn::PmemTxn(Thread* thread) : _thread(thread), _slot(-1), _last_slot(0), _depth(0), _marks(4), _fresh(4), _fresh_marks(4), _published(16), _pending(4),
-                     _open_from(NULL), _written(16), _logged(NULL), _logged_cap(0), _logged_count(0),
+PmemTxn::PmemTxn(Thread* thread) : _thread(thread), _slot(-1), _last_slot(0), _depth(0), _marks(4), _fresh(4), _fresh_marks(4),
+                     _published(16), _pending(4), _open_from(NULL), _fresh_logged(2), _written(16),
+                     _logged(NULL), _logged_cap(0), _logged_count(0),
                      _logged_gen(1), _work(0), _jfr_on(false), _jfr_depth(0) {}
 
 PmemTxn::~PmemTxn() {
@@ -204,6 +205,8 @@ bool PmemTxn::in_open_range(uintptr_t addr) const {
 
 // The outermost level ended (committed or undone).
 void PmemTxn::finish() {
+  _fresh_logged.clear();
+  PmemThreadLocalData::set_fresh_end(_thread, NULL);
   _fresh.clear();
   _fresh_marks.clear();
   _published.clear();
@@ -337,8 +340,17 @@ void PmemTxn::report_jfr(bool committed) {
 
 void PmemTxn::abort() {
   assert(_depth > 0, "no transaction");
+  write_back_fresh();
   if (--_depth > 0) {
-    _log.undo_to(_marks.pop());
+    const size_t mark = _marks.pop();
+    _log.undo_to(mark);
+    // The fresh ranges logged after the savepoint are cut with it.
+    while (!_fresh_logged.is_empty() && _fresh_logged.top().mark >= mark) {
+      if ((HeapWord*)_fresh_logged.top().end == PmemThreadLocalData::fresh_end(_thread)) {
+        PmemThreadLocalData::set_fresh_end(_thread, NULL);
+      }
+      _fresh_logged.pop();
+    }
     _fresh_marks.pop();
     forget_logged();
     return;
@@ -360,6 +372,7 @@ ByteSize PmemTxn::tlab_end_source_offset() {
 // emit_inline_end() end one.
 void PmemTxn::verify_ended(JavaThread* thread) const {
   guarantee(_depth == 0 && _open_from == NULL && _fresh.is_empty() && _written.is_empty() &&
+            _fresh_logged.is_empty() && PmemThreadLocalData::fresh_end(thread) == NULL &&
             !PmemThreadLocalData::in_txn(thread),
             "the last transaction of this thread did not end cleanly: depth %d, open range " PTR_FORMAT
             ", %d fresh ranges, in_txn %d", _depth, p2i(_open_from), _fresh.length(),
@@ -521,6 +534,56 @@ void PmemTxn::allocated(HeapWord* obj, size_t words) {
     Range r = { start, end };
     _fresh.push(r);
   }
+}
+
+bool PmemTxn::covers(HeapWord* obj, size_t words) {
+  if (_depth == 0) {
+    return false;
+  }
+  // Bumped in the buffer (obj's end is its top): the range runs to the
+  // buffer's end, and covers the transaction's later objects there too. A
+  // chunk of its own: just the object.
+  const bool in_buffer = obj + words == PmemThreadLocalData::buffer_top(_thread);
+  HeapWord* const buffer_end = PmemThreadLocalData::buffer_end(_thread);
+  if (in_buffer && buffer_end != NULL && PmemThreadLocalData::fresh_end(_thread) == buffer_end) {
+    return true;
+  }
+  HeapWord* const end = in_buffer ? buffer_end : obj + words;
+  const size_t mark = _log.mark();
+  if (!_log.append_fresh(obj, pointer_delta(end, obj))) {
+    return false;   // the log is full: this one is written back
+  }
+  FreshRange r = { (uintptr_t)obj, (uintptr_t)end, mark };
+  _fresh_logged.append(r);
+  log_trace(gc, pmem)("Fresh range logged at offset " SIZE_FORMAT ": " SIZE_FORMAT " words",
+                      pointer_delta(obj, PmemHeap::bottom(), 1), pointer_delta(end, obj));
+  _work = 1;
+  if (in_buffer) {
+    PmemThreadLocalData::set_fresh_end(_thread, buffer_end);
+  }
+  return true;
+}
+
+void PmemTxn::leave_fresh_buffer(Thread* thread) {
+  if (PmemThreadLocalData::fresh_end(thread) == NULL) {
+    return;
+  }
+  PmemTxn* t = of(thread);
+  if (t != NULL) {
+    t->buffer_replaced(PmemThreadLocalData::buffer_top(thread), NULL);
+  }
+  PmemThreadLocalData::set_buffer(thread, NULL, NULL);   // the collector keeps its unused end while the range lives
+}
+
+// Before an abort cuts the log: the objects made inside become durable as
+// they are, so that the heap parses without the fresh ranges that recovery
+// would have freed (and volatile code may still use them).
+void PmemTxn::write_back_fresh() {
+  if (_fresh_logged.is_empty()) {
+    return;
+  }
+  do_fresh_ranges([&](HeapWord* s, HeapWord* e) { PmemWriteback::flush(s, pointer_delta(e, s, 1)); });
+  PmemWriteback::drain();
 }
 
 void PmemTxn::buffer_replaced(HeapWord* old_top, HeapWord* new_start) {

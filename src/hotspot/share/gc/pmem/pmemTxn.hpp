@@ -61,6 +61,7 @@
 class PmemTxn : public CHeapObj<mtGC> {
   struct Logged { uintptr_t line; uint64_t mask; uint32_t gen; };
   struct Range  { uintptr_t start; uintptr_t end; };
+  struct FreshRange { uintptr_t start; uintptr_t end; size_t mark; };
 
   Thread*  _thread;
   PmemLog  _log;
@@ -81,6 +82,12 @@ class PmemTxn : public CHeapObj<mtGC> {
   // volatile immutable value: commit stores a persistent copy there.
   GrowableArrayCHeap<uintptr_t, mtGC> _pending;
   HeapWord* _open_from; // the open range: [_open_from, buffer top)
+  // The fresh ranges the log holds (PmemLog::append_fresh), each with the
+  // log position it was appended at (a nested abort cuts those after its
+  // savepoint). Until the transaction ends, the collector frees nothing
+  // inside them: recovery would turn them into free chunks whole.
+  GrowableArrayCHeap<FreshRange, mtGC> _fresh_logged;
+  void  write_back_fresh();
   GrowableArrayCHeap<Range, mtGC>  _written; // what commit writes back
   Logged*  _logged;     // open addressing on line; a slot is in use only
   size_t   _logged_cap; // while its gen is _logged_gen, so forgetting
@@ -208,6 +215,28 @@ public:
   }
   // Records an object allocated inside the transaction.
   void allocated(HeapWord* obj, size_t words);
+  // Whether the object just allocated at obj needs no write-back of its
+  // own: inside a transaction, its words are in a fresh range of the log,
+  // logged now if need be (one fenced entry per buffer and transaction,
+  // instead of one write-back and fence per object). Commit writes the
+  // objects back; after a crash, recovery frees the range. False outside a
+  // transaction, or when the log is full: the caller writes obj back.
+  bool covers(HeapWord* obj, size_t words);
+  // covers() for thread's transaction, if it has one.
+  static bool covers(Thread* thread, HeapWord* obj, size_t words) {
+    PmemTxn* t = of(thread);
+    return t != NULL && t->covers(obj, words);
+  }
+  // Before an allocation that must outlive thread's transaction whatever
+  // becomes of it (PmemEnums' twins and registry, made durable and linked
+  // by stores of their own): if a fresh range covers the thread's buffer,
+  // the buffer is retired, so that the object lands outside every fresh
+  // range, which recovery would free whole.
+  static void leave_fresh_buffer(Thread* thread);
+  // For the collector: f(start, end) for each fresh range of the log.
+  template <typename F> void do_fresh_logged(F f) const {
+    for (int i = 0; i < _fresh_logged.length(); i++) f((HeapWord*)_fresh_logged.at(i).start, (HeapWord*)_fresh_logged.at(i).end);
+  }
   // The thread's allocation buffer is replaced (refill, or a collection
   // retired it: new_start NULL).
   void buffer_replaced(HeapWord* old_top, HeapWord* new_start);
@@ -221,7 +250,9 @@ public:
   template <typename F> void do_log_chunks(F f) const { _log.do_chunks(f); }
   // Between transactions (outermost level finished), a compaction may
   // move the objects the log's chunks are: f(old object) is the new one.
-  bool is_idle() const { return _depth == 0 && _open_from == NULL && _fresh.is_empty() && _written.is_empty(); }
+  bool is_idle() const {
+    return _depth == 0 && _open_from == NULL && _fresh.is_empty() && _written.is_empty() && _fresh_logged.is_empty();
+  }
   template <typename F> void log_chunks_moved(F f) { _log.chunks_moved(f); }
   // ...and f(start, end) for each run of objects allocated inside.
   template <typename F> void do_fresh(F f) const;

@@ -44,6 +44,7 @@ public class LlplTxnBench {
     TransactionalMemoryBlock b;
     TransactionalMemoryBlock longs;   // 10 longs
     TransactionalMemoryBlock pbytes;  // 1024 bytes
+    TransactionalMemoryBlock head;    // alloc10's list head (a handle)
     byte[] src;
     long counter;
 
@@ -57,6 +58,8 @@ public class LlplTxnBench {
         Transaction.create(heap, () -> { a.setLong(0, 1_000_000_000L); b.setLong(0, 0); });
         longs = heap.allocateMemoryBlock(STORES * Long.BYTES);
         pbytes = heap.allocateMemoryBlock(COPY_BYTES);
+        head = heap.allocateMemoryBlock(Long.BYTES);
+        Transaction.create(heap, () -> head.setLong(0, 0));
         src = new byte[COPY_BYTES];
         for (int i = 0; i < COPY_BYTES; i++) {
             src[i] = (byte) (i * 13);
@@ -96,6 +99,34 @@ public class LlplTxnBench {
         final byte[] s = src;
         final TransactionalMemoryBlock d = pbytes;
         Transaction.create(heap, () -> d.copyFromArray(s, 0, 0, COPY_BYTES));
+    }
+
+    /**
+     * (v) ten 16-byte blocks (a value and the next block's handle) allocated
+     * in one transaction, linked into a list whose head goes into a
+     * persistent block; the last run's list is freed in the same
+     * transaction, as pmem-jdk's collector frees its garbage.
+     */
+    @Benchmark
+    public void alloc10() {
+        final TransactionalMemoryBlock h = head;
+        final long v = ++counter;
+        Transaction.create(heap, () -> {
+            long old = h.getLong(0);
+            while (old != 0) {
+                TransactionalMemoryBlock b = heap.memoryBlockFromHandle(old);
+                old = b.getLong(Long.BYTES);
+                b.free();
+            }
+            long list = 0;
+            for (int i = 0; i < STORES; i++) {
+                TransactionalMemoryBlock l = heap.allocateMemoryBlock(2 * Long.BYTES);
+                l.setLong(0, v + i);
+                l.setLong(Long.BYTES, list);
+                list = l.handle();
+            }
+            h.setLong(0, list);
+        });
     }
 
     /** (iv) a transaction that only reads. */

@@ -56,6 +56,7 @@ public class TxnBench {
         Pmem.txn(() -> { a.balance = 1_000_000_000L; b.balance = 0; });
         longs = Pmem.pmake(long[].class, STORES);
         pbytes = Pmem.pmake(byte[].class, COPY_BYTES);
+        heads = Pmem.pmake(Link[].class, 1);
         src = new byte[COPY_BYTES];
         for (int i = 0; i < COPY_BYTES; i++) {
             src[i] = (byte) (i * 13);
@@ -89,6 +90,35 @@ public class TxnBench {
     public void copy1k() {
         final byte[] s = src, d = pbytes;
         Pmem.txn(() -> System.arraycopy(s, 0, d, 0, COPY_BYTES));
+    }
+
+    /** A small persistent object that links to another. */
+    public static final class Link {
+        long value;
+        Link next;
+    }
+
+    Link[] heads;     // persistent Link[1]: what alloc10 links its list into
+
+    /**
+     * (v) a transaction that allocates ten small objects, links them into a
+     * list and links the list into a persistent object (the last run's list
+     * becomes garbage).
+     */
+    @Benchmark
+    public void alloc10() {
+        final Link[] h = heads;
+        final long v = ++counter;
+        Pmem.txn(() -> {
+            Link list = null;
+            for (int i = 0; i < STORES; i++) {
+                Link l = new Link();
+                l.value = v + i;
+                l.next = list;
+                list = l;
+            }
+            h[0] = list;
+        });
     }
 
     /** (iv) a transaction that only reads: nothing to log or write back. */

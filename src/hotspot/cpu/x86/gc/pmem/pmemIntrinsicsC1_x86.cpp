@@ -82,19 +82,28 @@ void PmemAllocStubC1::emit_code(LIR_Assembler* ce) {
   // The class outlives this code: persistable classes belong to the boot,
   // platform or application loader, which never unload.
   __ movl(Address(obj, oopDesc::klass_offset_in_bytes()), (int32_t)CompressedKlassPointers::encode(_klass));
-  if (_call) {
-    __ subptr(new_top, obj);          // the size, for the write-back
-    __ push_CPU_state();              // every value live here survives
-    __ push(obj);                     // (either may be an argument register)
-    __ push(new_top);
-    __ pop(c_rarg1);
-    __ pop(c_rarg0);
-    __ call_VM_leaf(CAST_FROM_FN_PTR(address, PmemInlineAlloc::allocated), 2);
-    __ pop_CPU_state();
-  } else {
+  // In a fresh range of the open transaction's log: nothing to write back
+  // (PmemTxn::covers). Else, in a transaction, the leaf logs one for the
+  // buffer; outside, the header is written back.
+  Label leaf;
+  __ cmpptr(Address(r15_thread, PmemThreadLocalData::fresh_end_offset()), (int32_t)NULL_WORD);
+  __ jcc(Assembler::notEqual, _continuation);
+  if (!_call) {
+    __ cmpptr(Address(r15_thread, PmemThreadLocalData::in_txn_offset()), (int32_t)0);
+    __ jcc(Assembler::notEqual, leaf);
     __ cache_wb(Address(obj, 0));     // the header's line (it is in one)
     __ cache_wbsync(false);
+    __ jmp(_continuation);
   }
+  __ bind(leaf);
+  __ subptr(new_top, obj);            // the size, for the write-back
+  __ push_CPU_state();                // every value live here survives
+  __ push(obj);                       // (either may be an argument register)
+  __ push(new_top);
+  __ pop(c_rarg1);
+  __ pop(c_rarg0);
+  __ call_VM_leaf(CAST_FROM_FN_PTR(address, PmemInlineAlloc::allocated), 2);
+  __ pop_CPU_state();
   __ jmp(_continuation);
 
   __ bind(slow);

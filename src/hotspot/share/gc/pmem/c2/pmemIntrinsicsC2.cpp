@@ -232,15 +232,45 @@ static Node* inline_alloc(LibraryCallKit* kit, bool is_array) {
                        kit->makecon(TypeKlassPtr::make(k)), T_METADATA, Compile::AliasIdxRaw, MemNode::release);
   if (PmemWriteback::fences_only()) {
     // Nothing to write back: the header is durable once visible.
-  } else if (PmemWritebackC2::by_instructions()) {
-    Node* wb = gvn.transform(new CacheWBNode(kit->control(), kit->memory(Compile::AliasIdxRaw), obj));
-    kit->set_memory(wb, Compile::AliasIdxRaw);
-    Node* sync = gvn.transform(new CacheWBPostSyncNode(kit->control(), kit->memory(Compile::AliasIdxRaw)));
-    kit->set_memory(sync, Compile::AliasIdxRaw);
   } else {
-    kit->make_runtime_call(GraphKit::RC_LEAF | GraphKit::RC_NO_IO, PmemWritebackC2::leaf_Type(),
+    // In a fresh range of the open transaction's log (PmemTxn::covers):
+    // nothing to write back. Else, in a transaction, the leaf logs one for
+    // the buffer; outside, the header is written back. Raw memory only, as
+    // the rest of this path: the leaf writes the log and the thread's
+    // fresh end, no Java memory.
+    Node* raw = kit->memory(Compile::AliasIdxRaw);
+    RegionNode* wb_region = new RegionNode(4);
+    PhiNode* wb_mem = new PhiNode(wb_region, Type::MEMORY, TypeRawPtr::BOTTOM);
+    Node* fresh_end = PmemWritebackC2::thread_word(kit, PmemThreadLocalData::fresh_end_offset());
+    Node* covered = gvn.transform(new BoolNode(gvn.transform(new CmpXNode(fresh_end, kit->MakeConX(0))),
+                                               BoolTest::ne));
+    IfNode* cov_if = kit->create_and_map_if(kit->control(), covered, PROB_FAIR, COUNT_UNKNOWN);
+    wb_region->init_req(1, gvn.transform(new IfTrueNode(cov_if)));
+    wb_mem->init_req(1, raw);
+    kit->set_control(gvn.transform(new IfFalseNode(cov_if)));
+    IfNode* txn_if = kit->create_and_map_if(kit->control(), PmemWritebackC2::in_txn(kit), PROB_FAIR, COUNT_UNKNOWN);
+    kit->set_control(gvn.transform(new IfTrueNode(txn_if)));
+    kit->make_runtime_call(GraphKit::RC_LEAF | GraphKit::RC_NO_IO | GraphKit::RC_NARROW_MEM, PmemWritebackC2::leaf_Type(),
                            CAST_FROM_FN_PTR(address, PmemInlineAlloc::allocated), "pmem_allocated",
                            TypeRawPtr::BOTTOM, obj, size_x, kit->top());
+    wb_region->init_req(2, kit->control());
+    wb_mem->init_req(2, kit->memory(Compile::AliasIdxRaw));
+    kit->set_control(gvn.transform(new IfFalseNode(txn_if)));
+    kit->set_memory(raw, Compile::AliasIdxRaw);
+    if (PmemWritebackC2::by_instructions()) {
+      Node* wb = gvn.transform(new CacheWBNode(kit->control(), kit->memory(Compile::AliasIdxRaw), obj));
+      kit->set_memory(wb, Compile::AliasIdxRaw);
+      Node* sync = gvn.transform(new CacheWBPostSyncNode(kit->control(), kit->memory(Compile::AliasIdxRaw)));
+      kit->set_memory(sync, Compile::AliasIdxRaw);
+    } else {
+      kit->make_runtime_call(GraphKit::RC_LEAF | GraphKit::RC_NO_IO | GraphKit::RC_NARROW_MEM,
+                             PmemWritebackC2::leaf_Type(), CAST_FROM_FN_PTR(address, PmemInlineAlloc::allocated),
+                             "pmem_allocated", TypeRawPtr::BOTTOM, obj, size_x, kit->top());
+    }
+    wb_region->init_req(3, kit->control());
+    wb_mem->init_req(3, kit->memory(Compile::AliasIdxRaw));
+    kit->set_control(gvn.transform(wb_region));
+    kit->set_memory(gvn.transform(wb_mem), Compile::AliasIdxRaw);
   }
   region->init_req(1, kit->control());
   result->init_req(1, gvn.transform(new CheckCastPPNode(kit->control(), obj, obj_type)));
