@@ -172,6 +172,20 @@ public final class Main {
     }
 
     private int check() throws HeapFile.Bad {
+        // An interrupted compaction has references and root slots in an intermediate placement
+        // (PmemCompact), and the objects half moved: the next start finishes it. Nothing here reads
+        // that placement, so the check stops at what does not depend on it (header, areas, type
+        // table, names table), rather than report its values as damage.
+        if (f.state.get("compact_phase") != 0) {
+            f.names();
+            int open = f.openTransactions();
+            out.printf("checked %s: header, areas, type table and names table only: a compaction was interrupted "
+                    + "(phase %d), and its references are in an intermediate placement until the next start "
+                    + "finishes it%s%n", f.path, f.state.get("compact_phase"),
+                    open > 0 ? "; " + open + " unfinished transaction(s), which the next start rolls back" : "");
+            out.println("no problem found");
+            return 0;
+        }
         // 1. The used part, linearly: every object of a known type, inside it; free chunks inside it.
         BitSet starts = new BitSet((int) Math.min(Integer.MAX_VALUE, f.top / 8 + 1));
         long[] seen = new long[4];   // objects walked, references checked, outside the file, into fresh ranges
