@@ -49,6 +49,8 @@ public class BarrierBench {
     int[] intDst;
     HashMap<Integer, Integer> map;
     Integer[] boxedKeys;
+    String text = "a Latin-1 string of 256 chars; ".repeat(9).substring(0, 256);
+    char[] chars = new char[256];
     long value;
 
     @Setup
@@ -132,6 +134,19 @@ public class BarrierBench {
             m.put(ks[i], ks[(i + 1) % KEYS]);
         }
         return m.size();
+    }
+
+    /**
+     * A String's chars into a char[] and back into a String: the
+     * StringLatin1.inflate and StringUTF16.compress intrinsics, which
+     * write their destination array.
+     */
+    @Benchmark
+    public int stringChars() {
+        String s = text;
+        char[] c = chars;
+        s.getChars(0, c.length, c, 0);
+        return new String(c).hashCode();
     }
 
     /** StringBuilder appends, toString and hashCode. */

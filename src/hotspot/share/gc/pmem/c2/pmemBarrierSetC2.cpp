@@ -586,17 +586,48 @@ bool PmemBarrierSetC2::array_copy_requires_gc_barriers(bool tightly_coupled_allo
                                                                 is_clone_instance, phase);
 }
 
+// The argument that is the destination array of a guarded intrinsic, or
+// -1. All are static, with only int and array arguments before it.
+static int guarded_destination(vmIntrinsics::ID id) {
+  switch (id) {
+    case vmIntrinsics::_compressStringC:      // StringUTF16.compress(char[], int, byte[] dst, int, int)
+    case vmIntrinsics::_compressStringB:      // StringUTF16.compress(byte[], int, byte[] dst, int, int)
+    case vmIntrinsics::_inflateStringC:       // StringLatin1.inflate(byte[], int, char[] dst, int, int)
+    case vmIntrinsics::_inflateStringB:       // StringLatin1.inflate(byte[], int, byte[] dst, int, int)
+    case vmIntrinsics::_encodeISOArray:       // ISO_8859_1.Encoder.implEncodeISOArray(char[], int, byte[] dst, ...)
+    case vmIntrinsics::_encodeByteISOArray:   // StringCoding.implEncodeISOArray(byte[], int, byte[] dst, ...)
+    case vmIntrinsics::_encodeAsciiArray:     // StringCoding.implEncodeAsciiArray(char[], int, byte[] dst, ...)
+      return 2;
+    case vmIntrinsics::_getCharsStringU:      // StringUTF16.getChars(byte[], int, int, char[] dst, int)
+      return 3;
+    default:
+      return -1;
+  }
+}
+
+bool PmemBarrierSetC2::guard_intrinsic(GraphKit* kit, vmIntrinsics::ID id) {
+  const int dst = guarded_destination(id);
+  if (dst < 0) {
+    return true;
+  }
+  if (kit->too_many_traps(speculation_reason)) {
+    return false;   // this call site met a persistent destination: the call
+  }
+  Node* volatile_dest = speculated_volatile(kit, kit->gvn().transform(new CastP2XNode(NULL, kit->argument(dst))),
+                                            T_BYTE);
+  {
+    BuildCutout unless(kit, volatile_dest, PROB_MAX);
+    kit->uncommon_trap(speculation_reason, Deoptimization::Action_make_not_entrant);
+  }
+  return true;
+}
+
 bool PmemBarrierSetC2::writes_without_barrier(vmIntrinsics::ID id) {
+  if (guarded_destination(id) >= 0) {
+    return false;   // guard_intrinsic
+  }
   switch (id) {
     case vmIntrinsics::_copyMemory:
-    case vmIntrinsics::_compressStringC:
-    case vmIntrinsics::_compressStringB:
-    case vmIntrinsics::_inflateStringC:
-    case vmIntrinsics::_inflateStringB:
-    case vmIntrinsics::_getCharsStringU:
-    case vmIntrinsics::_encodeISOArray:
-    case vmIntrinsics::_encodeByteISOArray:
-    case vmIntrinsics::_encodeAsciiArray:
     case vmIntrinsics::_multiplyToLen:
     case vmIntrinsics::_squareToLen:
     case vmIntrinsics::_mulAdd:

@@ -100,8 +100,18 @@ public:
 
   // Intrinsics whose code writes arrays or memory with no barrier: C2 does
   // not use them while the persistent heap is on (the Java or native code
-  // they replace runs instead, and its stores have the barrier).
+  // they replace runs instead, and its stores have the barrier). Not those
+  // guard_intrinsic guards.
   static bool writes_without_barrier(vmIntrinsics::ID id);
+
+  // The String intrinsics that write one destination array (compress,
+  // inflate, getChars, the ISO-8859-1 and ASCII encoders), before their
+  // code (LibraryCallKit::try_to_inline): a persistent destination takes
+  // an uncommon trap that re-executes the call in the interpreter (the
+  // Java code it replaces, with the barrier), and a call site that trapped
+  // so is compiled as a call from then on. Returns false where the
+  // intrinsic must not be used.
+  static bool guard_intrinsic(GraphKit* kit, vmIntrinsics::ID id);
 };
 
 #endif // SHARE_GC_PMEM_C2_PMEMBARRIERSETC2_HPP
