@@ -34,7 +34,6 @@
 #include "utilities/debug.hpp"
 
 #include <dirent.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -117,16 +116,17 @@ void PmemWriteback::initialize(void* base, size_t size, void* shadow, bool dax, 
     return;
   }
   pmem_is_pmem_fn is_pmem = NULL;
-  void* lib = ::dlopen("libpmem.so.1", RTLD_NOW | RTLD_LOCAL);
+  char ebuf[512];
+  void* lib = os::dll_load("libpmem.so.1", ebuf, sizeof(ebuf));
   if (lib != NULL) {
-    is_pmem = (pmem_is_pmem_fn)::dlsym(lib, "pmem_is_pmem");
-    _pmem_flush = (pmem_flush_fn)::dlsym(lib, "pmem_flush");
-    _pmem_drain = (pmem_drain_fn)::dlsym(lib, "pmem_drain");
+    is_pmem = (pmem_is_pmem_fn)os::dll_lookup(lib, "pmem_is_pmem");
+    _pmem_flush = (pmem_flush_fn)os::dll_lookup(lib, "pmem_flush");
+    _pmem_drain = (pmem_drain_fn)os::dll_lookup(lib, "pmem_drain");
   }
   const bool libpmem = is_pmem != NULL && _pmem_flush != NULL && _pmem_drain != NULL;
   if (!libpmem) {
     log_info(gc, pmem)("libpmem.so.1 not found (%s): cache lines cannot be written back",
-                       lib == NULL ? ::dlerror() : "incomplete");
+                       lib == NULL ? ebuf : "incomplete");
   }
   struct statfs fs;
   const bool tmpfs = ::fstatfs(fd, &fs) == 0 && fs.f_type == TMPFS_MAGIC;
