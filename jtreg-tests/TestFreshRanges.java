@@ -90,7 +90,8 @@ public class TestFreshRanges {
         }
         // The simulator: only written-back lines reach the file.
         String sim = PmemTest.heapFile("fresh-sim");
-        for (int i = 0; i < 60; i++) {
+        int simCrashes = Integer.getInteger("crashes", 60);   // make torture: 2000
+        for (int i = 0; i < simCrashes; i++) {
             crashes += crash(sim, tier++, rnd, "-XX:+PmemSimulator",
                              "-XX:PmemCrashAfterWritebacks=" + (1 + rnd.nextInt(4000)),
                              "-XX:PmemSimulatorEvictPPM=" + (i % 2 == 0 ? 0 : 50000),

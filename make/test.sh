@@ -13,11 +13,12 @@
 #   7. make dist's tarball: checksum, layout, unpacked elsewhere, its demos run
 # `make/test.sh quick` runs only 1, 2, 4, 5, 6 and 7; `make/test.sh dist` only 7.
 # `make/test.sh torture` (make torture) runs only the long crash campaigns:
-#   TestCollectionsCrash, TestLargeTxn, TestRelocation, TestEvolution and
-#   TestCompaction, each with PMEM_TORTURE_CRASHES crashes (default 2000; a
-#   third of TestLargeTxn's under the simulator, all of TestRelocation's,
-#   TestEvolution's and TestCompaction's in the middle of a relocation, a
-#   class migration or a compaction).
+#   TestCollectionsCrash, TestLargeTxn, TestRelocation, TestEvolution,
+#   TestCompaction and TestFreshRanges, each with PMEM_TORTURE_CRASHES
+#   crashes (default 2000; a third of TestLargeTxn's under the simulator,
+#   all of TestRelocation's, TestEvolution's and TestCompaction's in the
+#   middle of a relocation, a class migration or a compaction, and
+#   TestFreshRanges' under the simulator, besides its 15 at fault points).
 . "$(dirname "$0")/common.sh"
 set +e +o pipefail   # count failures; never stop at the first one
 
@@ -169,7 +170,7 @@ if [ "$MODE" = dist ]; then
 elif [ "$MODE" = torture ]; then
   run_jtreg hotspot/jtreg torture -javaoption:-Dcrashes="${PMEM_TORTURE_CRASHES:-2000}" \
       -- pmem/TestCollectionsCrash.java pmem/TestLargeTxn.java pmem/TestRelocation.java pmem/TestEvolution.java \
-      pmem/TestCompaction.java
+      pmem/TestCompaction.java pmem/TestFreshRanges.java
 else
   run_gtest
   run_jtreg hotspot/jtreg pmem -- pmem
