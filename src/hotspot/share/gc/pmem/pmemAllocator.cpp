@@ -24,6 +24,7 @@
 #include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemFormat.hpp"
 #include "gc/pmem/pmemHeap.hpp"
+#include "gc/pmem/pmemMark.hpp"
 #include "gc/pmem/pmemThreadLocalData.hpp"
 #include "gc/pmem/pmemTxn.hpp"
 #include "gc/pmem/pmemWalk.hpp"
@@ -37,6 +38,7 @@
 #include "runtime/thread.hpp"
 #include "runtime/threadSMR.hpp"
 #include "utilities/copy.hpp"
+#include "utilities/growableArray.hpp"
 
 HeapWord* volatile PmemAllocator::_top = NULL;
 HeapWord* PmemAllocator::_soft_limit = NULL;
@@ -44,6 +46,29 @@ PmemFreeList PmemAllocator::_free;
 size_t PmemAllocator::_unlisted_free_words = 0;
 size_t PmemAllocator::_allocated_since_gc = 0;
 Mutex* PmemAllocator::_lock = NULL;
+// Guarded by _lock; read and reset by collections, at a safepoint.
+static GrowableArrayCHeap<PmemAllocator::Range, mtGC>* _young = NULL;
+
+static void (*volatile _on_change)() = NULL;
+
+static void changed() {
+  if (_on_change != NULL) {
+    _on_change();
+    _on_change = NULL;
+  }
+}
+
+static void add_young(HeapWord* start, size_t words) {
+  if (_young == NULL) {
+    _young = new GrowableArrayCHeap<PmemAllocator::Range, mtGC>(64);
+  }
+  if (_young->length() > 0 && _young->at(_young->length() - 1).end == start) {
+    _young->adr_at(_young->length() - 1)->end = start + words;   // the next step of top
+    return;
+  }
+  PmemAllocator::Range r = { start, start + words };
+  _young->append(r);
+}
 
 
 // Before the first collection of a run, and as a floor after each, top
@@ -142,6 +167,8 @@ HeapWord* PmemAllocator::take_locked(size_t min, size_t want, bool past_limit, s
   }
   if (c != NULL) {
     _allocated_since_gc += *got * HeapWordSize;
+    add_young(c, *got);
+    changed();
   }
   return c;
 }
@@ -196,7 +223,9 @@ void PmemAllocator::release(HeapWord* obj, size_t words) {
                       pointer_delta(obj, PmemHeap::bottom(), 1), words);
   *(volatile uint64_t*)obj = PmemWalk::free_tag(words);   // the walker skips it from now on
   PmemWriteback::persist(obj, HeapWordSize);
+  PmemMark::clear(obj, words);   // marked if a collection saw it: the next owner's objects are young
   _free.add(obj, words);
+  changed();
 }
 
 size_t PmemAllocator::used_bytes() {
@@ -240,4 +269,40 @@ void PmemAllocator::raise_soft_limit() {
 void PmemAllocator::end_rebuild(size_t live_bytes) {
   _allocated_since_gc = 0;
   _soft_limit = soft_limit_for(live_bytes);
+  if (_young != NULL) {
+    _young->clear();
+  }
+}
+
+void PmemAllocator::on_next_change(void (*f)()) {
+  MutexLocker ml(_lock, Mutex::_no_safepoint_check_flag);
+  _on_change = f;
+}
+
+HeapWord* PmemAllocator::take_top(size_t words) {
+  MutexLocker ml(_lock, Mutex::_no_safepoint_check_flag);
+  if (pointer_delta(PmemHeap::end(), _top) < words) {
+    return NULL;
+  }
+  return claim_top(words, true);
+}
+
+int PmemAllocator::young_ranges() {
+  return _young == NULL ? 0 : _young->length();
+}
+
+PmemAllocator::Range PmemAllocator::young_range(int i) {
+  return _young->at(i);
+}
+
+void PmemAllocator::end_incremental(const Range* keep, int n) {
+  assert(SafepointSynchronize::is_at_safepoint(), "threads must be stopped");
+  if (_young != NULL) {
+    _young->clear();
+  }
+  for (int i = 0; i < n; i++) {
+    add_young(keep[i].start, pointer_delta(keep[i].end, keep[i].start));
+  }
+  _allocated_since_gc = 0;
+  _soft_limit = MAX2(_soft_limit, soft_limit_for(used_bytes()));
 }

@@ -43,7 +43,9 @@ class Thread;
 //    both persisted, and only then its own tag cleared (persisted): at any
 //    moment the walker sees a tagged chunk, or zeros and whole objects.
 // The buffers and the free list are volatile: a collection retires every
-// buffer and rebuilds the list.
+// buffer and rebuilds the list (a full one), or adds what it freed (an
+// incremental one, which sweeps only the ranges handed out since the last
+// collection: the young ranges).
 class PmemAllocator : AllStatic {
   static HeapWord* volatile _top;      // next never-used word of the objects area
   static HeapWord* _soft_limit;        // top grows past this only after a collection
@@ -100,6 +102,24 @@ public:
   static size_t free_chunks()       { return _free.chunks(); }
   static size_t largest_free_bytes() { return _free.largest() * HeapWordSize; }
   static size_t soft_limit_bytes();
+
+  // -- young ranges: what was handed out since the last collection, in
+  // the order it was, adjacent ones merged --
+  struct Range { HeapWord* start; HeapWord* end; };
+  static int young_ranges();
+  static Range young_range(int i);
+  // After an incremental sweep: the young ranges are kept (they lie in an
+  // open transaction's fresh range: swept again next time), the free list
+  // keeps its chunks and what the sweep added; the soft limit follows
+  // what is used now.
+  static void end_incremental(const Range* keep, int n);
+  // The marks were saved for the next run (an orderly exit): the next
+  // hand-out or release calls f, since what it changes would be neither
+  // marked nor young in that run.
+  static void on_next_change(void (*f)());
+  // Room for the saved marks: words at the top, past any limit but the
+  // file's; NULL if the file has none.
+  static HeapWord* take_top(size_t words);
 };
 
 #endif // SHARE_GC_PMEM_PMEMALLOCATOR_HPP

@@ -27,6 +27,7 @@
 #include "gc/pmem/pmemBarrier.hpp"
 #include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemHeap.hpp"
+#include "gc/pmem/pmemRemSet.hpp"
 #include "gc/pmem/pmemTxn.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
 #include "memory/resourceArea.hpp"
@@ -88,8 +89,18 @@ static bool may_refer_to(oop val) {
   return val == NULL || PmemHeap::is_in(cast_from_oop<void*>(val));
 }
 
+// Every reference store into a persistent object passes one of the two
+// checks below (no safepoint between them and the store): its card joins
+// the remembered set of incremental collections (PmemRemSet).
+static void remember(const void* addr, oop val) {
+  if (val != NULL && PmemHeap::is_in(addr)) {
+    PmemRemSet::dirty(addr);
+  }
+}
+
 void PmemBarrier::check_reference(oop holder, const void* addr, oop val, TRAPS) {
   if (PmemTxn::reference_ok(THREAD, holder, addr, val)) {
+    remember(addr, val);
     return;
   }
   ResourceMark rm(THREAD);
@@ -191,6 +202,7 @@ JRT_LEAF(jint, PmemBarrier::c1_before_store(oopDesc* holder, void* addr, oopDesc
   if (!PmemTxn::reference_ok(Thread::current(), holder, addr, val)) {
     return 1;
   }
+  remember(addr, val);
   return PmemTxn::log_if_open(Thread::current(), addr, (size_t)len) ? 0 : 2;
 JRT_END
 

@@ -31,6 +31,7 @@
 #include "gc/pmem/pmemHeapFile.hpp"
 #include "gc/pmem/pmemLocking.hpp"
 #include "gc/pmem/pmemMark.hpp"
+#include "gc/pmem/pmemRemSet.inline.hpp"
 #include "gc/pmem/pmemRoots.hpp"
 #include "gc/pmem/pmemTxn.hpp"
 #include "gc/pmem/pmemVolatileRefs.hpp"
@@ -61,6 +62,18 @@ uint PmemCollector::_collections = 0;
 static const char* _why = NULL;      // of the collection under way, for the log
 static size_t _used_before = 0;
 static jlong _started = 0;
+
+// Incremental collections (PmemIncrementalGC): see the class comment.
+static bool _marks_valid = false;    // every object that survived the last collection is marked
+static bool _incremental = false;    // the collection under way is one
+static const char* _full_why = NULL; // why the collection under way is full
+static const char* _next_full = NULL;// the policy's reason to make the next one full
+static size_t _live_at_full = 0;     // bytes live after the last full collection
+static bool _young_requested = false;// Pmem.collect()
+static bool _last_incremental = false;
+
+// The young ranges of the collection under way, sorted and merged.
+static GrowableArrayCHeap<PmemAllocator::Range, mtGC>* _young = NULL;
 
 
 static double ms_since(jlong t) {
@@ -138,6 +151,94 @@ static void mark_logged(GrowableArrayCHeap<LoggedRange, mtGC>& ranges) {
   }
 }
 
+// The sorted young range holding p, or -1.
+static int young_index(const void* p) {
+  int lo = 0, hi = _young->length() - 1;
+  while (lo <= hi) {
+    const int mid = (lo + hi) / 2;
+    const PmemAllocator::Range& r = _young->at(mid);
+    if ((HeapWord*)p < r.start) {
+      hi = mid - 1;
+    } else if ((HeapWord*)p >= r.end) {
+      lo = mid + 1;
+    } else {
+      return mid;
+    }
+  }
+  return -1;
+}
+
+// In an incremental collection: the object holding p, without walking the
+// part: in old space the last mark at or below p is its object's start
+// (every old object is marked); in young space a walk from the range's
+// start (or from the object found last, for ranges sorted by address).
+static oop object_containing(HeapWord* p, HeapWord** hint) {
+  const int i = young_index(p);
+  if (i < 0) {
+    HeapWord* o = PmemMark::prev_marked(p, PmemHeap::bottom());
+    return o != NULL && o + cast_to_oop(o)->size() > p ? cast_to_oop(o) : (oop)NULL;
+  }
+  const PmemAllocator::Range& r = _young->at(i);
+  HeapWord* from = *hint != NULL && *hint >= r.start && *hint <= p ? *hint : r.start;
+  for (HeapWord* o = PmemWalk::next_object(from, r.end); o <= p && o < r.end;
+       o = PmemWalk::next_object(o + cast_to_oop(o)->size(), r.end)) {
+    if (o + cast_to_oop(o)->size() > p) {
+      *hint = o;
+      return cast_to_oop(o);
+    }
+  }
+  return NULL;
+}
+
+static void mark_logged_incremental(GrowableArrayCHeap<LoggedRange, mtGC>& ranges) {
+  ranges.sort(by_target);
+  HeapWord* hint = NULL;
+  for (int k = 0; k < ranges.length(); k++) {
+    const LoggedRange& r = ranges.at(k);
+    oop obj = object_containing((HeapWord*)align_down(r.target, HeapWordSize), &hint);
+    if (obj == NULL) {
+      continue;
+    }
+    mark(obj);
+    OldValueClosure cl(r);
+    obj->oop_iterate(&cl, MemRegion(align_down((HeapWord*)r.target, HeapWordSize),
+                                    align_up((HeapWord*)(r.target + r.len), HeapWordSize)));
+  }
+}
+
+// The remembered set: the references that the marked objects in dirty
+// cards hold. Runs come in address order, so the object that covers a
+// run's start is the last one looked at, or begins after it: the search
+// back for it never passes what was scanned already.
+static size_t scan_remembered_set() {
+  HeapWord* last = NULL;                  // the last object looked at
+  HeapWord* last_end = PmemHeap::bottom();
+  size_t cards = 0;
+  PmemRemSet::dirty_runs_do(PmemAllocator::top(), [&](HeapWord* s, HeapWord* e) {
+    cards += pointer_delta(e, s) / CardTable::card_size_in_words + 1;
+    HeapWord* cur = s;
+    if (last_end > s) {
+      PmemMark::trace_fields(cast_to_oop(last), MemRegion(s, MIN2(e, last_end)));
+      cur = last_end;
+    } else {
+      HeapWord* c = PmemMark::prev_marked(s, last_end);
+      if (c != NULL && c + cast_to_oop(c)->size() > s) {
+        last = c;
+        last_end = c + cast_to_oop(c)->size();
+        PmemMark::trace_fields(cast_to_oop(c), MemRegion(s, MIN2(e, last_end)));
+        cur = last_end;
+      }
+    }
+    for (HeapWord* o = cur < e ? PmemMark::next_marked(cur, e) : e; o < e;
+         o = last_end < e ? PmemMark::next_marked(last_end, e) : e) {
+      last = o;
+      last_end = o + cast_to_oop(o)->size();
+      PmemMark::trace_fields(cast_to_oop(o), MemRegion(o, MIN2(e, last_end)));
+    }
+  });
+  return cards;
+}
+
 void PmemCollector::mark_roots() {
   PmemRoots::objects_do(mark);
   PmemEnums::objects_do(mark);
@@ -164,7 +265,11 @@ void PmemCollector::mark_roots() {
     });
   }
   if (ranges.length() > 0) {
-    mark_logged(ranges);
+    if (_incremental) {
+      mark_logged_incremental(ranges);
+    } else {
+      mark_logged(ranges);
+    }
   }
 }
 
@@ -204,6 +309,14 @@ public:
       }
     }
     _r.sort(by_start);
+  }
+  // f(start, end) for the parts of [start, end) inside a range.
+  template <typename F> void inside_do(HeapWord* start, HeapWord* end, F f) const {
+    for (int i = 0; i < _r.length(); i++) {
+      if (_r.at(i).start < end && _r.at(i).end > start) {
+        f(MAX2(start, _r.at(i).start), MIN2(end, _r.at(i).end));
+      }
+    }
   }
   // f(start, end) for the parts of [start, end) outside every range.
   template <typename F> bool outside_do(HeapWord* start, HeapWord* end, F f) const {
@@ -252,7 +365,6 @@ void PmemCollector::sweep(const char* why, size_t used_before, jlong started) {
   const size_t objects = PmemMark::marked_objects();
   PmemMark::end();
   PmemAllocator::end_rebuild(live_words * HeapWordSize);
-  _collections++;
   // Used is the live size right after a sweep; top is how much of the
   // file was ever handed out.
   log_info(gc, pmem)("Persistent heap collected (%s): used " SIZE_FORMAT "K (live, " SIZE_FORMAT " objects), "
@@ -268,7 +380,192 @@ void PmemCollector::sweep(const char* why, size_t used_before, jlong started) {
   PmemJfr::collection(why, objects, live_words * HeapWordSize,
                       used_before - MIN2(used_before, live_words * HeapWordSize),
                       PmemAllocator::free_bytes(), PmemAllocator::free_chunks());
-  PmemCompact::after_sweep(live_words);
+  // The marks now say what is live; a compaction moves it all.
+  _live_at_full = live_words * HeapWordSize;
+  _next_full = NULL;
+  _marks_valid = !PmemCompact::after_sweep(live_words);
+}
+
+// An incremental collection sweeps the young ranges only: old objects are
+// marked whether live or not (a full collection frees old garbage).
+static void sweep_incremental(const char* why, size_t used_before, jlong started, size_t cards) {
+  const double mark_ms = ms_since(started);
+  PmemJfr::marking_done();
+  const jlong sweep_started = os::elapsed_counter();
+  PmemFault::reached("gc-marked");
+  FreshRanges fresh;
+  size_t kept_words = 0, young_words = 0, tags = 0;
+  GrowableArrayCHeap<PmemAllocator::Range, mtGC> keep;
+  for (int i = 0; i < _young->length(); i++) {
+    const PmemAllocator::Range r = _young->at(i);
+    young_words += pointer_delta(r.end, r.start);
+    HeapWord* cur = r.start;
+    for (HeapWord* obj = PmemMark::next_marked(cur, r.end); obj < r.end; obj = cur < r.end ? PmemMark::next_marked(cur, r.end) : r.end) {
+      if (obj > cur && fresh.outside_do(cur, obj, free_run)) {
+        tags++;
+      }
+      const size_t words = cast_to_oop(obj)->size();
+      kept_words += words;
+      cur = obj + words;
+    }
+    if (cur < r.end && fresh.outside_do(cur, r.end, free_run)) {
+      tags++;
+    }
+    // The parts in an open transaction's fresh range were not swept: the
+    // next collection sweeps them (only them: what this one freed around
+    // them is listed already).
+    fresh.inside_do(r.start, r.end, [&](HeapWord* a, HeapWord* b) {
+      PmemAllocator::Range k = { a, b };
+      keep.append(k);
+    });
+  }
+  PmemWriteback::drain();
+  PmemVolatileRefs::prune();
+  const size_t objects = PmemMark::marked_objects();
+  PmemMark::end();
+  PmemAllocator::end_incremental(keep.length() > 0 ? keep.adr_at(0) : NULL, keep.length());
+  const size_t used = PmemAllocator::used_bytes();
+  const size_t freed = used_before - MIN2(used_before, used);
+  log_info(gc, pmem)("Persistent heap collected (%s, incremental): used " SIZE_FORMAT "K, " SIZE_FORMAT
+                     " objects allocated since the last collection kept (" SIZE_FORMAT "K of " SIZE_FORMAT
+                     "K young), " SIZE_FORMAT "K freed, " SIZE_FORMAT " dirty cards, free " SIZE_FORMAT "K in "
+                     SIZE_FORMAT " chunks (largest " SIZE_FORMAT "K), top " SIZE_FORMAT "K of " SIZE_FORMAT "K, "
+                     SIZE_FORMAT " tags written; mark %.3fms sweep %.3fms",
+                     why, used / K, objects, kept_words * HeapWordSize / K, young_words * HeapWordSize / K,
+                     freed / K, cards, PmemAllocator::free_bytes() / K, PmemAllocator::free_chunks(),
+                     PmemAllocator::largest_free_bytes() / K,
+                     pointer_delta(PmemAllocator::top(), PmemHeap::bottom(), 1) / K, PmemHeap::size_in_bytes() / K,
+                     tags, mark_ms, ms_since(sweep_started));
+  PmemJfr::collection(why, objects, kept_words * HeapWordSize, freed,
+                      PmemAllocator::free_bytes(), PmemAllocator::free_chunks());
+  // What incremental collections keep includes old garbage: past a share
+  // of what the last full one found live, the next one is full.
+  const size_t limit = _live_at_full + MAX2(_live_at_full / 100 * PmemFullGCOldGrowthPercent,
+                                            (size_t)PmemAllocationBufferSize);
+  if (used > limit) {
+    _next_full = "what incremental collections kept grew past PmemFullGCOldGrowthPercent";
+  }
+}
+
+// -- marks across an orderly exit ---------------------------------------
+
+// An orderly exit saves the marks, so that the next run's first
+// collection can be incremental. The young objects of this run are marked
+// too (unreachable ones wait for a full collection): the next run then
+// starts with no young object, and no old one can refer to one, so no
+// card needs saving. The bitmap goes into a free chunk at the top (the
+// walkers skip it); the next run reads it at its first collection, then
+// lists the chunk as free.
+static HeapWord* _saved = NULL;     // the last run's saved marks, not read yet
+static HeapWord* _saved_to = NULL;  // what they cover
+static bool _marks_saved = false;   // by this run's exit
+
+static void load_saved_marks(bool list_chunk);
+
+static void forget_saved_marks() {
+  // Called with the allocator's lock held: the store needs no lock.
+  PmemWriteback::store_persist(&PmemHeap::state()->marks_offset, 0);
+}
+
+static void persist_saved(HeapWord* chunk) {
+  PmemFileState* st = PmemHeap::state();
+  PmemWriteback::store_persist(&st->marks_top, st->objects_top);
+  PmemWriteback::store_persist(&st->marks_offset, (uint64_t)pointer_delta(chunk, PmemHeap::bottom(), 1) + 1);
+  PmemAllocator::on_next_change(forget_saved_marks);
+  _marks_saved = true;
+}
+
+class VM_PmemSaveMarks : public VM_Operation {
+public:
+  VMOp_Type type() const { return VMOp_Cleanup; }   // a cleanup at exit; no type of its own needed
+  const char* name() const { return "pmem: save the marks at exit"; }
+  void doit() {
+    const jlong started = os::elapsed_counter();
+    if (_saved != NULL && PmemAllocator::young_ranges() == 0) {
+      // No collection and no allocation in this run: the last run's marks
+      // still describe the file.
+      persist_saved(_saved);
+      return;
+    }
+    // Unread marks of the last run: read now (their chunk stays free space
+    // that the next full collection lists).
+    load_saved_marks(false);
+    if (!_marks_valid) {
+      return;
+    }
+    PmemAllocator::retire_buffers();
+    size_t young = 0;
+    for (int i = 0; i < PmemAllocator::young_ranges(); i++) {
+      const PmemAllocator::Range r = PmemAllocator::young_range(i);
+      objects_do(r.start, r.end, [&](oop o) { PmemMark::set_mark(cast_from_oop<HeapWord*>(o)); young++; });
+    }
+    HeapWord* to = PmemAllocator::top();
+    const size_t words = PmemMark::words_for(to);
+    HeapWord* chunk = PmemAllocator::take_top(words + 1);
+    if (chunk == NULL) {
+      log_info(gc, pmem)("Exit: no room at the top of %s for the marks (" SIZE_FORMAT "K): "
+                         "the next run's first collection is full", PmemHeap::file()->path(), words * 8 / K);
+      return;
+    }
+    PmemMark::copy_out(to, (uint64_t*)(chunk + 1));
+    *(volatile uint64_t*)chunk = PmemWalk::free_tag(words + 1);
+    PmemWriteback::flush(chunk, (words + 1) * HeapWordSize);
+    PmemWriteback::drain();
+    persist_saved(chunk);
+    log_info(gc, pmem)("Exit: marks saved (" SIZE_FORMAT "K, " SIZE_FORMAT " young objects made old) in %.3fms: "
+                       "the next run's first collection may be incremental", words * 8 / K, young, ms_since(started));
+  }
+};
+
+// At attach after an orderly exit: the marks the last run saved, if they
+// still describe the file (no allocation, migration or compaction since).
+static void find_saved_marks() {
+  PmemFileState* st = PmemHeap::state();
+  const uint64_t off = st->marks_offset;
+  if (off == 0) {
+    return;
+  }
+  PmemWriteback::store_persist(&st->marks_offset, 0);   // read once: this run changes what they describe
+  HeapWord* top = PmemAllocator::top();
+  HeapWord* chunk = (HeapWord*)((char*)PmemHeap::bottom() + (off - 1));
+  if (off - 1 >= st->objects_top || !is_aligned(off - 1, HeapWordSize) || st->marks_top != st->objects_top ||
+      !PmemWalk::is_free_tag(PmemWalk::mark_bits(chunk)) ||
+      PmemWalk::free_words(PmemWalk::mark_bits(chunk)) > pointer_delta(top, chunk) ||
+      PmemWalk::free_words(PmemWalk::mark_bits(chunk)) < PmemMark::words_for(chunk) + 1) {
+    log_info(gc, pmem)("The marks the last run saved do not describe %s any more: the first collection is full",
+                       PmemHeap::file()->path());
+    return;
+  }
+  _saved = chunk;
+  _saved_to = chunk;   // what the marks cover: the objects below the chunk
+  if (PmemAllocator::free_chunks() > 0) {
+    load_saved_marks(false);   // the attach walk listed the chunk: read it before anything reuses it
+  }
+}
+
+static void load_saved_marks(bool list_chunk) {
+  if (_saved == NULL) {
+    return;
+  }
+  const size_t words = PmemWalk::free_words(PmemWalk::mark_bits(_saved));
+  PmemMark::copy_in(_saved_to, (const uint64_t*)(_saved + 1));
+  _marks_valid = true;
+  _live_at_full = PmemAllocator::used_bytes();
+  if (list_chunk) {
+    PmemAllocator::add_free(_saved, words);   // free space from now on
+  }
+  log_debug(gc, pmem)("Read the marks the last run saved (" SIZE_FORMAT "K)", words * 8 / K);
+  _saved = NULL;
+}
+
+// At an orderly exit, before the clean-shutdown flag.
+static void save_marks_at_exit() {
+  if (!PmemIncrementalGC || VMThread::vm_thread() == NULL || !Thread::current()->is_Java_thread() ||
+      (!_marks_valid && _saved == NULL)) {
+    return;   // no marks to save, or no safepoint to save them at
+  }
+  VM_PmemSaveMarks op;
+  VMThread::execute(&op);
 }
 
 // -- in Serial's full GC ------------------------------------------------
@@ -276,6 +573,10 @@ void PmemCollector::sweep(const char* why, size_t used_before, jlong started) {
 bool PmemCollector::should_collect(GCCause::Cause cause) {
   if (Atomic::load_acquire(&_compact_requested)) {
     _why = "Pmem.compact()";
+    return true;
+  }
+  if (_young_requested) {
+    _why = "Pmem.collect()";
     return true;
   }
   if (_requested) {
@@ -305,6 +606,59 @@ bool PmemCollector::should_collect(GCCause::Cause cause) {
   return false;
 }
 
+// Why the collection about to run must be full, or NULL: it may be
+// incremental.
+static const char* full_reason(GCCause::Cause cause, bool compact, uint collections) {
+  if (!PmemIncrementalGC) {
+    return "-XX:-PmemIncrementalGC";
+  }
+  if (compact) {
+    return "compaction";
+  }
+  if (!_marks_valid) {
+    return collections == 0 ? "the first in this run" : "the last one compacted";
+  }
+  switch (cause) {
+    case GCCause::_java_lang_system_gc:
+    case GCCause::_dcmd_gc_run:
+    case GCCause::_heap_inspection:
+    case GCCause::_heap_dump:
+    case GCCause::_jvmti_force_gc:
+    case GCCause::_wb_full_gc:
+      return "requested";   // what the caller wants to see is every dead object gone
+    default:
+      break;
+  }
+  return _next_full;
+}
+
+static size_t _cards = 0;   // dirty cards the collection under way scanned
+
+static int by_start(PmemAllocator::Range* a, PmemAllocator::Range* b) {
+  return a->start < b->start ? -1 : (a->start > b->start ? 1 : 0);
+}
+
+// The allocator's young ranges, sorted by address, adjacent ones merged.
+static void snapshot_young() {
+  if (_young == NULL) {
+    _young = new GrowableArrayCHeap<PmemAllocator::Range, mtGC>(64);
+  }
+  _young->clear();
+  for (int i = 0; i < PmemAllocator::young_ranges(); i++) {
+    _young->append(PmemAllocator::young_range(i));
+  }
+  _young->sort(by_start);
+  int n = 0;
+  for (int i = 0; i < _young->length(); i++) {
+    if (n > 0 && _young->at(n - 1).end >= _young->at(i).start) {
+      _young->adr_at(n - 1)->end = MAX2(_young->at(n - 1).end, _young->at(i).end);
+    } else {
+      _young->at_put(n++, _young->at(i));
+    }
+  }
+  _young->trunc_to(n);
+}
+
 void PmemCollector::begin_full_gc(GCCause::Cause cause) {
   assert(SafepointSynchronize::is_at_safepoint(), "in a full GC");
   PmemCompact::full_gc_begins();
@@ -312,21 +666,57 @@ void PmemCollector::begin_full_gc(GCCause::Cause cause) {
   if (!_collecting) {
     return;
   }
-  PmemCompact::begin_collection(_compact_requested);
-  _compact_requested = false;
+  _young_requested = false;
+  if (_marks_saved) {
+    forget_saved_marks();   // a collection during the exit changes what they describe
+    _marks_saved = false;
+  }
+  load_saved_marks(true);
+  _full_why = full_reason(cause, _compact_requested, _collections);
+  _incremental = _full_why == NULL;
+  if (!_incremental) {
+    PmemCompact::begin_collection(_compact_requested);
+    _compact_requested = false;
+  }
   _started = os::elapsed_counter();
   PmemJfr::collection_started();
   _used_before = PmemAllocator::used_bytes();
   PmemAllocator::retire_buffers();
-  PmemMark::begin();
+  if (_incremental) {
+    snapshot_young();
+  }
+  PmemMark::begin(_incremental);
   mark_roots();
+  _cards = _incremental ? scan_remembered_set() : 0;
 }
 
 void PmemCollector::end_marking() {
-  if (_collecting) {
-    sweep(_why, _used_before, _started);
-    _collecting = false;
+  if (!_collecting) {
+    return;
   }
+  HeapWord* top = PmemAllocator::top();
+  if (_incremental) {
+    sweep_incremental(_why, _used_before, _started, _cards);
+  } else {
+    char why[160];
+    if (strcmp(_full_why, "requested") == 0 || strcmp(_full_why, "compaction") == 0) {
+      jio_snprintf(why, sizeof(why), "%s", _why);
+    } else {
+      jio_snprintf(why, sizeof(why), "%s; full: %s", _why, _full_why);
+    }
+    sweep(why, _used_before, _started);
+  }
+  // No object is young now: no old one refers to one.
+  PmemRemSet::clean(PmemHeap::bottom(), MAX2(top, PmemAllocator::top()));
+  _collections++;
+  _last_incremental = _incremental;
+  _collecting = false;
+  _incremental = false;
+}
+
+void PmemCollector::collect_now(JavaThread* thread) {
+  _young_requested = true;
+  collect(thread, _collections);
 }
 
 // -- allocation ---------------------------------------------------------
@@ -410,6 +800,12 @@ HeapWord* PmemCollector::allocate(JavaThread* thread, size_t words) {
   if (mem == NULL && _attached) {
     collect_for_allocation(thread, before, words);
     mem = PmemAllocator::allocate(thread, words, false);
+    if (mem == NULL && _last_incremental) {
+      // What it kept may be old garbage, which only a full one frees.
+      _next_full = "an incremental one made too little room";
+      collect_for_allocation(thread, _collections, words);
+      mem = PmemAllocator::allocate(thread, words, false);
+    }
     if (mem == NULL) {
       // The collection freed too little, or nothing holds this size:
       // grow rather than collect at every such request.
@@ -443,6 +839,10 @@ void PmemCollector::attach(bool after_crash) {
   }
   // The chunks the attach walk listed, if it walked.
   PmemAllocator::end_rebuild(PmemAllocator::used_bytes());
+  if (!after_crash) {
+    find_saved_marks();
+  }
+  PmemRemSet::clean(PmemHeap::bottom(), PmemHeap::end());
   // From now until an orderly exit, an abrupt end calls for recovery.
   if (PmemHeap::state()->clean_shutdown != 0) {
     PmemWriteback::store_persist(&PmemHeap::state()->clean_shutdown, 0);
@@ -453,6 +853,7 @@ void PmemCollector::attach(bool after_crash) {
 void PmemCollector::detach() {
   if (_attached) {
     PmemLocking::at_exit();
+    save_marks_at_exit();
     PmemWriteback::store_persist(&PmemHeap::state()->clean_shutdown, 1);
   }
 }

@@ -50,6 +50,23 @@ class outputStream;
 // Every tag is a single 8-byte store, so a crash at any point leaves a file
 // the next run parses, with every reachable object in it. Then, when asked
 // to or when the free space is fragmented, it compacts (PmemCompact).
+//
+// Most collections are incremental (-XX:+PmemIncrementalGC): the marks of
+// the last collection are kept (PmemMark), so every object that survived
+// it counts as live without being traced; the roots and the references in
+// dirty cards (PmemRemSet: every persistent reference store dirties its
+// card) mark the objects allocated since, and only the ranges handed out
+// since (PmemAllocator's young ranges) are swept. The cost is the young
+// objects', the dirty cards' and the roots', not the live data's. Old
+// garbage waits for a full collection, which the policy chooses
+//  * for the first collection of a run, and after a compaction;
+//  * when asked for one: System.gc(), jcmd GC.run, heap inspection and
+//    dumps, JVMTI, WhiteBox (the caller wants every dead object gone),
+//    Pmem.compact(), -XX:-PmemIncrementalGC;
+//  * when what incremental ones kept grew by PmemFullGCOldGrowthPercent of
+//    what the last full one found live;
+//  * when an incremental one made too little room for an allocation.
+// Each says why in its log line (-Xlog:gc+pmem).
 class PmemCollector : AllStatic {
   friend class VM_PmemCollect;
 
@@ -81,6 +98,10 @@ public:
   static HeapWord* allocate(JavaThread* thread, size_t words);
 
   static uint collections() { return _collections; }
+
+  // Pmem.collect(): a collection now, incremental unless the policy says
+  // full (see above).
+  static void collect_now(JavaThread* thread);
 
   // Pmem.compact(): a collection that also compacts (PmemCompact). False
   // if it could not compact (a transaction open in some thread).

@@ -133,6 +133,13 @@ struct PmemFileState {
   uint64_t compact_top;         // where the objects end once slid together
   uint64_t compact_unit;        // phase 2: which of compact_units is the current one
   PmemSlideUnit compact_units[2];
+  // The marks of incremental collections, saved by an orderly exit
+  // (PmemCollector): a free chunk at objects-area offset marks_offset - 1
+  // holds, after its tag, the mark bitmap (a bit per word from the
+  // objects area's start); valid only while objects_top equals marks_top
+  // and clean_shutdown is 1. 0: none (and in files from before the field).
+  uint64_t marks_offset;
+  uint64_t marks_top;
 };
 
 class PmemFormat : AllStatic {

@@ -23,6 +23,7 @@
 #include "precompiled.hpp"
 #include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemLog.hpp"
+#include "gc/pmem/pmemRemSet.hpp"
 #include "gc/pmem/pmemWalk.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
 #include "runtime/orderAccess.hpp"
@@ -207,6 +208,7 @@ void PmemLog::restore_from(size_t from, bool recovering, size_t* restored) {
       const size_t len = stored_len((size_t)(e[0] & 0xffff));
       memcpy(target, e + 2, len);
       PmemWriteback::flush(target, len);
+      PmemRemSet::dirty_range(target, len);   // old references back, perhaps to young objects
       n += (e[0] & 0xffff) != fresh_len ? 1 : 0;
     }
   }

@@ -34,7 +34,14 @@
 
 bool PmemMark::_active = false;
 
-static CHeapBitMap _bits(mtGC);       // a bit per word of the objects area
+// A bit per word of the objects area; its words are read directly to
+// search back a word at a time and to save and restore the marks.
+class PmemBits : public CHeapBitMap {
+public:
+  PmemBits() : CHeapBitMap(mtGC) {}
+  using BitMap::map;
+};
+static PmemBits _bits;
 static Stack<oop, mtGC> _stack;       // marked, fields not yet visited
 static Stack<ObjArrayTask, mtGC> _arrays;   // big arrays, a stride at a time
 static size_t _marked = 0;
@@ -90,7 +97,7 @@ static void drain() {
   }
 }
 
-void PmemMark::begin() {
+void PmemMark::begin(bool incremental) {
   const size_t bits = pointer_delta(PmemHeap::end(), PmemHeap::bottom());
   if (_bits.size() == 0) {
     _bits.initialize(bits);
@@ -98,7 +105,9 @@ void PmemMark::begin() {
     if (_bits.size() < bits) {
       _bits.resize(bits);   // the file grew: the new bits are clear
     }
-    _bits.clear_range(0, index_of(PmemAllocator::top()));
+    if (!incremental) {
+      _bits.clear_range(0, index_of(PmemAllocator::top()));
+    }
   }
   _marked = 0;
   _active = true;
@@ -119,8 +128,83 @@ bool PmemMark::is_marked(oop obj) {
   return _bits.at(index_of(cast_from_oop<void*>(obj)));
 }
 
+class PmemFieldsClosure : public BasicOopIterateClosure {
+  template <typename T> void work(T* p) {
+    T heap_oop = RawAccess<>::oop_load(p);
+    if (!CompressedOops::is_null(heap_oop)) {
+      oop o = CompressedOops::decode_not_null(heap_oop);
+      if (PmemHeap::is_in(cast_from_oop<void*>(o)) && !_bits.at(index_of(cast_from_oop<void*>(o)))) {
+        mark_and_push(o);
+        drain();
+      }
+    }
+  }
+public:
+  virtual void do_oop(oop* p)       { work(p); }
+  virtual void do_oop(narrowOop* p) { work(p); }
+};
+
+void PmemMark::trace_fields(oop obj, MemRegion mr) {
+  assert(_active, "not marking");
+  PmemFieldsClosure cl;
+  obj->oop_iterate(&cl, mr);
+}
+
 HeapWord* PmemMark::next_marked(HeapWord* from, HeapWord* limit) {
   return PmemHeap::bottom() + _bits.get_next_one_offset(index_of(from), index_of(limit));
+}
+
+HeapWord* PmemMark::prev_marked(HeapWord* at, HeapWord* limit) {
+  if (_bits.size() == 0 || at < limit) {
+    return NULL;
+  }
+  const BitMap::idx_t lo = index_of(limit);
+  // i is one past the bit to test. Bit by bit to a word boundary, then a
+  // word at a time: a run without marks (a long array, young space) is
+  // passed 64 words per load.
+  for (BitMap::idx_t i = index_of(at) + 1; i > lo; ) {
+    if ((i & (BitsPerWord - 1)) == 0 && i - lo >= (BitMap::idx_t)BitsPerWord &&
+        _bits.map()[(i >> LogBitsPerWord) - 1] == 0) {
+      i -= BitsPerWord;
+      continue;
+    }
+    i--;
+    if (_bits.at(i)) {
+      return PmemHeap::bottom() + i;
+    }
+  }
+  return NULL;
+}
+
+void PmemMark::clear(HeapWord* start, size_t words) {
+  if (_bits.size() >= index_of(start + words)) {
+    _bits.clear_range(index_of(start), index_of(start + words));
+  }
+}
+
+void PmemMark::set_mark(HeapWord* obj) {
+  _bits.set_bit(index_of(obj));
+}
+
+size_t PmemMark::words_for(HeapWord* to) {
+  return (index_of(to) + BitsPerWord - 1) / BitsPerWord;
+}
+
+void PmemMark::copy_out(HeapWord* to, uint64_t* dest) {
+  memcpy(dest, _bits.map(), words_for(to) * sizeof(uint64_t));
+}
+
+void PmemMark::copy_in(HeapWord* to, const uint64_t* src) {
+  const size_t bits = pointer_delta(PmemHeap::end(), PmemHeap::bottom());
+  if (_bits.size() == 0) {
+    _bits.initialize(bits);
+  } else if (_bits.size() < bits) {
+    _bits.resize(bits);
+  }
+  _bits.clear();
+  memcpy(_bits.map(), src, words_for(to) * sizeof(uint64_t));
+  // Bits past to in the last word came from the file: clear them.
+  _bits.clear_range(index_of(to), MIN2(_bits.size(), align_up(index_of(to), (BitMap::idx_t)BitsPerWord)));
 }
 
 size_t PmemMark::marked_objects() {

@@ -24,6 +24,7 @@
 
 #include "gc/pmem/pmemHeap.hpp"
 #include "memory/allStatic.hpp"
+#include "memory/memRegion.hpp"
 #include "oops/oopsHierarchy.hpp"
 #include "utilities/globalDefinitions.hpp"
 
@@ -35,19 +36,30 @@
 // its tracing of the volatile heap meets a persistent object.
 // Active from PmemMark::begin() to end(), only in collections of the
 // persistent part.
+// The marks are sticky: an incremental collection (PmemCollector) keeps
+// those of the last one, so every object that survived it counts as live
+// and is not traced again; only the objects allocated since are marked
+// from the roots and the remembered set (PmemRemSet). Free space never
+// holds a mark: sweeps free only unmarked runs, and memory given back
+// otherwise (PmemAllocator::release) is cleared.
 class PmemMark : AllStatic {
   static bool _active;
 
 public:
   static bool is_active() { return _active; }
 
-  // Clears the bitmap below the allocator's top.
-  static void begin();
+  // Clears the bitmap below the allocator's top (full), or keeps it
+  // (incremental).
+  static void begin(bool incremental);
   static void end();
 
   // Marks obj, which must be persistent, and everything it reaches.
   static void mark_and_trace(oop obj);
   static bool is_marked(oop obj);
+  // Marks (and traces) what obj's reference fields within mr refer to:
+  // the remembered set's old objects. Tests each mark inline: most are
+  // old, and marked.
+  static void trace_fields(oop obj, MemRegion mr);
   // What Serial's is-alive closure answers for a persistent object.
   static bool is_live(oop obj) { return !_active || is_marked(obj); }
   // Serial's full GC meets obj (MarkSweep::mark_and_push, follow_root). No
@@ -67,6 +79,16 @@ public:
 
   // The first marked address in [from, limit), or limit.
   static HeapWord* next_marked(HeapWord* from, HeapWord* limit);
+  // The last marked address in [limit, at], or NULL.
+  static HeapWord* prev_marked(HeapWord* at, HeapWord* limit);
+  // [start, start + words) holds no object any more.
+  static void clear(HeapWord* start, size_t words);
+  // Marks obj without tracing it (an orderly exit makes the young old).
+  static void set_mark(HeapWord* obj);
+  // The bitmap's words for [bottom, to), and back (a saved copy).
+  static size_t words_for(HeapWord* to);
+  static void copy_out(HeapWord* to, uint64_t* dest);
+  static void copy_in(HeapWord* to, const uint64_t* src);
   static size_t marked_objects();
 };
 

@@ -135,6 +135,11 @@ JVM_ENTRY(jboolean, Pmem_compact0(JNIEnv* env, jclass cls)) {
   return PmemCollector::compact(THREAD) ? JNI_TRUE : JNI_FALSE;
 } JVM_END
 
+JVM_ENTRY(void, Pmem_collect0(JNIEnv* env, jclass cls)) {
+  ATTACHED_OR_RETURN()
+  PmemCollector::collect_now(THREAD);
+} JVM_END
+
 static void throw_refused(Klass* k, const char* why, TRAPS) {
   ResourceMark rm(THREAD);
   char msg[512];
@@ -485,6 +490,7 @@ static JNINativeMethod pmem_methods[] = {
   {CC "capacityBytes0", CC "()J",                FN_PTR(Pmem_capacityBytes0)},
   {CC "usedBytes0",     CC "()J",                FN_PTR(Pmem_usedBytes0)},
   {CC "compact0",       CC "()Z",                FN_PTR(Pmem_compact0)},
+  {CC "collect0",       CC "()V",                FN_PTR(Pmem_collect0)},
   {CC "persistenceDomain0", CC "()" SIG_STR,     FN_PTR(Pmem_persistenceDomain0)},
   {CC "pnew0",          CC "(" SIG_CLS ")" SIG_OBJ,      FN_PTR(Pmem_pnew0)},
   {CC "pmake0",         CC "(" SIG_CLS "I)" SIG_OBJ,     FN_PTR(Pmem_pmake0)},

@@ -30,6 +30,7 @@
 #include "gc/pmem/pmemMark.hpp"
 #include "runtime/fieldDescriptor.inline.hpp"
 #include "gc/pmem/pmemRedirect.hpp"
+#include "gc/pmem/pmemRemSet.hpp"
 #include "gc/pmem/pmemTxn.hpp"
 #include "gc/pmem/pmemTypeTable.hpp"
 #include "gc/pmem/pmemVolatileRefs.hpp"
@@ -62,6 +63,9 @@ static oop load_at(void* p) {
 }
 
 static void store_at(void* p, oop v) {
+  if (v != NULL && PmemHeap::is_in(p)) {
+    PmemRemSet::dirty(p);   // a value's copy, younger than the field's object perhaps
+  }
   if (UseCompressedOops) {
     RawAccess<>::oop_store((narrowOop*)p, v);
   } else {

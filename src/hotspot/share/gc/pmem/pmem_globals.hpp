@@ -129,7 +129,18 @@
           "reference (tests the relocation path)")                          \
                                                                             \
   product(bool, PmemAlwaysCollect, false, DIAGNOSTIC,                       \
-          "Collect the persistent part in every full GC")
+          "Collect the persistent part in every full GC")                   \
+                                                                            \
+  product(bool, PmemIncrementalGC, true,                                    \
+          "Collect only the persistent objects allocated since the last "   \
+          "collection, with the cards of older ones as remembered set, "    \
+          "unless the policy calls for a full collection")                  \
+                                                                            \
+  product(uintx, PmemFullGCOldGrowthPercent, 50,                            \
+          "Make the next collection of the persistent part full once "      \
+          "what incremental ones kept grew by this percentage of what "     \
+          "the last full one found live")                                   \
+          range(1, 10000)
 
 // end of GC_PMEM_FLAGS
 

@@ -144,6 +144,25 @@ public final class Pmem {
     }
 
     /**
+     * Collects the persistent part now, as its collections usually run:
+     * incrementally, so that the time is that of the objects allocated
+     * since the last collection (and of the persistent objects that
+     * reference stores changed since), not that of all live ones; fully
+     * when the collector's policy says so (the first collection of a run,
+     * one after a compaction, or once what incremental collections kept
+     * grew by {@code -XX:PmemFullGCOldGrowthPercent}). An incremental
+     * collection frees only unreachable objects allocated since the last
+     * collection; {@link System#gc()} always collects fully. Collections
+     * also run by themselves when the persistent part fills up.
+     *
+     * @throws IllegalStateException if {@link #isEnabled()} is {@code false}
+     */
+    public static void collect() {
+        checkEnabled();
+        collect0();
+    }
+
+    /**
      * Collects the persistent part and compacts it: its live objects slide
      * together, so that all of its free space becomes one chunk (followed
      * by the part of the file never used yet). Compaction is crash-safe: a
@@ -508,6 +527,7 @@ public final class Pmem {
     private static native long capacityBytes0();
     private static native long usedBytes0();
     private static native boolean compact0();
+    private static native void collect0();
     private static native String persistenceDomain0();
     private static native Object pnew0(Class<?> type);
     private static native Object pmake0(Class<?> arrayType, int length);
