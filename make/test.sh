@@ -170,7 +170,7 @@ if [ "$MODE" = dist ]; then
 elif [ "$MODE" = torture ]; then
   run_jtreg hotspot/jtreg torture -javaoption:-Dcrashes="${PMEM_TORTURE_CRASHES:-2000}" \
       -- pmem/TestCollectionsCrash.java pmem/TestLargeTxn.java pmem/TestRelocation.java pmem/TestEvolution.java \
-      pmem/TestCompaction.java pmem/TestFreshRanges.java
+      pmem/TestCompaction.java pmem/TestFreshRanges.java pmem/TestIncrementalGC.java
 else
   run_gtest
   run_jtreg hotspot/jtreg pmem -- pmem

@@ -63,6 +63,8 @@ final class HeapFile implements AutoCloseable {
         "root_offset", "marks_clean", "placement_check", "objects_size", "reloc_phase", "reloc_cursor",
         "reloc_address", "reloc_base", "reloc_shift", "reloc_mid", "reloc_mid_cursor", "migr_phase", "migr_tail",
         "migr_check", "compact_phase", "compact_mid", "compact_cursor", "compact_top", "compact_unit"};
+    // After compact_unit come two PmemSlideUnits (5 words each), then these.
+    static final int STATE_MARKS_OFFSET = STATE + 8 * (29 + 10), STATE_MARKS_TOP = STATE_MARKS_OFFSET + 8;
     static final String MAGIC = "pmem-jdk heap";
     static final int TYPE_ENTRY = 1024, TYPE_AREA_HEADER = 64, NAME_ENTRY = 128, ROOTS_HEADER = 128;
     static final long FREE_TAG_BYTE = 0xf3;
@@ -190,6 +192,8 @@ final class HeapFile implements AutoCloseable {
         for (int i = 0; i < STATE_FIELDS.length; i++) {
             state.put(STATE_FIELDS[i], u64(STATE + 8L * i));
         }
+        state.put("marks_offset", u64(STATE_MARKS_OFFSET));
+        state.put("marks_top", u64(STATE_MARKS_TOP));
         long grown = state.get("objects_size");
         objectsSize = grown != 0 ? grown : u64(H_OBJECTS_SIZE);
         if (fileLength < fileSize || objectsOff + objectsSize > fileLength || typesOff + typesSize > fileLength

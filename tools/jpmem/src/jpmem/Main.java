@@ -146,6 +146,12 @@ public final class Main {
         out.printf("objects         %d objects, %dK%s%n", objects[0], objects[1] / 1024,
                 complete[0] ? "" : " (the walk stopped early; jpmem check tells why)");
         out.printf("free chunks     %d, %dK, the largest %dK%n", free[1], free[0] / 1024, free[2] / 1024);
+        long marks = st.get("marks_offset");
+        out.printf("saved marks     %s%n", marks == 0 ? "none: the next run's first collection is full"
+                : st.get("marks_top") == f.top && st.get("clean_shutdown") != 0
+                ? String.format("in the free chunk at offset %d: the next run's first collection may be incremental",
+                                marks - 1)
+                : "stale (ignored by the next run)");
         out.printf("types           %d%n", f.types.size());
         out.printf("named objects   %d%s%n", f.names().size(), st.get("root_offset") != 0 ? ", and a root" : "");
         out.printf("last mapped at  0x%x (%s)%n", st.get("heap_address"), f.compressedOops

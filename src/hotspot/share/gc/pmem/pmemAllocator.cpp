@@ -303,6 +303,9 @@ void PmemAllocator::end_incremental(const Range* keep, int n) {
   for (int i = 0; i < n; i++) {
     add_young(keep[i].start, pointer_delta(keep[i].end, keep[i].start));
   }
+  // The soft limit stays the last full collection's: what incremental
+  // ones keep includes old garbage, and growing with it would let the file
+  // fill with garbage. When they stop making room below it, an allocation
+  // fails and the collector turns to a full collection.
   _allocated_since_gc = 0;
-  _soft_limit = MAX2(_soft_limit, soft_limit_for(used_bytes()));
 }

@@ -110,8 +110,7 @@ public:
   static Range young_range(int i);
   // After an incremental sweep: the young ranges are kept (they lie in an
   // open transaction's fresh range: swept again next time), the free list
-  // keeps its chunks and what the sweep added; the soft limit follows
-  // what is used now.
+  // keeps its chunks and what the sweep added; the soft limit stays.
   static void end_incremental(const Range* keep, int n);
   // The marks were saved for the next run (an orderly exit): the next
   // hand-out or release calls f, since what it changes would be neither

@@ -494,6 +494,7 @@ public:
       return;
     }
     PmemAllocator::retire_buffers();
+    PmemMark::cover_heap();   // the file may have grown since the last collection
     size_t young = 0;
     for (int i = 0; i < PmemAllocator::young_ranges(); i++) {
       const PmemAllocator::Range r = PmemAllocator::young_range(i);

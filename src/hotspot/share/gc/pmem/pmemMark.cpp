@@ -97,17 +97,20 @@ static void drain() {
   }
 }
 
-void PmemMark::begin(bool incremental) {
+// Sizes the bitmap to the objects area, which may have grown since.
+void PmemMark::cover_heap() {
   const size_t bits = pointer_delta(PmemHeap::end(), PmemHeap::bottom());
   if (_bits.size() == 0) {
     _bits.initialize(bits);
-  } else {
-    if (_bits.size() < bits) {
-      _bits.resize(bits);   // the file grew: the new bits are clear
-    }
-    if (!incremental) {
-      _bits.clear_range(0, index_of(PmemAllocator::top()));
-    }
+  } else if (_bits.size() < bits) {
+    _bits.resize(bits);   // the file grew: the new bits are clear
+  }
+}
+
+void PmemMark::begin(bool incremental) {
+  cover_heap();
+  if (!incremental) {
+    _bits.clear_range(0, index_of(PmemAllocator::top()));
   }
   _marked = 0;
   _active = true;
@@ -195,12 +198,7 @@ void PmemMark::copy_out(HeapWord* to, uint64_t* dest) {
 }
 
 void PmemMark::copy_in(HeapWord* to, const uint64_t* src) {
-  const size_t bits = pointer_delta(PmemHeap::end(), PmemHeap::bottom());
-  if (_bits.size() == 0) {
-    _bits.initialize(bits);
-  } else if (_bits.size() < bits) {
-    _bits.resize(bits);
-  }
+  cover_heap();
   _bits.clear();
   memcpy(_bits.map(), src, words_for(to) * sizeof(uint64_t));
   // Bits past to in the last word came from the file: clear them.

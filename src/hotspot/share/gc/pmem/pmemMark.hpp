@@ -83,6 +83,8 @@ public:
   static HeapWord* prev_marked(HeapWord* at, HeapWord* limit);
   // [start, start + words) holds no object any more.
   static void clear(HeapWord* start, size_t words);
+  // Sizes the bitmap to the objects area (it grows with the file).
+  static void cover_heap();
   // Marks obj without tracing it (an orderly exit makes the young old).
   static void set_mark(HeapWord* obj);
   // The bitmap's words for [bottom, to), and back (a saved copy).
