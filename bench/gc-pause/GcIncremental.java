@@ -29,7 +29,9 @@ import jdk.internal.pmem.Pmem;
  * (half into old nodes' fields, half into the old array's elements: each
  * dirties a card), half garbage, then Pmem.collect(). The collector's
  * log line (gc+pmem) gives mark and sweep times, -Xlog:gc the pause.
- * Args: n young rounds [full]; with "full" each round ends in System.gc().
+ * Args: n young rounds [full|clustered]; with "full" each round ends in
+ * System.gc(); with "clustered" the linked half forms one new list hung
+ * off one old node (one remembered store per round).
  */
 public class GcIncremental {
     static class Node {
@@ -42,15 +44,22 @@ public class GcIncremental {
         int young = Integer.parseInt(args[1]);
         int rounds = Integer.parseInt(args[2]);
         boolean full = args.length > 3 && args[3].equals("full");
+        boolean clustered = args.length > 3 && args[3].equals("clustered");
         Node[] nodes = build(n);
         SplittableRandom rnd = new SplittableRandom(1);
         Pmem.collect();   // the first of the run: full
         System.out.println("MARK rounds");
         for (int r = 0; r < rounds; r++) {
+            Node head = null;
             for (int i = 0; i < young; i++) {
                 Node y = Pmem.pnew(Node.class);
                 y.value = i;
-                if ((i & 1) == 0) {
+                if (clustered) {
+                    if ((i & 1) == 0) {
+                        y.next = head;
+                        head = y;
+                    }
+                } else if ((i & 1) == 0) {
                     int at = rnd.nextInt(n);
                     if ((i & 2) == 0) {
                         nodes[at].next = y;     // an old node's field
@@ -58,6 +67,9 @@ public class GcIncremental {
                         nodes[at] = y;          // an old array element (the old node becomes garbage)
                     }
                 }
+            }
+            if (clustered) {
+                nodes[rnd.nextInt(n)].next = head;
             }
             if (full) {
                 System.gc();

@@ -94,7 +94,7 @@ static bool may_refer_to(oop val) {
 // the remembered set of incremental collections (PmemRemSet).
 static void remember(const void* addr, oop val) {
   if (val != NULL && PmemHeap::is_in(addr)) {
-    PmemRemSet::dirty(addr);
+    PmemRemSet::remember(addr);
   }
 }
 

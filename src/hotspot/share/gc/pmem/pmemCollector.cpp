@@ -48,6 +48,7 @@
 #include "oops/oop.inline.hpp"
 #include "runtime/mutexLocker.hpp"
 #include "runtime/os.hpp"
+#include "runtime/prefetch.inline.hpp"
 #include "runtime/threadSMR.hpp"
 #include "runtime/vmThread.hpp"
 #include "utilities/growableArray.hpp"
@@ -71,6 +72,8 @@ static const char* _next_full = NULL;// the policy's reason to make the next one
 static size_t _live_at_full = 0;     // bytes live after the last full collection
 static bool _young_requested = false;// Pmem.collect()
 static bool _last_incremental = false;
+static double _roots_ms = 0;         // of the mark phase: our roots, the remembered set
+static double _remembered_ms = 0;
 
 // The young ranges of the collection under way, sorted and merged.
 static GrowableArrayCHeap<PmemAllocator::Range, mtGC>* _young = NULL;
@@ -206,16 +209,33 @@ static void mark_logged_incremental(GrowableArrayCHeap<LoggedRange, mtGC>& range
   }
 }
 
-// The remembered set: the references that the marked objects in dirty
-// cards hold. Runs come in address order, so the object that covers a
-// run's start is the last one looked at, or begins after it: the search
-// back for it never passes what was scanned already.
+// The remembered set: the references that the marked objects in
+// remembered lines hold. Runs come in address order, so the object that
+// covers a run's start is the last one looked at, or begins after it: the
+// search back for it never passes what was scanned already. Remembered
+// lines lie anywhere in the part, so each costs cache misses (the line,
+// its mark bits, the object's class); the runs are listed first, and the
+// lines and bits of the runs a few ahead are prefetched.
 static size_t scan_remembered_set() {
+  GrowableArrayCHeap<PmemAllocator::Range, mtGC> runs(1024);
+  size_t lines = 0;
+  PmemRemSet::runs_do(PmemAllocator::top(), [&](HeapWord* s, HeapWord* e) {
+    lines += (pointer_delta(e, s) + PmemRemSet::line_words - 1) / PmemRemSet::line_words;
+    PmemAllocator::Range r = { s, e };
+    runs.append(r);
+  });
+  const int ahead = 8;
   HeapWord* last = NULL;                  // the last object looked at
   HeapWord* last_end = PmemHeap::bottom();
-  size_t cards = 0;
-  PmemRemSet::dirty_runs_do(PmemAllocator::top(), [&](HeapWord* s, HeapWord* e) {
-    cards += pointer_delta(e, s) / CardTable::card_size_in_words + 1;
+  for (int i = 0; i < runs.length(); i++) {
+    if (i + ahead < runs.length()) {
+      HeapWord* p = runs.at(i + ahead).start;
+      Prefetch::read(p, 0);
+      Prefetch::read(p, -(intx)PmemFormat::cache_line);   // where an object covering p may begin
+      PmemMark::prefetch(p);
+    }
+    HeapWord* const s = runs.at(i).start;
+    HeapWord* const e = runs.at(i).end;
     HeapWord* cur = s;
     if (last_end > s) {
       PmemMark::trace_fields(cast_to_oop(last), MemRegion(s, MIN2(e, last_end)));
@@ -235,8 +255,8 @@ static size_t scan_remembered_set() {
       last_end = o + cast_to_oop(o)->size();
       PmemMark::trace_fields(cast_to_oop(o), MemRegion(o, MIN2(e, last_end)));
     }
-  });
-  return cards;
+  }
+  return lines;
 }
 
 void PmemCollector::mark_roots() {
@@ -250,7 +270,16 @@ void PmemCollector::mark_roots() {
     }
     // Objects allocated inside: a commit writes them back, and a store to
     // them is not logged, so their memory must not change hands.
-    txn->do_fresh([&](HeapWord* start, HeapWord* end) { objects_do(start, end, mark); });
+    txn->do_fresh([&](HeapWord* start, HeapWord* end) {
+      objects_do(start, end, [&](oop o) {
+        mark(o);
+        if (_incremental) {
+          // Marked by an earlier collection perhaps, and stored into since
+          // by code that skips the barrier (PmemRemSet): traced again.
+          PmemMark::trace_fields(o, MemRegion(cast_from_oop<HeapWord*>(o), o->size()));
+        }
+      });
+    });
     txn->do_log_chunks([&](HeapWord* chunk) { mark(cast_to_oop(chunk)); });
     txn->do_log_entries([&](char* target, size_t len, const char* old) {
       if (PmemHeap::is_in(target)) {
@@ -388,7 +417,7 @@ void PmemCollector::sweep(const char* why, size_t used_before, jlong started) {
 
 // An incremental collection sweeps the young ranges only: old objects are
 // marked whether live or not (a full collection frees old garbage).
-static void sweep_incremental(const char* why, size_t used_before, jlong started, size_t cards) {
+static void sweep_incremental(const char* why, size_t used_before, jlong started, size_t lines) {
   const double mark_ms = ms_since(started);
   PmemJfr::marking_done();
   const jlong sweep_started = os::elapsed_counter();
@@ -428,14 +457,14 @@ static void sweep_incremental(const char* why, size_t used_before, jlong started
   const size_t freed = used_before - MIN2(used_before, used);
   log_info(gc, pmem)("Persistent heap collected (%s, incremental): used " SIZE_FORMAT "K, " SIZE_FORMAT
                      " objects allocated since the last collection kept (" SIZE_FORMAT "K of " SIZE_FORMAT
-                     "K young), " SIZE_FORMAT "K freed, " SIZE_FORMAT " dirty cards, free " SIZE_FORMAT "K in "
+                     "K young), " SIZE_FORMAT "K freed, " SIZE_FORMAT " remembered lines, free " SIZE_FORMAT "K in "
                      SIZE_FORMAT " chunks (largest " SIZE_FORMAT "K), top " SIZE_FORMAT "K of " SIZE_FORMAT "K, "
-                     SIZE_FORMAT " tags written; mark %.3fms sweep %.3fms",
+                     SIZE_FORMAT " tags written; mark %.3fms (roots %.3fms, remembered set %.3fms) sweep %.3fms",
                      why, used / K, objects, kept_words * HeapWordSize / K, young_words * HeapWordSize / K,
-                     freed / K, cards, PmemAllocator::free_bytes() / K, PmemAllocator::free_chunks(),
+                     freed / K, lines, PmemAllocator::free_bytes() / K, PmemAllocator::free_chunks(),
                      PmemAllocator::largest_free_bytes() / K,
                      pointer_delta(PmemAllocator::top(), PmemHeap::bottom(), 1) / K, PmemHeap::size_in_bytes() / K,
-                     tags, mark_ms, ms_since(sweep_started));
+                     tags, mark_ms, _roots_ms, _remembered_ms, ms_since(sweep_started));
   PmemJfr::collection(why, objects, kept_words * HeapWordSize, freed,
                       PmemAllocator::free_bytes(), PmemAllocator::free_chunks());
   // What incremental collections keep includes old garbage: past a share
@@ -453,7 +482,7 @@ static void sweep_incremental(const char* why, size_t used_before, jlong started
 // collection can be incremental. The young objects of this run are marked
 // too (unreachable ones wait for a full collection): the next run then
 // starts with no young object, and no old one can refer to one, so no
-// card needs saving. The bitmap goes into a free chunk at the top (the
+// line needs remembering. The bitmap goes into a free chunk at the top (the
 // walkers skip it); the next run reads it at its first collection, then
 // lists the chunk as free.
 static HeapWord* _saved = NULL;     // the last run's saved marks, not read yet
@@ -509,6 +538,7 @@ public:
       return;
     }
     PmemMark::copy_out(to, (uint64_t*)(chunk + 1));
+    PmemRemSet::clear(to);   // nothing is young in the next run
     *(volatile uint64_t*)chunk = PmemWalk::free_tag(words + 1);
     PmemWriteback::flush(chunk, (words + 1) * HeapWordSize);
     PmemWriteback::drain();
@@ -633,7 +663,7 @@ static const char* full_reason(GCCause::Cause cause, bool compact, uint collecti
   return _next_full;
 }
 
-static size_t _cards = 0;   // dirty cards the collection under way scanned
+static size_t _lines = 0;   // remembered lines the collection under way scanned
 
 static int by_start(PmemAllocator::Range* a, PmemAllocator::Range* b) {
   return a->start < b->start ? -1 : (a->start > b->start ? 1 : 0);
@@ -688,7 +718,9 @@ void PmemCollector::begin_full_gc(GCCause::Cause cause) {
   }
   PmemMark::begin(_incremental);
   mark_roots();
-  _cards = _incremental ? scan_remembered_set() : 0;
+  _roots_ms = ms_since(_started);
+  _lines = _incremental ? scan_remembered_set() : 0;
+  _remembered_ms = ms_since(_started) - _roots_ms;
 }
 
 void PmemCollector::end_marking() {
@@ -697,7 +729,7 @@ void PmemCollector::end_marking() {
   }
   HeapWord* top = PmemAllocator::top();
   if (_incremental) {
-    sweep_incremental(_why, _used_before, _started, _cards);
+    sweep_incremental(_why, _used_before, _started, _lines);
   } else {
     char why[160];
     if (strcmp(_full_why, "requested") == 0 || strcmp(_full_why, "compaction") == 0) {
@@ -707,8 +739,18 @@ void PmemCollector::end_marking() {
     }
     sweep(why, _used_before, _started);
   }
-  // No object is young now: no old one refers to one.
-  PmemRemSet::clean(PmemHeap::bottom(), MAX2(top, PmemAllocator::top()));
+  // No object is young now: no old one refers to one. But the objects of
+  // open transactions may still be stored into by compiled code that skips
+  // the barrier (see PmemRemSet): their lines stay remembered.
+  PmemRemSet::clear(MAX2(top, PmemAllocator::top()));
+  for (JavaThreadIteratorWithHandle jtiwh; JavaThread* t = jtiwh.next(); ) {
+    PmemTxn* txn = PmemTxn::of(t);
+    if (txn != NULL) {
+      txn->do_fresh([&](HeapWord* start, HeapWord* end) {
+        PmemRemSet::remember_range(start, pointer_delta(end, start, 1));
+      });
+    }
+  }
   _collections++;
   _last_incremental = _incremental;
   _collecting = false;
@@ -843,7 +885,7 @@ void PmemCollector::attach(bool after_crash) {
   if (!after_crash) {
     find_saved_marks();
   }
-  PmemRemSet::clean(PmemHeap::bottom(), PmemHeap::end());
+  PmemRemSet::initialize();
   // From now until an orderly exit, an abrupt end calls for recovery.
   if (PmemHeap::state()->clean_shutdown != 0) {
     PmemWriteback::store_persist(&PmemHeap::state()->clean_shutdown, 0);

@@ -30,7 +30,6 @@
 #include "gc/pmem/pmemJfr.hpp"
 #include "gc/pmem/pmemEnums.hpp"
 #include "gc/pmem/pmemHeap.hpp"
-#include "gc/pmem/pmemRemSet.hpp"
 #include "gc/pmem/pmemRelocate.hpp"
 #include "gc/pmem/pmemRoots.hpp"
 #include "gc/pmem/pmemTxn.hpp"
@@ -524,7 +523,6 @@ bool PmemHeap::grow(size_t bytes) {
   mark_regions(from, to, PmemFormat::mem_objects);
   PmemWriteback::store_persist(&state()->objects_size, (uint64_t)target);
   PmemFault::reached("grow-recorded");
-  PmemRemSet::clean(_end, (HeapWord*)((char*)_bottom + target));   // committed dirty
   Atomic::release_store(&_end, (HeapWord*)((char*)_bottom + target));
   log_info(gc, pmem)("Grew %s from " SIZE_FORMAT "M to " SIZE_FORMAT "M of objects (at most " SIZE_FORMAT
                      "M) in %.1f ms", _file->path(), now / M, target / M, max / M,

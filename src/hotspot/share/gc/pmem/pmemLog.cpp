@@ -208,7 +208,7 @@ void PmemLog::restore_from(size_t from, bool recovering, size_t* restored) {
       const size_t len = stored_len((size_t)(e[0] & 0xffff));
       memcpy(target, e + 2, len);
       PmemWriteback::flush(target, len);
-      PmemRemSet::dirty_range(target, len);   // old references back, perhaps to young objects
+      PmemRemSet::remember_range(target, len);   // old references back, perhaps to young objects
       n += (e[0] & 0xffff) != fresh_len ? 1 : 0;
     }
   }

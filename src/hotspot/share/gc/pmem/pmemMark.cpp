@@ -29,6 +29,7 @@
 #include "oops/compressedOops.inline.hpp"
 #include "oops/objArrayOop.inline.hpp"
 #include "oops/oop.inline.hpp"
+#include "runtime/prefetch.inline.hpp"
 #include "utilities/bitMap.inline.hpp"
 #include "utilities/stack.inline.hpp"
 
@@ -183,6 +184,10 @@ void PmemMark::clear(HeapWord* start, size_t words) {
   if (_bits.size() >= index_of(start + words)) {
     _bits.clear_range(index_of(start), index_of(start + words));
   }
+}
+
+void PmemMark::prefetch(const void* p) {
+  Prefetch::read((void*)(_bits.map() + (index_of(p) >> LogBitsPerWord)), 0);
 }
 
 void PmemMark::set_mark(HeapWord* obj) {

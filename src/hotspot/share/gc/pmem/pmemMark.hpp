@@ -83,6 +83,8 @@ public:
   static HeapWord* prev_marked(HeapWord* at, HeapWord* limit);
   // [start, start + words) holds no object any more.
   static void clear(HeapWord* start, size_t words);
+  // Brings the mark bits of p (and the word before) into the cache.
+  static void prefetch(const void* p);
   // Sizes the bitmap to the objects area (it grows with the file).
   static void cover_heap();
   // Marks obj without tracing it (an orderly exit makes the young old).

@@ -20,54 +20,47 @@
  */
 
 #include "precompiled.hpp"
+#include "gc/pmem/pmemFormat.hpp"
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemRemSet.inline.hpp"
-#include "gc/shared/cardTable.hpp"
-#include "gc/shared/cardTableRS.hpp"
-#include "gc/shared/genCollectedHeap.hpp"
+#include "runtime/atomic.hpp"
 
-static CardTable* card_table() {
-  return GenCollectedHeap::heap()->rem_set();
+volatile uint8_t* PmemRemSet::_bits = NULL;
+
+void PmemRemSet::initialize() {
+  const PmemFileHeader* h = (const PmemFileHeader*)PmemHeap::file_base();
+  // A bit per line of the objects area at its largest; the area (a byte
+  // per 512 bytes of the file at its largest) always holds it, and it is
+  // 8-byte aligned for runs_do.
+  assert(h->card_meta_size * 8 >= PmemHeap::max_size_in_bytes() >> line_shift, "area too small");
+  assert(is_aligned(h->card_meta_offset, BytesPerWord), "aligned");
+  _bits = (volatile uint8_t*)(PmemHeap::file_base() + h->card_meta_offset);
 }
 
-volatile jbyte* PmemRemSet::card_for(const void* p) {
-  return (volatile jbyte*)card_table()->byte_for(p);
-}
-
-HeapWord* PmemRemSet::addr_for(const volatile jbyte* card) {
-  return card_table()->addr_for((CardTable::CardValue*)card);
-}
-
-void PmemRemSet::dirty(const void* field) {
-  volatile jbyte* c = card_for(field);
-  if (*c != (jbyte)CardTable::dirty_card_val()) {
-    *c = (jbyte)CardTable::dirty_card_val();
+void PmemRemSet::set(const void* field) {
+  const size_t line = pointer_delta(field, PmemHeap::bottom(), 1) >> line_shift;
+  volatile uint8_t* byte = _bits + (line >> 3);
+  const uint8_t bit = (uint8_t)(1u << (line & 7));
+  if ((*byte & bit) == 0) {   // set already: the usual case for a field stored into again
+    Atomic::fetch_then_or(byte, bit);
   }
 }
 
-void PmemRemSet::dirty_range(const void* start, size_t bytes) {
-  if (bytes == 0 || !PmemHeap::is_in(start)) {
+void PmemRemSet::remember_range(const void* start, size_t bytes) {
+  if (_bits == NULL || bytes == 0 || !PmemHeap::is_in(start)) {
     return;
   }
-  volatile jbyte* last = card_for((const char*)start + bytes - 1);
-  for (volatile jbyte* c = card_for(start); c <= last; c++) {
-    *c = (jbyte)CardTable::dirty_card_val();
+  const char* last = (const char*)start + bytes - 1;
+  for (const char* p = (const char*)start; p <= last; p += ((size_t)1 << line_shift)) {
+    set(p);
   }
+  set(last);
 }
 
-void PmemRemSet::clean(HeapWord* from, HeapWord* to) {
-  if (to <= from) {
+void PmemRemSet::clear(HeapWord* to) {
+  if (_bits == NULL || to <= PmemHeap::bottom()) {
     return;
   }
-  volatile jbyte* first = card_for(from);
-  volatile jbyte* last = card_for(to - 1);
-  memset((void*)first, CardTable::clean_card_val(), pointer_delta((void*)(last + 1), (void*)first, 1));
-}
-
-size_t PmemRemSet::dirty_cards(HeapWord* to) {
-  size_t n = 0;
-  dirty_runs_do(to, [&](HeapWord* s, HeapWord* e) {
-    n += (pointer_delta(e, s, 1) + CardTable::card_size - 1) / CardTable::card_size;
-  });
-  return n;
+  const size_t lines = (pointer_delta(to, PmemHeap::bottom()) + line_words - 1) / line_words;
+  memset((void*)_bits, 0, align_up(lines, (size_t)64) / 8);
 }

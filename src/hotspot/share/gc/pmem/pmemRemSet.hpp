@@ -26,29 +26,44 @@
 #include "utilities/globalDefinitions.hpp"
 
 // The remembered set of an incremental collection of the persistent part
-// (PmemCollector): the cards of Serial's card table that cover it. A
-// reference store into a persistent object dirties the card of its field,
-// whichever path does it (the checks every such store passes through,
-// PmemBarrier::check_reference and c1_before_store; commit's copies of
-// values; an abort's restored bytes). An incremental collection treats
-// the references in the dirty cards' old objects as roots, then every
-// card is clean again: after it no object is young, so no old object can
-// refer to one. Serial's own collections never scan or clean these cards
-// (they lie in no generation).
+// (PmemCollector): a bit per 64-byte line of the objects area, kept in the
+// file's card-metadata area (PmemFileHeader::card_meta_*: a byte per 512
+// bytes, so exactly a bit per line). A reference store into a persistent
+// object sets its field's bit, whichever path does it: every such store
+// passes PmemBarrier::check_reference or c1_before_store (no safepoint
+// between them and the store); commit's copies of values and an abort's
+// restored bytes set theirs too. The stores that skip the barrier (C2's
+// stores into an object allocated in the same frame) write objects their
+// transaction allocated, which every collection rescans whole. An
+// incremental collection treats the references of the marked objects in
+// set lines as roots, then clears every bit: after it no object is young,
+// so no old object can refer to one. A line, not Serial's 512-byte card:
+// small objects are scanned eight times less (bench/RESULTS.md).
+// The bits are a cache: nothing reads them after a crash (the first
+// collection is then full and clears them), and a stale bit only costs a
+// scan.
 class PmemRemSet : AllStatic {
+  static volatile uint8_t* _bits;   // NULL before attach
+
 public:
-  static void dirty(const void* field);
-  static void dirty_range(const void* start, size_t bytes);
-  // Cleans the cards of [from, to) (Serial commits them dirty).
-  static void clean(HeapWord* from, HeapWord* to);
-  // f(start, end) for each run of dirty cards in [PmemHeap::bottom(), to),
+  static const int line_shift = 6;
+  static const size_t line_words = (size_t)1 << (line_shift - LogHeapWordSize);
+
+  static void initialize();
+  static void remember(const void* field) {
+    if (_bits != NULL) {
+      set(field);
+    }
+  }
+  static void remember_range(const void* start, size_t bytes);
+  // Clears the bits of [PmemHeap::bottom(), to).
+  static void clear(HeapWord* to);
+  // f(start, end) for each run of set lines in [PmemHeap::bottom(), to),
   // in address order, clipped to it.
-  template <typename F> static void dirty_runs_do(HeapWord* to, F f);
-  static size_t dirty_cards(HeapWord* to);   // for the log
+  template <typename F> static void runs_do(HeapWord* to, F f);
 
 private:
-  static volatile jbyte* card_for(const void* p);
-  static HeapWord* addr_for(const volatile jbyte* card);
+  static void set(const void* field);
 };
 
 #endif // SHARE_GC_PMEM_PMEMREMSET_HPP

@@ -25,31 +25,33 @@
 #include "gc/pmem/pmemRemSet.hpp"
 
 #include "gc/pmem/pmemHeap.hpp"
-#include "gc/shared/cardTable.hpp"
 
-template <typename F> void PmemRemSet::dirty_runs_do(HeapWord* to, F f) {
-  if (to <= PmemHeap::bottom()) {
+template <typename F> void PmemRemSet::runs_do(HeapWord* to, F f) {
+  if (_bits == NULL || to <= PmemHeap::bottom()) {
     return;
   }
-  const jbyte clean = (jbyte)CardTable::clean_card_val();
-  volatile jbyte* c = card_for(PmemHeap::bottom());
-  volatile jbyte* last = card_for(to - 1);
-  while (c <= last) {
-    // Clean cards a word at a time: most are.
-    if (is_aligned((void*)c, BytesPerWord) && c + BytesPerWord - 1 <= last &&
-        *(volatile intptr_t*)c == (intptr_t)-1) {
-      c += BytesPerWord;
-      continue;
+  HeapWord* const bottom = PmemHeap::bottom();
+  const size_t lines = (pointer_delta(to, bottom) + line_words - 1) / line_words;
+  const volatile uint64_t* words = (const volatile uint64_t*)_bits;
+  size_t run = SIZE_MAX;   // first line of the open run
+  for (size_t w = 0; w * 64 < lines; w++) {
+    uint64_t v = words[w];
+    if (v == 0 && run == SIZE_MAX) {
+      continue;   // 64 clear lines (4 KB) at a time
     }
-    if (*c == clean) {
-      c++;
-      continue;
+    for (size_t b = 0; b < 64 && w * 64 + b < lines; b++) {
+      const size_t line = w * 64 + b;
+      const bool set = (v >> b) & 1;
+      if (set && run == SIZE_MAX) {
+        run = line;
+      } else if (!set && run != SIZE_MAX) {
+        f(bottom + run * line_words, bottom + line * line_words);
+        run = SIZE_MAX;
+      }
     }
-    volatile jbyte* run = c;
-    while (c <= last && *c != clean) {
-      c++;
-    }
-    f(MAX2(addr_for(run), PmemHeap::bottom()), MIN2(addr_for(c - 1) + CardTable::card_size_in_words, to));
+  }
+  if (run != SIZE_MAX) {
+    f(bottom + run * line_words, to);
   }
 }
 

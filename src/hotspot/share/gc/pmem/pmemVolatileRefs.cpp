@@ -64,7 +64,7 @@ static oop load_at(void* p) {
 
 static void store_at(void* p, oop v) {
   if (v != NULL && PmemHeap::is_in(p)) {
-    PmemRemSet::dirty(p);   // a value's copy, younger than the field's object perhaps
+    PmemRemSet::remember(p);   // a value's copy, younger than the field's object perhaps
   }
   if (UseCompressedOops) {
     RawAccess<>::oop_store((narrowOop*)p, v);
