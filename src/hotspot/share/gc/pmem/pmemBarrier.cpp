@@ -27,6 +27,7 @@
 #include "gc/pmem/pmemBarrier.hpp"
 #include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemHeap.hpp"
+#include "gc/pmem/pmemMark.hpp"
 #include "gc/pmem/pmemRemSet.hpp"
 #include "gc/pmem/pmemTxn.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
@@ -92,15 +93,17 @@ static bool may_refer_to(oop val) {
 // Every reference store into a persistent object passes one of the two
 // checks below (no safepoint between them and the store): its card joins
 // the remembered set of incremental collections (PmemRemSet).
-static void remember(const void* addr, oop val) {
-  if (val != NULL && PmemHeap::is_in(addr)) {
-    PmemRemSet::remember(addr);
+static void remember(oop holder, const void* addr, oop val) {
+  if (val != NULL && PmemHeap::is_in(addr) &&
+      (holder == NULL || !PmemHeap::is_in(cast_from_oop<void*>(holder)) ||
+       PmemMark::may_be_old(cast_from_oop<void*>(holder)))) {
+    PmemRemSet::remember(addr);   // a young holder is traced whole when it is marked
   }
 }
 
 void PmemBarrier::check_reference(oop holder, const void* addr, oop val, TRAPS) {
   if (PmemTxn::reference_ok(THREAD, holder, addr, val)) {
-    remember(addr, val);
+    remember(holder, addr, val);
     return;
   }
   ResourceMark rm(THREAD);
@@ -202,7 +205,7 @@ JRT_LEAF(jint, PmemBarrier::c1_before_store(oopDesc* holder, void* addr, oopDesc
   if (!PmemTxn::reference_ok(Thread::current(), holder, addr, val)) {
     return 1;
   }
-  remember(addr, val);
+  remember(holder, addr, val);
   return PmemTxn::log_if_open(Thread::current(), addr, (size_t)len) ? 0 : 2;
 JRT_END
 

@@ -29,6 +29,7 @@
 #include "oops/compressedOops.inline.hpp"
 #include "oops/objArrayOop.inline.hpp"
 #include "oops/oop.inline.hpp"
+#include "runtime/atomic.hpp"
 #include "runtime/prefetch.inline.hpp"
 #include "utilities/bitMap.inline.hpp"
 #include "utilities/stack.inline.hpp"
@@ -46,6 +47,7 @@ static PmemBits _bits;
 static Stack<oop, mtGC> _stack;       // marked, fields not yet visited
 static Stack<ObjArrayTask, mtGC> _arrays;   // big arrays, a stride at a time
 static size_t _marked = 0;
+static volatile bool _ready = false;   // the bitmap holds this run's marks (see may_be_old)
 
 static BitMap::idx_t index_of(const void* p) {
   return pointer_delta((HeapWord*)p, PmemHeap::bottom());
@@ -120,12 +122,21 @@ void PmemMark::begin(bool incremental) {
 void PmemMark::end() {
   assert(_stack.is_empty() && _arrays.is_empty(), "marking not finished");
   _active = false;
+  Atomic::release_store(&_ready, true);
 }
 
 void PmemMark::mark_and_trace(oop obj) {
   assert(_active, "not marking");
   mark_and_push(obj);
   drain();
+}
+
+bool PmemMark::may_be_old(const void* obj) {
+  if (!Atomic::load_acquire(&_ready)) {
+    return true;
+  }
+  const BitMap::idx_t i = index_of(obj);
+  return i >= _bits.size() || _bits.at(i);
 }
 
 bool PmemMark::is_marked(oop obj) {
@@ -208,6 +219,7 @@ void PmemMark::copy_in(HeapWord* to, const uint64_t* src) {
   memcpy(_bits.map(), src, words_for(to) * sizeof(uint64_t));
   // Bits past to in the last word came from the file: clear them.
   _bits.clear_range(index_of(to), MIN2(_bits.size(), align_up(index_of(to), (BitMap::idx_t)BitsPerWord)));
+  Atomic::release_store(&_ready, true);
 }
 
 size_t PmemMark::marked_objects() {

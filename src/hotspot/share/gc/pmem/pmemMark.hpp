@@ -56,6 +56,10 @@ public:
   // Marks obj, which must be persistent, and everything it reaches.
   static void mark_and_trace(oop obj);
   static bool is_marked(oop obj);
+  // For the remembered set (PmemRemSet), from any thread: whether obj may
+  // be old (it survived a collection), so a reference stored into it must
+  // be remembered. Before the first marks of the run every object may be.
+  static bool may_be_old(const void* obj);
   // Marks (and traces) what obj's reference fields within mr refer to:
   // the remembered set's old objects. Tests each mark inline: most are
   // old, and marked.

@@ -28,11 +28,13 @@
 // The remembered set of an incremental collection of the persistent part
 // (PmemCollector): a bit per 64-byte line of the objects area, kept in the
 // file's card-metadata area (PmemFileHeader::card_meta_*: a byte per 512
-// bytes, so exactly a bit per line). A reference store into a persistent
-// object sets its field's bit, whichever path does it: every such store
-// passes PmemBarrier::check_reference or c1_before_store (no safepoint
-// between them and the store); commit's copies of values and an abort's
-// restored bytes set theirs too. The stores that skip the barrier (C2's
+// bytes, so exactly a bit per line). A reference store into an old
+// persistent object (PmemMark::may_be_old: one that survived a collection)
+// sets its field's bit, whichever path does it: every such store passes
+// PmemBarrier::check_reference or c1_before_store (no safepoint between
+// them and the store); commit's copies of values and an abort's restored
+// bytes set theirs too. A young holder needs none: the collection that
+// marks it traces all of its fields. The stores that skip the barrier (C2's
 // stores into an object allocated in the same frame) write objects their
 // transaction allocated, which every collection rescans whole. An
 // incremental collection treats the references of the marked objects in
