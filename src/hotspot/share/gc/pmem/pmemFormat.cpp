@@ -147,8 +147,8 @@ static size_t layout_areas(PmemFileHeader* h, size_t file_size, const PmemFormat
   h->log_offset = pos;
   h->log_size = align_up(g.log_slot_size * g.log_slots, a);
   pos += h->log_size;
-  // Object starts per 512-byte card, one byte each, as the block offset
-  // table keeps them.
+  // A byte per 512 bytes: the remembered set of incremental collections,
+  // a bit per 64-byte line of objects (PmemRemSet).
   h->card_meta_offset = pos;
   h->card_meta_size = align_up(covered / 512 + 1, a);
   pos += h->card_meta_size;

@@ -30,8 +30,8 @@
 //   page 0      PmemFileHeader: identity and layout (immutable, checksummed);
 //               at state_offset, PmemFileState: 8-byte fields updated in place
 //   ...         region table, type table, roots, undo log slots, card
-//               metadata: each area starts on a PmemFormat::area_alignment
-//               boundary, in this order
+//               metadata (PmemRemSet's bits): each area starts on a
+//               PmemFormat::area_alignment boundary, in this order
 //   ...         objects, up to file_size
 //
 // Everything is native-endian (x86_64 only) and offsets are from the start
