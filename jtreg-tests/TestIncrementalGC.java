@@ -23,7 +23,7 @@
 /*
  * @test
  * @summary Incremental collections of the persistent part (sticky marks,
- *          dirty cards as remembered set): young objects linked into old
+ *          remembered lines): young objects linked into old
  *          ones by every store path (interpreted, C1 and C2 putfield and
  *          aastore, arraycopy, VarHandle CAS and setVolatile, ordinary
  *          Java in a transaction, values copied at commit) survive while

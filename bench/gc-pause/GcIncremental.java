@@ -27,7 +27,7 @@ import jdk.internal.pmem.Pmem;
  * persistent nodes in one array (built once, kept in the file), then per
  * round `young` new nodes, half of them linked into random old places
  * (half into old nodes' fields, half into the old array's elements: each
- * dirties a card), half garbage, then Pmem.collect(). The collector's
+ * remembers a line), half garbage, then Pmem.collect(). The collector's
  * log line (gc+pmem) gives mark and sweep times, -Xlog:gc the pause.
  * Args: n young rounds [full|clustered]; with "full" each round ends in
  * System.gc(); with "clustered" the linked half forms one new list hung

@@ -236,14 +236,18 @@ size_t PmemAllocator::soft_limit_bytes() {
   return pointer_delta(_soft_limit, PmemHeap::bottom(), 1);
 }
 
+void PmemAllocator::retire_buffer(Thread* thread) {
+  PmemTxn* txn = PmemTxn::of(thread);
+  if (txn != NULL) {
+    txn->buffer_replaced(PmemThreadLocalData::buffer_top(thread), NULL);
+  }
+  PmemThreadLocalData::set_buffer(thread, NULL, NULL);
+}
+
 void PmemAllocator::retire_buffers() {
   assert(SafepointSynchronize::is_at_safepoint(), "threads must be stopped");
   for (JavaThreadIteratorWithHandle jtiwh; JavaThread* t = jtiwh.next(); ) {
-    PmemTxn* txn = PmemTxn::of(t);
-    if (txn != NULL) {
-      txn->buffer_replaced(PmemThreadLocalData::buffer_top(t), NULL);
-    }
-    PmemThreadLocalData::set_buffer(t, NULL, NULL);
+    retire_buffer(t);
   }
 }
 

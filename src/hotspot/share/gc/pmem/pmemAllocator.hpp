@@ -89,6 +89,8 @@ public:
   // Forgets every thread's buffer (their unused rest is zero, and free to
   // the sweep that follows).
   static void retire_buffers();
+  // Forgets thread's buffer (its own, or at a safepoint).
+  static void retire_buffer(Thread* thread);
   // Replaces the free list with the chunks of a sweep; each chunk is
   // tagged in the file already. live_bytes sets the next soft limit.
   static void begin_rebuild();

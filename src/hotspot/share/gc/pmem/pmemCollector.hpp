@@ -54,10 +54,11 @@ class outputStream;
 // Most collections are incremental (-XX:+PmemIncrementalGC): the marks of
 // the last collection are kept (PmemMark), so every object that survived
 // it counts as live without being traced; the roots and the references in
-// dirty cards (PmemRemSet: every persistent reference store dirties its
-// card) mark the objects allocated since, and only the ranges handed out
-// since (PmemAllocator's young ranges) are swept. The cost is the young
-// objects', the dirty cards' and the roots', not the live data's. Old
+// remembered lines (PmemRemSet: a reference store into an old persistent
+// object remembers its field's line) mark the objects allocated since, and
+// only the ranges handed out since (PmemAllocator's young ranges) are
+// swept. The cost is the young
+// objects', the remembered lines' and the roots', not the live data's. Old
 // garbage waits for a full collection, which the policy chooses
 //  * for the first collection of a run, and after a compaction;
 //  * when asked for one: System.gc(), jcmd GC.run, heap inspection and

@@ -568,11 +568,7 @@ void PmemTxn::leave_fresh_buffer(Thread* thread) {
   if (PmemThreadLocalData::fresh_end(thread) == NULL) {
     return;
   }
-  PmemTxn* t = of(thread);
-  if (t != NULL) {
-    t->buffer_replaced(PmemThreadLocalData::buffer_top(thread), NULL);
-  }
-  PmemThreadLocalData::set_buffer(thread, NULL, NULL);   // the collector keeps its unused end while the range lives
+  PmemAllocator::retire_buffer(thread);   // the collector keeps its unused end while the range lives
 }
 
 // Before an abort cuts the log: the objects made inside become durable as
