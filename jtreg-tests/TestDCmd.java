@@ -69,13 +69,13 @@ public class TestDCmd {
         info.shouldContain("File:          " + file + " (format 1");
         info.shouldContain("Named objects: 1 of");
         info.shouldMatch("Free: +\\d+K in \\d+ chunks");
-        info.shouldMatch("Collections: +\\d+ in this run, 0 of them compacted");
+        info.shouldMatch("Collections: +\\d+ in this run \\(\\d+ incremental\\), 0 of them compacted");
 
         jcmd.execute("PmemHeap.verify").shouldContain("Verified " + file + ": no problem found");
 
         OutputAnalyzer compacted = jcmd.execute("PmemHeap.compact");
         compacted.shouldMatch("Compacted: free \\d+K in 1 chunk\\(s\\)");
-        jcmd.execute("PmemHeap.info").shouldMatch("Collections: +\\d+ in this run, 1 of them compacted");
+        jcmd.execute("PmemHeap.info").shouldMatch("Collections: +\\d+ in this run \\(\\d+ incremental\\), 1 of them compacted");
         for (int i = 0; i < n; i++) {
             PmemTest.check(((long[]) keep[i])[0] == i, "array " + i + " after the compaction");
         }

@@ -59,6 +59,7 @@ bool PmemCollector::_requested = false;
 bool PmemCollector::_collecting = false;
 volatile bool PmemCollector::_compact_requested = false;
 uint PmemCollector::_collections = 0;
+uint PmemCollector::_incremental_collections = 0;
 
 static const char* _why = NULL;      // of the collection under way, for the log
 static size_t _used_before = 0;
@@ -465,7 +466,9 @@ static void sweep_incremental(const char* why, size_t used_before, jlong started
                      PmemAllocator::largest_free_bytes() / K,
                      pointer_delta(PmemAllocator::top(), PmemHeap::bottom(), 1) / K, PmemHeap::size_in_bytes() / K,
                      tags, mark_ms, _roots_ms, _remembered_ms, ms_since(sweep_started));
-  PmemJfr::collection(why, objects, kept_words * HeapWordSize, freed,
+  char cause[160];
+  jio_snprintf(cause, sizeof(cause), "%s, incremental", why);
+  PmemJfr::collection(cause, objects, kept_words * HeapWordSize, freed,
                       PmemAllocator::free_bytes(), PmemAllocator::free_chunks());
   // What incremental collections keep includes old garbage: past a share
   // of what the last full one found live, the next one is full.
@@ -752,6 +755,7 @@ void PmemCollector::end_marking() {
     }
   }
   _collections++;
+  _incremental_collections += _incremental ? 1 : 0;
   _last_incremental = _incremental;
   _collecting = false;
   _incremental = false;

@@ -76,6 +76,7 @@ class PmemCollector : AllStatic {
   static bool _collecting;   // ... and it collects the persistent part
   static volatile bool _compact_requested;   // by Pmem.compact(), for the next collection
   static uint _collections;
+  static uint _incremental_collections;
 
   static bool should_collect(GCCause::Cause cause);
   static void mark_roots();
@@ -99,6 +100,7 @@ public:
   static HeapWord* allocate(JavaThread* thread, size_t words);
 
   static uint collections() { return _collections; }
+  static uint incremental_collections() { return _incremental_collections; }
 
   // Pmem.collect(): a collection now, incremental unless the policy says
   // full (see above).

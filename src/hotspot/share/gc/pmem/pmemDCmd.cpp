@@ -95,7 +95,8 @@ public:
     out->print_cr("Named objects: %d of " SIZE_FORMAT " (root %s)", names.length(), PmemRoots::capacity(),
                   st->root_offset != 0 ? "set" : "not set");
     out->print_cr("Runs:          " UINT64_FORMAT " attached so far", st->run_count);
-    out->print_cr("Collections:   %u in this run, %u of them compacted", PmemCollector::collections(),
+    out->print_cr("Collections:   %u in this run (%u incremental), %u of them compacted",
+                  PmemCollector::collections(), PmemCollector::incremental_collections(),
                   PmemCompact::compactions());
     out->print_cr("Durability:    %s: %s", PmemWriteback::domain(), PmemWriteback::description());
     out->print_cr("Write-back:    %s", PmemWriteback::method());
