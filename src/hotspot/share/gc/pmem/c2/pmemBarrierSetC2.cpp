@@ -367,6 +367,16 @@ static Node* speculated_volatile(GraphKit* kit, Node* bits, BasicType bt) {
   return gvn.transform(new BoolNode(cmp, BoolTest::lt));
 }
 
+// Where volatile_dest fails, the speculation's trap: the code is made not
+// entrant, and the bytecode re-executes in the interpreter with the
+// barrier. extra_sp: slots the parser popped already and the interpreter
+// needs back.
+static void trap_unless(GraphKit* kit, Node* volatile_dest, int extra_sp) {
+  BuildCutout unless(kit, volatile_dest, PROB_MAX);
+  kit->inc_sp(extra_sp);
+  kit->uncommon_trap(speculation_reason, Deoptimization::Action_make_not_entrant);
+}
+
 void PmemBarrierSetC2::before_field_store(GraphKit* kit, Node* receiver, BasicType bt) {
   if (receiver->Opcode() != Op_DecodeN || speculation_slots(kit, bt) < 0) {
     return;
@@ -378,9 +388,7 @@ void PmemBarrierSetC2::before_field_store(GraphKit* kit, Node* receiver, BasicTy
   // A null receiver tests volatile (narrow 0 is below every bound) and
   // meets its null check next. The stack is whole: the trap re-executes
   // the putfield with nothing to put back.
-  Node* volatile_dest = speculated_volatile(kit, kit->gvn().transform(new CastP2XNode(NULL, receiver)), bt);
-  BuildCutout unless(kit, volatile_dest, PROB_MAX);
-  kit->uncommon_trap(speculation_reason, Deoptimization::Action_make_not_entrant);
+  trap_unless(kit, speculated_volatile(kit, kit->gvn().transform(new CastP2XNode(NULL, receiver)), bt), 0);
 }
 
 Node* PmemBarrierSetC2::store_at_resolved(C2Access& access, C2AccessValue& val) const {
@@ -401,12 +409,7 @@ Node* PmemBarrierSetC2::store_at_resolved(C2Access& access, C2AccessValue& val) 
     // (fieldStoresPrimitive 935 -> 751 ns). Not for references: their card
     // mark then had to reload the card table base instead
     // (fieldStoresReference 813 -> 842 ns).
-    Node* volatile_dest = speculated_volatile(kit, test_bits(kit, access), bt);
-    {
-      BuildCutout unless(kit, volatile_dest, PROB_MAX);
-      kit->inc_sp(slots);
-      kit->uncommon_trap(speculation_reason, Deoptimization::Action_make_not_entrant);
-    }
+    trap_unless(kit, speculated_volatile(kit, test_bits(kit, access), bt), slots);
     if (log_is_enabled(Trace, gc, pmem)) {
       ResourceMark rm;
       log_trace(gc, pmem)("C2: a store at %s@%d speculated volatile", kit->method()->name()->as_utf8(), kit->bci());
@@ -613,12 +616,8 @@ bool PmemBarrierSetC2::guard_intrinsic(GraphKit* kit, vmIntrinsics::ID id) {
   if (kit->too_many_traps(speculation_reason)) {
     return false;   // this call site met a persistent destination: the call
   }
-  Node* volatile_dest = speculated_volatile(kit, kit->gvn().transform(new CastP2XNode(NULL, kit->argument(dst))),
-                                            T_BYTE);
-  {
-    BuildCutout unless(kit, volatile_dest, PROB_MAX);
-    kit->uncommon_trap(speculation_reason, Deoptimization::Action_make_not_entrant);
-  }
+  trap_unless(kit, speculated_volatile(kit, kit->gvn().transform(new CastP2XNode(NULL, kit->argument(dst))),
+                                       T_BYTE), 0);
   return true;
 }
 
