@@ -36,6 +36,8 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 
 /**
  * A pmem-jdk heap file, read only (mapped read-only: nothing here can write
@@ -484,17 +486,17 @@ final class HeapFile implements AutoCloseable {
         }
     }
 
-    private Map<Long, Long> fresh;
+    private NavigableMap<Long, Long> fresh;
 
     /**
      * The fresh ranges (PmemLog::append_fresh) that the unfinished transactions' logs hold:
      * objects-area offset -> bytes. Recovery frees each one whole.
      */
-    Map<Long, Long> freshRanges() {
+    NavigableMap<Long, Long> freshRanges() {
         if (fresh != null) {
             return fresh;
         }
-        fresh = new HashMap<>();
+        fresh = new TreeMap<>();   // by offset: freshRangeOf looks up the range below
         long slotSize = (logSize / logSlots) / 64 * 64;
         for (int i = 0; i < logSlots; i++) {
             long slot = logOff + i * slotSize;
@@ -522,10 +524,8 @@ final class HeapFile implements AutoCloseable {
 
     /** The offset (in the objects area) of the fresh range that holds o, or -1. */
     long freshRangeOf(long o) {
-        for (Map.Entry<Long, Long> r : freshRanges().entrySet()) {
-            if (o >= r.getKey() && o < r.getKey() + r.getValue()) return r.getKey();
-        }
-        return -1;
+        Map.Entry<Long, Long> r = freshRanges().floorEntry(o);   // ranges never overlap
+        return r != null && o < r.getKey() + r.getValue() ? r.getKey() : -1;
     }
 
     private static final long LOG_HEADER = 64, LOG_MAX_DATA = 4096, LOG_FRESH = 0xffff;
