@@ -33,7 +33,9 @@
  *          collection after old growth full, each with why; two threads
  *          churning a table under incremental collections, and crashes in
  *          their marking and sweeps (fault points, the simulator), leave
- *          every entry whole.
+ *          every entry whole; saved marks that no longer describe the
+ *          file (damaged offset, stale top, a split chunk) are ignored
+ *          with a log line and the first collection is full.
  * @library /test/lib /pmem/lib
  * @modules java.base/jdk.internal.pmem
  * @run driver/timeout=900 TestIncrementalGC
@@ -80,6 +82,7 @@ public class TestIncrementalGC {
         }
         paths();
         policy();
+        damagedMarks();
         long seed = new Random().nextLong();
         System.out.println("seed " + seed);
         crashes(new Random(seed));
@@ -271,6 +274,91 @@ public class TestIncrementalGC {
         }
     }
 
+    // -- saved marks that do not describe the file ----------------------------
+
+    // PmemFileState: marks_offset and marks_top follow compact_unit and two
+    // 5-word slide units (state at 2048).
+    static final long MARKS_OFFSET = 2048 + 8 * (29 + 10), MARKS_TOP = MARKS_OFFSET + 8;
+
+    static long u64(java.io.RandomAccessFile f, long at) throws Exception {
+        f.seek(at);
+        return Long.reverseBytes(f.readLong());
+    }
+
+    static void put64(java.io.RandomAccessFile f, long at, long v) throws Exception {
+        f.seek(at);
+        f.writeLong(Long.reverseBytes(v));
+    }
+
+    // Damaged or stale saved marks are a cache: ignored with a log line, the
+    // first collection is then full, and every object reads back.
+    static void damagedMarks() throws Exception {
+        String[] damages = {"offset-past-top", "offset-misaligned", "top-stale", "chunk-split"};
+        for (String damage : damages) {
+            String file = PmemTest.heapFile("marks-" + damage);
+            String[] jvm = PmemTest.concat(PmemTest.flags(file), new String[] {"-Xlog:gc+pmem", "-XX:PmemSize=64m"});
+            OutputAnalyzer out = PmemTest.runMain(TestIncrementalGC.class, jvm, "marks-build");
+            System.out.println(out.getOutput());
+            out.shouldHaveExitValue(0);
+            out.shouldContain("Exit: marks saved");
+            try (var f = new java.io.RandomAccessFile(file, "rw")) {
+                long off = u64(f, MARKS_OFFSET);
+                PmemTest.check(off != 0, "marks recorded");
+                switch (damage) {
+                    case "offset-past-top" -> put64(f, MARKS_OFFSET, (1L << 40) + 1);
+                    case "offset-misaligned" -> put64(f, MARKS_OFFSET, off + 4);
+                    case "top-stale" -> put64(f, MARKS_TOP, u64(f, MARKS_TOP) - 8);
+                    case "chunk-split" -> {
+                        // Two free chunks where the marks' one was (the file
+                        // still parses): too short to hold the marks.
+                        // PmemFileHeader::objects_offset is at 136; a free
+                        // tag is (words << 8) | 0xf3.
+                        long at = u64(f, 136) + off - 1;
+                        long words = u64(f, at) >>> 8;
+                        put64(f, at + 16, ((words - 2) << 8) | 0xf3);
+                        put64(f, at, (2L << 8) | 0xf3);
+                    }
+                    default -> throw new IllegalArgumentException(damage);
+                }
+            }
+            OutputAnalyzer again = PmemTest.runMain(TestIncrementalGC.class, jvm, "marks-check");
+            System.out.println(again.getOutput());
+            again.shouldHaveExitValue(0);
+            again.shouldContain("marks-check ok");
+            again.shouldMatch("The marks the last run saved do not describe .*: the first collection is full");
+            again.shouldContain("full: the first in this run");
+        }
+    }
+
+    static void marksBuild() {
+        Node[] a = Pmem.txn(() -> {
+            Node[] x = Pmem.pmake(Node[].class, 1000);
+            for (int i = 0; i < x.length; i++) x[i] = new Node(i);
+            Pmem.put("marks", x);
+            return x;
+        });
+        Pmem.collect();
+        for (int i = 0; i < a.length; i += 2) {
+            Node y = Pmem.pnew(Node.class);
+            y.value = -i;
+            a[i].ref = y;
+        }
+        Pmem.collect();
+        System.out.println("marks-build ok");
+    }
+
+    static void marksCheck() {
+        Node[] a = Pmem.get("marks", Node[].class);
+        Pmem.collect();
+        for (int g = 0; g < 50_000; g++) Pmem.pnew(Node.class).value = 7;   // reuses what was freed
+        Pmem.collect();
+        for (int i = 0; i < a.length; i++) {
+            PmemTest.check(a[i].value == i, "node " + i);
+            PmemTest.check(i % 2 == 1 || (a[i].ref != null && a[i].ref.value == -i), "ref " + i);
+        }
+        System.out.println("marks-check ok");
+    }
+
     // -- policy ----------------------------------------------------------------
 
     static void policy() throws Exception {
@@ -403,6 +491,8 @@ public class TestIncrementalGC {
                 System.out.println("paths-verify ok");
             }
             case "churn" -> churn(42, Integer.parseInt(args[1]));
+            case "marks-build" -> marksBuild();
+            case "marks-check" -> marksCheck();
             case "work" -> churn(Long.parseLong(args[1]), 1);
             case "verify" -> verify();
             default -> throw new IllegalArgumentException(args[0]);
