@@ -299,14 +299,19 @@ PmemAllocator::Range PmemAllocator::young_range(int i) {
   return _young->at(i);
 }
 
+void PmemAllocator::keep_young(const Range* keep, int n) {
+  assert(SafepointSynchronize::is_at_safepoint(), "threads must be stopped");
+  for (int i = 0; i < n; i++) {
+    add_young(keep[i].start, pointer_delta(keep[i].end, keep[i].start));
+  }
+}
+
 void PmemAllocator::end_incremental(const Range* keep, int n) {
   assert(SafepointSynchronize::is_at_safepoint(), "threads must be stopped");
   if (_young != NULL) {
     _young->clear();
   }
-  for (int i = 0; i < n; i++) {
-    add_young(keep[i].start, pointer_delta(keep[i].end, keep[i].start));
-  }
+  keep_young(keep, n);
   // The soft limit stays the last full collection's: what incremental
   // ones keep includes old garbage, and growing with it would let the file
   // fill with garbage. When they stop making room below it, an allocation

@@ -114,6 +114,9 @@ public:
   // open transaction's fresh range: swept again next time), the free list
   // keeps its chunks and what the sweep added; the soft limit stays.
   static void end_incremental(const Range* keep, int n);
+  // After a full sweep: what it could not sweep (open transactions' fresh
+  // ranges) is young, for the next collection to sweep.
+  static void keep_young(const Range* keep, int n);
   // The marks were saved for the next run (an orderly exit): the next
   // hand-out or release calls f, since what it changes would be neither
   // marked nor young in that run.

@@ -325,7 +325,8 @@ static bool free_run(HeapWord* start, HeapWord* end) {
 // recovery would free each one whole, so nothing inside is handed to
 // anyone else before its transaction ends. Their objects are marked (the
 // transaction keeps them); what the sweep leaves is the unused end of a
-// retired buffer, which stays zero until a later sweep.
+// retired buffer, which stays zero, and young: the next collection,
+// incremental or not, sweeps it.
 class FreshRanges : public StackObj {
   struct R { HeapWord* start; HeapWord* end; };
   GrowableArrayCHeap<R, mtGC> _r;
@@ -395,6 +396,12 @@ void PmemCollector::sweep(const char* why, size_t used_before, jlong started) {
   const size_t objects = PmemMark::marked_objects();
   PmemMark::end();
   PmemAllocator::end_rebuild(live_words * HeapWordSize);
+  GrowableArrayCHeap<PmemAllocator::Range, mtGC> pinned;
+  fresh.inside_do(PmemHeap::bottom(), top, [&](HeapWord* a, HeapWord* b) {
+    PmemAllocator::Range r = { a, b };
+    pinned.append(r);
+  });
+  PmemAllocator::keep_young(pinned.length() > 0 ? pinned.adr_at(0) : NULL, pinned.length());
   // Used is the live size right after a sweep; top is how much of the
   // file was ever handed out.
   log_info(gc, pmem)("Persistent heap collected (%s): used " SIZE_FORMAT "K (live, " SIZE_FORMAT " objects), "
