@@ -35,7 +35,8 @@
  *          their marking and sweeps (fault points, the simulator), leave
  *          every entry whole; saved marks that no longer describe the
  *          file (damaged offset, stale top, a split chunk) are ignored
- *          with a log line and the first collection is full.
+ *          with a log line and the first collection is full; a file
+ *          grown past what its card metadata covers is collected fully.
  * @library /test/lib /pmem/lib
  * @modules java.base/jdk.internal.pmem
  * @run driver/timeout=900 TestIncrementalGC
@@ -83,6 +84,7 @@ public class TestIncrementalGC {
         paths();
         policy();
         damagedMarks();
+        beyondCardMetadata();
         long seed = new Random().nextLong();
         System.out.println("seed " + seed);
         crashes(new Random(seed));
@@ -359,6 +361,82 @@ public class TestIncrementalGC {
         System.out.println("marks-check ok");
     }
 
+    // -- a file grown past what its card metadata covers ----------------------
+
+    // A 16 MB file made without -XX:PmemMaxSize has card metadata for 32 MB
+    // of objects; a later run may let it grow further. Stores past that are
+    // not remembered, so every collection is then full, and nothing is
+    // written past the area.
+    static void beyondCardMetadata() throws Exception {
+        String file = PmemTest.heapFile("beyond");
+        OutputAnalyzer made = PmemTest.runMain(TestIncrementalGC.class,
+            PmemTest.concat(PmemTest.flags(file), new String[] {"-XX:PmemSize=16m",
+                // Low enough for compressed oops to reach past its end when it grows.
+                "-XX:PmemHeapAddress=0x400000000"}), "beyond-make");
+        made.shouldHaveExitValue(0);
+        String[] jvm = PmemTest.concat(PmemTest.flags(file), new String[] {"-Xlog:gc+pmem", "-XX:PmemSize=16m",
+                                                                         "-XX:PmemMaxSize=256m"});
+        OutputAnalyzer out = PmemTest.runMain(TestIncrementalGC.class, jvm, "beyond-fill");
+        System.out.println(out.getOutput());
+        out.shouldHaveExitValue(0);
+        out.shouldContain("beyond-fill ok");
+        out.shouldContain("full: the objects area grew past what the file's card metadata covers");
+        OutputAnalyzer again = PmemTest.runMain(TestIncrementalGC.class, jvm, "beyond-check");
+        System.out.println(again.getOutput());
+        again.shouldHaveExitValue(0);
+        again.shouldContain("beyond-check ok");
+    }
+
+    static final int BEYOND_CHUNKS = 48, BEYOND_CHUNK = 1 << 20;
+
+    static void beyondFill() {
+        Object[] slots = Pmem.txn(() -> {
+            Object[] x = Pmem.pmake(Object[].class, BEYOND_CHUNKS + 1);
+            Pmem.put("beyond", x);
+            return x;
+        });
+        Node[] nodes = Pmem.pmake(Node[].class, 1000);
+        slots[BEYOND_CHUNKS] = nodes;
+        for (int i = 0; i < BEYOND_CHUNKS; i++) {
+            byte[] b = Pmem.pmake(byte[].class, BEYOND_CHUNK);
+            java.util.Arrays.fill(b, (byte) i);
+            Pmem.persist(b);
+            slots[i] = b;
+            Pmem.pmake(byte[].class, BEYOND_CHUNK / 4);   // garbage
+            if (i % 4 == 3) {
+                Pmem.collect();
+                // Old nodes (far up the file by now) given young ones.
+                for (int k = 0; k < nodes.length; k++) {
+                    if (nodes[k] == null) {
+                        nodes[k] = Pmem.pnew(Node.class);
+                        nodes[k].value = k;
+                    }
+                    Node y = Pmem.pnew(Node.class);
+                    y.value = -(i * 1000L + k);
+                    nodes[k].ref = y;
+                }
+            }
+        }
+        Pmem.collect();
+        for (int g = 0; g < 200_000; g++) Pmem.pnew(Node.class).value = 7;   // reuses what was freed
+        Pmem.collect();
+        checkBeyond(slots);
+        System.out.println("beyond-fill ok");
+    }
+
+    static void checkBeyond(Object[] slots) {
+        for (int i = 0; i < BEYOND_CHUNKS; i++) {
+            byte[] b = (byte[]) slots[i];
+            PmemTest.check(b.length == BEYOND_CHUNK && b[0] == (byte) i && b[BEYOND_CHUNK - 1] == (byte) i, "chunk " + i);
+        }
+        Node[] nodes = (Node[]) slots[BEYOND_CHUNKS];
+        int last = (BEYOND_CHUNKS / 4) * 4 - 1;
+        for (int k = 0; k < nodes.length; k++) {
+            PmemTest.check(nodes[k].value == k && nodes[k].ref != null && nodes[k].ref.value == -(last * 1000L + k),
+                           "node " + k);
+        }
+    }
+
     // -- policy ----------------------------------------------------------------
 
     static void policy() throws Exception {
@@ -492,6 +570,15 @@ public class TestIncrementalGC {
             }
             case "churn" -> churn(42, Integer.parseInt(args[1]));
             case "marks-build" -> marksBuild();
+            case "beyond-make" -> Pmem.setRoot(Pmem.pmake(Object[].class, 1));
+            case "beyond-fill" -> beyondFill();
+            case "beyond-check" -> {
+                Object[] slots = Pmem.get("beyond", Object[].class);
+                checkBeyond(slots);
+                Pmem.collect();
+                checkBeyond(slots);
+                System.out.println("beyond-check ok");
+            }
             case "marks-check" -> marksCheck();
             case "work" -> churn(Long.parseLong(args[1]), 1);
             case "verify" -> verify();

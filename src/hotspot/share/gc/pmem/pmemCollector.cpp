@@ -659,6 +659,9 @@ static const char* full_reason(GCCause::Cause cause, bool compact, uint collecti
   if (!_marks_valid) {
     return collections == 0 ? "the first in this run" : "the last one compacted";
   }
+  if (PmemHeap::end() > PmemRemSet::covered_end()) {
+    return "the objects area grew past what the file's card metadata covers";
+  }
   switch (cause) {
     case GCCause::_java_lang_system_gc:
     case GCCause::_dcmd_gc_run:

@@ -475,13 +475,18 @@ oop PmemEnums::promote(Handle v, TRAPS) {
     return v();
   }
   // A universe (Class.getEnumConstantsShared): its elements are twins now.
-  // Made inside a transaction it is persistent already and only recorded
-  // (written back first: the transaction has not written it back yet).
+  // A volatile one gets a twin. So does one made inside the open
+  // transaction: it lies among the transaction's objects, which an abort
+  // or a crash before the commit frees, while the registry is durable at
+  // once (a crash then left the registry referring to freed memory: a
+  // TestEnums simulator crash at write-back 80-84). References to it from
+  // the transaction's own objects stay, and go with them.
   pairs.clear();
   from.clear();
   to.clear();
   objArrayOop u = objArrayOop(v());
-  if (is_volatile(v())) {
+  PmemTxn* txn = PmemTxn::of(THREAD);
+  if (is_volatile(v()) || (txn != NULL && txn->is_fresh_any((uintptr_t)cast_from_oop<void*>(v())))) {
     const int len = objArrayOop(v())->length();
     Klass* ak = v->klass();
     u = (objArrayOop)allocate(ak, array_words(ak, len), len, CHECK_NULL);

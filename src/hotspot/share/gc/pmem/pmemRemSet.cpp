@@ -26,18 +26,23 @@
 #include "runtime/atomic.hpp"
 
 volatile uint8_t* PmemRemSet::_bits = NULL;
+HeapWord* PmemRemSet::_covered_end = NULL;
 
 void PmemRemSet::initialize() {
   const PmemFileHeader* h = (const PmemFileHeader*)PmemHeap::file_base();
-  // A bit per line of the objects area at its largest; the area (a byte
-  // per 512 bytes of the file at its largest) always holds it, and it is
+  // A bit per line of the objects area, as far as the area (a byte per
+  // 512 bytes of the file at the largest size it was made for) reaches;
   // 8-byte aligned for runs_do.
-  assert(h->card_meta_size * 8 >= PmemHeap::max_size_in_bytes() >> line_shift, "area too small");
   assert(is_aligned(h->card_meta_offset, BytesPerWord), "aligned");
+  const size_t covered_bytes = MIN2((size_t)h->card_meta_size * 8 << line_shift, PmemHeap::max_size_in_bytes());
+  _covered_end = PmemHeap::bottom() + covered_bytes / HeapWordSize;
   _bits = (volatile uint8_t*)(PmemHeap::file_base() + h->card_meta_offset);
 }
 
 void PmemRemSet::set(const void* field) {
+  if ((HeapWord*)field >= _covered_end) {
+    return;   // past the area: collections are full while objects lie here
+  }
   const size_t line = pointer_delta(field, PmemHeap::bottom(), 1) >> line_shift;
   volatile uint8_t* byte = _bits + (line >> 3);
   const uint8_t bit = (uint8_t)(1u << (line & 7));
@@ -58,6 +63,7 @@ void PmemRemSet::remember_range(const void* start, size_t bytes) {
 }
 
 void PmemRemSet::clear(HeapWord* to) {
+  to = MIN2(to, _covered_end);
   if (_bits == NULL || to <= PmemHeap::bottom()) {
     return;
   }

@@ -43,15 +43,23 @@
 // small objects are scanned eight times less (bench/RESULTS.md).
 // The bits are a cache: nothing reads them after a crash (the first
 // collection is then full and clears them), and a stale bit only costs a
-// scan.
+// scan. (The area was reserved by format version 1 for block offsets and
+// never written, so files made before incremental collections have it
+// zero.)
 class PmemRemSet : AllStatic {
   static volatile uint8_t* _bits;   // NULL before attach
+  static HeapWord* _covered_end;    // the area covers the objects below this
 
 public:
   static const int line_shift = 6;
   static const size_t line_words = (size_t)1 << (line_shift - LogHeapWordSize);
 
   static void initialize();
+  // The area was sized for the file's largest size when it was made; a
+  // later -XX:PmemMaxSize may let the objects grow past what it covers.
+  // Stores there are not remembered, so while the objects area ends past
+  // covered_end() every collection is full.
+  static HeapWord* covered_end() { return _covered_end; }
   static void remember(const void* field) {
     if (_bits != NULL) {
       set(field);

@@ -27,6 +27,7 @@
 #include "gc/pmem/pmemHeap.hpp"
 
 template <typename F> void PmemRemSet::runs_do(HeapWord* to, F f) {
+  to = MIN2(to, _covered_end);
   if (_bits == NULL || to <= PmemHeap::bottom()) {
     return;
   }
