@@ -611,6 +611,22 @@ static void save_marks_at_exit() {
 
 // -- in Serial's full GC ------------------------------------------------
 
+// A collection someone asked for: System.gc, jcmd GC.run, heap inspection
+// and dumps, JVMTI, WhiteBox.
+static bool is_requested(GCCause::Cause cause) {
+  switch (cause) {
+    case GCCause::_java_lang_system_gc:
+    case GCCause::_dcmd_gc_run:
+    case GCCause::_heap_inspection:
+    case GCCause::_heap_dump:
+    case GCCause::_jvmti_force_gc:
+    case GCCause::_wb_full_gc:
+      return true;
+    default:
+      return false;
+  }
+}
+
 bool PmemCollector::should_collect(GCCause::Cause cause) {
   if (Atomic::load_acquire(&_compact_requested)) {
     _why = "Pmem.compact()";
@@ -628,17 +644,9 @@ bool PmemCollector::should_collect(GCCause::Cause cause) {
     _why = "PmemAlwaysCollect";
     return true;
   }
-  switch (cause) {
-    case GCCause::_java_lang_system_gc:
-    case GCCause::_dcmd_gc_run:
-    case GCCause::_heap_inspection:
-    case GCCause::_heap_dump:
-    case GCCause::_jvmti_force_gc:
-    case GCCause::_wb_full_gc:
-      _why = GCCause::to_string(cause);
-      return true;
-    default:
-      break;
+  if (is_requested(cause)) {
+    _why = GCCause::to_string(cause);
+    return true;
   }
   if (PmemAllocator::used_bytes() >= PmemHeap::size_in_bytes() / 100 * PmemGCTriggerPercent) {
     _why = "PmemGCTriggerPercent";
@@ -662,16 +670,8 @@ static const char* full_reason(GCCause::Cause cause, bool compact, uint collecti
   if (PmemHeap::end() > PmemRemSet::covered_end()) {
     return "the objects area grew past what the file's card metadata covers";
   }
-  switch (cause) {
-    case GCCause::_java_lang_system_gc:
-    case GCCause::_dcmd_gc_run:
-    case GCCause::_heap_inspection:
-    case GCCause::_heap_dump:
-    case GCCause::_jvmti_force_gc:
-    case GCCause::_wb_full_gc:
-      return "requested";   // what the caller wants to see is every dead object gone
-    default:
-      break;
+  if (is_requested(cause)) {
+    return "requested";   // what the caller wants to see is every dead object gone
   }
   return _next_full;
 }
