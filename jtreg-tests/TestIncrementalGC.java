@@ -458,6 +458,17 @@ public class TestIncrementalGC {
         off.shouldContain("churn ok");
         off.shouldNotContain("incremental)");
         off.shouldContain("full: -XX:-PmemIncrementalGC");
+        // The churn in every tier.
+        for (String[] tier : PmemTest.TIERS) {
+            String f = PmemTest.heapFile("churn-tier");
+            OutputAnalyzer o = PmemTest.runMain(TestIncrementalGC.class, PmemTest.concat(PmemTest.flags(f), tier,
+                new String[] {"-Xlog:gc+pmem", "-XX:PmemSize=64m"}), "churn", "1");
+            System.out.println(o.getOutput());
+            o.shouldHaveExitValue(0);
+            o.shouldContain("churn ok");
+            o.shouldContain("incremental)");
+            PmemTest.cleanup();
+        }
     }
 
     // Two threads replace the entries of a table (young entries stored
@@ -474,6 +485,21 @@ public class TestIncrementalGC {
             ts[k] = new Thread(() -> {
                 for (int n = 0; n < 3000 * rounds; n++) {
                     int i = from + rnd.nextInt(to - from);
+                    if (n % 7 == 3) {
+                        // Its own entry locked, a replacement aborted: the
+                        // old entry comes back into the old slots array.
+                        ChurnTable.Entry old = t.slots[i];
+                        synchronized (old) {
+                            try {
+                                Pmem.txn(() -> {
+                                    t.slots[i] = ChurnTable.entry(i, old.round + 1);
+                                    throw new IllegalStateException("abort");
+                                });
+                            } catch (IllegalStateException expected) {
+                            }
+                        }
+                        PmemTest.check(t.slots[i] == old, "aborted replacement undone");
+                    }
                     ChurnTable.replace(t, i, t.slots[i].round + 1);
                     if (n % 250 == 125) {
                         Pmem.collect();
