@@ -219,10 +219,15 @@ public class KvTest {
         }
 
         static byte[] encode(String... args) {
+            return encode((Object[]) args);
+        }
+
+        /** A request whose arguments are text (String) or binary (byte[]). */
+        static byte[] encode(Object... args) {
             ByteArrayOutputStream b = new ByteArrayOutputStream();
             b.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.UTF_8));
-            for (String a : args) {
-                byte[] x = a.getBytes(StandardCharsets.UTF_8);
+            for (Object a : args) {
+                byte[] x = a instanceof byte[] y ? y : ((String) a).getBytes(StandardCharsets.UTF_8);
                 b.writeBytes(("$" + x.length + "\r\n").getBytes(StandardCharsets.UTF_8));
                 b.writeBytes(x);
                 b.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
@@ -272,6 +277,28 @@ public class KvTest {
                 default:
                     throw new IOException("bad reply line: " + line);
             }
+        }
+
+        /** As callValue, with binary arguments (byte[]) among the text ones. */
+        Object callBin(Object... args) throws IOException {
+            out.write(encode(args));
+            out.flush();
+            return readValue();
+        }
+
+        /** A bulk reply's bytes (DUMP's payload), or null for a nil one. */
+        byte[] callBulk(String... args) throws IOException {
+            out.write(encode(args));
+            out.flush();
+            String line = line();
+            if (line.equals("$-1")) {
+                return null;
+            }
+            if (line.charAt(0) != '$') {
+                throw new IOException("not a bulk reply: " + line);
+            }
+            int n = Integer.parseInt(line.substring(1));
+            return Arrays.copyOf(in.readNBytes(n + 2), n);
         }
 
         /** Sends a command and returns its reply as a value (see readValue()). */
@@ -918,6 +945,10 @@ public class KvTest {
         "SORT sl BY", "SORT sl STORE", "RPUSH sf 1.5 -2 1e2 inf \"\"", "SORT sf", "RPUSH sbad 1 x", "SORT sbad",
         "SORT sbad ALPHA", "SORT sl BY w_* ALPHA", "SORT sl BY nosuch_*", "SORT sl BY w_* DESC LIMIT 1 1 GET w_*",
         "SORT", "SORT sl ASC DESC ASC", "SORT sl BY hw_*->f", "SORT sl BY w_*->f",
+        // scores as Redis 7.0 prints them (%.17g), and as ZSCAN of a small set returns them (integers kept as such)
+        "ZADD sc 0.1 q 1e20 r 123456789012345678 t 1.5e-7 s 3.3 u -2.5 v 0 w", "ZRANGE sc 0 -1 WITHSCORES", "ZSCORE sc q",
+        "ZMSCORE sc t s nosuch", "ZINCRBY sc 0.2 q", "ZADD sc INCR 1e-5 u", "ZSCAN sc 0", "ZPOPMAX sc", "ZPOPMIN sc 2",
+        "ZRANGEBYSCORE sc -inf +inf WITHSCORES", "ZUNION 2 sc sc WITHSCORES", "ZINTER 1 sc WEIGHTS 0.3 WITHSCORES",
     };
 
     /** WATCH across two clients: a change by the other one fails EXEC, a change of another key does not. */
@@ -1010,6 +1041,7 @@ public class KvTest {
                     d.call("LCS", "lx", "ly", "IDX", "MINMATCHLEN", "2");
                     d.call("LCS", "lx", "ly");
                 }
+                dumpCases(d);
                 int handWritten = d.cases;
                 bulkCases(d);   // sizes past the in-place limits of PZSet and PList
                 int bulk = d.cases - handWritten;
@@ -1214,6 +1246,255 @@ public class KvTest {
             expect(c, "OK", "AUTH", "pw");
         }
         System.out.println("  protected mode checked from " + ext.getHostAddress());
+    }
+
+    /**
+     * DUMP and RESTORE: each server restores the other's payloads (every
+     * type, and the encodings Redis 7.0 writes: integers, LZF, listpacks,
+     * intsets of each width, hash tables, skiplists), older encodings that
+     * Redis still reads (ziplists, quicklists of ziplists, text scores,
+     * plain quicklist nodes) crafted here, and RESTORE's options and errors.
+     */
+    static void dumpCases(Diff d) throws IOException {
+        d.call("FLUSHALL");
+        String big = "x".repeat(3000), text = "The quick brown fox jumps over the lazy dog, twice: " + "ab".repeat(40);
+        String[][] setup = {
+            {"SET", "d:int", "12345"}, {"SET", "d:neg", "-7"}, {"SET", "d:bigint", "9223372036854775807"},
+            {"SET", "d:str", "hello"}, {"SET", "d:empty", ""}, {"SET", "d:lzf", big}, {"SET", "d:text", text},
+            {"RPUSH", "d:list", "a", "b", "12", "-5", "100000", "127", "128", "-4096", "4095", "4096", "-8192", "70000",
+             "-70000", "2147483647", "-2147483648", "9223372036854775807", "-9223372036854775808", text, big},
+            {"SADD", "d:set16", "1", "2", "-3"}, {"SADD", "d:set32", "1", "70000", "-70000"},
+            {"SADD", "d:set64", "1", "1099511627776", "-9223372036854775808"}, {"SADD", "d:setstr", "a", "b", text},
+            {"HSET", "d:hash", "f", "v", "n", "123", "long", text}, {"HSET", "d:hashbig", "f", big},
+            {"ZADD", "d:zset", "1.5", "m", "2", "n", "-inf", "o", "inf", "p", "0.1", "q"}, {"ZADD", "d:zsetbig", "3", big},
+        };
+        for (String[] c : setup) {
+            d.call(c);
+        }
+        List<String> keys = new ArrayList<>();
+        for (String[] c : setup) {
+            keys.add(c[1]);
+        }
+        for (int i = 0; i < 300; i++) {   // past listpack sizes: quicklists, hash tables, skiplists
+            d.call("RPUSH", "d:biglist", "e" + i);
+            d.call("SADD", "d:bigset", Integer.toString(i * 7));
+            d.call("SADD", "d:bigsetstr", "m" + i);
+            d.call("HSET", "d:bighash", "f" + i, "v" + i);
+            d.call("ZADD", "d:bigzset", Integer.toString(i % 13), "m" + i);
+        }
+        keys.addAll(List.of("d:biglist", "d:bigset", "d:bigsetstr", "d:bighash", "d:bigzset"));
+        for (String k : keys) {
+            byte[] fromRedis = d.redis.callBulk("DUMP", k), fromKv = d.kv.callBulk("DUMP", k);
+            check(fromRedis != null && fromKv != null, "DUMP " + k + " has a payload on both servers");
+            bothRestore(d, "x:" + k, fromRedis, fromKv);
+            compareValue(d, k, "x:" + k);
+        }
+        // Older encodings Redis 7.0 still restores, crafted: each server gets the same payload.
+        byte[][] crafted = {
+            payload(10, rdbStr(ziplist("a", 7, -1, 300, -70000, 1 << 20, 1L << 40, 12, "tail"))),          // list ziplist
+            payload(14, cat(rdbLen(2), rdbStr(ziplist("x", 1)), rdbStr(ziplist(-128, "y")))),             // quicklist
+            payload(18, cat(rdbLen(2), rdbLen(1), rdbStr(b("plain node")), rdbLen(2),
+                    rdbStr(listpack("lp", 5, -3000, 100000, -5000000000L)))),                              // plain + packed
+            payload(12, rdbStr(ziplist("m3", -4, "m1", 1, "m2", "2.5"))),                                   // zset ziplist
+            payload(13, rdbStr(ziplist("f1", "v1", "f2", 22))),                                             // hash ziplist
+            payload(3, cat(rdbLen(3), rdbStr(b("a")), new byte[] {3, '1', '.', '5'}, rdbStr(b("b")),
+                    new byte[] {(byte) 254}, rdbStr(b("c")), new byte[] {(byte) 255})),                    // zset, text scores
+            payload(20, rdbStr(listpack("s1", "s2", 3))),                                                  // set listpack (7.2)
+        };
+        for (int i = 0; i < crafted.length; i++) {
+            if (i == crafted.length - 1 && !d.redis.callValue("INFO", "server").toString().contains("redis_version:7.2")) {
+                check(d.kv.callBin("RESTORE", "c:lpset", "0", crafted[i]).equals("+OK"), "a 7.2 listpack set restores");
+                check(d.kv.callValue("SMEMBERS", "c:lpset").toString().contains("s2"), "its members");
+                continue;   // 7.0 has no listpack sets
+            }
+            bothRestore(d, "c:" + i, crafted[i], crafted[i]);
+            compareValue(d, "c:" + i, "c:" + i);
+        }
+        // Options and errors, in Redis's order of checks.
+        byte[] p = d.redis.callBulk("DUMP", "d:str");
+        byte[] newer = p.clone();
+        newer[newer.length - 10] = 11;
+        resum(newer);
+        byte[] flipped = p.clone();
+        flipped[1] ^= 1;
+        Object[][] cases = {
+            {"RESTORE", "d:str", "0", p}, {"RESTORE", "r1", "-1", p}, {"RESTORE", "r1", "abc", p},
+            {"RESTORE", "r1", "0", b("garbage")}, {"RESTORE", "r1", "0", newer}, {"RESTORE", "r1", "0", flipped},
+            {"RESTORE", "r1", "0", p, "BOGUS"}, {"RESTORE", "r1", "0", p, "IDLETIME", "-1"},
+            {"RESTORE", "r1", "0", p, "FREQ", "256"}, {"RESTORE", "r1", "0", p, "FREQ", "-1"},
+            {"RESTORE", "r1", "0", p, "IDLETIME", "10", "FREQ", "3"}, {"RESTORE", "r1", "0", p, "IDLETIME"},
+            {"RESTORE", "r1", "0", p, "IDLETIME", "x"}, {"RESTORE", "d:str", "-1", b("garbage")},
+            {"RESTORE", "r1", "0", p, "IDLETIME", "10"}, {"GET", "r1"},
+            {"RESTORE", "r1", "0", p, "REPLACE", "FREQ", "5"}, {"GET", "r1"},
+            {"RESTORE", "r1", "1000", p, "REPLACE", "ABSTTL"}, {"EXISTS", "r1"},
+            {"RESTORE", "r2", "1000", p, "ABSTTL"}, {"EXISTS", "r2"},
+            {"RESTORE", "r1", "100000", p}, {"TTL", "r1"},
+            {"RESTORE", "r1", "4102444800000", p, "ABSTTL", "REPLACE"}, {"PEXPIRETIME", "r1"},
+            {"RESTORE", "r1", "0", p, "replace", "absttl"}, {"TTL", "r1"},
+            {"RESTORE", "r3", "0", payload(99, rdbLen(0))}, {"RESTORE", "r3", "0", payload(1, rdbLen(0))},
+            {"RESTORE", "r3", "0", payload(1, cat(rdbLen(2), rdbStr(b("only one"))))},
+            {"RESTORE", "r3", "0", payload(0, cat(rdbStr(b("x")), b("trailing")))},
+            {"RESTORE", "r3", "0", payload(2, cat(rdbLen(2), rdbStr(b("dup")), rdbStr(b("dup"))))},
+            {"EXISTS", "r3"}, {"DUMP", "nosuchkey"}, {"DUMP"}, {"DUMP", "a", "b"}, {"RESTORE", "a", "0"},
+        };
+        for (Object[] c : cases) {
+            d.cases++;
+            Object a = d.kv.callBin(c), r = d.redis.callBin(c);
+            if (!a.equals(r)) {
+                String[] shown = new String[c.length];
+                for (int i = 0; i < c.length; i++) {
+                    shown[i] = c[i] instanceof byte[] x ? "<" + x.length + " bytes>" : (String) c[i];
+                }
+                d.mismatch(shown, a, r);
+            }
+        }
+    }
+
+    /** Each server restores its payload at key; the replies compared. */
+    static void bothRestore(Diff d, String key, byte[] toKv, byte[] toRedis) throws IOException {
+        d.cases++;
+        Object a = d.kv.callBin("RESTORE", key, "0", toKv), r = d.redis.callBin("RESTORE", key, "0", toRedis);
+        if (!a.equals(r)) {
+            d.mismatch(new String[] {"RESTORE", key, "0", "<payload>"}, a, r);
+        }
+    }
+
+    /** The values at k (and at k2, which must equal it) compared between the servers, element order kept where it means something. */
+    static void compareValue(Diff d, String k, String k2) throws IOException {
+        for (String key : new String[] {k, k2}) {
+            d.call("TYPE", key);
+            switch (String.valueOf(d.kv.callValue("TYPE", key))) {
+                case "+string" -> d.call("GET", key);
+                case "+list" -> d.call("LRANGE", key, "0", "-1");
+                case "+set" -> d.call("SMEMBERS", key);
+                case "+zset" -> d.call("ZRANGE", key, "0", "-1", "WITHSCORES");
+                case "+hash" -> {
+                    d.cases++;
+                    Object a = pairs(d.kv.callValue("HGETALL", key)), r = pairs(d.redis.callValue("HGETALL", key));
+                    if (!a.equals(r)) {
+                        d.mismatch(new String[] {"HGETALL", key}, a, r);
+                    }
+                }
+                default -> d.call("EXISTS", key);
+            }
+        }
+        Object a = d.kv.callValue("TYPE", k);
+        check(a.equals(d.kv.callValue("TYPE", k2)), k2 + " has " + k + "'s type");
+    }
+
+    /** HGETALL's pairs, sorted (hashes keep no order). */
+    static Object pairs(Object o) {
+        if (!(o instanceof List<?> l)) {
+            return o;
+        }
+        List<String> ps = new ArrayList<>();
+        for (int i = 0; i + 1 < l.size(); i += 2) {
+            ps.add(l.get(i) + "=" + l.get(i + 1));
+        }
+        ps.sort(null);
+        return ps;
+    }
+
+    // --- crafted RDB payloads --------------------------------------------------------
+
+    static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] cat(byte[]... parts) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        for (byte[] x : parts) {
+            o.writeBytes(x);
+        }
+        return o.toByteArray();
+    }
+
+    static byte[] le(long v, int n) {
+        byte[] x = new byte[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (byte) (v >>> (8 * i));
+        }
+        return x;
+    }
+
+    static byte[] rdbLen(int n) {
+        return n < 64 ? new byte[] {(byte) n} : new byte[] {(byte) (0x40 | n >> 8), (byte) n};
+    }
+
+    static byte[] rdbStr(byte[] s) {
+        return cat(rdbLen(s.length), s);
+    }
+
+    /** Redis's CRC-64 (Jones, reflected), written out here so the test does not trust the server's. */
+    static long crc64(byte[] b, int len) {
+        long crc = 0;
+        for (int i = 0; i < len; i++) {
+            crc ^= b[i] & 0xff;
+            for (int k = 0; k < 8; k++) {
+                crc = (crc & 1) != 0 ? (crc >>> 1) ^ 0x95AC9329AC4BC9B5L : crc >>> 1;
+            }
+        }
+        return crc;
+    }
+
+    /** A DUMP payload: type, body, RDB version 10, CRC-64. */
+    static byte[] payload(int type, byte[] body) {
+        byte[] p = cat(new byte[] {(byte) type}, body, le(10, 2), new byte[8]);
+        resum(p);
+        return p;
+    }
+
+    static void resum(byte[] p) {
+        System.arraycopy(le(crc64(p, p.length - 8), 8), 0, p, p.length - 8, 8);
+    }
+
+    /** A ziplist of strings and integers (each integer in the narrowest of ziplist's encodings). */
+    static byte[] ziplist(Object... items) {
+        ByteArrayOutputStream entries = new ByteArrayOutputStream();
+        int prev = 0, tail = 10;
+        for (Object it : items) {
+            byte[] enc;
+            if (it instanceof String s) {
+                enc = cat(new byte[] {(byte) s.length()}, b(s));   // 00pppppp: strings under 64 bytes
+            } else {
+                long v = ((Number) it).longValue();
+                enc = v >= 0 && v <= 12 ? new byte[] {(byte) (0xF1 + v)}
+                        : v == (byte) v ? cat(new byte[] {(byte) 0xFE}, le(v, 1))
+                        : v == (short) v ? cat(new byte[] {(byte) 0xC0}, le(v, 2))
+                        : v >= -(1 << 23) && v < (1 << 23) ? cat(new byte[] {(byte) 0xF0}, le(v, 3))
+                        : v == (int) v ? cat(new byte[] {(byte) 0xD0}, le(v, 4))
+                        : cat(new byte[] {(byte) 0xE0}, le(v, 8));
+            }
+            byte[] e = cat(new byte[] {(byte) prev}, enc);   // every entry here is under 254 bytes
+            tail = 10 + entries.size();
+            entries.writeBytes(e);
+            prev = e.length;
+        }
+        byte[] body = entries.toByteArray();
+        return cat(le(10 + body.length + 1, 4), le(tail, 4), le(items.length, 2), body, new byte[] {(byte) 0xFF});
+    }
+
+    /** A listpack of strings (under 64 bytes) and integers, in listpack's encodings. */
+    static byte[] listpack(Object... items) {
+        ByteArrayOutputStream entries = new ByteArrayOutputStream();
+        for (Object it : items) {
+            byte[] enc;
+            if (it instanceof String s) {
+                enc = cat(new byte[] {(byte) (0x80 | s.length())}, b(s));
+            } else {
+                long v = ((Number) it).longValue();
+                enc = v >= 0 && v < 128 ? new byte[] {(byte) v}
+                        : v >= -4096 && v < 4096 ? new byte[] {(byte) (0xC0 | (v >> 8) & 0x1f), (byte) v}
+                        : v == (short) v ? cat(new byte[] {(byte) 0xF1}, le(v, 2))
+                        : v >= -(1 << 23) && v < (1 << 23) ? cat(new byte[] {(byte) 0xF2}, le(v, 3))
+                        : v == (int) v ? cat(new byte[] {(byte) 0xF3}, le(v, 4))
+                        : cat(new byte[] {(byte) 0xF4}, le(v, 8));
+            }
+            entries.writeBytes(enc);
+            entries.write(enc.length);   // the back-length: every entry here is under 128 bytes
+        }
+        byte[] body = entries.toByteArray();
+        return cat(le(6 + body.length + 1, 4), le(items.length, 2), body, new byte[] {(byte) 0xFF});
     }
 
     /** Commands on a few thousand elements, where PZSet and PList build new structures instead of changing in place. */

@@ -173,7 +173,50 @@ final class Bytes {
         return d;
     }
 
-    /** A double as Redis 7 prints it: shortest round-trip, integers without ".0". */
+    /**
+     * A sorted-set score as Redis 7.0 replies it (addReplyDouble): printf's
+     * {@code %.17g}, so 0.1 is 0.10000000000000001 and 1e20 is 1e+20.
+     */
+    static byte[] formatScore(double d) {
+        return of(g17(d));
+    }
+
+    /**
+     * A score as Redis 7.0 keeps it in a listpack, which ZSCAN of a small
+     * sorted set returns (d2string): an integral value in long's range as
+     * that integer, anything else as {@code %.17g}.
+     */
+    static byte[] formatScoreCompact(double d) {
+        if (d == Math.rint(d) && Math.abs(d) < 9.2e18) {
+            return of(Long.toString((long) d));
+        }
+        return of(g17(d));
+    }
+
+    /** C's printf("%.17g", d): 17 significant digits, trailing zeros dropped, an exponent below 1e-4 or from 1e17. */
+    static String g17(double d) {
+        if (Double.isInfinite(d)) {
+            return d > 0 ? "inf" : "-inf";
+        }
+        if (d == 0) {
+            return 1 / d < 0 ? "-0" : "0";
+        }
+        java.math.BigDecimal bd = new java.math.BigDecimal(d)
+                .round(new java.math.MathContext(17, java.math.RoundingMode.HALF_EVEN));
+        int exp = bd.precision() - bd.scale() - 1;   // the leading digit's power of ten
+        if (exp < -4 || exp >= 17) {
+            String digits = bd.unscaledValue().abs().toString().replaceFirst("0+$", "");
+            String mant = digits.length() > 1 ? digits.charAt(0) + "." + digits.substring(1) : digits;
+            return (d < 0 ? "-" : "") + mant + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
+        }
+        String plain = bd.toPlainString();
+        if (plain.indexOf('.') >= 0) {
+            plain = plain.replaceFirst("0+$", "").replaceFirst("\\.$", "");
+        }
+        return plain;
+    }
+
+    /** A double as INCRBYFLOAT and HINCRBYFLOAT print it: shortest round-trip, integers without ".0". */
     static byte[] formatDouble(double d) {
         if (Double.isInfinite(d)) {
             return of(d > 0 ? "inf" : "-inf");

@@ -88,7 +88,7 @@ final class ScanCommands {
             if (pat == null || Glob.match(pat, e.key)) {
                 out.add(e.key);
                 if (pairs) {
-                    out.add(zs != null ? Bytes.formatDouble(((PZSet.Node) e.value).score) : (byte[]) e.value);
+                    out.add(zs != null ? Bytes.formatScore(((PZSet.Node) e.value).score) : (byte[]) e.value);
                 }
             }
         };
@@ -98,7 +98,7 @@ final class ScanCommands {
                 zs.range(0, zs.size() - 1, false, (m, sc) -> {
                     if (pat == null || Glob.match(pat, m)) {
                         out.add(m);
-                        out.add(Bytes.formatDouble(sc));
+                        out.add(Bytes.formatScoreCompact(sc));
                     }
                 });
             } else {

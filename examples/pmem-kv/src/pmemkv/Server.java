@@ -95,6 +95,7 @@ public final class Server {
         ClientCommands.register(this);
         SortCommands.register(this);
         ZSetCommands.register(this);
+        DumpCommands.register(this);
         MultiCommands.register(this);
         AuthCommands.register(this);
         BlockingCommands.register(this);

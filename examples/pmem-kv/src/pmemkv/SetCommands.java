@@ -370,7 +370,7 @@ final class SetCommands {
         for (PEntry e : picked) {
             c.out.bulk(e.key);
             if (with) {
-                c.out.bulk(kind == PDict.ZSET ? Bytes.formatDouble(((PZSet.Node) e.value).score) : (byte[]) e.value);
+                c.out.bulk(kind == PDict.ZSET ? Bytes.formatScore(((PZSet.Node) e.value).score) : (byte[]) e.value);
             }
         }
     }

@@ -37,7 +37,7 @@ final class ZSetCommands {
                 throw new KvError("ERR resulting score is not a number (NaN)");
             }
             z.add(c.arg(3), n);
-            c.out.bulk(Bytes.formatDouble(n));
+            c.out.bulk(Bytes.formatScore(n));
         });
         s.add("ZREM", -3, true, 1, 1, 1, c -> {
             PZSet z = c.value(1, PZSet.class);
@@ -52,7 +52,7 @@ final class ZSetCommands {
         });
         s.add("ZSCORE", 3, false, 1, 1, 1, c -> {
             PZSet z = c.value(1, PZSet.class);
-            c.out.bulk(z == null || !z.has(c.arg(2)) ? null : Bytes.formatDouble(z.score(c.arg(2))));
+            c.out.bulk(z == null || !z.has(c.arg(2)) ? null : Bytes.formatScore(z.score(c.arg(2))));
         });
         s.add("ZCARD", 2, false, 1, 1, 1, c -> {
             PZSet z = c.value(1, PZSet.class);
@@ -81,7 +81,7 @@ final class ZSetCommands {
             PZSet z = c.value(1, PZSet.class);
             c.out.array(c.argc() - 2);
             for (int i = 2; i < c.argc(); i++) {
-                c.out.bulk(z == null || !z.has(c.arg(i)) ? null : Bytes.formatDouble(z.score(c.arg(i))));
+                c.out.bulk(z == null || !z.has(c.arg(i)) ? null : Bytes.formatScore(z.score(c.arg(i))));
             }
         });
         s.add("ZPOPMIN", -2, true, 1, 1, 1, c -> zpop(c, false));
@@ -216,7 +216,7 @@ final class ZSetCommands {
         }
         c.dropIfEmpty(z.size());
         if (incr) {
-            c.out.bulk(Double.isNaN(last) ? null : Bytes.formatDouble(last));
+            c.out.bulk(Double.isNaN(last) ? null : Bytes.formatScore(last));
         } else {
             c.out.integer(ch ? added + changed : added);
         }
@@ -310,7 +310,7 @@ final class ZSetCommands {
         PZSet.ZConsumer collect = (m, sc) -> {
             out.add(m);
             if (ws) {
-                out.add(Bytes.formatDouble(sc));
+                out.add(Bytes.formatScore(sc));
             }
         };
         if (by == SCORE) {
@@ -543,7 +543,7 @@ final class ZSetCommands {
         for (var e : sorted) {
             c.out.bulk(members.get(e.getKey()));
             if (withScores) {
-                c.out.bulk(Bytes.formatDouble(e.getValue()[0]));
+                c.out.bulk(Bytes.formatScore(e.getValue()[0]));
             }
         }
     }
@@ -575,7 +575,7 @@ final class ZSetCommands {
                 c.out.array(2);
             }
             c.out.bulk(member);
-            c.out.bulk(Bytes.formatDouble(score));
+            c.out.bulk(Bytes.formatScore(score));
         });
         long size = z.size();
         z.removeRangeByRank(max ? size - n : 0, max ? size - 1 : n - 1);
