@@ -199,6 +199,15 @@ static const char* refusal_by_contents(InstanceKlass* ik) {
              "persistent objects inside Pmem.txn";
     }
   }
+  // A thread that waits for a (volatile) lock inside a transaction queues a
+  // node; a waiter outside one links its own node after it. Persistent, the
+  // node would refuse that link, and the threads it links exist in one run.
+  for (Klass* s = ik; s != NULL; s = s->super()) {
+    if (s->name()->equals("java/util/concurrent/locks/AbstractQueuedSynchronizer$Node") ||
+        s->name()->equals("java/util/concurrent/locks/AbstractQueuedLongSynchronizer$Node")) {
+      return "it is a lock's wait-queue node: the threads it links exist in one run";
+    }
+  }
   static const struct { InstanceKlass* (*klass)(); const char* why; } vm_written[] = {
     { vmClasses::Throwable_klass,          "the VM writes a volatile stack trace into a Throwable" },
     { vmClasses::Thread_klass,             "the VM writes a Thread's native state into it" },
