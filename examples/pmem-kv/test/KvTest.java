@@ -87,7 +87,7 @@ public class KvTest {
         classes = args[1];
         heapDir = args[2];
         List<String> only = List.of(args).subList(3, args.length);
-        String[] all = {"commands", "redis-diff", "auth", "pipeline", "clients", "protocol", "redis-cli", "restart", "crash"};
+        String[] all = {"commands", "redis-diff", "replication", "auth", "pipeline", "clients", "protocol", "redis-cli", "restart", "crash"};
         for (String t : all) {
             if (!only.isEmpty() && !only.contains(t)) {
                 continue;
@@ -97,6 +97,7 @@ public class KvTest {
                 switch (t) {
                     case "commands" -> commands();
                     case "redis-diff" -> redisDiff();
+                    case "replication" -> replication();
                     case "auth" -> auth();
                     case "pipeline" -> pipeline();
                     case "clients" -> clients();
@@ -1007,6 +1008,172 @@ public class KvTest {
             p.waitFor();
             Runtime.getRuntime().removeShutdownHook(reaper);
         }
+    }
+
+    /**
+     * Replication with an unmodified redis-server as pmem-kv's replica: a
+     * full sync of what was there, the stream under writes from four clients
+     * (random commands and the ones replication must rewrite: SPOP, float
+     * increments, relative expiry times, blocking pops, MULTI/EXEC, SORT
+     * STORE, RESTORE), PSYNC continuation after the link dropped, a full
+     * sync for a PSYNC that cannot continue, after kill -9 of the replica
+     * and after kill -9 of pmem-kv; each time both datasets are
+     * compared key by key (values, expiry times) once the replica caught up.
+     */
+    static void replication() throws Exception {
+        String heap = newHeap("repl");
+        Server s = new Server(heap, "--repl-backlog-size", "64k");
+        java.util.Random rnd = new java.util.Random(Long.getLong("kv.seed", 20261207L));
+        try (Client kv = s.client()) {
+            for (int i = 0; i < 300; i++) {
+                kv.callValue(randomCommand(rnd));
+            }
+            kv.call("SET", "big", "y".repeat(100_000));
+            kv.call("SET", "later", "v", "PX", "600000");
+            kv.call("HSET", "h1", "f", "1");
+            try (Redis replica = new Redis("--replicaof", "127.0.0.1", Integer.toString(s.port))) {
+                Client r = replica.first;
+                sameData(kv, r, "after the first full sync");
+                replLoad(s, 4, 300, rnd.nextLong());
+                check(kv.call("SET", "w", "1").equals("OK") && kv.call("WAIT", "1", "10000").equals("1"),
+                        "WAIT 1 answers 1 once the replica acknowledged");
+                sameData(kv, r, "under load from four clients");
+                String partial0 = info(kv, "sync_partial_ok");
+                r.call("CLIENT", "KILL", "TYPE", "master");   // the link drops; the replica comes back with PSYNC
+                replLoad(s, 1, 40, rnd.nextLong());
+                sameData(kv, r, "after PSYNC");
+                check(Long.parseLong(info(kv, "sync_partial_ok")) == Long.parseLong(partial0) + 1,
+                        "the replica continued with PSYNC (sync_partial_ok " + info(kv, "sync_partial_ok") + ")");
+                long err0 = Long.parseLong(info(kv, "sync_partial_err"));
+                r.call("REPLICAOF", "NO", "ONE");   // leaves (and takes a replication id of its own)
+                for (int i = 0; i < 100; i++) {   // 100 KB: past the 64 KB backlog
+                    kv.call("SET", "fill" + i, "z".repeat(1000));
+                }
+                r.call("REPLICAOF", "127.0.0.1", Integer.toString(s.port));
+                sameData(kv, r, "after a full sync (PSYNC of another history)");
+                check(info(kv, "sync_full").equals("2") && Long.parseLong(info(kv, "sync_partial_err")) == err0 + 1,
+                        "a replica that cannot continue syncs in full (sync_full " + info(kv, "sync_full") + ", sync_partial_err " + info(kv, "sync_partial_err") + ")");
+                String[] role = kv.call("ROLE").replaceAll("[\\[\\]]", "").split(", ");
+                check(role[0].equals("master") && role[2].equals("127.0.0.1"), "ROLE lists the replica: " + kv.call("ROLE"));
+            }   // kill -9 of the replica
+            replLoad(s, 2, 100, rnd.nextLong());
+            try (Redis replica = new Redis("--replicaof", "127.0.0.1", Integer.toString(s.port))) {
+                sameData(kv, replica.first, "after kill -9 of the replica");
+                s.kill9();
+                s = new Server(heap, "--repl-backlog-size", "64k");
+                try (Client kv2 = s.client()) {
+                    replica.first.call("REPLICAOF", "127.0.0.1", Integer.toString(s.port));
+                    replLoad(s, 2, 100, rnd.nextLong());
+                    sameData(kv2, replica.first, "after kill -9 of pmem-kv (a new replication id: full sync)");
+                }
+            }
+            System.out.println("  " + info(s.client(), "sync_full") + " full syncs in the last run;"
+                    + " replicas equal key by key after each phase");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\npmem-kv's output:\n" + s.output, e);
+        } finally {
+            s.kill9();
+        }
+    }
+
+    /** One field of pmem-kv's or Redis's INFO. */
+    static String info(Client c, String field) throws IOException {
+        return ((String) c.callValue("INFO", "all")).lines().filter(l -> l.startsWith(field + ":")).findFirst()
+                .map(l -> l.substring(field.length() + 1).trim()).orElse("?");
+    }
+
+    /** Writes from n clients, each count commands: random ones and those replication must rewrite. */
+    static void replLoad(Server s, int n, int count, long seed) throws Exception {
+        List<Thread> ts = new ArrayList<>();
+        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < n; t++) {
+            final int id = t;
+            Thread th = new Thread(() -> {
+                java.util.Random r = new java.util.Random(seed + id);
+                try (Client c = s.client()) {
+                    for (int i = 0; i < count; i++) {
+                        if (r.nextInt(3) > 0) {
+                            c.callValue(randomCommand(r));
+                            continue;
+                        }
+                        String k = "t" + id + "_" + r.nextInt(8);
+                        switch (r.nextInt(14)) {
+                            case 0 -> c.callValue("SPOP", pick(r, SET_KEYS), Integer.toString(r.nextInt(3)));
+                            case 1 -> c.callValue("INCRBYFLOAT", "f" + id, "0.1");
+                            case 2 -> c.callValue("HINCRBYFLOAT", "h1", "f", "1.5");
+                            case 3 -> c.callValue("SET", k, "v" + i, "EX", "1000");
+                            case 4 -> c.callValue("SET", k, "short", "PX", Integer.toString(1 + r.nextInt(30)));
+                            case 5 -> c.callValue("EXPIRE", pick(r, ALL_KEYS), "5000");
+                            case 6 -> c.callValue("GETEX", k, "PX", "800000");
+                            case 7 -> {
+                                c.callValue("RPUSH", "q", "job" + id + "_" + i);
+                                c.callValue("BLPOP", "q", "0.01");
+                            }
+                            case 8 -> c.callValue("BLMOVE", "q", "q2", "LEFT", "RIGHT", "0.01");
+                            case 9 -> {
+                                c.callValue("ZADD", "zq", Integer.toString(i), "m" + id + "_" + i);
+                                c.callValue("BZPOPMIN", "zq", "0.01");
+                            }
+                            case 10 -> {
+                                c.callValue("MULTI");
+                                c.callValue("INCR", "cnt" + id);
+                                c.callValue("RPUSH", "ml" + id, "x" + i);
+                                c.callValue("SPOP", "a1");
+                                c.callValue("EXEC");
+                            }
+                            case 11 -> c.callValue("SORT", pick(r, LIST_KEYS), "ALPHA", "STORE", "sorted" + id);
+                            case 12 -> {
+                                byte[] p = c.callBulk("DUMP", "big");
+                                if (p != null) {
+                                    c.callBin("RESTORE", "rs" + id, "100000", p, "REPLACE");
+                                }
+                            }
+                            default -> c.callValue("DEL", k);
+                        }
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            });
+            ts.add(th);
+            th.start();
+        }
+        for (Thread th : ts) {
+            th.join();
+        }
+        check(errors.isEmpty(), "load clients failed: " + errors);
+    }
+
+    /** Waits (30 s at most) until the replica processed pmem-kv's whole stream, then compares every key. */
+    static void sameData(Client kv, Client r, String when) throws Exception {
+        String last = "";
+        for (int attempt = 0; attempt < 3; attempt++) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            for (;;) {
+                String off = info(kv, "master_repl_offset");
+                if (info(r, "master_link_status").equals("up") && info(r, "slave_repl_offset").equals(off)) {
+                    break;
+                }
+                check(System.nanoTime() < deadline, "the replica did not catch up " + when + ": pmem-kv at " + off
+                        + ", replica at " + info(r, "slave_repl_offset") + ", link " + info(r, "master_link_status"));
+                Thread.sleep(50);
+            }
+            Diff d = new Diff(kv, r);
+            d.call("KEYS", "*");
+            List<?> keys = (List<?>) kv.callValue("KEYS", "*");
+            for (Object o : keys) {
+                String k = ((String) o).substring(1);
+                compareValue(d, k, k);
+                d.call("PEXPIRETIME", k);
+            }
+            if (d.mismatches.isEmpty()) {
+                check(keys.size() > 10, "the datasets hold keys " + when);
+                return;
+            }
+            last = d.mismatches.get(0);   // a key expiring while compared: compare again
+            Thread.sleep(200);
+        }
+        check(false, "the replica differs from pmem-kv " + when + ":\n" + last);
     }
 
     static void redisDiff() throws Exception {

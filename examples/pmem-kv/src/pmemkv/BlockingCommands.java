@@ -115,6 +115,7 @@ final class BlockingCommands {
                     c.out.array(n);
                     ZSetCommands.popInto(c, z, n, !first, true);
                     dropIfEmpty(c, i, z.size());
+                    c.propagateAs(first ? "ZPOPMIN" : "ZPOPMAX", c.arg(i), Long.toString(n));
                     return;
                 }
             } else {
@@ -128,6 +129,7 @@ final class BlockingCommands {
                         c.out.bulk(l.pop(first));
                     }
                     dropIfEmpty(c, i, l.size());
+                    c.propagateAs(first ? "LPOP" : "RPOP", c.arg(i), Long.toString(n));
                     return;
                 }
             }
@@ -181,6 +183,7 @@ final class BlockingCommands {
             if (l != null && l.size() > 0) {
                 byte[] v = l.pop(left);
                 dropIfEmpty(c, i, l.size());
+                c.propagateAs(left ? "LPOP" : "RPOP", c.arg(i));
                 c.out.array(2);
                 c.out.bulk(c.arg(i));
                 c.out.bulk(v);
@@ -200,6 +203,7 @@ final class BlockingCommands {
                 c.out.bulk(c.arg(i));
                 ZSetCommands.popInto(c, z, 1, max, false);
                 dropIfEmpty(c, i, z.size());
+                c.propagateAs(max ? "ZPOPMAX" : "ZPOPMIN", c.arg(i));
                 return;
             }
         }
@@ -220,6 +224,7 @@ final class BlockingCommands {
             return;
         }
         c.out.bulk(ListCommands.moveFrom(c, src, fromLeft, toLeft));
+        c.propagateAs("LMOVE", c.arg(1), c.arg(2), fromLeft ? "LEFT" : "RIGHT", toLeft ? "LEFT" : "RIGHT");
     }
 
     /**
@@ -247,6 +252,12 @@ final class BlockingCommands {
             WAITERS.computeIfAbsent(k, x -> java.util.Collections.synchronizedSet(new LinkedHashSet<>())).add(c);
         }
         c.blocked = new Blocked(c.argv, keys, deadline);
+        BLOCKED.add(c);
+    }
+
+    /** Blocks c on no key (WAIT): it runs again when woken by its own waker or its deadline (0: none). */
+    static void blockFor(Ctx c, long deadline) {
+        c.blocked = new Blocked(c.argv, List.of(), deadline);
         BLOCKED.add(c);
     }
 

@@ -108,12 +108,35 @@ final class Conn {
             if (argv.length > 0) {
                 server.execute(ctx, argv);
             }
+            if (ctx.psync != null) {
+                handOver();
+                return;
+            }
             closing = ctx.quit;
             if (out.size() > 256 * 1024) {
                 send();
             }
         }
         send();
+    }
+
+    /**
+     * PSYNC or SYNC ran: the channel leaves this loop for a replica link
+     * (blocking, with threads of its own); replies already made go first.
+     */
+    private void handOver() throws IOException {
+        server.connections.remove(ctx.id);
+        MultiCommands.unwatch(ctx);
+        key.cancel();
+        key.selector().selectNow();   // deregisters it, so the channel may block
+        server.clients.decrementAndGet();
+        ch.configureBlocking(true);
+        ByteBuffer rest = pending != null ? pending : out.size() > 0 ? out.drainTo(ch) : null;
+        while (rest != null && rest.hasRemaining()) {
+            ch.write(rest);
+        }
+        pending = null;
+        server.repl.handOver(ch, ctx);
     }
 
     private void refuse(Resp.ProtocolError e) throws IOException {

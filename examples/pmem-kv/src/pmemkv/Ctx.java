@@ -45,6 +45,27 @@ final class Ctx {
     String addr = "", laddr = "";   // ip:port of the client, and of the server's end
     Runnable killer;                // CLIENT KILL from another connection: closes it on its own loop
 
+    // Replication: what the running write command propagates instead of itself (null: the default form),
+    // the stream bytes EXEC's commands propagate (sent together, after its commit), and the stream offset
+    // after this connection's last propagated write (WAIT).
+    java.util.List<byte[][]> replForms;
+    java.util.List<byte[]> replBatch;
+    long replOffset;
+    String[] psync;        // PSYNC/SYNC asked: the connection becomes a replica link (Conn hands it over)
+    int replListeningPort; // REPLCONF listening-port
+
+    /** The running write command is propagated to replicas as argv (strings or byte[]), once per call. */
+    void propagateAs(Object... argv) {
+        byte[][] a = new byte[argv.length][];
+        for (int i = 0; i < argv.length; i++) {
+            a[i] = argv[i] instanceof byte[] b ? b : Bytes.of((String) argv[i]);
+        }
+        if (replForms == null) {
+            replForms = new java.util.ArrayList<>();
+        }
+        replForms.add(a);
+    }
+
     boolean inTransaction() {
         return multi.open || inExec;
     }

@@ -120,10 +120,26 @@ final class Db {
         PEntry e = root.keys[s].find(key);
         if (e != null && e.expireAt != 0 && e.expireAt <= now) {
             Pmem.txn(() -> delete(s, e.key));
+            onExpired.accept(e.key);
             return null;
         }
         return e;
     }
+
+    /** The entry of {@code key}, expired or not, touching nothing. */
+    PEntry peek(byte[] key) {
+        return root.keys[shard(key)].find(key);
+    }
+
+    /** Every entry, shard by shard. The caller holds every lock. */
+    void forEachEntry(java.util.function.Consumer<PEntry> action) {
+        for (PDict d : root.keys) {
+            d.forEach(action);
+        }
+    }
+
+    /** Told of each key expiry deletes (its shard locked): replication streams a DEL. */
+    volatile java.util.function.Consumer<byte[]> onExpired = k -> { };
 
     /** Removes {@code key} and its expiry; returns its entry or null. In a txn. */
     PEntry delete(byte[] key) {
@@ -224,11 +240,16 @@ final class Db {
                     expired = dead.size();
                     if (expired > 0) {
                         final int shard = s;
+                        List<byte[]> gone = new ArrayList<>();
                         Pmem.txn(() -> {
+                            gone.clear();
                             for (byte[] k : dead) {
-                                delete(shard, k);   // a key sampled twice is simply not found again
+                                if (delete(shard, k) != null) {   // a key sampled twice is simply not found again
+                                    gone.add(k);
+                                }
                             }
                         });
+                        gone.forEach(onExpired);
                         deleted += expired;
                     }
                 } while (expired > 5 && System.nanoTime() < deadline);

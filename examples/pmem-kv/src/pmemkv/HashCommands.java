@@ -114,6 +114,7 @@ final class HashCommands {
             }
             byte[] v = Bytes.persist(Bytes.formatDouble(n));
             f.value = v;
+            c.propagateAs("HSET", c.arg(1), c.arg(2), v);   // the result, not the float addition
             c.out.bulk(v);
         });
     }

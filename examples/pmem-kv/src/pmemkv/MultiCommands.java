@@ -126,18 +126,14 @@ final class MultiCommands {
             reset(c);
             int mark = c.out.mark();
             try {
-                Pmem.txn(() -> {
-                    c.out.truncate(mark);   // a retry (none today) would start the replies again
-                    c.out.array(queue.size());
-                    c.inExec = true;
-                    try {
-                        for (byte[][] argv : queue) {
-                            s.run(c, argv);
-                        }
-                    } finally {
-                        c.inExec = false;
-                    }
-                });
+                List<byte[]> batch = new ArrayList<>();   // the stream's bytes, sent after the commit
+                s.repl.beforeTxn();
+                try {
+                    runQueue(s, c, queue, mark, batch);
+                } finally {
+                    s.repl.afterCommit();   // keys that expired inside it, even if it failed
+                }
+                s.repl.execDone(c, batch);
             } catch (OutOfMemoryError | IllegalStateException | IllegalArgumentException e) {
                 c.out.truncate(mark);   // nothing of it stays
                 c.out.error("EXECABORT Transaction discarded: " + e.getMessage());
@@ -145,6 +141,25 @@ final class MultiCommands {
         } finally {
             c.db.unlock(all);
         }
+    }
+
+    /** EXEC's queue as one transaction, each write a nested one; their stream bytes go to batch. */
+    private static void runQueue(Server s, Ctx c, List<byte[][]> queue, int mark, List<byte[]> batch) {
+        Pmem.txn(() -> {
+            c.out.truncate(mark);   // a retry (none today) would start the replies again
+            c.out.array(queue.size());
+            c.inExec = true;
+            batch.clear();
+            c.replBatch = batch;
+            try {
+                for (byte[][] argv : queue) {
+                    s.run(c, argv);
+                }
+            } finally {
+                c.inExec = false;
+                c.replBatch = null;
+            }
+        });
     }
 
     /** A watched key that had an expiry when watched and is past it now (Redis 7: EXEC fails). */

@@ -145,6 +145,7 @@ final class PZSet {
      * persistent already. Returns true if the member is new. In a txn.
      */
     boolean add(byte[] member, double score) {
+        score += 0.0;   // -0 is 0, as in Redis's listpacks (its replies never say -0 for a small set)
         PEntry e = dict.find(member);
         if (e != null) {
             Node x = (Node) e.value;
@@ -441,6 +442,9 @@ final class PZSet {
      * In a txn.
      */
     long addAll(byte[][] members, double[] scores) {
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] += 0.0;   // -0 is 0, as in add
+        }
         long added = 0;
         if (members.length <= MAX_IN_PLACE) {
             for (int i = 0; i < members.length; i++) {

@@ -150,19 +150,24 @@ final class Rdb {
         }
     }
 
-    /** Writes value's type byte and body. Reads the persistent value: the caller holds its key's shard lock. */
-    static void writeObject(Out o, Object v) {
+    /**
+     * Writes value's type byte, key (unless null: DUMP has none) and body.
+     * Reads the persistent value: the caller holds its key's shard lock.
+     */
+    static void writeObject(Out o, byte[] key, Object v) {
+        o.u8(v instanceof byte[] ? T_STRING : v instanceof PList ? T_LIST : v instanceof PZSet ? T_ZSET_2
+                : v instanceof PDict d && d.kind == PDict.HASH ? T_HASH : T_SET);
+        if (key != null) {
+            o.str(key);
+        }
         if (v instanceof byte[] s) {
-            o.u8(T_STRING);
             o.str(s);
         } else if (v instanceof PList l) {
-            o.u8(T_LIST);
             o.len(l.size());
             if (l.size() > 0) {
                 l.range(0, l.size() - 1, o::str);
             }
         } else if (v instanceof PZSet z) {
-            o.u8(T_ZSET_2);
             o.len(z.size());
             if (z.size() > 0) {
                 z.range(0, z.size() - 1, false, (m, score) -> {
@@ -172,7 +177,6 @@ final class Rdb {
             }
         } else if (v instanceof PDict d) {
             boolean hash = d.kind == PDict.HASH;
-            o.u8(hash ? T_HASH : T_SET);
             o.len(d.size());
             d.forEach(e -> {
                 o.str(e.key);
@@ -188,8 +192,46 @@ final class Rdb {
     /** DUMP's payload: the object, the RDB version (2 bytes) and a CRC-64 of both (8 bytes), little-endian. */
     static byte[] dump(Object v) {
         Out o = new Out();
-        writeObject(o, v);
+        writeObject(o, null, v);
         o.le(VERSION, 2);
+        o.le(crc64(0, o.buf, 0, o.n), 8);
+        return o.toArray();
+    }
+
+    /**
+     * The dataset as an RDB file, as a master sends it for a full sync: aux
+     * fields (the replication id and offset among them), database 0, every
+     * key not expired at now with its expiry, EOF and the CRC-64. The caller
+     * holds every shard lock.
+     */
+    static byte[] file(Db db, String replid, long offset, long now) {
+        Out o = new Out();
+        byte[] magic = ("REDIS00" + VERSION).getBytes(StandardCharsets.US_ASCII);
+        o.raw(magic, 0, magic.length);
+        String[][] aux = {{"redis-ver", Server.REDIS_VERSION}, {"redis-bits", "64"},
+            {"ctime", Long.toString(now / 1000)}, {"used-mem", "0"}, {"repl-stream-db", "0"}, {"repl-id", replid},
+            {"repl-offset", Long.toString(offset)}, {"aof-base", "0"}};
+        for (String[] a : aux) {
+            o.u8(OP_AUX);
+            o.str(a[0]);
+            o.str(a[1]);
+        }
+        o.u8(OP_SELECTDB);
+        o.len(0);
+        o.u8(OP_RESIZEDB);
+        o.len(db.size());
+        o.len(db.expiresSize());
+        db.forEachEntry(e -> {
+            if (e.expireAt != 0) {
+                if (e.expireAt <= now) {
+                    return;
+                }
+                o.u8(OP_EXPIRETIME_MS);
+                o.le(e.expireAt, 8);
+            }
+            writeObject(o, e.key, e.value);
+        });
+        o.u8(OP_EOF);
         o.le(crc64(0, o.buf, 0, o.n), 8);
         return o.toArray();
     }

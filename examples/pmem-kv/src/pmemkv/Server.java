@@ -73,12 +73,15 @@ public final class Server {
     final int maxClients;
     volatile String requirepass;        // --requirepass / CONFIG SET requirepass; null: none
     volatile boolean protectedMode = true;   // no password: refuse clients not on the loopback interface
+    final Replication repl;
     private final int ioThreads;
     private final ServerSocketChannel listener;
 
     private Server(Db db, ServerSocketChannel listener, Resp.Limits limits, int maxClients, int ioThreads,
-                   long readyMs) throws IOException {
+                   long readyMs, int backlogSize, long replBufferLimit) throws IOException {
         this.db = db;
+        this.repl = new Replication(this, backlogSize, replBufferLimit);
+        db.onExpired = repl::expired;
         this.listener = listener;
         this.port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
         this.ioThreads = ioThreads;
@@ -99,6 +102,7 @@ public final class Server {
         MultiCommands.register(this);
         AuthCommands.register(this);
         BlockingCommands.register(this);
+        Replication.register(this);
     }
 
     void add(String name, int arity, boolean write, int first, int last, int step, Cmd.Handler h) {
@@ -108,6 +112,7 @@ public final class Server {
     static final String USAGE = String.join("\n",
             "usage: pmem-kv [--port N] [--bind ADDR] [--requirepass PASSWORD] [--protected-mode yes|no] [--maxclients N]",
             "               [--io-threads N] [--proto-max-bulk-len BYTES] [--max-request BYTES]",
+            "               [--repl-backlog-size BYTES] [--repl-buffer-limit BYTES]",
             "  (the JVM runs with -XX:+UsePersistentHeap -XX:PmemFile=<file>; bin/pmem-kv sets them: see --help there)");
 
     public static void main(String[] args) throws IOException {
@@ -119,6 +124,8 @@ public final class Server {
         Resp.Limits lim = Resp.Limits.DEFAULT;
         int maxBulk = lim.maxBulk();
         long maxRequest = lim.maxRequest();
+        int backlogSize = 1 << 20;
+        long replBufferLimit = 256L << 20;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -138,6 +145,8 @@ public final class Server {
                     case "--proto-max-bulk-len" -> maxBulk = (int) Math.min(Integer.MAX_VALUE - 16, parseSize(v));
                     case "--max-request" -> maxRequest = parseSize(v);
                     case "--requirepass" -> requirepass = v.isEmpty() ? null : v;
+                    case "--repl-backlog-size" -> backlogSize = (int) Math.max(16 * 1024, Math.min(1L << 30, parseSize(v)));
+                    case "--repl-buffer-limit" -> replBufferLimit = Math.max(1 << 20, parseSize(v));
                     case "--protected-mode" -> {
                         if (!v.equals("yes") && !v.equals("no")) {
                             fail("--protected-mode takes yes or no\n" + USAGE);
@@ -166,7 +175,7 @@ public final class Server {
         long ready = ProcessHandle.current().info().startInstant()
                 .map(s -> System.currentTimeMillis() - s.toEpochMilli()).orElse(-1L);
         Server server = new Server(db, ss, new Resp.Limits(lim.maxArgs(), maxBulk, maxRequest, lim.maxInline()), maxClients,
-                ioThreads, ready);
+                ioThreads, ready, backlogSize, replBufferLimit);
         server.requirepass = requirepass;
         server.protectedMode = protectedMode;
         System.out.printf("pmem-kv %s: %s dataset of %d keys in %s (opened in %d us, ready %d ms after process start)%n",
@@ -242,6 +251,7 @@ public final class Server {
             try {
                 Thread.sleep(100);
                 BlockingCommands.timeouts(System.currentTimeMillis());
+                repl.cron(System.currentTimeMillis());
                 expiredKeys.addAndGet(db.expireCycle(System.currentTimeMillis(), 25_000_000L));
             } catch (InterruptedException e) {
                 return;
@@ -282,7 +292,9 @@ public final class Server {
             return;
         }
         List<byte[]> keys = cmd.keys(argv);
-        long locked = keys.isEmpty() ? 0 : db.lock(keys);
+        // SORT's BY and GET patterns read any key: it locks them all, before its transaction begins (a
+        // thread that waits for a lock inside one would queue a persistent lock node).
+        long locked = cmd.name().startsWith("sort") ? db.lockAll() : keys.isEmpty() ? 0 : db.lock(keys);
         try {
             run(c, cmd, argv);
         } finally {
@@ -312,12 +324,22 @@ public final class Server {
         commandsProcessed.incrementAndGet();
         c.argv = argv;
         c.now = System.currentTimeMillis();
+        c.replForms = null;
         int mark = out.mark();
         try {
             if (cmd.write()) {
-                Pmem.txn(() -> cmd.handler().run(c));
+                repl.beforeTxn();
+                try {
+                    Pmem.txn(() -> {
+                        c.replForms = null;   // a txn that runs again starts over
+                        cmd.handler().run(c);
+                    });
+                } finally {
+                    repl.afterCommit();   // also after a failure: keys still locked, so the stream keeps their order
+                }
                 if (c.blocked == null) {   // a command that blocked changed nothing
                     MultiCommands.written(cmd, argv);
+                    repl.propagate(c, cmd, argv);   // its keys still locked: the stream keeps their order
                 }
             } else {
                 cmd.handler().run(c);

@@ -101,6 +101,7 @@ final class ServerCommands {
         long all = c.db.lockAll();
         try {
             c.db.flush();
+            c.server.repl.flushed(c.argv);
         } finally {
             c.db.unlock(all);
         }
@@ -287,8 +288,14 @@ final class ServerCommands {
               .append("expired_keys:").append(s.expiredKeys.get()).append("\r\n")
               .append("keyspace_hits:").append(s.hits.get()).append("\r\n")
               .append("keyspace_misses:").append(s.misses.get()).append("\r\n")
+              .append("sync_full:").append(s.repl.fullSyncs.get()).append("\r\n")
+              .append("sync_partial_ok:").append(s.repl.partialOk.get()).append("\r\n")
+              .append("sync_partial_err:").append(s.repl.partialErr.get()).append("\r\n")
               .append("gc_time_ms:").append(ManagementFactory.getGarbageCollectorMXBeans().stream()
                       .mapToLong(b -> Math.max(0, b.getCollectionTime())).sum()).append("\r\n\r\n");
+        }
+        if (all || section.equals("replication")) {
+            sb.append(s.repl.info());
         }
         if (all || section.equals("keyspace")) {
             sb.append("# Keyspace\r\n");

@@ -268,6 +268,7 @@ final class SetCommands {
             PEntry e = set.random();
             set.remove(e.key);
             c.dropIfEmpty(set.size());
+            c.propagateAs("SREM", c.arg(1), e.key);   // replicas remove what was drawn here
             c.out.bulk(e.key);
             return;
         }
@@ -281,6 +282,15 @@ final class SetCommands {
                 set.remove(e.key);
                 out.add(e.key);
             }
+        }
+        if (!out.isEmpty()) {
+            byte[][] srem = new byte[out.size() + 2][];
+            srem[0] = Bytes.of("SREM");
+            srem[1] = c.arg(1);
+            for (int i = 0; i < out.size(); i++) {
+                srem[i + 2] = out.get(i);
+            }
+            c.propagateAs((Object[]) srem);
         }
         reply(c, out);
     }

@@ -54,16 +54,8 @@ final class SortCommands {
         }
     }
 
+    /** Runs with every shard locked (Server.execute: BY and GET patterns read any key). */
     private static void sort(Ctx c, boolean readOnly) {
-        long all = c.db.lockAll();
-        try {
-            sortLocked(c, readOnly);
-        } finally {
-            c.db.unlock(all);
-        }
-    }
-
-    private static void sortLocked(Ctx c, boolean readOnly) {
         boolean desc = false, alpha = false, dontSort = false;
         long limitStart = 0, limitCount = -1;
         byte[] sortBy = null, store = null;

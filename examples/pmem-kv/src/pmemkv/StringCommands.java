@@ -328,6 +328,7 @@ final class StringCommands {
         } else {
             e.value = v;
         }
+        c.propagateAs("SET", c.arg(1), v, "KEEPTTL");   // the result, not the float addition
         c.out.bulk(v);
     }
 
