@@ -46,7 +46,16 @@ def load(port, n):
     subprocess.run(["redis-cli", "-p", str(port), "--pipe"], input=lines, text=True, capture_output=True, check=True)
 
 
+def fresh_dir(tmp, name):
+    """An empty directory: a replica's full sync leaves dump.rdb, which a later server would load."""
+    d = os.path.join(tmp, name)
+    subprocess.run(["rm", "-rf", d], check=True)
+    os.makedirs(d)
+    return d
+
+
 def replica_sync(master_port, tmp):
+    tmp = fresh_dir(tmp, "replica")
     port = free_port()
     t0 = time.time()
     p = subprocess.Popen(["redis-server", "--port", str(port), "--save", "", "--appendonly", "no", "--dir", tmp,
@@ -86,7 +95,10 @@ def main():
         pause_kv, rdb_kv = int(m.group(3)), int(m.group(2))
         kv.wait()
         rport = free_port()
-        r = subprocess.Popen(["redis-server", "--port", str(rport), "--save", "", "--appendonly", "no", "--dir", a.tmp],
+        # Redis 7.0 syncs diskless by default and waits repl-diskless-sync-delay (5 s) for more replicas:
+        # no wait here, as pmem-kv does not wait.
+        r = subprocess.Popen(["redis-server", "--port", str(rport), "--save", "", "--appendonly", "no",
+                              "--repl-diskless-sync-delay", "0", "--dir", fresh_dir(a.tmp, "master")],
                              stdout=subprocess.DEVNULL)
         wait_port(rport, r)
         load(rport, n)

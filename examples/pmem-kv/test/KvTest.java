@@ -87,7 +87,7 @@ public class KvTest {
         classes = args[1];
         heapDir = args[2];
         List<String> only = List.of(args).subList(3, args.length);
-        String[] all = {"commands", "redis-diff", "replication", "auth", "pipeline", "clients", "protocol", "redis-cli", "restart", "crash"};
+        String[] all = {"commands", "redis-diff", "replication", "replica", "auth", "pipeline", "clients", "protocol", "redis-cli", "restart", "crash"};
         for (String t : all) {
             if (!only.isEmpty() && !only.contains(t)) {
                 continue;
@@ -98,6 +98,7 @@ public class KvTest {
                     case "commands" -> commands();
                     case "redis-diff" -> redisDiff();
                     case "replication" -> replication();
+                    case "replica" -> replica();
                     case "auth" -> auth();
                     case "pipeline" -> pipeline();
                     case "clients" -> clients();
@@ -1076,6 +1077,70 @@ public class KvTest {
         }
     }
 
+    /**
+     * pmem-kv as the replica of an unmodified redis-server: a full sync
+     * (Redis's diskless RDB) of what the master had, its stream under writes
+     * from four clients, READONLY for clients, kill -9 of pmem-kv in the
+     * middle of the stream and a restart that continues with PSYNC from the
+     * offset recorded in the persistent heap (every INCR applied exactly
+     * once: the datasets are equal key by key), and REPLICAOF NO ONE.
+     */
+    static void replica() throws Exception {
+        try (Redis master = new Redis("--repl-diskless-sync-delay", "0", "--repl-backlog-size", "16mb")) {
+            Client r = master.first;
+            java.util.Random rnd = new java.util.Random(Long.getLong("kv.seed", 20261207L) + 1);
+            for (int i = 0; i < 300; i++) {
+                r.callValue(randomCommand(rnd));
+            }
+            r.call("SET", "big", "y".repeat(100_000));
+            r.call("SET", "later", "v", "PX", "600000");
+            r.call("HSET", "h1", "f", "1");
+            for (int i = 0; i < 300; i++) {   // past the listpack sizes: quicklists, hash tables, skiplists
+                r.call("RPUSH", "bl", "e" + i);
+                r.call("HSET", "bh", "f" + i, "v" + i);
+                r.call("ZADD", "bz", Integer.toString(i % 7), "m" + i);
+                r.call("SADD", "bs", Integer.toString(i * 3));
+            }
+            String heap = newHeap("replica");
+            Server s = new Server(heap, "--replicaof", "127.0.0.1 " + master.port);
+            try {
+                try (Client kv = s.client()) {
+                    sameData(kv, r, false, "after the full sync from redis-server");
+                    check(kv.call("SET", "x", "1").startsWith("-READONLY"), "a replica refuses writes: " + kv.call("SET", "x", "1"));
+                    check(kv.call("ROLE").startsWith("[slave, 127.0.0.1, " + master.port), "ROLE: " + kv.call("ROLE"));
+                    replLoad(master.port, 4, 300, rnd.nextLong());
+                    sameData(kv, r, false, "under load from four clients of redis-server");
+                }
+                long partial0 = Long.parseLong(info(r, "sync_partial_ok"));
+                Thread load = new Thread(() -> {
+                    try {
+                        replLoad(master.port, 2, 600, 99);
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                load.start();
+                Thread.sleep(300);
+                s.kill9();   // in the middle of the stream
+                load.join();
+                s = new Server(heap);   // no --replicaof: the heap says whose replica it is and how far it got
+                try (Client kv = s.client()) {
+                    sameData(kv, r, false, "after kill -9 of pmem-kv and a restart");
+                    check(Long.parseLong(info(r, "sync_partial_ok")) == partial0 + 1,
+                            "the restarted replica continued with PSYNC (sync_partial_ok " + info(r, "sync_partial_ok") + ")");
+                    check(kv.call("REPLICAOF", "NO", "ONE").equals("OK") && kv.call("SET", "x", "1").equals("OK"),
+                            "REPLICAOF NO ONE: writes are taken");
+                    System.out.println("  " + s.output.toString().lines().filter(l -> l.contains("full sync")
+                            || l.contains("continues")).map(String::trim).collect(java.util.stream.Collectors.joining("; ")));
+                }
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\npmem-kv's output:\n" + s.output, e);
+            } finally {
+                s.kill9();
+            }
+        }
+    }
+
     /** One field of pmem-kv's or Redis's INFO. */
     static String info(Client c, String field) throws IOException {
         return ((String) c.callValue("INFO", "all")).lines().filter(l -> l.startsWith(field + ":")).findFirst()
@@ -1084,13 +1149,17 @@ public class KvTest {
 
     /** Writes from n clients, each count commands: random ones and those replication must rewrite. */
     static void replLoad(Server s, int n, int count, long seed) throws Exception {
+        replLoad(s.port, n, count, seed);
+    }
+
+    static void replLoad(int port, int n, int count, long seed) throws Exception {
         List<Thread> ts = new ArrayList<>();
         List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
         for (int t = 0; t < n; t++) {
             final int id = t;
             Thread th = new Thread(() -> {
                 java.util.Random r = new java.util.Random(seed + id);
-                try (Client c = s.client()) {
+                try (Client c = new Client(port)) {
                     for (int i = 0; i < count; i++) {
                         if (r.nextInt(3) > 0) {
                             c.callValue(randomCommand(r));
@@ -1144,23 +1213,30 @@ public class KvTest {
         check(errors.isEmpty(), "load clients failed: " + errors);
     }
 
-    /** Waits (30 s at most) until the replica processed pmem-kv's whole stream, then compares every key. */
+    /** Waits (30 s at most) until redis-server, pmem-kv's replica, processed its whole stream; compares every key. */
     static void sameData(Client kv, Client r, String when) throws Exception {
+        sameData(kv, r, true, when);
+    }
+
+    /** As above; kvMaster false: pmem-kv is the replica of redis-server. */
+    static void sameData(Client kv, Client r, boolean kvMaster, String when) throws Exception {
+        Client master = kvMaster ? kv : r, replica = kvMaster ? r : kv;
         String last = "";
         for (int attempt = 0; attempt < 3; attempt++) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             for (;;) {
-                String off = info(kv, "master_repl_offset");
-                if (info(r, "master_link_status").equals("up") && info(r, "slave_repl_offset").equals(off)) {
+                String off = info(master, "master_repl_offset");
+                if (info(replica, "master_link_status").equals("up") && info(replica, "slave_repl_offset").equals(off)) {
                     break;
                 }
-                check(System.nanoTime() < deadline, "the replica did not catch up " + when + ": pmem-kv at " + off
-                        + ", replica at " + info(r, "slave_repl_offset") + ", link " + info(r, "master_link_status"));
+                check(System.nanoTime() < deadline, "the replica did not catch up " + when + ": master at " + off
+                        + ", replica at " + info(replica, "slave_repl_offset") + ", link "
+                        + info(replica, "master_link_status"));
                 Thread.sleep(50);
             }
             Diff d = new Diff(kv, r);
             d.call("KEYS", "*");
-            List<?> keys = (List<?>) kv.callValue("KEYS", "*");
+            List<?> keys = (List<?>) master.callValue("KEYS", "*");
             for (Object o : keys) {
                 String k = ((String) o).substring(1);
                 compareValue(d, k, k);

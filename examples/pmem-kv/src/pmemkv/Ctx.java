@@ -66,6 +66,8 @@ final class Ctx {
         replForms.add(a);
     }
 
+    boolean fromMaster;    // the replica link's client: the master's commands, which see expired keys
+
     boolean inTransaction() {
         return multi.open || inExec;
     }

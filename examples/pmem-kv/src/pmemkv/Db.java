@@ -119,6 +119,9 @@ final class Db {
         int s = shard(key);
         PEntry e = root.keys[s].find(key);
         if (e != null && e.expireAt != 0 && e.expireAt <= now) {
+            if (replica) {
+                return null;   // expired for clients; only the master's DEL deletes it
+            }
             Pmem.txn(() -> delete(s, e.key));
             onExpired.accept(e.key);
             return null;
@@ -137,6 +140,9 @@ final class Db {
             d.forEach(action);
         }
     }
+
+    /** A replica (ReplicaLink): deletes no expired key on its own. */
+    volatile boolean replica;
 
     /** Told of each key expiry deletes (its shard locked): replication streams a DEL. */
     volatile java.util.function.Consumer<byte[]> onExpired = k -> { };
@@ -218,6 +224,9 @@ final class Db {
      * quarter of a sample had expired. Returns the number deleted.
      */
     long expireCycle(long now, long budgetNanos) {
+        if (replica) {
+            return 0;
+        }
         long deadline = System.nanoTime() + budgetNanos;
         long deleted = 0;
         for (int s = 0; s < SHARDS; s++) {

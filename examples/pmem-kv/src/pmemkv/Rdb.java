@@ -236,6 +236,69 @@ final class Rdb {
         return o.toArray();
     }
 
+    /** Receives each key of an RDB file. */
+    interface FileSink {
+        void key(int db, byte[] key, Value value, long expireAt);
+    }
+
+    /**
+     * Reads an RDB file (versions up to 11: Redis 7.2): aux fields,
+     * databases, expiry times, keys; modules and streams are BadData. Checks
+     * the CRC-64 at its end (0 means none).
+     */
+    static void readFile(byte[] f, FileSink sink) {
+        if (f.length < 9 || !new String(f, 0, 5, StandardCharsets.US_ASCII).equals("REDIS")) {
+            throw new BadData("not an RDB file");
+        }
+        int ver;
+        try {
+            ver = Integer.parseInt(new String(f, 5, 4, StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            throw new BadData("RDB version");
+        }
+        if (ver < 1 || ver > 11) {
+            throw new BadData("RDB version " + ver);
+        }
+        In in = new In(f, 9, f.length);
+        int db = 0;
+        long expireAt = 0;
+        for (;;) {
+            int op = in.u8();
+            switch (op) {
+                case OP_AUX -> {
+                    in.str();
+                    in.str();
+                }
+                case OP_RESIZEDB -> {
+                    in.len();
+                    in.len();
+                }
+                case OP_EXPIRETIME_MS -> expireAt = in.le(8);
+                case OP_EXPIRETIME -> expireAt = in.le(4) * 1000;
+                case OP_SELECTDB -> db = in.count();
+                case OP_IDLE -> in.len();
+                case OP_FREQ -> in.u8();
+                case OP_FUNCTION2 -> in.str();   // a function library: pmem-kv runs no scripts
+                case OP_MODULE_AUX -> throw new BadData("module data");
+                case OP_EOF -> {
+                    if (ver >= 5 && in.end - in.p >= 8) {
+                        long want = in.le(8);
+                        if (want != 0 && crc64(0, f, 0, in.p - 8) != want) {
+                            throw new BadData("RDB checksum");
+                        }
+                    }
+                    return;
+                }
+                default -> {
+                    byte[] key = in.str();
+                    Value v = readObject(in, op);
+                    sink.key(db, key, v, expireAt);
+                    expireAt = 0;
+                }
+            }
+        }
+    }
+
     /** RESTORE's check of a payload: its version is one we read, its checksum matches. */
     static boolean payloadOk(byte[] p) {
         if (p.length < 10) {

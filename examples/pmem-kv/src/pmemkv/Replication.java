@@ -592,19 +592,57 @@ final class Replication {
             c.out.ok();
         });
         s.add("PSYNC", -3, false, 0, 0, 0, c -> {
+            if (s.replicaLink.isReplica()) {
+                throw new KvError("ERR pmem-kv replicas do not serve replicas of their own (no chained replication)");
+            }
             if (c.inTransaction()) {
                 throw new KvError("ERR Replica can't interact with the keyspace");
             }
             c.psync = new String[] {Bytes.str(c.arg(1)), Bytes.str(c.arg(2))};
         });
         s.add("SYNC", 1, false, 0, 0, 0, c -> {
+            if (s.replicaLink.isReplica()) {
+                throw new KvError("ERR pmem-kv replicas do not serve replicas of their own (no chained replication)");
+            }
             if (c.inTransaction()) {
                 throw new KvError("ERR Replica can't interact with the keyspace");
             }
             c.psync = new String[] {null, "-1"};
         });
         s.add("WAIT", 3, false, 0, 0, 0, c -> s.repl.waitCommand(c));
-        s.add("ROLE", 1, false, 0, 0, 0, c -> s.repl.role(c));
+        s.add("ROLE", 1, false, 0, 0, 0, c -> {
+            if (s.replicaLink.isReplica()) {
+                s.replicaLink.role(c);
+            } else {
+                s.repl.role(c);
+            }
+        });
+        for (String name : new String[] {"REPLICAOF", "SLAVEOF"}) {
+            s.add(name, 3, false, 0, 0, 0, c -> {
+                if (c.inTransaction()) {
+                    throw new KvError("ERR Command not allowed inside a transaction");
+                }
+                if (c.is(1, "NO") && c.is(2, "ONE")) {
+                    if (s.replicaLink.isReplica()) {
+                        s.replicaLink.replicaOf(null, 0);
+                    }
+                    c.out.ok();
+                    return;
+                }
+                long port = c.argLong(2);
+                if (port < 0 || port > 65535) {
+                    throw new KvError("ERR Invalid master port");
+                }
+                String host = Bytes.str(c.arg(1));
+                if (s.replicaLink.isReplica() && s.replicaLink.host().equalsIgnoreCase(host)
+                        && s.replicaLink.state.port == port) {
+                    c.out.simple("OK Already connected to specified master");
+                    return;
+                }
+                s.replicaLink.replicaOf(host, (int) port);
+                c.out.ok();
+            });
+        }
     }
 
     /** Hands the connection over (its event loop calls this after PSYNC or SYNC ran). */

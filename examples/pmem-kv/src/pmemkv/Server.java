@@ -74,6 +74,7 @@ public final class Server {
     volatile String requirepass;        // --requirepass / CONFIG SET requirepass; null: none
     volatile boolean protectedMode = true;   // no password: refuse clients not on the loopback interface
     final Replication repl;
+    ReplicaLink replicaLink;   // set once, before the first client
     private final int ioThreads;
     private final ServerSocketChannel listener;
 
@@ -112,7 +113,8 @@ public final class Server {
     static final String USAGE = String.join("\n",
             "usage: pmem-kv [--port N] [--bind ADDR] [--requirepass PASSWORD] [--protected-mode yes|no] [--maxclients N]",
             "               [--io-threads N] [--proto-max-bulk-len BYTES] [--max-request BYTES]",
-            "               [--repl-backlog-size BYTES] [--repl-buffer-limit BYTES]",
+            "               [--repl-backlog-size BYTES] [--repl-buffer-limit BYTES] [--replicaof 'HOST PORT']",
+            "               [--masterauth PASSWORD]",
             "  (the JVM runs with -XX:+UsePersistentHeap -XX:PmemFile=<file>; bin/pmem-kv sets them: see --help there)");
 
     public static void main(String[] args) throws IOException {
@@ -126,6 +128,7 @@ public final class Server {
         long maxRequest = lim.maxRequest();
         int backlogSize = 1 << 20;
         long replBufferLimit = 256L << 20;
+        String replicaOf = null, masterauth = null;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -147,6 +150,8 @@ public final class Server {
                     case "--requirepass" -> requirepass = v.isEmpty() ? null : v;
                     case "--repl-backlog-size" -> backlogSize = (int) Math.max(16 * 1024, Math.min(1L << 30, parseSize(v)));
                     case "--repl-buffer-limit" -> replBufferLimit = Math.max(1 << 20, parseSize(v));
+                    case "--replicaof" -> replicaOf = v;   // "host port"
+                    case "--masterauth" -> masterauth = v;
                     case "--protected-mode" -> {
                         if (!v.equals("yes") && !v.equals("no")) {
                             fail("--protected-mode takes yes or no\n" + USAGE);
@@ -178,6 +183,20 @@ public final class Server {
                 ioThreads, ready, backlogSize, replBufferLimit);
         server.requirepass = requirepass;
         server.protectedMode = protectedMode;
+        server.replicaLink = new ReplicaLink(server, masterauth);
+        if (replicaOf != null) {
+            String[] hp = replicaOf.trim().split("[ :]+");
+            if (hp.length != 2) {
+                fail("--replicaof takes 'HOST PORT'\n" + USAGE);
+            }
+            try {
+                server.replicaLink.replicaOf(hp[0], Integer.parseInt(hp[1]));
+            } catch (NumberFormatException e) {
+                fail("--replicaof: bad port " + hp[1]);
+            }
+        } else {
+            server.replicaLink.start();   // a replica before the restart goes on replicating
+        }
         System.out.printf("pmem-kv %s: %s dataset of %d keys in %s (opened in %d us, ready %d ms after process start)%n",
                 VERSION, Pmem.isFirstRun() ? "new" : "persistent", db.size(), Pmem.fileName(), openUs, ready);
         System.out.println("pmem-kv ready on " + bind + ":" + server.port);
@@ -287,6 +306,10 @@ public final class Server {
             reject(c, name, "NOAUTH Authentication required.");
             return;
         }
+        if (replicaLink != null && replicaLink.isReplica() && (cmd.write() || name.startsWith("FLUSH"))) {
+            reject(c, name, "READONLY You can't write against a read only replica.");
+            return;
+        }
         if (c.multi.open && !MultiCommands.IMMEDIATE.contains(name)) {
             MultiCommands.queue(c, argv);
             return;
@@ -323,7 +346,7 @@ public final class Server {
         Resp.Reply out = c.out;
         commandsProcessed.incrementAndGet();
         c.argv = argv;
-        c.now = System.currentTimeMillis();
+        c.now = c.fromMaster ? 0 : System.currentTimeMillis();   // the master's commands see expired keys
         c.replForms = null;
         int mark = out.mark();
         try {
@@ -356,6 +379,38 @@ public final class Server {
         } catch (IllegalStateException | IllegalArgumentException e) {
             out.truncate(mark);   // the txn left nothing
             out.error("ERR " + e.getMessage());
+        }
+    }
+
+    /**
+     * A replica applies its master's commands (one, or an EXEC's) with
+     * their keys locked, in one transaction that also runs record (the new
+     * offset); a command that fails leaves nothing, as in EXEC.
+     */
+    void applyFromMaster(Ctx c, List<byte[][]> cmds, Runnable record) {
+        boolean all = cmds.size() != 1;
+        List<byte[]> keys = new java.util.ArrayList<>();
+        for (byte[][] argv : cmds) {
+            Cmd cmd = commands.get(new String(argv[0], StandardCharsets.ISO_8859_1).toUpperCase());
+            if (cmd == null || cmd.name().startsWith("sort") || cmd.name().startsWith("flush")) {
+                all = true;
+            } else {
+                keys.addAll(cmd.keys(argv));
+            }
+        }
+        long locked = all ? db.lockAll() : keys.isEmpty() ? 0 : db.lock(keys);
+        try {
+            Pmem.txn(() -> {
+                for (byte[][] argv : cmds) {
+                    Cmd cmd = commands.get(new String(argv[0], StandardCharsets.ISO_8859_1).toUpperCase());
+                    if (cmd != null) {   // a command pmem-kv lacks changes nothing here
+                        run(c, cmd, argv);   // a write nests its own transaction
+                    }
+                }
+                record.run();
+            });
+        } finally {
+            db.unlock(locked);
         }
     }
 

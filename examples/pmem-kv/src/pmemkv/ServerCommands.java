@@ -295,7 +295,7 @@ final class ServerCommands {
                       .mapToLong(b -> Math.max(0, b.getCollectionTime())).sum()).append("\r\n\r\n");
         }
         if (all || section.equals("replication")) {
-            sb.append(s.repl.info());
+            sb.append(s.replicaLink != null && s.replicaLink.isReplica() ? s.replicaLink.info() : s.repl.info());
         }
         if (all || section.equals("keyspace")) {
             sb.append("# Keyspace\r\n");
