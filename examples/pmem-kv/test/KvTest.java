@@ -398,6 +398,10 @@ public class KvTest {
             check(c.call("HELLO", "3").startsWith("-NOPROTO"), "HELLO 3 refused");
             check(Long.parseLong(c.call("COMMAND", "COUNT")) > 80, "COMMAND COUNT");
             expect(c, "[save, , appendonly, no]", "CONFIG", "GET", "save", "appendonly");
+            check(Long.parseLong(info(c, "total_commands_processed")) > 3, "commands are counted");
+            expect(c, "OK", "CONFIG", "RESETSTAT");
+            check(Long.parseLong(info(c, "total_commands_processed")) <= 1, "CONFIG RESETSTAT starts the counters again: "
+                    + info(c, "total_commands_processed"));
             expect(c, "0", "DBSIZE");
             expect(c, "-ERR unknown command 'NOSUCH', with args beginning with: 'a' ", "NOSUCH", "a");
             expect(c, "-ERR wrong number of arguments for 'get' command", "GET");

@@ -177,8 +177,12 @@ public final class Server {
         } catch (IOException e) {
             fail("cannot listen on " + bind + ":" + port + ": " + e.getMessage());
         }
-        long ready = ProcessHandle.current().info().startInstant()
-                .map(s -> System.currentTimeMillis() - s.toEpochMilli()).orElse(-1L);
+        // bin/pmem-kv passes the time it started the JVM; /proc's start time has a resolution of a
+        // second (the boot time it counts from is in seconds), too coarse for a startup figure.
+        long launched = Long.getLong("pmemkv.launched", 0);
+        long ready = launched > 0 ? System.currentTimeMillis() - launched
+                : ProcessHandle.current().info().startInstant().map(s -> System.currentTimeMillis() - s.toEpochMilli())
+                        .orElse(-1L);
         Server server = new Server(db, ss, new Resp.Limits(lim.maxArgs(), maxBulk, maxRequest, lim.maxInline()), maxClients,
                 ioThreads, ready, backlogSize, replBufferLimit);
         server.requirepass = requirepass;

@@ -229,6 +229,14 @@ final class ServerCommands {
             }
             s.protectedMode = c.is(3, "yes");
             c.out.ok();
+        } else if (c.is(1, "RESETSTAT") && c.argc() == 2) {
+            // INFO stats' counters start again, as in Redis (connected clients and the dataset are not stats)
+            for (java.util.concurrent.atomic.AtomicLong a : new java.util.concurrent.atomic.AtomicLong[] {
+                    s.connectionsReceived, s.commandsProcessed, s.expiredKeys, s.hits, s.misses,
+                    s.repl.fullSyncs, s.repl.partialOk, s.repl.partialErr}) {
+                a.set(0);
+            }
+            c.out.ok();
         } else if (c.is(1, "SET") || c.is(1, "RESETSTAT") || c.is(1, "REWRITE")) {
             throw new KvError("ERR CONFIG " + Bytes.str(c.arg(1)).toUpperCase()
                     + " is not supported by pmem-kv (its settings are command-line options)");
