@@ -955,6 +955,46 @@ public class KvTest {
         "ZADD sc 0.1 q 1e20 r 123456789012345678 t 1.5e-7 s 3.3 u -2.5 v 0 w", "ZRANGE sc 0 -1 WITHSCORES", "ZSCORE sc q",
         "ZMSCORE sc t s nosuch", "ZINCRBY sc 0.2 q", "ZADD sc INCR 1e-5 u", "ZSCAN sc 0", "ZPOPMAX sc", "ZPOPMIN sc 2",
         "ZRANGEBYSCORE sc -inf +inf WITHSCORES", "ZUNION 2 sc sc WITHSCORES", "ZINTER 1 sc WEIGHTS 0.3 WITHSCORES",
+        // OBJECT and the encoding thresholds (small ones here, so that conversions happen), CONFIG SET's checks
+        "CONFIG SET hash-max-listpack-entries 4 hash-max-listpack-value 8 zset-max-listpack-entries 4 zset-max-listpack-value 8",
+        "CONFIG SET set-max-intset-entries 4", "CONFIG GET hash-max-listpack-entries", "CONFIG GET hash-max-ziplist-value",
+        "CONFIG GET zset-max-ziplist-entries", "CONFIG GET zset-max-listpack-value",
+        "CONFIG GET set-max-intset-entries", "CONFIG GET list-max-listpack-size", "CONFIG GET list-compress-depth",
+        "SET oe1 123", "OBJECT ENCODING oe1", "OBJECT REFCOUNT oe1", "SET oe2 12345", "OBJECT REFCOUNT oe2",
+        "OBJECT ENCODING oe2", "SET oe3 hello", "OBJECT ENCODING oe3", "OBJECT REFCOUNT oe3",
+        "SET oe4 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "OBJECT ENCODING oe4",
+        "SET oe4b aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "OBJECT ENCODING oe4b", "APPEND oe1 x",
+        "OBJECT ENCODING oe1", "APPEND oe5 12", "OBJECT ENCODING oe5", "SETRANGE oe6 0 ab", "OBJECT ENCODING oe6",
+        "INCRBYFLOAT oe7 3", "OBJECT ENCODING oe7", "INCR oe8", "OBJECT ENCODING oe8", "OBJECT REFCOUNT oe8",
+        "INCRBY oe8 100000", "OBJECT REFCOUNT oe8", "SET oe9 01", "OBJECT ENCODING oe9", "SET oe10 -0",
+        "OBJECT ENCODING oe10", "SET oe11 \"\"", "OBJECT ENCODING oe11", "SET oe12 12345678901234567890",
+        "OBJECT ENCODING oe12", "SET oe13 -9223372036854775808", "OBJECT ENCODING oe13", "GETSET oe5 7",
+        "OBJECT ENCODING oe5", "MSET oe6 8 oe7 9", "OBJECT ENCODING oe6", "OBJECT ENCODING oe7",
+        "RPUSH oel a", "OBJECT ENCODING oel",
+        "HSET oeh a 1 b 2", "OBJECT ENCODING oeh", "HSET oeh c 3 d 4 e 5", "OBJECT ENCODING oeh",
+        "HDEL oeh a b c d", "OBJECT ENCODING oeh", "HSET oeh2 f 123456789", "OBJECT ENCODING oeh2",
+        "HSETNX oeh3 f short", "OBJECT ENCODING oeh3", "HSETNX oeh3 f 123456789", "OBJECT ENCODING oeh3",
+        "HINCRBY oeh5 n 1", "OBJECT ENCODING oeh5", "HSET oeh6 longfieldname 1", "OBJECT ENCODING oeh6",
+        "SADD oes 1 2 3", "OBJECT ENCODING oes", "SADD oes 4 5", "OBJECT ENCODING oes", "SREM oes 1 2 3 4",
+        "OBJECT ENCODING oes", "SADD oes2 a", "OBJECT ENCODING oes2", "SADD oes3 1 -0", "OBJECT ENCODING oes3",
+        "SADD oes4 01", "OBJECT ENCODING oes4", "SADD oes8 9 -12", "OBJECT ENCODING oes8",
+        "ZADD oez 1 a 2 b", "OBJECT ENCODING oez", "ZADD oez 3 c 4 d 5 e", "OBJECT ENCODING oez", "ZREM oez a b c d",
+        "OBJECT ENCODING oez", "ZADD oez2 1 abcdefghij", "OBJECT ENCODING oez2", "ZINCRBY oez4 1 m", "OBJECT ENCODING oez4",
+        "ZUNIONSTORE oez3 1 oez", "OBJECT ENCODING oez3", "ZUNIONSTORE oez5 2 oez2 oez", "OBJECT ENCODING oez5",
+        "ZRANGESTORE oez6 oez2 0 -1", "OBJECT ENCODING oez6",
+        "SINTERSTORE oes5 oes oes", "OBJECT ENCODING oes5", "SUNIONSTORE oes6 oes2 oes", "OBJECT ENCODING oes6",
+        "SDIFFSTORE oes9 oes3 oes2", "OBJECT ENCODING oes9", "SMOVE oes2 oes7 a", "OBJECT ENCODING oes7",
+        "COPY oeh oeh4", "OBJECT ENCODING oeh4", "COPY oes oes10", "OBJECT ENCODING oes10", "COPY oez oez7",
+        "OBJECT ENCODING oez7", "COPY oe1 oe1c", "OBJECT ENCODING oe1c", "RENAME oe1 oe1r", "OBJECT ENCODING oe1r",
+        "RENAME oeh oehr", "OBJECT ENCODING oehr", "SORT oes ALPHA STORE oesl", "OBJECT ENCODING oesl",
+        "OBJECT ENCODING nosuch", "OBJECT REFCOUNT nosuch", "OBJECT", "OBJECT ENCODING", "OBJECT ENCODING a b",
+        "OBJECT FOO x", "OBJECT HELP", "OBJECT HELP x", "OBJECT FREQ oe3", "OBJECT FREQ nosuch", "OBJECT IDLETIME nosuch",
+        "CONFIG SET hash-max-listpack-entries x", "CONFIG SET foo 1", "CONFIG SET hash-max-listpack-entries -1",
+        "CONFIG SET list-max-listpack-size -6", "CONFIG SET hash-max-listpack-entries 1 hash-max-listpack-entries 2",
+        "CONFIG SET hash-max-listpack-entries", "CONFIG SET set-max-intset-entries 5 foo 1",
+        "CONFIG GET set-max-intset-entries",
+        "CONFIG SET hash-max-listpack-entries 512 hash-max-listpack-value 64 zset-max-listpack-entries 128",
+        "CONFIG SET zset-max-listpack-value 64 set-max-intset-entries 512 list-max-listpack-size -2",
     };
 
     /** WATCH across two clients: a change by the other one fails EXEC, a change of another key does not. */
@@ -1295,12 +1335,16 @@ public class KvTest {
                 long seed = Long.getLong("kv.seed", 20261207L);
                 int n = Integer.getInteger("kv.diff.n", 800);
                 d.call("FLUSHALL");
+                // Small thresholds: the random commands convert collections (OBJECT ENCODING checked at the end).
+                d.run("CONFIG SET hash-max-listpack-entries 6 hash-max-listpack-value 3 zset-max-listpack-entries 5");
+                d.run("CONFIG SET zset-max-listpack-value 2 set-max-intset-entries 4");
                 java.util.Random rnd = new java.util.Random(seed);
                 for (int i = 0; i < n; i++) {
                     d.call(randomCommand(rnd));
                 }
                 for (String k : ALL_KEYS) {   // the final state, key by key
                     d.call("TYPE", k);
+                    d.call("OBJECT", "ENCODING", k);
                     switch (String.valueOf(kv.callValue("TYPE", k))) {
                         case "+string" -> d.call("GET", k);
                         case "+list" -> d.call("LRANGE", k, "0", "-1");
@@ -1309,6 +1353,8 @@ public class KvTest {
                         default -> d.call("EXISTS", k);
                     }
                 }
+                d.run("CONFIG SET hash-max-listpack-entries 512 hash-max-listpack-value 64 zset-max-listpack-entries 128");
+                d.run("CONFIG SET zset-max-listpack-value 64 set-max-intset-entries 512");
                 if (Diff.STATS) {
                     d.stats.forEach((k, v) -> System.out.println("  " + k + " " + v));
                 }

@@ -172,6 +172,7 @@ final class Db {
             return add(key, value);
         }
         e.value = value;
+        e.enc = Encodings.DERIVED;
         setExpire(e, 0);
         return e;
     }

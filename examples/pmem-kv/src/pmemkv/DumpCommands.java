@@ -36,6 +36,60 @@ final class DumpCommands {
             }
         });
         s.add("RESTORE", -4, true, 1, 1, 1, DumpCommands::restore);
+        s.add("OBJECT", -2, false, 2, 2, 1, DumpCommands::object);
+    }
+
+    private static final String[] OBJECT_HELP = {
+        "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "ENCODING <key>",
+        "    Return the kind of internal representation used in order to store the value",
+        "    associated with a <key>.",
+        "FREQ <key>",
+        "    Return the access frequency index of the <key>. The returned integer is",
+        "    proportional to the logarithm of the recent access frequency of the key.",
+        "IDLETIME <key>",
+        "    Return the idle time of the <key>, that is the approximated number of",
+        "    seconds elapsed since the last access to the key.",
+        "REFCOUNT <key>",
+        "    Return the number of references of the value associated with the specified",
+        "    <key>.",
+        "HELP",
+        "    Prints this help.",
+    };
+
+    /**
+     * OBJECT ENCODING, REFCOUNT, IDLETIME, FREQ, HELP: what Redis 7.0 would
+     * report (Encodings). No access times or frequencies are kept: IDLETIME
+     * is 0, and FREQ answers as Redis does without an LFU policy.
+     */
+    private static void object(Ctx c) {
+        String sub = Bytes.str(c.arg(1)).toLowerCase();
+        boolean known = sub.equals("encoding") || sub.equals("refcount") || sub.equals("idletime") || sub.equals("freq");
+        if (!known && !sub.equals("help")) {
+            throw new KvError("ERR unknown subcommand '" + Bytes.str(c.arg(1)) + "'. Try OBJECT HELP.");
+        }
+        if (c.argc() != (known ? 3 : 2)) {
+            throw new KvError("ERR wrong number of arguments for 'object|" + sub + "' command");
+        }
+        if (!known) {
+            c.out.array(OBJECT_HELP.length);
+            for (String l : OBJECT_HELP) {
+                c.out.simple(l);
+            }
+            return;
+        }
+        PEntry e = c.lookup(2);
+        if (e == null) {
+            c.out.nil();
+            return;
+        }
+        switch (sub) {
+            case "encoding" -> c.out.bulk(Encodings.of(e));
+            case "refcount" -> c.out.integer(Encodings.refcount(e));
+            case "idletime" -> c.out.integer(0);
+            default -> throw new KvError("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please"
+                    + " note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
+        }
     }
 
     /** RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ f], checked in Redis 7.0's order. */

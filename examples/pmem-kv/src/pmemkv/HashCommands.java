@@ -141,6 +141,12 @@ final class HashCommands {
             throw new KvError("ERR wrong number of arguments for '" + Bytes.str(c.arg(0)).toLowerCase() + "' command");
         }
         PDict h = hashForWrite(c);
+        // Redis converts on any long argument of HSET, set or not; HSETNX only on what it inserts
+        for (int i = 2; i < c.argc(); i++) {
+            if (c.arg(i).length > Encodings.hashValue && (!nx || h.find(c.arg(2)) == null)) {
+                h.note(c.arg(i), null, h.size());
+            }
+        }
         long added = 0;
         for (int i = 2; i < c.argc(); i += 2) {
             PEntry f = h.find(c.arg(i));

@@ -104,6 +104,7 @@ final class KeyCommands {
         c.db.delete(c.arg(1));
         c.db.delete(c.arg(2));
         PEntry dst = c.db.add(c.arg(2), value);
+        dst.enc = src.enc;
         c.db.setExpire(dst, expireAt);
         if (nx) {
             c.out.integer(1);
@@ -146,6 +147,7 @@ final class KeyCommands {
             c.db.delete(c.arg(2));
         }
         PEntry dst = c.db.add(c.arg(2), deepCopy(src.value));
+        dst.enc = src.enc;   // Redis's copy keeps the encoding
         c.db.setExpire(dst, src.expireAt);
         c.out.integer(1);
     }
@@ -167,10 +169,12 @@ final class KeyCommands {
             return n;
         } else if (v instanceof PZSet z) {
             PZSet n = PZSet.create();
+            n.big = z.big;   // Redis's copy keeps the encoding
             z.range(0, z.size() - 1, false, n::add);
             return n;
         } else if (v instanceof PDict d) {
             PDict n = PDict.create(d.kind);
+            n.big = d.big;
             d.forEach(e -> n.add(e.key, e.value));   // a hash's field values are strings, shared
             return n;
         }

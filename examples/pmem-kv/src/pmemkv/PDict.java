@@ -56,6 +56,7 @@ final class PDict {
     long used0, used1;  // entries in t0 and t1
     int rehashIdx;      // next bucket of t0 to move, -1 when not rehashing
     byte kind;
+    boolean big;        // a hash or set Redis would have converted to a hash table by now (Encodings): never reset
 
     static PDict create(byte kind) {
         PDict d = Pmem.pnew(PDict.class);
@@ -109,6 +110,9 @@ final class PDict {
             resize(t0.length * 2);
         }
         PEntry e = PEntry.create(Pmem.inPmem(key) ? key : Bytes.persist(key), Bytes.hash(key), value);
+        if (!big && (kind == HASH || kind == SET)) {
+            note(key, value, size() + 1);
+        }
         if (rehashing()) {
             int i = e.hash & (t1.length - 1);
             e.next = t1[i];
@@ -121,6 +125,21 @@ final class PDict {
             used0++;
         }
         return e;
+    }
+
+    /**
+     * Redis's conversion rules (Encodings), for an insertion that makes the
+     * size n: a hash past its listpack limits, a set with a member that is
+     * not an integer or past the intset's size, is a hash table from now on.
+     */
+    void note(byte[] key, Object value, long n) {
+        boolean conv = kind == HASH
+                ? n > Encodings.hashEntries || key.length > Encodings.hashValue
+                        || value instanceof byte[] v && v.length > Encodings.hashValue
+                : n > Encodings.intsetEntries || !Encodings.isInt(key);
+        if (conv && !big) {
+            big = true;
+        }
     }
 
     /** Removes {@code key}; returns its entry, or null if it was absent. In a txn. */

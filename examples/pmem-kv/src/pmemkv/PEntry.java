@@ -32,6 +32,7 @@ final class PEntry {
     PEntry next;      // the bucket's chain
     int hash;         // Bytes.hash(key), kept so a rehash reads no key
     long expireAt;    // keyspace only: Unix time in ms, 0 = no expiry
+    byte enc;         // keyspace only, a string's encoding as Redis would report it (Encodings.RAW, FLOAT)
 
     static PEntry create(byte[] key, int hash, Object value) {
         PEntry e = Pmem.pnew(PEntry.class);

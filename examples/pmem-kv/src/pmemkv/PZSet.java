@@ -115,6 +115,7 @@ final class PZSet {
     Node tail;          // last node, null when empty
     long length;
     int level;          // levels in use, at least 1
+    boolean big;        // Redis would have converted it to a skiplist by now (Encodings): never reset
 
     static PZSet create() {
         PZSet z = Pmem.pnew(PZSet.class);
@@ -145,17 +146,17 @@ final class PZSet {
      * persistent already. Returns true if the member is new. In a txn.
      */
     boolean add(byte[] member, double score) {
-        score += 0.0;   // -0 is 0, as in Redis's listpacks (its replies never say -0 for a small set)
         PEntry e = dict.find(member);
         if (e != null) {
             Node x = (Node) e.value;
             if (x.score != score) {
-                updateScore(x, score);
+                updateScore(x, big ? score : score + 0.0);
             }
             return false;
         }
+        noteSize(member);
         byte[] m = Pmem.inPmem(member) ? member : Bytes.persist(member);
-        Node x = Node.create(m, score, randomLevel());
+        Node x = Node.create(m, big ? score : score + 0.0, randomLevel());
         insertNode(x);
         dict.add(m, x);
         return true;
@@ -442,9 +443,6 @@ final class PZSet {
      * In a txn.
      */
     long addAll(byte[][] members, double[] scores) {
-        for (int i = 0; i < scores.length; i++) {
-            scores[i] += 0.0;   // -0 is 0, as in add
-        }
         long added = 0;
         if (members.length <= MAX_IN_PLACE) {
             for (int i = 0; i < members.length; i++) {
@@ -473,6 +471,7 @@ final class PZSet {
             }
         }
         PZSet fresh = create();
+        fresh.big = big;
         for (Node x = header.next; x != null; x = x.next) {
             double[] v = fin.remove(ByteBuffer.wrap(x.member));
             fresh.append(x.member, v == null ? x.score : v[0]);
@@ -494,6 +493,7 @@ final class PZSet {
         long n = stop - start + 1;
         if (n > MAX_IN_PLACE) {
             PZSet fresh = create();
+            fresh.big = big;
             long r = 0;
             for (Node x = header.next; x != null; x = x.next, r++) {
                 if (r < start || r > stop) {
@@ -551,9 +551,49 @@ final class PZSet {
 
     /** Adds a member known to be absent (persistent) to a set being built. */
     private void append(byte[] member, double score) {
-        Node x = Node.create(member, score, randomLevel());
+        noteSize(member);
+        Node x = Node.create(member, big ? score : score + 0.0, randomLevel());
         insertNode(x);
         dict.add(member, x);
+    }
+
+    /**
+     * Before an insertion, as Redis's zsetAdd: past the listpack limits the
+     * set is (for good) a skiplist. A listpack keeps -0 as 0; a skiplist
+     * keeps -0, which Redis prints as such.
+     */
+    private void noteSize(byte[] member) {
+        if (!big && (length + 1 > Encodings.zsetEntries || member.length > Encodings.zsetValue)) {
+            big = true;
+        }
+    }
+
+    /**
+     * A set that a store command (ZUNIONSTORE, ...) or a load (RESTORE)
+     * fills: as Redis builds those, a skiplist until {@link #finishBuild}.
+     */
+    static PZSet building() {
+        PZSet z = create();
+        z.big = true;
+        return z;
+    }
+
+    /** The set is built: within the listpack limits it is a listpack, as Redis converts it (-0 becomes 0). */
+    void finishBuild() {
+        if (length > Encodings.zsetEntries) {
+            return;
+        }
+        for (Node x = header.next; x != null; x = x.next) {
+            if (x.member.length > Encodings.zsetValue) {
+                return;
+            }
+        }
+        big = false;
+        for (Node x = header.next; x != null; x = x.next) {
+            if (x.score == 0 && Double.doubleToRawLongBits(x.score) != 0) {
+                x.score = 0.0;   // a listpack keeps no -0
+            }
+        }
     }
 
     /** Takes over the contents of {@code fresh}, a set built in this transaction. */
@@ -563,6 +603,7 @@ final class PZSet {
         tail = fresh.tail;
         length = fresh.length;
         level = fresh.level;
+        big |= fresh.big;
     }
 
     // ---- the skiplist ----

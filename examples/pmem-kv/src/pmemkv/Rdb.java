@@ -772,12 +772,13 @@ final class Rdb {
                 return d;
             }
             default: {
-                PZSet z = PZSet.create();
+                PZSet z = PZSet.building();   // as Redis loads a sorted set
                 for (int i = 0; i < v.items().size(); i++) {
                     if (!z.add(v.items().get(i), v.scores()[i])) {
                         throw new BadData("duplicate zset member");
                     }
                 }
+                z.finishBuild();
                 return z;
             }
         }

@@ -45,7 +45,6 @@ final class ScanCommands {
         s.add("ZSCAN", -3, false, 1, 1, 1, c -> scan(c, PDict.ZSET));
     }
 
-    private static final int MAX_INTSET = 512, MAX_LISTPACK = 128, MAX_LISTPACK_VALUE = 64;
 
     private static void scan(Ctx c, byte kind) {
         long cursor = cursor(c.arg(2));
@@ -93,7 +92,7 @@ final class ScanCommands {
             }
         };
         long next = 0;
-        if (compact(kind, dict)) {
+        if (compact(dict, zs)) {
             if (zs != null) {   // a listpack is in score order
                 zs.range(0, zs.size() - 1, false, (m, sc) -> {
                     if (pat == null || Glob.match(pat, m)) {
@@ -150,29 +149,8 @@ final class ScanCommands {
         throw new KvError("ERR invalid cursor");   // a sign alone
     }
 
-    /** Whether Redis 7.0 (default thresholds) would keep this collection in an intset or listpack. */
-    private static boolean compact(byte kind, PDict dict) {
-        long n = dict.size();
-        boolean[] ok = {n <= (kind == PDict.SET ? MAX_INTSET : MAX_LISTPACK)};
-        if (ok[0]) {
-            dict.forEach(e -> {
-                if (kind == PDict.SET) {
-                    ok[0] &= isInteger(e.key);
-                } else {
-                    ok[0] &= e.key.length <= MAX_LISTPACK_VALUE
-                            && (kind != PDict.HASH || ((byte[]) e.value).length <= MAX_LISTPACK_VALUE);
-                }
-            });
-        }
-        return ok[0];
-    }
-
-    private static boolean isInteger(byte[] b) {
-        try {
-            Bytes.parseLong(b);
-            return true;
-        } catch (NumberFormatException e) {
-            return false;
-        }
+    /** Whether Redis 7.0 would have this collection in an intset or listpack (Encodings): SCAN returns it whole. */
+    private static boolean compact(PDict dict, PZSet z) {
+        return z != null ? !z.big : !dict.big;
     }
 }

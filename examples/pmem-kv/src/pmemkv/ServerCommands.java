@@ -206,6 +206,7 @@ final class ServerCommands {
             conf.put("pmem-file", Pmem.fileName());
             conf.put("requirepass", s.requirepass == null ? "" : s.requirepass);
             conf.put("protected-mode", s.protectedMode ? "yes" : "no");
+            conf.putAll(Encodings.config());
             List<String> out = new ArrayList<>();
             for (int i = 2; i < c.argc(); i++) {
                 byte[] pat = Bytes.of(Bytes.str(c.arg(i)).toLowerCase());
@@ -218,17 +219,8 @@ final class ServerCommands {
             }
             c.out.array(out.size());
             out.forEach(c.out::bulk);
-        } else if (c.is(1, "SET") && c.argc() == 4 && c.is(2, "requirepass")) {
-            String p = Bytes.str(c.arg(3));
-            s.requirepass = p.isEmpty() ? null : p;   // clients authenticated so far stay so, as in Redis
-            c.out.ok();
-        } else if (c.is(1, "SET") && c.argc() == 4 && c.is(2, "protected-mode")) {
-            if (!c.is(3, "yes") && !c.is(3, "no")) {
-                throw new KvError("ERR CONFIG SET failed (possibly related to argument 'protected-mode') - argument "
-                        + "must be 'yes' or 'no'");
-            }
-            s.protectedMode = c.is(3, "yes");
-            c.out.ok();
+        } else if (c.is(1, "SET")) {
+            configSet(s, c);
         } else if (c.is(1, "RESETSTAT") && c.argc() == 2) {
             // INFO stats' counters start again, as in Redis (connected clients and the dataset are not stats)
             for (java.util.concurrent.atomic.AtomicLong a : new java.util.concurrent.atomic.AtomicLong[] {
@@ -237,12 +229,66 @@ final class ServerCommands {
                 a.set(0);
             }
             c.out.ok();
-        } else if (c.is(1, "SET") || c.is(1, "RESETSTAT") || c.is(1, "REWRITE")) {
+        } else if (c.is(1, "RESETSTAT") || c.is(1, "REWRITE")) {
             throw new KvError("ERR CONFIG " + Bytes.str(c.arg(1)).toUpperCase()
                     + " is not supported by pmem-kv (its settings are command-line options)");
         } else {
             throw new KvError("ERR unknown subcommand '" + Bytes.str(c.arg(1)) + "'. Try CONFIG HELP.");
         }
+    }
+
+    /**
+     * CONFIG SET param value [param value ...], as Redis 7.0: every pair
+     * checked before any is applied. The parameters: requirepass,
+     * protected-mode, and the encoding thresholds (Encodings).
+     */
+    private static void configSet(Server s, Ctx c) {
+        if (c.argc() < 4 || c.argc() % 2 != 0) {
+            throw new KvError("ERR wrong number of arguments for 'config|set' command");
+        }
+        java.util.Map<String, String> set = new java.util.LinkedHashMap<>();
+        for (int i = 2; i < c.argc(); i += 2) {
+            String name = Bytes.str(c.arg(i)).toLowerCase(), v = Bytes.str(c.arg(i + 1));
+            if (set.containsKey(name)) {
+                throw new KvError("ERR CONFIG SET failed (possibly related to argument '" + name + "') - duplicate parameter");
+            }
+            switch (name) {
+                case "requirepass" -> { }
+                case "protected-mode" -> {
+                    if (!v.equalsIgnoreCase("yes") && !v.equalsIgnoreCase("no")) {
+                        throw new KvError("ERR CONFIG SET failed (possibly related to argument 'protected-mode') - argument "
+                                + "must be 'yes' or 'no'");
+                    }
+                }
+                default -> {
+                    if (!Encodings.config().containsKey(name)) {
+                        throw new KvError("ERR Unknown option or number of arguments for CONFIG SET - '" + name + "'");
+                    }
+                    long n;
+                    try {
+                        n = Bytes.parseLong(c.arg(i + 1));
+                    } catch (NumberFormatException e) {
+                        throw new KvError("ERR CONFIG SET failed (possibly related to argument '" + name
+                                + "') - argument couldn't be parsed into an integer");
+                    }
+                    if (!Encodings.inRange(name, n)) {
+                        throw new KvError("ERR CONFIG SET failed (possibly related to argument '" + name
+                                + "') - argument must be between " + (name.startsWith("list-max-") ? Integer.MIN_VALUE : 0) + " and "
+                                + (name.startsWith("list-") || name.equals("set-max-intset-entries") ? Integer.MAX_VALUE
+                                        : Long.MAX_VALUE) + " inclusive");
+                    }
+                }
+            }
+            set.put(name, v);
+        }
+        set.forEach((name, v) -> {
+            switch (name) {
+                case "requirepass" -> s.requirepass = v.isEmpty() ? null : v;   // clients authenticated so far stay so
+                case "protected-mode" -> s.protectedMode = v.equalsIgnoreCase("yes");
+                default -> Encodings.set(name, Long.parseLong(v));
+            }
+        });
+        c.out.ok();
     }
 
     static String info(Server s, String section) {

@@ -109,6 +109,7 @@ final class StringCommands {
             checkSize((long) cur.length + add.length);
             byte[] n = Bytes.concat(cur, add);
             e.value = n;   // one lookup: the key's shard lock is held
+            e.enc = Encodings.RAW;   // Redis appends to a raw string
             c.out.integer(n.length);
         });
         s.add("STRLEN", 2, false, 1, 1, 1, c -> {
@@ -196,6 +197,7 @@ final class StringCommands {
             e = c.db.add(c.arg(1), v);
         } else {
             e.value = v;
+            e.enc = Encodings.DERIVED;
             if (!keepTtl) {
                 c.db.setExpire(e, 0);
             }
@@ -301,6 +303,7 @@ final class StringCommands {
             c.db.add(c.arg(1), v);
         } else {
             e.value = v;   // keeps the key's expiry, as Redis does
+            e.enc = Encodings.DERIVED;
         }
         c.out.integer(n);
     }
@@ -324,10 +327,11 @@ final class StringCommands {
         }
         byte[] v = Bytes.persist(Bytes.formatDouble(n));
         if (e == null) {
-            c.db.add(c.arg(1), v);
+            e = c.db.add(c.arg(1), v);
         } else {
             e.value = v;
         }
+        e.enc = Encodings.FLOAT;   // Redis makes the result an embedded string, never an integer
         c.propagateAs("SET", c.arg(1), v, "KEEPTTL");   // the result, not the float addition
         c.out.bulk(v);
     }
@@ -502,10 +506,11 @@ final class StringCommands {
         }
         System.arraycopy(add, 0, v, (int) offset, add.length);
         if (e == null) {
-            c.db.add(c.arg(1), v);
+            e = c.db.add(c.arg(1), v);
         } else {
             e.value = v;
         }
+        e.enc = Encodings.RAW;   // Redis's SETRANGE makes a raw string
         c.out.integer(n);
     }
 }

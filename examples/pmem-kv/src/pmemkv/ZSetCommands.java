@@ -171,6 +171,11 @@ final class ZSetCommands {
                 return;
             }
             z = PZSet.create();
+            int longest = 0;
+            for (int k = 0; k < scores.length; k++) {
+                longest = Math.max(longest, c.arg(i + 2 * k + 1).length);
+            }
+            z.big = scores.length > Encodings.zsetEntries || longest > Encodings.zsetValue;   // as zsetTypeCreate sizes it
             c.db.add(c.arg(1), z);
         }
         if (!nx && !xx && !gt && !lt && !ch && !incr) {
@@ -339,10 +344,11 @@ final class ZSetCommands {
         if (store) {   // members and scores, in pairs
             c.db.delete(c.arg(1));
             if (!out.isEmpty()) {
-                PZSet dst = PZSet.create();
+                PZSet dst = PZSet.building();
                 for (int i = 0; i < out.size(); i += 2) {
                     dst.add(out.get(i), Bytes.parseDouble(out.get(i + 1)));
                 }
+                dst.finishBuild();
                 c.db.add(c.arg(1), dst);
             }
             c.out.integer(out.size() / 2);
@@ -524,10 +530,11 @@ final class ZSetCommands {
         if (store) {
             c.db.delete(c.arg(1));
             if (!acc.isEmpty()) {
-                PZSet z = PZSet.create();
+                PZSet z = PZSet.building();
                 for (var e : acc.entrySet()) {
                     z.add(members.get(e.getKey()), e.getValue()[0]);   // a persistent member is shared, not copied
                 }
+                z.finishBuild();
                 c.db.add(c.arg(1), z);
             }
             c.out.integer(acc.size());
