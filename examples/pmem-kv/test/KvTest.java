@@ -87,7 +87,7 @@ public class KvTest {
         classes = args[1];
         heapDir = args[2];
         List<String> only = List.of(args).subList(3, args.length);
-        String[] all = {"commands", "redis-diff", "replication", "replica", "auth", "pipeline", "clients", "protocol", "redis-cli", "restart", "crash"};
+        String[] all = {"commands", "redis-diff", "replication", "replica", "migrate", "auth", "pipeline", "clients", "protocol", "redis-cli", "restart", "crash"};
         for (String t : all) {
             if (!only.isEmpty() && !only.contains(t)) {
                 continue;
@@ -99,6 +99,7 @@ public class KvTest {
                     case "redis-diff" -> redisDiff();
                     case "replication" -> replication();
                     case "replica" -> replica();
+                    case "migrate" -> migrate();
                     case "auth" -> auth();
                     case "pipeline" -> pipeline();
                     case "clients" -> clients();
@@ -1179,6 +1180,65 @@ public class KvTest {
                 }
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + "\npmem-kv's output:\n" + s.output, e);
+            } finally {
+                s.kill9();
+            }
+        }
+    }
+
+    /**
+     * MIGRATE between pmem-kv and a real redis-server, both ways: values and
+     * expiry times arrive, the source loses the keys (not with COPY),
+     * REPLACE, the target's BUSYKEY, NOKEY, the KEYS form and its checks,
+     * MOVE's answers for pmem-kv's one database.
+     */
+    static void migrate() throws Exception {
+        try (Redis redis = new Redis()) {
+            Client r = redis.first;
+            Server s = new Server(newHeap("migrate"));
+            try (Client kv = s.client()) {
+                String rp = Integer.toString(redis.port), kp = Integer.toString(s.port);
+                kv.call("SET", "m1", "v1", "PX", "500000");
+                kv.call("RPUSH", "m2", "a", "b", "c");
+                kv.call("HSET", "m3", "f", "1", "g", "2");
+                kv.call("ZADD", "m4", "1.5", "x", "2", "y");
+                expect(kv, "OK", "MIGRATE", "127.0.0.1", rp, "m1", "0", "5000");
+                expect(kv, "OK", "MIGRATE", "127.0.0.1", rp, "", "0", "5000", "KEYS", "m2", "m3", "nosuch");
+                expect(kv, "OK", "MIGRATE", "127.0.0.1", rp, "m4", "0", "5000", "COPY");
+                expect(kv, "0", "EXISTS", "m1", "m2", "m3");
+                expect(kv, "1", "EXISTS", "m4");
+                expect(r, "v1", "GET", "m1");
+                long pttl = Long.parseLong(r.call("PTTL", "m1"));
+                check(pttl > 400_000 && pttl <= 500_000, "the expiry time travels with the key: PTTL " + pttl);
+                expect(r, "[a, b, c]", "LRANGE", "m2", "0", "-1");
+                expect(r, "1", "HGET", "m3", "f");
+                expect(r, "[x, 1.5, y, 2]", "ZRANGE", "m4", "0", "-1", "WITHSCORES");
+                expect(kv, "-ERR Target instance replied with error: BUSYKEY Target key name already exists.",
+                        "MIGRATE", "127.0.0.1", rp, "m4", "0", "5000");
+                kv.call("ZADD", "m4", "3", "z");
+                expect(kv, "OK", "MIGRATE", "127.0.0.1", rp, "m4", "0", "5000", "REPLACE");
+                expect(r, "3", "ZCARD", "m4");
+                expect(kv, "NOKEY", "MIGRATE", "127.0.0.1", rp, "nosuch", "0", "5000");
+                expect(kv, "-ERR When using MIGRATE KEYS option, the key argument must be set to the empty string",
+                        "MIGRATE", "127.0.0.1", rp, "x", "0", "5000", "KEYS", "a");
+                expect(kv, "-ERR syntax error", "MIGRATE", "127.0.0.1", rp, "m1", "0", "5000", "bogus");
+                expect(kv, "-ERR value is not an integer or out of range", "MIGRATE", "127.0.0.1", rp, "m1", "x", "5000");
+                kv.call("SET", "m5", "v");
+                expect(kv, "-IOERR error or timeout writing to target instance", "MIGRATE", "127.0.0.1", "1", "m5", "0", "500");
+                expect(kv, "v", "GET", "m5");
+                // Redis's own MIGRATE into pmem-kv (SELECT 0, RESTORE ... REPLACE)
+                r.call("SET", "r1", "from-redis", "EX", "1000");
+                r.call("SADD", "r2", "1", "2", "three");
+                expect(r, "OK", "MIGRATE", "127.0.0.1", kp, "", "0", "5000", "REPLACE", "KEYS", "r1", "r2");
+                expect(kv, "from-redis", "GET", "r1");
+                expect(kv, "3", "SCARD", "r2");
+                check(Long.parseLong(kv.call("TTL", "r1")) > 990, "TTL after Redis's MIGRATE: " + kv.call("TTL", "r1"));
+                expect(r, "0", "EXISTS", "r1", "r2");
+                expect(kv, "-ERR source and destination objects are the same", "MOVE", "m5", "0");
+                expect(kv, "-ERR DB index is out of range", "MOVE", "m5", "1");
+                expect(kv, "-ERR value is not an integer or out of range", "MOVE", "m5", "x");
+                System.out.println("  pmem-kv -> redis-server and redis-server -> pmem-kv: values, expiry times, COPY, REPLACE,"
+                        + " BUSYKEY, NOKEY, KEYS");
             } finally {
                 s.kill9();
             }

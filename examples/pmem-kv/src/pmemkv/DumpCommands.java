@@ -19,6 +19,8 @@
 
 package pmemkv;
 
+import jdk.internal.pmem.Pmem;
+
 /**
  * DUMP and RESTORE, with Redis's RDB payloads ({@link Rdb}): a value
  * dumped by pmem-kv restores into Redis and the other way round.
@@ -37,6 +39,167 @@ final class DumpCommands {
         });
         s.add("RESTORE", -4, true, 1, 1, 1, DumpCommands::restore);
         s.add("OBJECT", -2, false, 2, 2, 1, DumpCommands::object);
+        // Not a write command here: its network part runs outside a transaction (see migrate).
+        s.add("MIGRATE", -6, false, 3, 3, 1, DumpCommands::migrate);
+        s.add("MOVE", 3, true, 1, 1, 1, c -> {
+            long db = c.argLong(2);
+            if (db < Integer.MIN_VALUE || db > Integer.MAX_VALUE) {
+                throw KvError.NOT_INTEGER;
+            }
+            throw new KvError(db == 0 ? "ERR source and destination objects are the same"
+                    : "ERR DB index is out of range");   // one database
+        });
+    }
+
+    /**
+     * MIGRATE host port key|"" db timeout [COPY] [REPLACE] [AUTH pw] [AUTH2 user pw] [KEYS key...]:
+     * each key goes to the target as Redis sends it (SELECT, RESTORE key
+     * ttl payload [REPLACE]), then, without COPY, is deleted here (a DEL
+     * for replicas). The keys stay locked throughout; the network part
+     * runs outside any transaction (a transaction's allocations would make
+     * the socket's objects persistent), the deletion in one.
+     */
+    private static void migrate(Ctx c) {
+        if (c.server.replicaLink.isReplica()) {
+            throw new KvError("READONLY You can't write against a read only replica.");
+        }
+        boolean copy = false, replace = false;
+        String user = null, password = null;
+        int firstKey = 3, numKeys = 1;
+        for (int j = 6; j < c.argc(); j++) {
+            int more = c.argc() - 1 - j;
+            if (c.is(j, "COPY")) {
+                copy = true;
+            } else if (c.is(j, "REPLACE")) {
+                replace = true;
+            } else if (c.is(j, "AUTH")) {
+                if (more < 1) {
+                    throw KvError.SYNTAX;
+                }
+                password = Bytes.str(c.arg(++j));
+            } else if (c.is(j, "AUTH2")) {
+                if (more < 2) {
+                    throw KvError.SYNTAX;
+                }
+                user = Bytes.str(c.arg(++j));
+                password = Bytes.str(c.arg(++j));
+            } else if (c.is(j, "KEYS")) {
+                if (c.arg(3).length != 0) {
+                    throw new KvError("ERR When using MIGRATE KEYS option, the key argument must be set to the empty string");
+                }
+                firstKey = j + 1;
+                numKeys = c.argc() - j - 1;
+                break;
+            } else {
+                throw KvError.SYNTAX;
+            }
+        }
+        long timeout = c.argLong(5), db = c.argLong(4);
+        if (timeout <= 0) {
+            timeout = 1000;
+        }
+        java.util.List<byte[]> keys = new java.util.ArrayList<>();
+        for (int j = firstKey; j < firstKey + numKeys; j++) {
+            keys.add(c.arg(j));
+        }
+        {   // every shard is locked (Server.execute): the KEYS form names its keys after the options
+
+            java.util.List<byte[]> found = new java.util.ArrayList<>();
+            java.util.List<byte[]> payloads = new java.util.ArrayList<>();
+            java.util.List<Long> ttls = new java.util.ArrayList<>();
+            for (byte[] k : keys) {
+                PEntry e = c.db.lookup(k, c.now);
+                if (e != null) {
+                    found.add(k);
+                    payloads.add(Rdb.dump(e.value));
+                    ttls.add(e.expireAt == 0 ? 0 : Math.max(1, e.expireAt - c.now));
+                }
+            }
+            if (found.isEmpty()) {
+                c.out.simple("NOKEY");
+                return;
+            }
+            java.util.List<String> replies = send(Bytes.str(c.arg(1)), (int) c.argLong(2), (int) timeout, user, password,
+                    db, found, payloads, ttls, replace);
+            String error = null;
+            java.util.List<byte[]> moved = new java.util.ArrayList<>();
+            int r = (password != null ? 1 : 0) + 1;   // AUTH's and SELECT's replies first
+            for (int i = 0; i < r; i++) {
+                if (replies.get(i).startsWith("-")) {
+                    c.out.error("ERR Target instance replied with error: " + replies.get(i).substring(1));
+                    return;
+                }
+            }
+            for (int i = 0; i < found.size(); i++) {
+                String reply = replies.get(r + i);
+                if (reply.startsWith("-")) {
+                    if (error == null) {
+                        error = "ERR Target instance replied with error: " + reply.substring(1);
+                    }
+                } else {
+                    moved.add(found.get(i));
+                }
+            }
+            if (!copy && !moved.isEmpty()) {
+                Pmem.txn(() -> moved.forEach(c.db::delete));
+                moved.forEach(c.server.repl::deleted);
+                moved.forEach(k -> MultiCommands.written(c.server.commands.get("DEL"), new byte[][] {Bytes.of("DEL"), k}));
+            }
+            if (error != null) {
+                c.out.error(error);
+            } else {
+                c.out.ok();
+            }
+        }
+    }
+
+    /** Sends MIGRATE's commands to the target in one write, returns its replies (first line of each). */
+    private static java.util.List<String> send(String host, int port, int timeoutMs, String user, String password, long db,
+                                               java.util.List<byte[]> keys, java.util.List<byte[]> payloads,
+                                               java.util.List<Long> ttls, boolean replace) {
+        java.io.ByteArrayOutputStream req = new java.io.ByteArrayOutputStream();
+        int n = 0;
+        if (password != null) {
+            req.writeBytes(Replication.encode(user == null ? Replication.argv("AUTH", password)
+                    : Replication.argv("AUTH", user, password)));
+            n++;
+        }
+        req.writeBytes(Replication.encode(Replication.argv("SELECT", Long.toString(db))));
+        n++;
+        for (int i = 0; i < keys.size(); i++) {
+            byte[][] a = new byte[replace ? 5 : 4][];
+            a[0] = Bytes.of("RESTORE");
+            a[1] = keys.get(i);
+            a[2] = Bytes.of(Long.toString(ttls.get(i)));
+            a[3] = payloads.get(i);
+            if (replace) {
+                a[4] = Bytes.of("REPLACE");
+            }
+            req.writeBytes(Replication.encode(a));
+            n++;
+        }
+        java.util.List<String> replies = new java.util.ArrayList<>();
+        try (java.net.Socket s = new java.net.Socket()) {
+            try {
+                s.connect(new java.net.InetSocketAddress(host, port), timeoutMs);
+                s.setSoTimeout(timeoutMs);
+                s.getOutputStream().write(req.toByteArray());
+                s.getOutputStream().flush();
+            } catch (java.io.IOException e) {
+                throw new KvError("IOERR error or timeout writing to target instance");
+            }
+            try {
+                java.io.InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+                for (int i = 0; i < n; i++) {
+                    replies.add(ReplicaLink.line(in));
+                }
+            } catch (java.io.IOException e) {
+                throw new KvError("IOERR error or timeout reading to target instance");
+            }
+        } catch (java.io.IOException e) {
+            throw new KvError("IOERR error or timeout writing to target instance");
+        }
+        return replies;
     }
 
     private static final String[] OBJECT_HELP = {

@@ -243,6 +243,11 @@ final class Replication {
 
     /** A key expired here (its shard locked): replicas delete it, as Redis's do on their master's word. */
     void expired(byte[] key) {
+        deleted(key);
+    }
+
+    /** A key was deleted outside a write command (its shard locked): a DEL for replicas. */
+    void deleted(byte[] key) {
         if (active) {
             append(encode(new byte[][] {Bytes.of("DEL"), key}));
         }

@@ -319,9 +319,10 @@ public final class Server {
             return;
         }
         List<byte[]> keys = cmd.keys(argv);
-        // SORT's BY and GET patterns read any key: it locks them all, before its transaction begins (a
-        // thread that waits for a lock inside one would queue a persistent lock node).
-        long locked = cmd.name().startsWith("sort") ? db.lockAll() : keys.isEmpty() ? 0 : db.lock(keys);
+        // SORT's BY and GET patterns read any key, MIGRATE's KEYS come after its options: they lock every
+        // shard, before SORT's transaction begins.
+        long locked = cmd.name().startsWith("sort") || cmd.name().equals("migrate") ? db.lockAll()
+                : keys.isEmpty() ? 0 : db.lock(keys);
         try {
             run(c, cmd, argv);
         } finally {
