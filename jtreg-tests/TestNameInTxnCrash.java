@@ -75,12 +75,14 @@ public class TestNameInTxnCrash {
                 new String[] {"-XX:+UnlockDiagnosticVMOptions", "-XX:+PmemSimulator"}), "bind");
         whole.shouldHaveExitValue(0);
         int crashes = 0, bound = 0;
+        boolean completed = false;
         for (int k = 1; k < 400; k += 2) {
             java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(file));
             OutputAnalyzer run = PmemTest.runMain(TestNameInTxnCrash.class, PmemTest.concat(PmemTest.flags(file),
                     new String[] {"-XX:+UnlockDiagnosticVMOptions", "-XX:+PmemSimulator",
                                   "-XX:PmemCrashAfterWritebacks=" + k}), "bind");
             if (run.getExitValue() == 0) {
+                completed = true;
                 break;   // past the last write-back
             }
             run.shouldHaveExitValue(97);
@@ -94,7 +96,10 @@ public class TestNameInTxnCrash {
             bound += check.getOutput().contains("CHECKED bound") ? 1 : 0;
         }
         System.out.println("crashes: " + crashes + ", bound after " + bound);
-        if (crashes < 20) throw new RuntimeException("too few crashes: " + crashes);
+        // Every other write-back of the run was a crash point, up to the run's end. (The run made
+        // about 40 write-backs until what linking its code allocated inside the transaction stayed
+        // volatile; now about 28.)
+        if (!completed || crashes < 10) throw new RuntimeException("too few crashes: " + crashes + ", completed " + completed);
         PmemTest.cleanup();
     }
 }

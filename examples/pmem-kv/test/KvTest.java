@@ -2070,6 +2070,21 @@ public class KvTest {
             }
             expect(c, "1000", "LLEN", "pl");
             expect(c, "999", "LINDEX", "pl", "-1");
+            long groups = Long.parseLong(info(c, "pmem_group_commits"));
+            long grouped = Long.parseLong(info(c, "pmem_grouped_commands"));
+            check(groups > 0 && grouped == 2000 && groups < 2000 / 4, "the pipelined writes ran in group commits: "
+                    + groups + " commits for " + grouped + " commands");
+            // A failing command in a group leaves nothing and gets its error; the others go on.
+            b.reset();
+            b.writeBytes(Client.encode("SET", "g1", "a"));
+            b.writeBytes(Client.encode("LPUSH", "g1", "x"));   // WRONGTYPE
+            b.writeBytes(Client.encode("INCR", "g1"));          // not an integer
+            b.writeBytes(Client.encode("SET", "g2", "b"));
+            c.out.write(b.toByteArray());
+            c.out.flush();
+            check(c.read().equals("OK") && c.read().startsWith("-WRONGTYPE") && c.read().startsWith("-ERR value is not")
+                    && c.read().equals("OK"), "errors inside a group");
+            expect(c, "[a, b]", "MGET", "g1", "g2");
         }
         // An 8 MB value sent in pieces with pauses: the request is whole only
         // at its last byte, and runs once.
@@ -2384,6 +2399,7 @@ public class KvTest {
         AtomicLong[] ackedIncr = new AtomicLong[writers];
         AtomicLong[] ackedPush = new AtomicLong[writers];
         AtomicLong[] ackedExec = new AtomicLong[writers];
+        AtomicLong[] ackedPiped = new AtomicLong[writers];   // pipelined INCRs: a group commit's
         Set<String> ackedQueued = ConcurrentHashMap.newKeySet(), ackedPopped = ConcurrentHashMap.newKeySet();
         List<String> poppedTwice = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Thread> ts = new ArrayList<>();
@@ -2392,6 +2408,7 @@ public class KvTest {
             ackedIncr[w] = new AtomicLong();
             ackedPush[w] = new AtomicLong();
             ackedExec[w] = new AtomicLong();
+            ackedPiped[w] = new AtomicLong();
             Thread t = new Thread(() -> {
                 try (Client c = s.client()) {
                     // ten elements that LMOVE and SMOVE carry between two keys: never lost, never doubled
@@ -2432,6 +2449,19 @@ public class KvTest {
                         String token = id + "-" + i;
                         if (!c.call("RPUSH", "bq", token).startsWith("-")) {
                             ackedQueued.add(token);
+                        }
+                        // Eight INCRs and eight RPUSHes pipelined: they run as group commits
+                        java.io.ByteArrayOutputStream pipe = new java.io.ByteArrayOutputStream();
+                        for (int p = 0; p < 8; p++) {
+                            pipe.writeBytes(Client.encode("INCR", "pc:" + id));
+                            pipe.writeBytes(Client.encode("RPUSH", "pl:" + id, "x"));
+                        }
+                        c.out.write(pipe.toByteArray());
+                        c.out.flush();
+                        for (int p = 0; p < 8; p++) {
+                            String incr = c.read();
+                            c.read();
+                            ackedPiped[id].set(Long.parseLong(incr));
                         }
                     }
                 } catch (IOException e) {
@@ -2486,6 +2516,13 @@ public class KvTest {
                     check(c.call("LINDEX", "log:" + w, "0").equals("1"), "round " + round + ": log head");
                 }
                 check(c.call("GET", "pa:" + w).equals(c.call("GET", "pb:" + w)), "round " + round + ": MSET half applied");
+                String pc = c.call("GET", "pc:" + w);
+                long piped = pc.equals("(nil)") ? 0 : Long.parseLong(pc);
+                check(piped >= ackedPiped[w].get() && piped <= ackedPiped[w].get() + 8,
+                        "round " + round + ": pipelined pc:" + w + " = " + piped + ", acknowledged " + ackedPiped[w].get());
+                long pl = Long.parseLong(c.call("LLEN", "pl:" + w));
+                check(pl >= piped - 1 && pl <= piped,   // each INCR's RPUSH follows it, maybe in the next group
+                        "round " + round + ": pipelined pl:" + w + " has " + pl + " for pc " + piped);
                 String ma = c.call("GET", "ma:" + w), mb = c.call("GET", "mb:" + w), mc = c.call("GET", "mc:" + w);
                 long execs = ma.equals("(nil)") ? 0 : Long.parseLong(ma);
                 check(execs >= ackedExec[w].get() && execs <= ackedExec[w].get() + 1
