@@ -2070,11 +2070,7 @@ public class KvTest {
             }
             expect(c, "1000", "LLEN", "pl");
             expect(c, "999", "LINDEX", "pl", "-1");
-            long groups = Long.parseLong(info(c, "pmem_group_commits"));
-            long grouped = Long.parseLong(info(c, "pmem_grouped_commands"));
-            check(groups > 0 && grouped == 2000 && groups < 2000 / 4, "the pipelined writes ran in group commits: "
-                    + groups + " commits for " + grouped + " commands");
-            // A failing command in a group leaves nothing and gets its error; the others go on.
+            // A failing command in a pipeline leaves nothing and gets its error; the others go on.
             b.reset();
             b.writeBytes(Client.encode("SET", "g1", "a"));
             b.writeBytes(Client.encode("LPUSH", "g1", "x"));   // WRONGTYPE
@@ -2083,7 +2079,7 @@ public class KvTest {
             c.out.write(b.toByteArray());
             c.out.flush();
             check(c.read().equals("OK") && c.read().startsWith("-WRONGTYPE") && c.read().startsWith("-ERR value is not")
-                    && c.read().equals("OK"), "errors inside a group");
+                    && c.read().equals("OK"), "errors inside a pipeline");
             expect(c, "[a, b]", "MGET", "g1", "g2");
         }
         // An 8 MB value sent in pieces with pauses: the request is whole only
@@ -2399,7 +2395,7 @@ public class KvTest {
         AtomicLong[] ackedIncr = new AtomicLong[writers];
         AtomicLong[] ackedPush = new AtomicLong[writers];
         AtomicLong[] ackedExec = new AtomicLong[writers];
-        AtomicLong[] ackedPiped = new AtomicLong[writers];   // pipelined INCRs: a group commit's
+        AtomicLong[] ackedPiped = new AtomicLong[writers];   // pipelined INCRs
         Set<String> ackedQueued = ConcurrentHashMap.newKeySet(), ackedPopped = ConcurrentHashMap.newKeySet();
         List<String> poppedTwice = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Thread> ts = new ArrayList<>();
@@ -2450,7 +2446,7 @@ public class KvTest {
                         if (!c.call("RPUSH", "bq", token).startsWith("-")) {
                             ackedQueued.add(token);
                         }
-                        // Eight INCRs and eight RPUSHes pipelined: they run as group commits
+                        // Eight INCRs and eight RPUSHes pipelined
                         java.io.ByteArrayOutputStream pipe = new java.io.ByteArrayOutputStream();
                         for (int p = 0; p < 8; p++) {
                             pipe.writeBytes(Client.encode("INCR", "pc:" + id));
@@ -2521,7 +2517,7 @@ public class KvTest {
                 check(piped >= ackedPiped[w].get() && piped <= ackedPiped[w].get() + 8,
                         "round " + round + ": pipelined pc:" + w + " = " + piped + ", acknowledged " + ackedPiped[w].get());
                 long pl = Long.parseLong(c.call("LLEN", "pl:" + w));
-                check(pl >= piped - 1 && pl <= piped,   // each INCR's RPUSH follows it, maybe in the next group
+                check(pl >= piped - 1 && pl <= piped,   // each INCR's RPUSH follows it
                         "round " + round + ": pipelined pl:" + w + " has " + pl + " for pc " + piped);
                 String ma = c.call("GET", "ma:" + w), mb = c.call("GET", "mb:" + w), mc = c.call("GET", "mc:" + w);
                 long execs = ma.equals("(nil)") ? 0 : Long.parseLong(ma);

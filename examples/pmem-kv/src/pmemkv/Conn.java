@@ -92,52 +92,20 @@ final class Conn {
         run();
     }
 
-    // Runs every whole request buffered, then sends the replies. Consecutive
-    // plain write commands (a pipeline) run as one group: one commit for all
-    // of them, before any of their replies is sent (Server.executeGroup).
+    // Runs every whole request buffered, then sends the replies.
     private void run() throws IOException {
-        byte[][] next = null;
         while (!closing && pending == null && ctx.blocked == null) {
             byte[][] argv;
             try {
-                argv = next != null ? next : in.read();
+                argv = in.read();
             } catch (Resp.ProtocolError e) {
                 refuse(e);
                 return;
             }
-            next = null;
             if (argv == null) {
                 break;
             }
-            if (argv.length > 0 && server.groupable(ctx, argv)) {
-                java.util.List<byte[][]> group = new java.util.ArrayList<>();
-                group.add(argv);
-                Resp.ProtocolError bad = null;
-                while (group.size() < Server.MAX_GROUP) {
-                    byte[][] a;
-                    try {
-                        a = in.read();
-                    } catch (Resp.ProtocolError e) {
-                        bad = e;   // what came before it still runs
-                        break;
-                    }
-                    if (a == null) {
-                        break;
-                    }
-                    if (a.length > 0 && !server.groupable(ctx, a)) {
-                        next = a;
-                        break;
-                    }
-                    if (a.length > 0) {
-                        group.add(a);
-                    }
-                }
-                server.executeGroup(ctx, group);
-                if (bad != null) {
-                    refuse(bad);
-                    return;
-                }
-            } else if (argv.length > 0) {
+            if (argv.length > 0) {
                 server.execute(ctx, argv);
             }
             if (ctx.psync != null) {

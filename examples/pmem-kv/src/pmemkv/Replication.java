@@ -176,11 +176,6 @@ final class Replication {
         }
     }
 
-    /** The transaction whose stream bytes were deferred rolled back: they are dropped. */
-    void discardDeferred() {
-        deferred.get().clear();
-    }
-
     private synchronized void appendNow(byte[] b) {
         offset += b.length;
         int cap = backlog.length;

@@ -70,7 +70,6 @@ public final class Server {
     final AtomicLong commandsProcessed = new AtomicLong();
     final AtomicLong expiredKeys = new AtomicLong();
     final AtomicLong hits = new AtomicLong(), misses = new AtomicLong();
-    final AtomicLong groupCommits = new AtomicLong(), groupedCommands = new AtomicLong();   // executeGroup
     final int maxClients;
     volatile String requirepass;        // --requirepass / CONFIG SET requirepass; null: none
     volatile boolean protectedMode = true;   // no password: refuse clients not on the loopback interface
@@ -326,73 +325,6 @@ public final class Server {
                 : keys.isEmpty() ? 0 : db.lock(keys);
         try {
             run(c, cmd, argv);
-        } finally {
-            db.unlock(locked);
-        }
-    }
-
-    /** The most commands one group commit takes (Conn.run). */
-    static final int MAX_GROUP = 64;
-
-    /** Write commands that do not join a group: they block, lock every shard, or talk to other servers. */
-    private static final java.util.Set<String> UNGROUPED = java.util.Set.of("blpop", "brpop", "blmove", "brpoplpush",
-            "blmpop", "bzpopmin", "bzpopmax", "bzmpop", "sort", "migrate");
-
-    /**
-     * Whether a request can run in a group (executeGroup): a known write
-     * command with its arity, keys, and nothing of MULTI, AUTH or a replica
-     * in the way; anything else runs on its own, as before.
-     */
-    boolean groupable(Ctx c, byte[][] argv) {
-        if (!c.authenticated || c.multi.open || c.inExec || replicaLink.isReplica()) {
-            return false;
-        }
-        Cmd cmd = commands.get(new String(argv[0], StandardCharsets.ISO_8859_1).toUpperCase());
-        return cmd != null && cmd.write() && cmd.arityOk(argv.length) && !UNGROUPED.contains(cmd.name())
-                && !cmd.keys(argv).isEmpty();
-    }
-
-    /**
-     * Pipelined write commands as one group commit: their keys' shards are
-     * locked together (in order, so groups never deadlock), they run one
-     * after another, each in a nested transaction (one that fails leaves
-     * nothing and gets its error reply), inside one outer transaction, whose
-     * commit makes all of them durable before any reply goes out. A crash
-     * before the commit loses the group whole, and none of it was
-     * acknowledged. Holding the locks to the commit keeps other clients
-     * from building on changes that could still roll back.
-     */
-    void executeGroup(Ctx c, List<byte[][]> group) {
-        List<byte[]> keys = new java.util.ArrayList<>();
-        Cmd[] cmds = new Cmd[group.size()];
-        for (int i = 0; i < cmds.length; i++) {
-            cmds[i] = commands.get(new String(group.get(i)[0], StandardCharsets.ISO_8859_1).toUpperCase());
-            keys.addAll(cmds[i].keys(group.get(i)));
-        }
-        c.lastMs = System.currentTimeMillis();
-        c.lastCmd = cmds[cmds.length - 1].name();
-        groupCommits.incrementAndGet();
-        groupedCommands.addAndGet(cmds.length);
-        int mark = c.out.mark();
-        long locked = db.lock(keys);
-        try {
-            repl.beforeTxn();
-            try {
-                Pmem.txn(() -> {
-                    c.out.truncate(mark);   // a retry (none today) would start the replies again
-                    for (int i = 0; i < cmds.length; i++) {
-                        run(c, cmds[i], group.get(i));
-                    }
-                });
-            } catch (RuntimeException | OutOfMemoryError e) {   // the group's commit failed: none of it happened
-                repl.discardDeferred();   // nor do replicas get it
-                c.out.truncate(mark);
-                for (int i = 0; i < cmds.length; i++) {
-                    c.out.error((e instanceof OutOfMemoryError ? "OOM command not allowed: " : "ERR ") + e.getMessage());
-                }
-            } finally {
-                repl.afterCommit();
-            }
         } finally {
             db.unlock(locked);
         }

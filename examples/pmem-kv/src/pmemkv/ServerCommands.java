@@ -224,8 +224,7 @@ final class ServerCommands {
         } else if (c.is(1, "RESETSTAT") && c.argc() == 2) {
             // INFO stats' counters start again, as in Redis (connected clients and the dataset are not stats)
             for (java.util.concurrent.atomic.AtomicLong a : new java.util.concurrent.atomic.AtomicLong[] {
-                    s.connectionsReceived, s.commandsProcessed, s.expiredKeys, s.hits, s.misses, s.groupCommits,
-                    s.groupedCommands,
+                    s.connectionsReceived, s.commandsProcessed, s.expiredKeys, s.hits, s.misses,
                     s.repl.fullSyncs, s.repl.partialOk, s.repl.partialErr}) {
                 a.set(0);
             }
@@ -343,8 +342,6 @@ final class ServerCommands {
               .append("expired_keys:").append(s.expiredKeys.get()).append("\r\n")
               .append("keyspace_hits:").append(s.hits.get()).append("\r\n")
               .append("keyspace_misses:").append(s.misses.get()).append("\r\n")
-              .append("pmem_group_commits:").append(s.groupCommits.get()).append("\r\n")
-              .append("pmem_grouped_commands:").append(s.groupedCommands.get()).append("\r\n")
               .append("sync_full:").append(s.repl.fullSyncs.get()).append("\r\n")
               .append("sync_partial_ok:").append(s.repl.partialOk.get()).append("\r\n")
               .append("sync_partial_err:").append(s.repl.partialErr.get()).append("\r\n")
