@@ -1124,7 +1124,8 @@ public class KvTest {
 
     /**
      * pmem-kv as the replica of an unmodified redis-server: a full sync
-     * (Redis's diskless RDB) of what the master had, its stream under writes
+     * (Redis's diskless RDB) of what the master had, after a first one was
+     * cut by a crash half way, its stream under writes
      * from four clients, READONLY for clients, kill -9 of pmem-kv in the
      * middle of the stream and a restart that continues with PSYNC from the
      * offset recorded in the persistent heap (every INCR applied exactly
@@ -1146,11 +1147,28 @@ public class KvTest {
                 r.call("ZADD", "bz", Integer.toString(i % 7), "m" + i);
                 r.call("SADD", "bs", Integer.toString(i * 3));
             }
+            for (int b = 0; b < 3; b++) {   // 3,000 more keys: a full sync of two batches
+                List<String> mset = new ArrayList<>(List.of("MSET"));
+                for (int i = 0; i < 1000; i++) {
+                    mset.add("fs:" + b + ":" + i);
+                    mset.add("v" + i);
+                }
+                r.call(mset.toArray(String[]::new));
+            }
             String heap = newHeap("replica");
-            Server s = new Server(heap, "--replicaof", "127.0.0.1 " + master.port);
+            // A crash in the middle of the first full sync (after the first of its batches): the history it
+            // dropped first makes the restart sync in full again.
+            Server crashing = new Server(heap, "--replicaof", "127.0.0.1 " + master.port, "-Dpmemkv.test.crashAfterBatches=1");
+            check(crashing.p.waitFor(60, TimeUnit.SECONDS) && crashing.p.exitValue() == 97,
+                    "pmem-kv halted in the middle of its full sync:\n" + crashing.output);
+            Server.live.remove(crashing);
+            long full0 = Long.parseLong(info(r, "sync_full"));
+            Server s = new Server(heap);   // the heap says whose replica it is; it has no history
             try {
                 try (Client kv = s.client()) {
-                    sameData(kv, r, false, "after the full sync from redis-server");
+                    sameData(kv, r, false, "after a full sync from redis-server that followed a crashed one");
+                    check(Long.parseLong(info(r, "sync_full")) == full0 + 1, "the restart synced in full: sync_full "
+                            + info(r, "sync_full") + " after " + full0);
                     check(kv.call("SET", "x", "1").startsWith("-READONLY"), "a replica refuses writes: " + kv.call("SET", "x", "1"));
                     check(kv.call("ROLE").startsWith("[slave, 127.0.0.1, " + master.port), "ROLE: " + kv.call("ROLE"));
                     replLoad(master.port, 4, 300, rnd.nextLong());

@@ -288,7 +288,13 @@ final class ReplicaLink {
                 server.db.setExpire(e, (Long) k[2]);
             }
         });
+        if (--crashAfterBatches == 0) {
+            Runtime.getRuntime().halt(97);   // KvTest: a crash in the middle of a full sync
+        }
     }
+
+    /** -Dpmemkv.test.crashAfterBatches=N: the process halts after the Nth batch of a full sync (KvTest). */
+    private int crashAfterBatches = Integer.getInteger("pmemkv.test.crashAfterBatches", -1);
 
     /** "$len" and that many bytes, or "$EOF:mark" and bytes up to the mark (diskless sync). */
     private static byte[] readRdb(InputStream in) throws IOException {

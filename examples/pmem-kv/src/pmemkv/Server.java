@@ -188,23 +188,22 @@ public final class Server {
         server.requirepass = requirepass;
         server.protectedMode = protectedMode;
         server.replicaLink = new ReplicaLink(server, masterauth);
+        String[] master = null;
         if (replicaOf != null) {
-            String[] hp = replicaOf.trim().split("[ :]+");
-            if (hp.length != 2) {
+            master = replicaOf.trim().split("[ :]+");
+            if (master.length != 2 || !master[1].matches("[0-9]{1,5}")) {
                 fail("--replicaof takes 'HOST PORT'\n" + USAGE);
             }
-            try {
-                server.replicaLink.replicaOf(hp[0], Integer.parseInt(hp[1]));
-            } catch (NumberFormatException e) {
-                fail("--replicaof: bad port " + hp[1]);
-            }
-        } else {
-            server.replicaLink.start();   // a replica before the restart goes on replicating
         }
         System.out.printf("pmem-kv %s: %s dataset of %d keys in %s (opened in %d us, ready %d ms after process start)%n",
                 VERSION, Pmem.isFirstRun() ? "new" : "persistent", db.size(), Pmem.fileName(), openUs, ready);
         System.out.println("pmem-kv ready on " + bind + ":" + server.port);
         System.out.flush();
+        if (master != null) {   // replication starts once the server has said it is ready
+            server.replicaLink.replicaOf(master[0], Integer.parseInt(master[1]));
+        } else {
+            server.replicaLink.start();   // a replica before the restart goes on replicating
+        }
         server.serve();
     }
 
