@@ -24,8 +24,8 @@
  * @summary What a transaction runs for the first time links code (a lambda,
  *          a string concatenation, a method reference, a record's toString,
  *          Class.forName of a class not loaded yet) and may wait for locks;
- *          the objects the VM's upcalls make for that (java.lang.invoke's
- *          caches, spun classes, a loader's tables) and a lock's wait-queue
+ *          the objects the VM's linking upcalls make for that
+ *          (java.lang.invoke's caches, spun classes) and a lock's wait-queue
  *          nodes stay volatile, so the same code and locks work afterwards
  *          outside transactions and from other threads. Before, the first
  *          lambda linked inside a transaction left persistent caches that a
