@@ -405,10 +405,7 @@ final class Rdb {
         byte[] str() {
             long n = len();
             if (n >= 0) {
-                need(n);
-                byte[] s = java.util.Arrays.copyOfRange(b, p, p + (int) n);
-                p += (int) n;
-                return s;
+                return take(this, n);
             }
             switch ((int) (-1 - n)) {
                 case 0:

@@ -397,11 +397,7 @@ final class ReplicaLink {
     // ---- RESP on a blocking stream ----
 
     private static void send(OutputStream out, String... args) throws IOException {
-        byte[][] a = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            a[i] = Bytes.of(args[i]);
-        }
-        out.write(Replication.encode(a));
+        out.write(Replication.encode(Replication.argv(args)));
         out.flush();
     }
 

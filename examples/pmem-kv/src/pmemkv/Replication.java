@@ -241,12 +241,10 @@ final class Replication {
         c.replOffset = offset();
     }
 
-    /** A key expired here (its shard locked): replicas delete it, as Redis's do on their master's word. */
-    void expired(byte[] key) {
-        deleted(key);
-    }
-
-    /** A key was deleted outside a write command (its shard locked): a DEL for replicas. */
+    /**
+     * A key was deleted outside a write command, by expiry or MIGRATE (its
+     * shard locked): a DEL for replicas, as Redis's get from their master.
+     */
     void deleted(byte[] key) {
         if (active) {
             append(encode(new byte[][] {Bytes.of("DEL"), key}));

@@ -82,7 +82,7 @@ public final class Server {
                    long readyMs, int backlogSize, long replBufferLimit) throws IOException {
         this.db = db;
         this.repl = new Replication(this, backlogSize, replBufferLimit);
-        db.onExpired = repl::expired;
+        db.onExpired = repl::deleted;
         this.listener = listener;
         this.port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
         this.ioThreads = ioThreads;
@@ -342,7 +342,12 @@ public final class Server {
 
     /** A queued command of EXEC (every shard locked, inside its transaction). */
     void run(Ctx c, byte[][] argv) {
-        run(c, commands.get(new String(argv[0], StandardCharsets.ISO_8859_1).toUpperCase()), argv);
+        run(c, command(argv), argv);
+    }
+
+    /** The table's command named by argv[0] (any case), or null. */
+    Cmd command(byte[][] argv) {
+        return commands.get(new String(argv[0], StandardCharsets.ISO_8859_1).toUpperCase());
     }
 
     /** Runs cmd with its keys' shards locked: a write as one (maybe nested) transaction; an error replaces its reply. */
@@ -394,21 +399,21 @@ public final class Server {
     void applyFromMaster(Ctx c, List<byte[][]> cmds, Runnable record) {
         boolean all = cmds.size() != 1;
         List<byte[]> keys = new java.util.ArrayList<>();
-        for (byte[][] argv : cmds) {
-            Cmd cmd = commands.get(new String(argv[0], StandardCharsets.ISO_8859_1).toUpperCase());
+        Cmd[] found = new Cmd[cmds.size()];
+        for (int i = 0; i < found.length; i++) {
+            Cmd cmd = found[i] = command(cmds.get(i));
             if (cmd == null || cmd.name().startsWith("sort") || cmd.name().startsWith("flush")) {
                 all = true;
             } else {
-                keys.addAll(cmd.keys(argv));
+                keys.addAll(cmd.keys(cmds.get(i)));
             }
         }
         long locked = all ? db.lockAll() : keys.isEmpty() ? 0 : db.lock(keys);
         try {
             Pmem.txn(() -> {
-                for (byte[][] argv : cmds) {
-                    Cmd cmd = commands.get(new String(argv[0], StandardCharsets.ISO_8859_1).toUpperCase());
-                    if (cmd != null) {   // a command pmem-kv lacks changes nothing here
-                        run(c, cmd, argv);   // a write nests its own transaction
+                for (int i = 0; i < found.length; i++) {
+                    if (found[i] != null) {   // a command pmem-kv lacks changes nothing here
+                        run(c, found[i], cmds.get(i));   // a write nests its own transaction
                     }
                 }
                 record.run();
