@@ -29,6 +29,8 @@
  *          the chunks and the old referents they hold; nested levels undo
  *          across chunks and log again into a cut chunk; a log larger than
  *          the heap's free space fails whole with "transaction too large".
+ *          Chunks given back at a transaction's end and incremental
+ *          collections: no chunk is listed free twice.
  *          A log that links a chunk writes nothing past its slot: another
  *          thread's unfinished transaction in the next slot is rolled back
  *          after a crash at the link, in every tier.
@@ -112,6 +114,17 @@ public class TestLargeTxn {
             expectPassed(PmemTest.runMain(TestLargeTxn.class, flags, "neighbour-check"));
         }
 
+        // Chunks a finished transaction gives back, then incremental
+        // collections: each chunk listed free once, so later chunks never
+        // overlap (they did: the sweep listed the released chunks again).
+        for (String[] tier : new String[][] {{"-Xint"}, {"-XX:-TieredCompilation"}}) {
+            String f = PmemTest.heapFile("released");
+            String[] flags = PmemTest.concat(PmemTest.flags(f), new String[] {"-XX:PmemSize=96m"}, tier);
+            expectPassed(PmemTest.runMain(TestLargeTxn.class, PmemTest.concat(flags,
+                    new String[] {"-Xlog:gc+pmem=debug"}), "released"));
+            expectPassed(PmemTest.runMain(TestLargeTxn.class, flags, "check"));
+        }
+
         // More to log than the heap has free: refused whole, the heap usable after.
         String small = PmemTest.heapFile("small");
         expectPassed(PmemTest.runMain(TestLargeTxn.class, PmemTest.concat(PmemTest.flags(small),
@@ -181,6 +194,7 @@ public class TestLargeTxn {
             case "big-crash" -> bigCrash();
             case "stores" -> stores();
             case "too-large" -> tooLarge();
+            case "released" -> released();
             case "neighbour" -> neighbour();
             case "neighbour-check" -> neighbourCheck();
             case "init" -> init();
@@ -366,6 +380,35 @@ public class TestLargeTxn {
         expect(Pmem.get("cell", Cell.class).v == 1, "the main thread's unfinished store of 2 is rolled back: "
                                                      + Pmem.get("cell", Cell.class).v);
         expectAll(Pmem.get("array", long[].class), 0, "the worker's unfinished stores are rolled back");
+    }
+
+    // Rounds of a transaction that logs 7 MB (its chunks past the first
+    // megabyte go back to the free list when it ends), an incremental
+    // collection, and an aborted transaction that logs as much into chunks
+    // taken from that free list. With a chunk listed twice, two chunks of
+    // one log overlapped, and the abort restored garbage or crashed.
+    static void released() {
+        init();
+        State s = Pmem.get("state", State.class);
+        Pmem.collect();   // the run's first collection is full; the next ones are incremental
+        for (int round = 0; round < 6; round++) {
+            long g = s.gen + 1;
+            Pmem.txn(() -> {
+                for (int i = 0; i < DATA; i++) s.data[i] = g;
+                for (Item it : s.items) it.v = g;
+                s.gen = g;
+            });
+            Pmem.collect();
+            try {
+                Pmem.txn(() -> {
+                    for (int i = 0; i < DATA; i++) s.data[i] = -1;
+                    for (Item it : s.items) it.v = -1;
+                    throw new IllegalStateException("undo");
+                });
+            } catch (IllegalStateException expected) {
+            }
+            check();
+        }
     }
 
     static void tooLarge() {

@@ -24,9 +24,10 @@
  * @summary What a transaction runs for the first time links code (a lambda,
  *          a string concatenation, a method reference, a record's toString,
  *          Class.forName of a class not loaded yet) and may wait for locks;
- *          the objects the VM's linking upcalls make for that
- *          (java.lang.invoke's caches, spun classes) and a lock's wait-queue
- *          nodes stay volatile, so the same code and locks work afterwards
+ *          the objects the VM's linking and class-loading upcalls make for
+ *          that (java.lang.invoke's caches, spun classes, the class loader's
+ *          URLs, streams and lock objects) and a lock's wait-queue nodes stay
+ *          volatile, so the same code and locks work afterwards
  *          outside transactions and from other threads. Before, the first
  *          lambda linked inside a transaction left persistent caches that a
  *          later link refused (BootstrapMethodError), and a thread that waited
@@ -232,7 +233,9 @@ public class TestTxnUpcalls {
             String file = PmemTest.heapFile("upcalls");
             // The trace names each object the native path made persistent: the transaction's own
             // objects (a String, the Holder's text), never the linkage's (ASM's class writer,
-            // java.lang.invoke's caches, a spun class's bytes) or a lock's queue nodes.
+            // java.lang.invoke's caches, a spun class's bytes), the class loader's (the class
+            // file's URL and stream, its code source, its parallel-lock object) or a lock's
+            // queue nodes.
             OutputAnalyzer out = PmemTest.runMain(TestTxnUpcalls.class,
                 PmemTest.concat(PmemTest.flags(file), tier, new String[] {"-Xlog:gc+pmem=trace"}), "run");
             System.out.println(out.getOutput());
@@ -240,7 +243,8 @@ public class TestTxnUpcalls {
             out.shouldContain("ALL CHECKS PASSED");
             out.shouldNotContain("BootstrapMethodError");
             out.shouldNotMatch("Native path allocated a (jdk\\.internal\\.org\\.objectweb\\.asm|java\\.lang\\.invoke|"
-                               + "java\\.util\\.concurrent\\.locks)");
+                               + "java\\.util\\.concurrent\\.locks|java\\.net\\.URL|java\\.io\\.File|java\\.security\\.|"
+                               + "jdk\\.internal\\.loader|java\\.util\\.concurrent\\.ConcurrentHashMap|java\\.lang\\.Object )");
             out.shouldMatch("Native path allocated a java\\.lang\\.String");
         }
         PmemTest.cleanup();

@@ -70,6 +70,33 @@ static void add_young(HeapWord* start, size_t words) {
   _young->append(r);
 }
 
+// Memory given back to the free list is no longer young: an incremental
+// sweep would find it unmarked and list it a second time, and two owners
+// would later get overlapping pieces of it.
+static void remove_young(HeapWord* start, size_t words) {
+  if (_young == NULL) {
+    return;
+  }
+  HeapWord* const end = start + words;
+  for (int i = _young->length() - 1; i >= 0; i--) {
+    const PmemAllocator::Range r = _young->at(i);
+    if (r.end <= start || r.start >= end) {
+      continue;
+    }
+    if (r.start < start && r.end > end) {   // the middle goes: two ranges
+      _young->adr_at(i)->end = start;
+      PmemAllocator::Range tail = { end, r.end };
+      _young->insert_before(i + 1, tail);
+    } else if (r.start < start) {
+      _young->adr_at(i)->end = start;
+    } else if (r.end > end) {
+      _young->adr_at(i)->start = end;
+    } else {
+      _young->remove_at(i);
+    }
+  }
+}
+
 
 // Before the first collection of a run, and as a floor after each, top
 // may grow this far without one: 1/64 of the file, at least 16 buffers.
@@ -224,6 +251,7 @@ void PmemAllocator::release(HeapWord* obj, size_t words) {
   *(volatile uint64_t*)obj = PmemWalk::free_tag(words);   // the walker skips it from now on
   PmemWriteback::persist(obj, HeapWordSize);
   PmemMark::clear(obj, words);   // marked if a collection saw it: the next owner's objects are young
+  remove_young(obj, words);
   _free.add(obj, words);
   changed();
 }

@@ -29,15 +29,13 @@
 class Thread;
 
 // Java code that the VM calls up to link code (a call site's bootstrap
-// method, a method handle constant, a method type) makes objects that
-// belong to the run, not to the data: caches of java.lang.invoke, spun
-// lambda classes. Inside a transaction they would be redirected to the
-// persistent heap, and the volatile objects later linked into them would
-// be refused. Within this scope the thread allocates as outside a
-// transaction, as during a static initializer. (Class loaders' upcalls are
-// not in one yet: with them, TestLargeTxn crashed in PmemTxn::finish on an
-// abort, a log chunk's header unreadable; see ARCHITECTURE, "Still to
-// build".)
+// method, a method handle constant, a method type) or to load a class (a
+// loader's loadClass and addClass) makes objects that belong to the run,
+// not to the data: caches of java.lang.invoke, spun lambda classes, a
+// loader's URLs, streams and lock objects. Inside a transaction they would
+// be redirected to the persistent heap, and the volatile objects later
+// linked into them would be refused. Within this scope the thread
+// allocates as outside a transaction, as during a static initializer.
 class PmemVolatileScope : public StackObj {
   Thread* const _thread;
 public:
