@@ -60,6 +60,8 @@ public class TestDamagedFile {
     static final int HEAP_ADDRESS = STATE, SWIZZLE_PHASE = STATE + 48, OBJECTS_TOP = STATE + 72,
                      ROOT_OFFSET = STATE + 80, RELOC_PHASE = STATE + 112, MIGR_PHASE = STATE + 168,
                      COMPACT_PHASE = STATE + 192, STATE_END = STATE + 312;
+    // After marks_offset and marks_top: 64 deferred buffer slots (start + 1, end, mark).
+    static final int DEFER_SLOTS = STATE + 8 * (29 + 10) + 16;
     // The type table: count, then 1024-byte entries from offset 64 (name_len at 26).
     // The roots area: count, then 128-byte entries from offset 128 (object at 0, name_len at 8).
 
@@ -106,6 +108,19 @@ public class TestDamagedFile {
         // A compaction no run recorded, or of no known phase.
         refused(good, "compact_phase 1 at file offset " + COMPACT_PHASE, f -> putLong(f, COMPACT_PHASE, 1));
         refused(good, "compact_phase 7 at file offset " + COMPACT_PHASE, f -> putLong(f, COMPACT_PHASE, 7));
+        // A deferred allocation buffer's slot out of the used part, or its mark below its start.
+        refused(good, "deferred buffer slot 0 (start 0, mark 0, end " + objectsSize * 2 + ") at file offset "
+                + DEFER_SLOTS + " is out of range", f -> {
+            putLong(f, DEFER_SLOTS, 1);
+            putLong(f, DEFER_SLOTS + 8, objectsSize * 2);
+            putLong(f, DEFER_SLOTS + 16, 0);
+        });
+        refused(good, "deferred buffer slot 3 (start 64, mark 8, end 128) at file offset " + (DEFER_SLOTS + 72)
+                + " is out of range", f -> {
+            putLong(f, DEFER_SLOTS + 72, 65);
+            putLong(f, DEFER_SLOTS + 80, 128);
+            putLong(f, DEFER_SLOTS + 88, 8);
+        });
         refused(good, "root_offset", f -> putLong(f, ROOT_OFFSET, Long.MAX_VALUE));
         refused(good, "root_offset", f -> putLong(f, ROOT_OFFSET, -4));
         refused(good, "root_offset", f -> putLong(f, ROOT_OFFSET, readLongF(f, ROOT_OFFSET) + 4));

@@ -67,7 +67,7 @@ public class TestFlags {
             + "migrate-copied, migrate-forwarding, "
             + "migrate-forwarded, migrate-freed, swizzle-tagged, swizzle-rewritten, "
             + "swizzle-chunk-done, swizzle-finishing, recovery-restored, log-appended, log-fresh, log-linked, txn-stored, "
-            + "commit-written-back, commit-retired, abort-restored, enum-twins-written, enum-registered, "
+            + "deferred-written-back, commit-written-back, commit-retired, abort-restored, enum-twins-written, enum-registered, "
             + "grow-extended, grow-recorded, "
             + "gc-marked, gc-swept",
             PmemTest.concat(PmemTest.flags(file), new String[] {"-XX:+UnlockDiagnosticVMOptions",

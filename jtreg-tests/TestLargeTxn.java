@@ -143,9 +143,7 @@ public class TestLargeTxn {
             String[] tier = PmemTest.TIERS[i % PmemTest.TIERS.length];
             String[] fault;
             if (i % 3 == 2) {
-                fault = new String[] {"-XX:+PmemSimulator", "-XX:PmemCrashAfterWritebacks=" + (1 + rnd.nextInt(200_000)),
-                                      "-XX:PmemSimulatorEvictPPM=" + (i % 2 == 0 ? 0 : 20000),
-                                      "-XX:PmemSimulatorSeed=" + (1 + rnd.nextInt(1 << 30))};
+                fault = PmemTest.simulatorCrash(rnd, 200_000, i % 2 != 0);
             } else {
                 String p = points[(i / 3 + i) % points.length];
                 int count = p.equals("log-linked") ? 1 + rnd.nextInt(12)
@@ -177,10 +175,7 @@ public class TestLargeTxn {
     }
 
     static void expectPassed(OutputAnalyzer out) {
-        if (out.getExitValue() != 0 || !out.getOutput().contains("ALL CHECKS PASSED")) {
-            System.out.println(out.getOutput());
-            throw new RuntimeException("child failed with exit " + out.getExitValue());
-        }
+        PmemTest.passed(out);
     }
 
     static void expect(boolean ok, String what) {

@@ -14,7 +14,7 @@
 # `make/test.sh quick` runs only 1, 2, 4, 5, 6 and 7; `make/test.sh dist` only 7.
 # `make/test.sh torture` (make torture) runs only the long crash campaigns:
 #   TestCollectionsCrash, TestLargeTxn, TestRelocation, TestEvolution,
-#   TestCompaction and TestFreshRanges, each with PMEM_TORTURE_CRASHES
+#   TestCompaction, TestFreshRanges and TestDeferredAlloc, each with PMEM_TORTURE_CRASHES
 #   crashes (default 2000; a third of TestLargeTxn's under the simulator,
 #   all of TestRelocation's, TestEvolution's and TestCompaction's in the
 #   middle of a relocation, a class migration or a compaction, and
@@ -170,7 +170,7 @@ if [ "$MODE" = dist ]; then
 elif [ "$MODE" = torture ]; then
   run_jtreg hotspot/jtreg torture -javaoption:-Dcrashes="${PMEM_TORTURE_CRASHES:-2000}" \
       -- pmem/TestCollectionsCrash.java pmem/TestLargeTxn.java pmem/TestRelocation.java pmem/TestEvolution.java \
-      pmem/TestCompaction.java pmem/TestFreshRanges.java pmem/TestIncrementalGC.java
+      pmem/TestCompaction.java pmem/TestFreshRanges.java pmem/TestIncrementalGC.java pmem/TestDeferredAlloc.java
 else
   run_gtest
   run_jtreg hotspot/jtreg pmem -- pmem

@@ -115,6 +115,15 @@ public final class PmemTest {
         if (!ok) throw new RuntimeException(what);
     }
 
+    /** A child that exited normally and printed "ALL CHECKS PASSED"; else its output is printed. */
+    public static OutputAnalyzer passed(OutputAnalyzer out) {
+        if (out.getExitValue() != 0 || !out.getOutput().contains("ALL CHECKS PASSED")) {
+            System.out.println(out.getOutput());
+            throw new RuntimeException("child failed with exit " + out.getExitValue());
+        }
+        return out;
+    }
+
     /** A child that exited normally and printed no exception. */
     public static OutputAnalyzer ok(OutputAnalyzer out) {
         out.shouldHaveExitValue(0);
@@ -156,6 +165,17 @@ public final class PmemTest {
         return run(concat(new String[] {"--add-exports", "java.base/jdk.internal.pmem=ALL-UNNAMED",
                                          "-cp", System.getProperty("test.class.path")},
                           jvmArgs, new String[] {cls.getName()}, mainArgs));
+    }
+
+    /**
+     * The flags of a run under the persistence-domain simulator that
+     * crashes after 1 to maxWritebacks write-backs, evicting unflushed
+     * lines (20,000 per million) or not, with a random seed.
+     */
+    public static String[] simulatorCrash(java.util.Random rnd, int maxWritebacks, boolean evict) {
+        return new String[] {"-XX:+PmemSimulator", "-XX:PmemCrashAfterWritebacks=" + (1 + rnd.nextInt(maxWritebacks)),
+                             "-XX:PmemSimulatorEvictPPM=" + (evict ? 20000 : 0),
+                             "-XX:PmemSimulatorSeed=" + (1 + rnd.nextInt(1 << 30))};
     }
 
     /** The execution tiers a workload is run in: interpreter, C1, C2, tiered. */

@@ -67,6 +67,8 @@ final class HeapFile implements AutoCloseable {
         "migr_check", "compact_phase", "compact_mid", "compact_cursor", "compact_top", "compact_unit"};
     // After compact_unit come two PmemSlideUnits (5 words each), then these.
     static final int STATE_MARKS_OFFSET = STATE + 8 * (29 + 10), STATE_MARKS_TOP = STATE_MARKS_OFFSET + 8;
+    // Then 64 PmemDeferSlots (start + 1, end, mark: objects-area offsets) of deferred write-back.
+    static final int STATE_DEFER_SLOTS = STATE_MARKS_TOP + 8, DEFER_SLOTS = 64;
     static final String MAGIC = "pmem-jdk heap";
     static final int TYPE_ENTRY = 1024, TYPE_AREA_HEADER = 64, NAME_ENTRY = 128, ROOTS_HEADER = 128;
     static final long FREE_TAG_BYTE = 0xf3;
@@ -519,13 +521,45 @@ final class HeapFile implements AutoCloseable {
                 pos = 0;
             }
         }
+        // What lies above a deferred buffer's mark was never linked and may
+        // lack headers: the next start frees it whole, as a fresh range.
+        for (long[] d : deferredSlots()) {
+            if (d[2] < d[1]) fresh.put(d[2], d[1] - d[2]);
+        }
         return fresh;
     }
+
+    /** The deferred buffers the last run left: {start, end, mark} each, objects-area offsets. */
+    List<long[]> deferredSlots() {
+        if (deferred != null) {
+            return deferred;
+        }
+        List<long[]> slots = new ArrayList<>();
+        for (int i = 0; i < DEFER_SLOTS; i++) {
+            long at = STATE_DEFER_SLOTS + 24L * i;
+            long start = u64(at), end = u64(at + 8), mark = u64(at + 16);
+            if (start != 0 && start - 1 <= mark && mark <= end && end <= top) {
+                slots.add(new long[] {start - 1, end, mark});
+            }
+        }
+        deferred = slots;
+        return slots;
+    }
+
+    private List<long[]> deferred;
 
     /** The offset (in the objects area) of the fresh range that holds o, or -1. */
     long freshRangeOf(long o) {
         Map.Entry<Long, Long> r = freshRanges().floorEntry(o);   // ranges never overlap
-        return r != null && o < r.getKey() + r.getValue() ? r.getKey() : -1;
+        return r != null && o < r.getKey() + r.getValue() && !isDeferred(r.getKey()) ? r.getKey() : -1;
+    }
+
+    /** Whether o lies above the mark of a deferred buffer (never linked: a reachable reference there is damage). */
+    boolean isDeferred(long o) {
+        for (long[] d : deferredSlots()) {
+            if (o >= d[2] && o < d[1]) return true;
+        }
+        return false;
     }
 
     private static final long LOG_HEADER = 64, LOG_MAX_DATA = 4096, LOG_FRESH = 0xffff;

@@ -162,6 +162,11 @@ public final class Main {
         int open = f.openTransactions();
         out.printf("transactions    %s%n", open == 0 ? "none open"
                 : open + " unfinished: the next start rolls them back");
+        long deferredBytes = 0;
+        for (long[] d : f.deferredSlots()) deferredBytes += d[1] - d[2];
+        out.printf("deferred        %s%n", f.deferredSlots().isEmpty() ? "no allocation buffer"
+                : f.deferredSlots().size() + " allocation buffer(s): " + deferredBytes / 1024
+                  + "K of objects never linked, which the next start frees");
         String work = st.get("reloc_phase") != 0 ? "a relocation" : st.get("migr_phase") != 0 ? "a class migration"
                 : st.get("compact_phase") != 0 ? "a compaction" : st.get("swizzle_phase") != 0 ? "a header rewrite" : null;
         out.printf("unfinished work %s%n", work == null ? "none" : work + ": the next start finishes it");
@@ -265,6 +270,10 @@ public final class Main {
                             + "an orderly exit", field, t.external(), o));
                 } else if (target == -2) {
                     seen[2]++;
+                } else if (target >= 0 && f.isDeferred(target)) {
+                    problem(String.format("reference at offset %d (in a %s at %d) names offset %d, in a deferred "
+                            + "allocation buffer's part that was never written back (the next start frees it)",
+                            field, t.external(), o, target));
                 } else if (target >= 0 && f.freshRangeOf(target) >= 0) {
                     seen[3]++;   // an unfinished transaction's store: the next start undoes it
                 } else if (target >= 0 && !marked.get((int) (target / 8))) {

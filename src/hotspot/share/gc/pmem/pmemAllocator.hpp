@@ -56,8 +56,9 @@ class PmemAllocator : AllStatic {
 
   static HeapWord* claim_top(size_t words, bool past_limit);
   static void      persist_top(HeapWord* top);
-  static HeapWord* take_chunk(size_t min, size_t want, size_t* got);
-  static HeapWord* take_locked(size_t min, size_t want, bool past_limit, size_t* got);
+  // defer: the thread the chunk becomes a deferred buffer of (PmemDeferred), or NULL.
+  static HeapWord* take_chunk(size_t min, size_t want, size_t* got, Thread* defer);
+  static HeapWord* take_locked(size_t min, size_t want, bool past_limit, size_t* got, Thread* defer = NULL);
 
 public:
   // Resumes from the top recorded in the file.
@@ -65,8 +66,11 @@ public:
 
   // Returns size words of zeroed persistent memory, or NULL when neither
   // a free chunk nor the file's rest holds them (or the rest would grow
-  // past the soft limit, unless past_limit). Never safepoints.
-  static HeapWord* allocate(Thread* thread, size_t words, bool past_limit);
+  // past the soft limit, unless past_limit). Never safepoints. may_defer:
+  // outside a transaction the object may lie in a deferred buffer
+  // (PmemDeferred), whose caller writes it back only when it is linked
+  // through the store barrier; other callers get memory outside any.
+  static HeapWord* allocate(Thread* thread, size_t words, bool past_limit, bool may_defer = false);
 
   // Gives back an unreachable object that nothing can reach again (an
   // undo log chunk): tagged free in the file, then listed.

@@ -22,6 +22,7 @@
 
 #include "precompiled.hpp"
 #include "gc/pmem/pmemBarrierSet.hpp"
+#include "gc/pmem/pmemDeferred.hpp"
 #include "gc/pmem/pmemThreadLocalData.hpp"
 #include "gc/pmem/pmemTxn.hpp"
 #include "gc/shared/barrierSetAssembler.hpp"
@@ -55,6 +56,7 @@ void PmemBarrierSet::on_thread_detach(Thread* thread) {
     txn->abort_all();
     txn->detach();
   }
+  PmemDeferred::detach(thread);   // its objects stay deferred until linked or collected
   CardTableBarrierSet::on_thread_detach(thread);
 }
 

@@ -23,6 +23,7 @@
 #include "gc/pmem/pmemAllocator.hpp"
 #include "gc/pmem/pmemCollector.hpp"
 #include "gc/pmem/pmemCompact.hpp"
+#include "gc/pmem/pmemDeferred.hpp"
 #include "gc/pmem/pmemEnums.hpp"
 #include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemFormat.hpp"
@@ -373,6 +374,7 @@ void PmemCollector::sweep(const char* why, size_t used_before, jlong started) {
   PmemJfr::marking_done();
   const jlong sweep_started = os::elapsed_counter();
   PmemFault::reached("gc-marked");
+  PmemDeferred::write_back_marked();   // the sweep frees the rest of the deferred buffers
   HeapWord* top = PmemAllocator::top();
   PmemAllocator::begin_rebuild();
   size_t live_words = 0;
@@ -392,6 +394,7 @@ void PmemCollector::sweep(const char* why, size_t used_before, jlong started) {
     tags++;
   }
   PmemWriteback::drain();
+  PmemDeferred::free_all();   // once the write-backs and tags above are durable
   PmemVolatileRefs::prune();   // fields of loose objects just freed
   const size_t objects = PmemMark::marked_objects();
   PmemMark::end();
@@ -430,6 +433,7 @@ static void sweep_incremental(const char* why, size_t used_before, jlong started
   PmemJfr::marking_done();
   const jlong sweep_started = os::elapsed_counter();
   PmemFault::reached("gc-marked");
+  PmemDeferred::write_back_marked();
   FreshRanges fresh;
   size_t kept_words = 0, young_words = 0, tags = 0;
   GrowableArrayCHeap<PmemAllocator::Range, mtGC> keep;
@@ -457,6 +461,7 @@ static void sweep_incremental(const char* why, size_t used_before, jlong started
     });
   }
   PmemWriteback::drain();
+  PmemDeferred::free_all();
   PmemVolatileRefs::prune();
   const size_t objects = PmemMark::marked_objects();
   PmemMark::end();
@@ -537,7 +542,12 @@ public:
     size_t young = 0;
     for (int i = 0; i < PmemAllocator::young_ranges(); i++) {
       const PmemAllocator::Range r = PmemAllocator::young_range(i);
-      objects_do(r.start, r.end, [&](oop o) { PmemMark::set_mark(cast_from_oop<HeapWord*>(o)); young++; });
+      objects_do(r.start, r.end, [&](oop o) {
+        if (!PmemDeferred::is_deferred(cast_from_oop<void*>(o))) {   // the next start frees those
+          PmemMark::set_mark(cast_from_oop<HeapWord*>(o));
+          young++;
+        }
+      });
     }
     HeapWord* to = PmemAllocator::top();
     const size_t words = PmemMark::words_for(to);
@@ -851,23 +861,23 @@ void PmemCollector::make_room_before_txn(JavaThread* thread) {
   }
 }
 
-HeapWord* PmemCollector::allocate(JavaThread* thread, size_t words) {
+HeapWord* PmemCollector::allocate(JavaThread* thread, size_t words, bool may_defer) {
   const uint before = _collections;
-  HeapWord* mem = PmemAllocator::allocate(thread, words, false);
+  HeapWord* mem = PmemAllocator::allocate(thread, words, false, may_defer);
   if (mem == NULL && _attached) {
     collect_for_allocation(thread, before, words);
-    mem = PmemAllocator::allocate(thread, words, false);
+    mem = PmemAllocator::allocate(thread, words, false, may_defer);
     if (mem == NULL && _last_incremental) {
       // What it kept may be old garbage, which only a full one frees.
       _next_full = "an incremental one made too little room";
       collect_for_allocation(thread, _collections, words);
-      mem = PmemAllocator::allocate(thread, words, false);
+      mem = PmemAllocator::allocate(thread, words, false, may_defer);
     }
     if (mem == NULL) {
       // The collection freed too little, or nothing holds this size:
       // grow rather than collect at every such request.
       PmemAllocator::raise_soft_limit();
-      mem = PmemAllocator::allocate(thread, words, true);
+      mem = PmemAllocator::allocate(thread, words, true, may_defer);
     }
     if (mem == NULL && PmemAllocator::free_bytes() >= words * HeapWordSize &&
         PmemAllocator::largest_free_bytes() < words * HeapWordSize) {
@@ -876,7 +886,7 @@ HeapWord* PmemCollector::allocate(JavaThread* thread, size_t words) {
                           "K of " SIZE_FORMAT "K free): compacting", words * HeapWordSize,
                           PmemAllocator::largest_free_bytes() / K, PmemAllocator::free_bytes() / K);
       if (compact(thread)) {
-        mem = PmemAllocator::allocate(thread, words, true);
+        mem = PmemAllocator::allocate(thread, words, true, may_defer);
       }
     }
   }

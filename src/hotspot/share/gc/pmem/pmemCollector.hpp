@@ -97,7 +97,7 @@ public:
 
   // For pnew and pmake: allocates, collecting when the allocator asks for
   // it. NULL if the persistent heap is full even after a collection.
-  static HeapWord* allocate(JavaThread* thread, size_t words);
+  static HeapWord* allocate(JavaThread* thread, size_t words, bool may_defer = false);
 
   static uint collections() { return _collections; }
   static uint incremental_collections() { return _incremental_collections; }

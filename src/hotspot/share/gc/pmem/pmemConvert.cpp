@@ -23,6 +23,7 @@
 #include "classfile/symbolTable.hpp"
 #include "gc/pmem/pmemAttach.hpp"
 #include "gc/pmem/pmemConvert.hpp"
+#include "gc/pmem/pmemDeferred.hpp"
 #include "gc/pmem/pmemEnums.hpp"
 #include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemFormat.hpp"
@@ -285,6 +286,9 @@ public:
       }
       txns++;
     }
+    // And the objects never linked in its deferred buffers, freed.
+    PmemDeferred::recover_copy(_old_base + _h.objects_offset,
+                               (PmemFileState*)(_old_base + PmemFormat::state_offset));
     return txns;
   }
 

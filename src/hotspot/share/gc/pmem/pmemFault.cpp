@@ -34,7 +34,7 @@ static const char* const points[] = {
   "create-written",       // a new file: header written and synced, not linked
   "refill",               // allocation buffer claimed, its top not persisted
   "chunk-zeroed",         // a reused free chunk zeroed and its rest tagged, its own tag not cleared
-  "allocated",            // pnew/pmake: an object written back, not yet returned
+  "allocated",            // pnew/pmake: an object written back (or deferred), not yet returned
   "relocate-begun",       // a relocation step recorded, no reference rewritten yet
   "relocate-first-pass",  // two steps in one walk: a chunk's first pass durable, its second not begun
   "relocate-rewritten",   // a chunk's references rewritten and written back, the cursor not moved
@@ -62,6 +62,7 @@ static const char* const points[] = {
   "log-fresh",            // a fresh range durable in the log, the objects it covers not yet made
   "log-linked",           // the log goes on in a new chunk: its continuation durable
   "txn-stored",           // a store inside a txn done (not yet written back)
+  "deferred-written-back", // deferred objects up to one about to be linked written back, the mark not raised
   "commit-written-back",  // a txn's lines written back and fenced, log not retired
   "commit-retired",       // a txn's log retired (the txn is durable)
   "abort-restored",       // an aborted txn's old values restored, log not retired

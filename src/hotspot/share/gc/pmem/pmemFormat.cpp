@@ -124,6 +124,23 @@ bool PmemFormat::validate_state(const PmemFileState* st, const PmemFileHeader* h
       return false;
     }
   }
+  // A deferred buffer lies in what was handed out, its mark inside it.
+  const size_t slots = sizeof(st->defer_slots) / sizeof(st->defer_slots[0]);
+  for (size_t i = 0; i < slots; i++) {
+    const PmemDeferSlot& d = st->defer_slots[i];
+    if (d.start == 0) {
+      continue;
+    }
+    if (!(d.start - 1 <= d.mark && d.mark <= d.end && d.end <= st->objects_top &&
+          (d.start - 1) % HeapWordSize == 0 && d.mark % HeapWordSize == 0 && d.end % HeapWordSize == 0)) {
+      jio_snprintf(err, err_len, "%s has a damaged state area: deferred buffer slot " SIZE_FORMAT " (start "
+                   UINT64_FORMAT ", mark " UINT64_FORMAT ", end " UINT64_FORMAT ") at file offset " SIZE_FORMAT
+                   " is out of range", path, i, d.start - 1, d.mark, d.end,
+                   (size_t)(PmemFormat::state_offset + offset_of(PmemFileState, defer_slots) +
+                            i * sizeof(PmemDeferSlot)));
+      return false;
+    }
+  }
   return true;
 }
 

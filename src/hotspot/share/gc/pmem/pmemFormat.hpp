@@ -89,6 +89,17 @@ struct PmemSlideUnit {
   uint64_t batch;
 };
 
+// An allocation buffer whose objects are not written back one by one
+// (PmemDeferred): objects-area offsets. start is the buffer's first byte
+// plus 1 (0: the slot is free), end its end, mark the end of its durable
+// prefix: the objects below it are written back, and so is everything they
+// refer to. After a crash [mark, end) is freed.
+struct PmemDeferSlot {
+  uint64_t start;
+  uint64_t end;
+  uint64_t mark;
+};
+
 // Fields the runtime changes in place, each with one persisted, aligned
 // 8-byte store, so none of them is ever torn. Not checksummed for that reason.
 struct PmemFileState {
@@ -140,6 +151,9 @@ struct PmemFileState {
   // and clean_shutdown is 1. 0: none (and in files from before the field).
   uint64_t marks_offset;
   uint64_t marks_top;
+  // Buffers of deferred write-back (PmemDeferred); all free after an
+  // orderly exit, and in files from before the field.
+  PmemDeferSlot defer_slots[64];
 };
 
 class PmemFormat : AllStatic {

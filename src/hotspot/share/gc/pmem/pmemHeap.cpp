@@ -29,6 +29,7 @@
 #include "gc/pmem/pmemHeapFile.hpp"
 #include "gc/pmem/pmemJfr.hpp"
 #include "gc/pmem/pmemEnums.hpp"
+#include "gc/pmem/pmemDeferred.hpp"
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemRelocate.hpp"
 #include "gc/pmem/pmemRoots.hpp"
@@ -339,6 +340,13 @@ bool PmemHeap::check_and_recover(Handle loader, char* err, size_t err_len, TRAPS
   size_t entries;
   const Ticks recovery_started = Ticks::now();
   const size_t txns = PmemTxn::recover_all(&entries);
+  int slots = 0;
+  const size_t unlinked = PmemDeferred::recover(&slots);
+  if (slots > 0) {
+    log_info(gc, pmem)("%s: %d allocation buffer(s) of deferred write-back: " SIZE_FORMAT
+                       "K above their durable prefixes freed (objects never linked)",
+                       after_crash() ? "Recovery" : "Attach", slots, unlinked / K);
+  }
   if (after_crash() || txns > 0) {
     PmemJfr::recovery(after_crash(), txns, entries, Ticks::now() - recovery_started);
   }

@@ -26,6 +26,7 @@
 #include "ci/ciUtilities.inline.hpp"
 #include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemInlineAlloc.hpp"
+#include "gc/pmem/pmemThreadLocalData.hpp"
 #include "gc/pmem/pmemTxn.hpp"
 #include "gc/pmem/pmemTypeTable.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
@@ -70,7 +71,9 @@ bool PmemInlineAlloc::plan(ciKlass* k, bool want_array) {
 }
 
 JRT_LEAF(void, PmemInlineAlloc::allocated(void* obj, jlong bytes))
-  if (!PmemTxn::covers(JavaThread::current(), (HeapWord*)obj, (size_t)bytes / HeapWordSize)) {
+  JavaThread* t = JavaThread::current();
+  if (!PmemTxn::covers(t, (HeapWord*)obj, (size_t)bytes / HeapWordSize) &&
+      (PmemTxn::in_txn(t) || PmemThreadLocalData::defer_slot(t) < 0)) {   // else deferred (PmemDeferred)
     PmemWriteback::persist(obj, (size_t)bytes);
   }
   PmemFault::reached("allocated");

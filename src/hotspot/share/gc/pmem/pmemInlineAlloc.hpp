@@ -35,7 +35,8 @@ class Klass;
 //   pad    = (((top & 63) + 8) >> 6) << 3   (a header never crosses a line)
 //   obj    = top + pad; new top = obj + size; new top >u end: the native path
 //   stores: top, mark word, array length, narrow klass (the walker's order)
-//   write-back of the header's line and a fence (pnew returns it durable)
+//   write-back of the header's line and a fence, unless the thread's buffer
+//   defers it (PmemDeferred: written back when it becomes reachable)
 // The body is zero and durable already: a buffer's memory is made so
 // before it is handed out. Inside a transaction commit writes the new
 // objects back (they lie above the buffer top the txn began with).

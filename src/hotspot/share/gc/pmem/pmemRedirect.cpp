@@ -25,6 +25,7 @@
 #include "gc/pmem/pmemCollector.hpp"
 #include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemHeap.hpp"
+#include "gc/pmem/pmemDeferred.hpp"
 #include "gc/pmem/pmemRedirect.hpp"
 #include "gc/pmem/pmemTxn.hpp"
 #include "gc/pmem/pmemTypeTable.hpp"
@@ -57,7 +58,7 @@ oop PmemRedirect::allocate_formatted(Klass* k, size_t words, int length, TRAPS) 
     THROW_MSG_NULL(vmSymbols::java_lang_OutOfMemoryError(),
                    "persistent heap type table is full: too many classes have persistent instances");
   }
-  HeapWord* mem = PmemCollector::allocate(THREAD, words);
+  HeapWord* mem = PmemCollector::allocate(THREAD, words, true);
   if (mem == NULL) {
     throw_full(words * HeapWordSize, CHECK_NULL);
   }
@@ -69,8 +70,12 @@ oop PmemRedirect::allocate_formatted(Klass* k, size_t words, int length, TRAPS) 
   // The header must be durable before any store into the body can reach
   // memory (the heap walker finds objects by their headers), unless the
   // object is in a fresh range of the open transaction's log, which
-  // recovery frees whole.
-  if (!PmemTxn::covers(THREAD, mem, words)) {
+  // recovery frees whole, or, outside a transaction, in a deferred buffer
+  // (written back when it becomes reachable; recovery frees the rest).
+  const bool bumped = PmemThreadLocalData::buffer_top(THREAD) == mem + words;
+  if (!PmemTxn::covers(THREAD, mem, words) &&
+      !(bumped && !PmemTxn::in_txn(THREAD) &&
+        PmemDeferred::defers(THREAD, mem, PmemThreadLocalData::buffer_end(THREAD)))) {
     PmemWriteback::persist(mem, words * HeapWordSize);
   }
   PmemFault::reached("allocated");

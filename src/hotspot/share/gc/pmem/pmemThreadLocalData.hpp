@@ -54,9 +54,12 @@ class PmemThreadLocalData {
   // write-back of their own, compiled pnew included. NULL otherwise; a
   // new buffer clears it.
   HeapWord* _fresh_end;
+  // The slot of the file's table of deferred buffers this thread's buffer
+  // holds (PmemDeferred), or -1. A word: compiled pnew tests its sign.
+  intptr_t  _defer_slot;
 
   PmemThreadLocalData() : _txn(NULL), _buffer_top(NULL), _buffer_end(NULL), _hot_lo(0), _hot_size(0),
-                          _in_txn(0), _in_clinit(0), _fresh_end(NULL) {}
+                          _in_txn(0), _in_clinit(0), _fresh_end(NULL), _defer_slot(-1) {}
 
   static PmemThreadLocalData* data(Thread* thread) {
     assert(UsePersistentHeap, "only with the persistent heap");
@@ -90,6 +93,8 @@ public:
     PmemThreadLocalData* d = data(thread);
     return d->_in_txn != 0 && d->_in_clinit == 0;
   }
+  static int  defer_slot(Thread* thread) { return (int)data(thread)->_defer_slot; }
+  static void set_defer_slot(Thread* thread, int i) { data(thread)->_defer_slot = i; }
   static void enter_clinit(Thread* thread) { data(thread)->_in_clinit++; }
   static void exit_clinit(Thread* thread)  { data(thread)->_in_clinit--; }
   static uintptr_t hot_lo(Thread* thread)   { return data(thread)->_hot_lo; }
@@ -109,6 +114,9 @@ public:
   }
   static ByteSize hot_size_offset() {
     return Thread::gc_data_offset() + byte_offset_of(PmemThreadLocalData, _hot_size);
+  }
+  static ByteSize defer_slot_offset() {
+    return Thread::gc_data_offset() + byte_offset_of(PmemThreadLocalData, _defer_slot);
   }
   static ByteSize in_txn_offset() {
     return Thread::gc_data_offset() + byte_offset_of(PmemThreadLocalData, _in_txn);

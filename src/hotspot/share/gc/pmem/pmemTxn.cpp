@@ -23,6 +23,7 @@
 #include "precompiled.hpp"
 #include "gc/pmem/pmemAllocator.hpp"
 #include "gc/pmem/pmemCollector.hpp"
+#include "gc/pmem/pmemDeferred.hpp"
 #include "gc/pmem/pmemEnums.hpp"
 #include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemFormat.hpp"
@@ -238,6 +239,9 @@ bool PmemTxn::begin(JavaThread* thread) {
     if (_slot < 0 && !claim_slot(thread)) {   // fast_begin may have claimed it
       return false;
     }
+    // The transaction's objects are covered by its log, not by a deferred
+    // buffer, whose mark would not pass them at commit.
+    PmemDeferred::detach(thread);
     open(PmemThreadLocalData::buffer_top(thread));
     PmemThreadLocalData::set_in_txn(thread, true);
     PmemRedirect::stop_tlab(thread);   // new objects take the runtime path, which redirects them
@@ -296,6 +300,9 @@ bool PmemTxn::reference_ok(Thread* thread, oop holder, const void* addr, oop val
   const bool open = t != NULL && t->_depth > 0;
   const uintptr_t v = cast_from_oop<uintptr_t>(val);
   const bool own = open && t->is_fresh_any((uintptr_t)addr);   // a field of the transaction's object
+  // A deferred object is made durable before a reference to it can be
+  // (PmemDeferred's rule spares a holder above it in its own buffer).
+  PmemDeferred::before_reference(holder, val);
   if (own || PmemVolatileRefs::is_loose(addr)) {
     if (!own && !PmemHeap::is_in((void*)v)) {
       PmemVolatileRefs::add_slot(addr);   // a GC root from now on

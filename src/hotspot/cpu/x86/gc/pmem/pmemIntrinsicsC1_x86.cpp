@@ -91,6 +91,9 @@ void PmemAllocStubC1::emit_code(LIR_Assembler* ce) {
   if (!_call) {
     __ cmpptr(Address(r15_thread, PmemThreadLocalData::in_txn_offset()), (int32_t)0);
     __ jcc(Assembler::notEqual, leaf);
+    // A deferred buffer (PmemDeferred): written back when it becomes reachable.
+    __ cmpptr(Address(r15_thread, PmemThreadLocalData::defer_slot_offset()), (int32_t)0);
+    __ jcc(Assembler::greaterEqual, _continuation);
     __ cache_wb(Address(obj, 0));     // the header's line (it is in one)
     __ cache_wbsync(false);
     __ jmp(_continuation);

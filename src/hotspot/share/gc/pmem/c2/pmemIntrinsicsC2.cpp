@@ -239,7 +239,7 @@ static Node* inline_alloc(LibraryCallKit* kit, bool is_array) {
     // the rest of this path: the leaf writes the log and the thread's
     // fresh end, no Java memory.
     Node* raw = kit->memory(Compile::AliasIdxRaw);
-    RegionNode* wb_region = new RegionNode(4);
+    RegionNode* wb_region = new RegionNode(5);
     PhiNode* wb_mem = new PhiNode(wb_region, Type::MEMORY, TypeRawPtr::BOTTOM);
     Node* fresh_end = PmemWritebackC2::thread_word(kit, PmemThreadLocalData::fresh_end_offset());
     Node* covered = gvn.transform(new BoolNode(gvn.transform(new CmpXNode(fresh_end, kit->MakeConX(0))),
@@ -257,6 +257,14 @@ static Node* inline_alloc(LibraryCallKit* kit, bool is_array) {
     wb_mem->init_req(2, kit->memory(Compile::AliasIdxRaw));
     kit->set_control(gvn.transform(new IfFalseNode(txn_if)));
     kit->set_memory(raw, Compile::AliasIdxRaw);
+    // Outside a transaction, in a deferred buffer (PmemDeferred): the
+    // object is written back when it becomes reachable.
+    Node* slot = PmemWritebackC2::thread_word(kit, PmemThreadLocalData::defer_slot_offset());
+    Node* deferred = gvn.transform(new BoolNode(gvn.transform(new CmpXNode(slot, kit->MakeConX(0))), BoolTest::ge));
+    IfNode* def_if = kit->create_and_map_if(kit->control(), deferred, PROB_LIKELY_MAG(2), COUNT_UNKNOWN);
+    wb_region->init_req(4, gvn.transform(new IfTrueNode(def_if)));
+    wb_mem->init_req(4, raw);
+    kit->set_control(gvn.transform(new IfFalseNode(def_if)));
     if (PmemWritebackC2::by_instructions()) {
       Node* wb = gvn.transform(new CacheWBNode(kit->control(), kit->memory(Compile::AliasIdxRaw), obj));
       kit->set_memory(wb, Compile::AliasIdxRaw);
