@@ -36,7 +36,9 @@
  *          tier. Each restart checks every linked node
  *          and its child, verifies the heap, runs a full collection and a
  *          heap dump of all objects (the linear walks), and the restart
- *          after a crash reports the deferred buffers it freed.
+ *          after a crash reports the deferred buffers it freed; before it,
+ *          jpmem info reports them and jpmem check passes on the file as
+ *          the crash left it.
  * @library /test/lib /pmem/lib
  * @modules java.base/jdk.internal.pmem jdk.management
  * @run driver/timeout=1200 TestDeferredAlloc
@@ -101,7 +103,7 @@ public class TestDeferredAlloc {
         expectPassed(PmemTest.runMain(TestDeferredAlloc.class, base, "check"));
 
         String[] points = {"allocated", "deferred-written-back", "txn-stored", "commit-retired", "gc-swept"};
-        int crashes = 0, freedReported = 0;
+        int crashes = 0, freedReported = 0, jpmemSawSlots = 0;
         int target = Integer.getInteger("crashes", 24);
         for (int i = 0; crashes < target; i++) {
             String[] tier = PmemTest.TIERS[i % PmemTest.TIERS.length];
@@ -125,6 +127,19 @@ public class TestDeferredAlloc {
                 throw new RuntimeException("worker failed with exit " + rc);
             }
             crashes += rc == 97 ? 1 : 0;
+            if (rc == 97) {   // as the crash left it: jpmem reads the deferred buffers' rest as free
+                String jpmem = System.getProperty("test.jdk") + "/bin/jpmem";
+                OutputAnalyzer info = new OutputAnalyzer(new ProcessBuilder(jpmem, "info", file).start());
+                info.shouldHaveExitValue(0);
+                if (info.getOutput().contains("of objects never linked, which the next start frees")) {
+                    jpmemSawSlots++;
+                }
+                OutputAnalyzer check = new OutputAnalyzer(new ProcessBuilder(jpmem, "check", file).start());
+                if (check.getExitValue() != 0) {
+                    System.out.println(check.getOutput());
+                    throw new RuntimeException("jpmem check failed on the file a crash left");
+                }
+            }
             out = PmemTest.runMain(TestDeferredAlloc.class, PmemTest.concat(base, new String[] {"-Xlog:gc+pmem"}),
                                    "check", "dump-" + i + ".hprof");
             expectPassed(out);
@@ -133,9 +148,10 @@ public class TestDeferredAlloc {
             }
             if (i > 20 * target) throw new RuntimeException("too few crashes: " + crashes + " in " + i + " runs");
         }
-        System.out.println("crashes survived: " + crashes + ", restarts that freed deferred buffers: " + freedReported);
-        if (freedReported == 0) {
-            throw new RuntimeException("no restart after a crash found a deferred buffer to free");
+        System.out.println("crashes survived: " + crashes + ", restarts that freed deferred buffers: " + freedReported
+                           + ", crashed files whose deferred buffers jpmem reported: " + jpmemSawSlots);
+        if (freedReported == 0 || jpmemSawSlots == 0) {
+            throw new RuntimeException("no restart after a crash found a deferred buffer to free, or jpmem saw none");
         }
         PmemTest.cleanup();
     }
