@@ -177,10 +177,7 @@ public class TestCompaction {
         }
         for (int i = 0; i < simCrashes; i++) {
             PmemTest.ok(run(file, "churn", 1000 + i));
-            OutputAnalyzer d = run(file, "compact", 1, "-XX:+PmemSimulator",
-                                   "-XX:PmemCrashAfterWritebacks=" + (1 + rnd.nextInt(bound)),
-                                   "-XX:PmemSimulatorEvictPPM=" + (i % 2 == 0 ? 0 : 20000),
-                                   "-XX:PmemSimulatorSeed=" + (1 + rnd.nextInt(1 << 30)));
+            OutputAnalyzer d = run(file, "compact", 1, PmemTest.simulatorCrash(rnd, bound, i % 2 != 0));
             PmemTest.check(d.getExitValue() == 97 || d.getExitValue() == 0, "simulator run: exit " + d.getExitValue()
                   + "\n" + d.getOutput());
             simulated += d.getExitValue() == 97 ? 1 : 0;

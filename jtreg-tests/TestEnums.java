@@ -290,10 +290,7 @@ public class TestEnums {
         rnd = new Random(seed);
         for (int i = 0; i < 40; i++) {
             String file = PmemTest.heapFile("simulator");   // afresh: every promotion happens again
-            crashes += crashAndCheck(file, new String[] {"-XX:+PmemSimulator",
-                    "-XX:PmemCrashAfterWritebacks=" + (1 + rnd.nextInt(1200)),
-                    "-XX:PmemSimulatorEvictPPM=" + (i % 2 == 0 ? 0 : 20000),
-                    "-XX:PmemSimulatorSeed=" + (1 + rnd.nextInt(1 << 30))}, rnd.nextLong());
+            crashes += crashAndCheck(file, PmemTest.simulatorCrash(rnd, 1200, i % 2 != 0), rnd.nextLong());
             crashAndCheck(file, new String[0], i);
         }
         System.out.println("crashes survived: " + crashes);

@@ -143,10 +143,7 @@ public class TestEvolution {
         int simulated = 0;
         for (int i = 0; i < simCrashes; i++) {
             Path next = now == v2 ? v3 : v2;
-            OutputAnalyzer c = run(file, next, "check", "-XX:+PmemSimulator",
-                                   "-XX:PmemCrashAfterWritebacks=" + (1 + rnd.nextInt(2 * COUNT)),
-                                   "-XX:PmemSimulatorEvictPPM=" + (i % 2 == 0 ? 0 : 20000),
-                                   "-XX:PmemSimulatorSeed=" + (1 + rnd.nextInt(1 << 30)));
+            OutputAnalyzer c = run(file, next, "check", PmemTest.simulatorCrash(rnd, 2 * COUNT, i % 2 != 0));
             check(c.getExitValue() == 97 || c.getExitValue() == 0, "simulator run: exit " + c.getExitValue()
                   + "\n" + c.getOutput());
             simulated += c.getExitValue() == 97 ? 1 : 0;

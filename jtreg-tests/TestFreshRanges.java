@@ -85,17 +85,14 @@ public class TestFreshRanges {
         int tier = 0;
         for (String point : points) {
             for (int count : new int[] {1, 5, 40}) {
-                crashes += crash(file, tier++, rnd, "-XX:PmemFaultPoint=" + point, "-XX:PmemFaultCount=" + count);
+                crashes += crash(file, tier++, rnd, PmemTest.faultPoint(point, count));
             }
         }
         // The simulator: only written-back lines reach the file.
         String sim = PmemTest.heapFile("fresh-sim");
         int simCrashes = Integer.getInteger("crashes", 60);   // make torture: 2000
         for (int i = 0; i < simCrashes; i++) {
-            crashes += crash(sim, tier++, rnd, "-XX:+PmemSimulator",
-                             "-XX:PmemCrashAfterWritebacks=" + (1 + rnd.nextInt(4000)),
-                             "-XX:PmemSimulatorEvictPPM=" + (i % 2 == 0 ? 0 : 50000),
-                             "-XX:PmemSimulatorSeed=" + (1 + rnd.nextInt(1 << 30)));
+            crashes += crash(sim, tier++, rnd, PmemTest.simulatorCrash(rnd, 4000, i % 2 == 0 ? 0 : 50000));
         }
         System.out.println("crashes survived: " + crashes + ", files checked by jpmem: " + checked);
         if (crashes < 50 || checked < 40) throw new RuntimeException("too few crashes or checks: " + crashes + ", " + checked);

@@ -92,9 +92,7 @@ public class TestGCCrash {
         // The simulator: the file holds only written-back lines.
         String sim = PmemTest.heapFile("simulator");
         for (int i = 0; i < 60; i++) {
-            crashes += crash(sim, rnd, "-XX:+PmemSimulator", "-XX:PmemCrashAfterWritebacks=" + (1 + rnd.nextInt(60000)),
-                             "-XX:PmemSimulatorEvictPPM=" + (i % 2 == 0 ? 0 : 20000),
-                             "-XX:PmemSimulatorSeed=" + (1 + rnd.nextInt(1 << 30)));
+            crashes += crash(sim, rnd, PmemTest.simulatorCrash(rnd, 60000, i % 2 != 0));
         }
         System.out.println("crashes survived: " + crashes);
         if (crashes < 70) throw new RuntimeException("too few crashes: " + crashes);

@@ -240,9 +240,7 @@ public class TestGrowth {
             for (int i = 0; i < 24; i++) {
                 String file = PmemTest.heapFile("simulator");
                 OutputAnalyzer out = PmemTest.runMain(TestGrowth.class, PmemTest.concat(flags(file, "16m", "256m"),
-                        new String[] {"-XX:+UnlockDiagnosticVMOptions", "-XX:+PmemSimulator",
-                                      "-XX:PmemCrashAfterWritebacks=" + (1 + rnd.nextInt(3000)),
-                                      "-XX:PmemSimulatorSeed=" + (1 + rnd.nextInt(1 << 30))}),
+                        new String[] {"-XX:+UnlockDiagnosticVMOptions"}, PmemTest.simulatorCrash(rnd, 3000, false)),
                         "fill", String.valueOf(200L << 20), String.valueOf(256 << 10), "1000");
                 int rc = out.getExitValue();
                 check(rc == 97 || rc == 0, "simulator run exit " + rc + "\n" + out.getOutput());

@@ -531,9 +531,7 @@ public class TestIncrementalGC {
         String sim = PmemTest.heapFile("crash-sim");
         int simCrashes = Integer.getInteger("crashes", 12);   // make torture: 2000
         for (int i = 0; i < simCrashes; i++) {
-            crashes += crash(sim, rnd, "-XX:+PmemSimulator", "-XX:PmemCrashAfterWritebacks=" + (1 + rnd.nextInt(80000)),
-                             "-XX:PmemSimulatorEvictPPM=" + (i % 2 == 0 ? 0 : 20000),
-                             "-XX:PmemSimulatorSeed=" + (1 + rnd.nextInt(1 << 30)));
+            crashes += crash(sim, rnd, PmemTest.simulatorCrash(rnd, 80000, i % 2 != 0));
         }
         System.out.println("crashes survived: " + crashes);
         PmemTest.check(crashes >= 10, "too few crashes: " + crashes);

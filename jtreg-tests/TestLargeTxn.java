@@ -149,7 +149,7 @@ public class TestLargeTxn {
                 int count = p.equals("log-linked") ? 1 + rnd.nextInt(12)
                           : p.equals("log-appended") || p.equals("txn-stored") ? 1 + rnd.nextInt(150_000)
                           : 1 + rnd.nextInt(6);
-                fault = new String[] {"-XX:PmemFaultPoint=" + p, "-XX:PmemFaultCount=" + count};
+                fault = PmemTest.faultPoint(p, count);
             }
             out = PmemTest.runMain(TestLargeTxn.class, PmemTest.concat(base, tier, fault),
                                    "work", Long.toString(rnd.nextLong()));

@@ -68,7 +68,7 @@ public class TestTxnCrash {
         String file = PmemTest.heapFile("faults");
         for (String point : points) {
             for (int count : new int[] {1, 7, 50, 333}) {
-                crashes += crash(file, new String[] {"-XX:PmemFaultPoint=" + point, "-XX:PmemFaultCount=" + count}, rnd);
+                crashes += crash(file, PmemTest.faultPoint(point, count), rnd);
             }
         }
         // A crash while recovering is recovered by the next start.

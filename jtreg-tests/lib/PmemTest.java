@@ -167,14 +167,24 @@ public final class PmemTest {
                           jvmArgs, new String[] {cls.getName()}, mainArgs));
     }
 
+    /** The flags of a run that crashes (exit 97) the count-th time it passes the fault point. */
+    public static String[] faultPoint(String point, int count) {
+        return new String[] {"-XX:PmemFaultPoint=" + point, "-XX:PmemFaultCount=" + count};
+    }
+
     /**
      * The flags of a run under the persistence-domain simulator that
      * crashes after 1 to maxWritebacks write-backs, evicting unflushed
      * lines (20,000 per million) or not, with a random seed.
      */
     public static String[] simulatorCrash(java.util.Random rnd, int maxWritebacks, boolean evict) {
+        return simulatorCrash(rnd, maxWritebacks, evict ? 20000 : 0);
+    }
+
+    /** The same with evictPPM evictions per million stores. */
+    public static String[] simulatorCrash(java.util.Random rnd, int maxWritebacks, int evictPPM) {
         return new String[] {"-XX:+PmemSimulator", "-XX:PmemCrashAfterWritebacks=" + (1 + rnd.nextInt(maxWritebacks)),
-                             "-XX:PmemSimulatorEvictPPM=" + (evict ? 20000 : 0),
+                             "-XX:PmemSimulatorEvictPPM=" + evictPPM,
                              "-XX:PmemSimulatorSeed=" + (1 + rnd.nextInt(1 << 30))};
     }
 
