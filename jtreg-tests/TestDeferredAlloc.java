@@ -28,7 +28,8 @@
  *          transaction); objects never linked are freed after a crash.
  *          Workers link objects top-down (the new object into an old one),
  *          bottom-up (a child made first, into its parent, the parent
- *          linked after), across threads, around transactions, and leave
+ *          linked after), across threads, around transactions (some of
+ *          them aborted, under the object's lock), and leave
  *          garbage, with collections in between (the marked deferred
  *          objects written back, the rest swept); they are crashed at the
  *          allocation, at the write-back before a link, at stores, in
@@ -38,7 +39,10 @@
  *          heap dump of all objects (the linear walks), and the restart
  *          after a crash reports the deferred buffers it freed; before it,
  *          jpmem info reports them and jpmem check passes on the file as
- *          the crash left it.
+ *          the crash left it. Stores into objects not durable yet are not
+ *          written back (counted under the simulator, every tier), and a
+ *          pnew then a transaction, round after round, keeps the thread's
+ *          buffer and claims a slot again after each transaction.
  * @library /test/lib /pmem/lib
  * @modules java.base/jdk.internal.pmem jdk.management
  * @run driver/timeout=1200 TestDeferredAlloc
@@ -74,6 +78,8 @@ public class TestDeferredAlloc {
             switch (args[0]) {
                 case "init" -> init();
                 case "work" -> work(Long.parseLong(args[1]), args.length > 2);
+                case "mixed" -> mixed(Integer.parseInt(args[1]));
+                case "stores" -> stores();
                 case "check" -> check(args.length > 1 ? args[1] : null);
                 default -> throw new IllegalArgumentException(args[0]);
             }
@@ -88,12 +94,58 @@ public class TestDeferredAlloc {
         // An orderly run leaves its slots (daemon threads may still link
         // then): the next start frees what was never linked.
         OutputAnalyzer out = PmemTest.runMain(TestDeferredAlloc.class,
-                PmemTest.concat(base, new String[] {"-Xint", "-Xlog:gc+pmem=trace"}), "work", "1");
+                PmemTest.concat(base, new String[] {"-Xint", "-Xlog:gc+pmem+alloc=trace"}), "work", "1");
         expectPassed(out);
         out.shouldContain("Deferred buffer slot");
         out = PmemTest.runMain(TestDeferredAlloc.class, PmemTest.concat(base, new String[] {"-Xlog:gc+pmem"}), "check");
         expectPassed(out);
         out.shouldMatch("Attach: [0-9]+ allocation buffer\\(s\\) of deferred write-back");
+
+        // A pnew then a transaction, round after round, in every tier: each
+        // transaction cuts the slot, the thread keeps its buffer, and the
+        // first pnew after it, compiled too, claims a slot again. The list
+        // grows by 3 MB, which takes 10 to 20 collections as the heap's
+        // soft limit grows; dropping the buffer's rest at each begin took
+        // a collection every 64 rounds or so (over 300).
+        for (String[] tier : PmemTest.TIERS) {
+            out = PmemTest.runMain(TestDeferredAlloc.class,
+                    PmemTest.concat(base, tier, new String[] {"-Xbatch", "-Xlog:gc+pmem", "-Xlog:gc+pmem+alloc=trace"}),
+                    "mixed", "20000");
+            expectPassed(out);
+            long collections = out.getOutput().lines().filter(l -> l.contains("Persistent heap collected")).count();
+            long claims = out.getOutput().lines().filter(l -> l.contains("Deferred buffer slot")).count();
+            System.out.println(String.join(" ", tier) + ": " + collections + " collections, " + claims + " claims");
+            expect(collections <= 60, collections + " collections in 20000 rounds of pnew and a transaction: "
+                                     + "buffers are dropped at each transaction's begin");
+            expect(claims >= 19000, "only " + claims + " slots claimed in 20000 rounds: "
+                                    + "pnew after a transaction writes back instead of deferring");
+        }
+        expectPassed(PmemTest.runMain(TestDeferredAlloc.class, base, "check"));
+
+        // Stores into objects not durable yet wait for the raise that makes
+        // them so: 50 rounds of 1000 objects with four stores each and one
+        // link stay far under 5000 write-backs, where a write-back per
+        // store would take 200000 (the simulator crashes the run at the
+        // 5000th), and the linked nodes hold their stores after the restart.
+        // A new file each time: an attach that rewrites headers writes each
+        // back, and the raises made the garbage below the links durable.
+        for (String[] tier : PmemTest.TIERS) {
+            String storesFile = PmemTest.heapFile("deferred-stores");
+            String[] storesBase = PmemTest.concat(PmemTest.flags(storesFile),
+                                                  new String[] {"-XX:+UnlockDiagnosticVMOptions"});
+            expectPassed(PmemTest.runMain(TestDeferredAlloc.class, storesBase, "init"));
+            out = PmemTest.runMain(TestDeferredAlloc.class,
+                    PmemTest.concat(storesBase, tier, new String[] {"-Xbatch", "-XX:+PmemSimulator",   // compiled before the loop ends
+                                                                    "-XX:PmemCrashAfterWritebacks=5000"}),
+                    "stores");
+            if (out.getExitValue() == 97) {
+                System.out.println(out.getOutput());
+                throw new RuntimeException(String.join(" ", tier) + ": 5000 write-backs reached: "
+                                           + "stores into objects not durable yet are written back one by one");
+            }
+            expectPassed(out);
+            expectPassed(PmemTest.runMain(TestDeferredAlloc.class, storesBase, "check"));
+        }
 
         // Collections in the middle: the marked deferred objects are written
         // back, the rest swept, the slots freed (every full GC collects the
@@ -108,17 +160,18 @@ public class TestDeferredAlloc {
         for (int i = 0; crashes < target; i++) {
             String[] tier = PmemTest.TIERS[i % PmemTest.TIERS.length];
             String[] fault;
+            String p = "";
             if (i % 3 == 2) {
                 fault = PmemTest.simulatorCrash(rnd, 3000, i % 2 != 0);
             } else {
-                String p = points[(i / 3 + i) % points.length];
+                p = points[(i / 3 + i) % points.length];
                 int count = p.equals("allocated") ? 1 + rnd.nextInt(400)
                           : p.equals("deferred-written-back") ? 1 + rnd.nextInt(60)
                           : p.equals("gc-swept") ? 1 + rnd.nextInt(300)
                           : 1 + rnd.nextInt(30);
-                fault = new String[] {"-XX:PmemFaultPoint=" + p, "-XX:PmemFaultCount=" + count};
+                fault = PmemTest.faultPoint(p, count);
             }
-            String[] work = i % 5 == 4 || p(fault).equals("gc-swept") ? new String[] {"work", Long.toString(rnd.nextLong()), "gc"}
+            String[] work = i % 5 == 4 || p.equals("gc-swept") ? new String[] {"work", Long.toString(rnd.nextLong()), "gc"}
                                        : new String[] {"work", Long.toString(rnd.nextLong())};
             out = PmemTest.runMain(TestDeferredAlloc.class, PmemTest.concat(base, tier, fault), work);
             int rc = out.getExitValue();
@@ -154,10 +207,6 @@ public class TestDeferredAlloc {
             throw new RuntimeException("no restart after a crash found a deferred buffer to free, or jpmem saw none");
         }
         PmemTest.cleanup();
-    }
-
-    static String p(String[] fault) {
-        return fault[0].startsWith("-XX:PmemFaultPoint=") ? fault[0].substring("-XX:PmemFaultPoint=".length()) : "";
     }
 
     static void expectPassed(OutputAnalyzer out) {
@@ -198,7 +247,7 @@ public class TestDeferredAlloc {
         h.count = n.v + 1;
     }
 
-    static void work(long seed, boolean gc) throws Exception {
+    static Head openList() {
         Head h = Pmem.get("head", Head.class);
         long length = 0;
         Node last = null;
@@ -208,9 +257,46 @@ public class TestDeferredAlloc {
         }
         h.last = last;   // a crash between a link and these stores left them one short
         h.count = length;
+        return h;
+    }
+
+    // Made outside, linked inside a transaction that allocates too.
+    static void linkInTxn(Head h) {
+        Node n = make(h.count);
+        Pmem.txn(() -> {
+            Child c = Pmem.pnew(Child.class);   // in the buffer's rest above the slot's cut
+            c.v = -n.v;
+            n.child = c;
+            append(h, n);
+        });
+    }
+
+    static void mixed(int rounds) {
+        Head h = openList();
+        for (int i = 0; i < rounds; i++) {
+            linkInTxn(h);
+        }
+    }
+
+    static void stores() {
+        Head h = openList();
+        for (int round = 0; round < 50; round++) {
+            for (int i = 0; i < 1000; i++) {
+                Child c = Pmem.pnew(Child.class);
+                c.v = i;
+                c.v += round;
+                c.v *= 3;
+                c.v = -c.v;
+            }
+            append(h, make(h.count));   // five stores into its parts before the link, which raises past them
+        }
+    }
+
+    static void work(long seed, boolean gc) throws Exception {
+        Head h = openList();
         Random rnd = new Random(seed);
         for (int round = 0; round < 60; round++) {
-            switch (rnd.nextInt(5)) {
+            switch (rnd.nextInt(7)) {
                 case 0 -> {   // bottom-up, then linked
                     append(h, make(h.count));
                 }
@@ -241,9 +327,33 @@ public class TestDeferredAlloc {
                     t.join();
                     append(h, box[0]);
                 }
-                default -> {   // made outside, linked inside a transaction
+                case 4 -> {   // made outside, linked inside a transaction
                     Node n = make(h.count);
                     Pmem.txn(() -> append(h, n));
+                }
+                case 5 -> {   // the same with an allocation inside, a few times: the buffer outlives each cut
+                    for (int k = 0; k < 3; k++) {
+                        linkInTxn(h);
+                    }
+                }
+                default -> {   // made outside, under its lock a transaction links it and aborts; linked after
+                    Node n = make(h.count);
+                    Node last = h.last;
+                    synchronized (n) {
+                        try {
+                            Pmem.txn(() -> {
+                                n.v = -7;   // logged: a store into an object not durable until the link below
+                                Child c = Pmem.pnew(Child.class);
+                                c.v = -7;
+                                n.child = c;
+                                append(h, n);
+                                throw new IllegalStateException("abort");
+                            });
+                        } catch (IllegalStateException expected) {
+                        }
+                        expect(n.v == h.count && n.child.v == -n.v && h.last == last, "the aborted link undone");
+                    }
+                    append(h, n);
                 }
             }
             if (gc && round % 7 == 3) {   // deferred objects held only by locals across a collection

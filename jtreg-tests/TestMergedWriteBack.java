@@ -161,16 +161,19 @@ public class TestMergedWriteBack {
         root[0] = ws;
         root[1] = bs;
         root[2] = ms;
+        // Each object linked before its stores: then it is durable, and
+        // each store, or run of stores, is written back (stores into an
+        // object not linked yet wait for its link: PmemDeferred).
         for (int k = 0; k < N; k++) {
             W w = Pmem.pnew(W.class);
-            fill(w, k);
             ws[k] = w;
+            fill(w, k);
             W b = Pmem.pnew(W.class);
-            fillBroken(b, k);
             bs[k] = b;
+            fillBroken(b, k);
             M m = Pmem.pnew(M.class);
-            mixed(m, k);
             ms[k] = m;
+            mixed(m, k);
             if (k % 64 == 0) {
                 Pmem.pnew(M.class);   // shift the next objects' alignment
             }

@@ -56,9 +56,8 @@ class PmemAllocator : AllStatic {
 
   static HeapWord* claim_top(size_t words, bool past_limit);
   static void      persist_top(HeapWord* top);
-  // defer: the thread the chunk becomes a deferred buffer of (PmemDeferred), or NULL.
-  static HeapWord* take_chunk(size_t min, size_t want, size_t* got, Thread* defer);
-  static HeapWord* take_locked(size_t min, size_t want, bool past_limit, size_t* got, Thread* defer = NULL);
+  static HeapWord* take_chunk(size_t min, size_t want, size_t* got);
+  static HeapWord* take_locked(size_t min, size_t want, bool past_limit, size_t* got);
 
 public:
   // Resumes from the top recorded in the file.

@@ -25,6 +25,7 @@
 #include "classfile/vmSymbols.hpp"
 #include "gc/pmem/pmemAllocator.hpp"
 #include "gc/pmem/pmemBarrier.hpp"
+#include "gc/pmem/pmemDeferred.hpp"
 #include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemMark.hpp"
@@ -141,8 +142,11 @@ void PmemBarrier::before_write(const void* addr, size_t len, TRAPS) {
 }
 
 void PmemBarrier::after_write(const void* addr, size_t len) {
-  if (!PmemTxn::in_txn(Thread::current())) {
-    PmemWriteback::persist(addr, len);
+  Thread* const thread = Thread::current();
+  if (!PmemTxn::in_txn(thread)) {
+    if (!PmemDeferred::store_waits(thread, addr, len)) {   // in an object not durable yet: it waits
+      PmemWriteback::persist(addr, len);
+    }
   } else {
     PmemWriteback::maybe_evict(addr);
     PmemFault::reached("txn-stored");

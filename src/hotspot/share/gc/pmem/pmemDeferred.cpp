@@ -27,6 +27,7 @@
 #include "gc/pmem/pmemHeap.hpp"
 #include "gc/pmem/pmemMark.hpp"
 #include "gc/pmem/pmemThreadLocalData.hpp"
+#include "gc/pmem/pmemTxn.hpp"
 #include "gc/pmem/pmemWalk.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
 #include "logging/log.hpp"
@@ -34,6 +35,7 @@
 #include "runtime/atomic.hpp"
 #include "runtime/mutex.hpp"
 #include "runtime/mutexLocker.hpp"
+#include "runtime/orderAccess.hpp"
 #include "runtime/safepoint.hpp"
 #include "runtime/thread.hpp"
 
@@ -53,6 +55,7 @@ static DeferView _view[PmemDeferred::slot_count];
 // The owner of a detached slot: its thread may have ended since.
 static Thread* detached() { return (Thread*)(uintptr_t)1; }
 static volatile int _owned = 0;        // slots with an owner: 0 makes the checks one load
+static volatile int _used = 0;         // slots at this index and above were never claimed
 static Mutex* volatile _lock = NULL;   // guards claims, raises and ends
 static bool _full_logged = false;
 
@@ -120,6 +123,13 @@ bool PmemDeferred::defers(Thread* thread, HeapWord* mem, HeapWord* end) {
   return claim(thread, mem, end);
 }
 
+bool PmemDeferred::covers(Thread* thread, HeapWord* mem, size_t words) {
+  // Only an object bumped in the thread's buffer: a large one has a chunk
+  // of its own, which no slot covers.
+  return !PmemTxn::in_txn(thread) && PmemThreadLocalData::buffer_top(thread) == mem + words &&
+         defers(thread, mem, PmemThreadLocalData::buffer_end(thread));
+}
+
 bool PmemDeferred::claim(Thread* thread, HeapWord* mem, HeapWord* end) {
   assert(PmemThreadLocalData::defer_slot(thread) < 0, "the thread's slot is detached first");
   MutexLocker ml(lock(), Mutex::_no_safepoint_check_flag);
@@ -147,23 +157,31 @@ bool PmemDeferred::claim(Thread* thread, HeapWord* mem, HeapWord* end) {
   PmemWriteback::persist(d, sizeof(*d));
   PmemWriteback::store_persist(&d->start, offset_of_word(mem) + 1);
   DeferView& v = _view[free];
+  if (free >= _used) {
+    Atomic::release_store(&_used, free + 1);   // claims take the lowest free slot: few threads, a short scan
+  }
   v.start = mem;
   v.end = end;
   v.mark = mem;
   Atomic::release_store(&v.owner, thread);
   Atomic::inc(&_owned);
   PmemThreadLocalData::set_defer_slot(thread, free);
-  log_trace(gc, pmem)("Deferred buffer slot %d claimed at offset " UINT64_FORMAT " (" SIZE_FORMAT " bytes)",
+  Atomic::release_store(PmemThreadLocalData::defer_lo_addr(thread), (uintptr_t)mem);
+  PmemThreadLocalData::set_defer_hi(thread, (uintptr_t)end);
+  log_trace(gc, pmem, alloc)("Deferred buffer slot %d claimed at offset " UINT64_FORMAT " (" SIZE_FORMAT " bytes)",
                       free, offset_of_word(mem), pointer_delta(end, mem, 1));
   return true;
 }
 
-// The thread stops bumping in its slot's buffer: the slot ends at the
+// The thread stops deferring in its slot's buffer: the slot ends at the
 // buffer's top, so that what is allocated above it later (a transaction's
-// objects, another owner's after a sweep freed the rest) is not freed by
-// recovery. The cut needs no fence of its own: whatever makes such an
-// object durable (a commit, a sweep's tags, a write-back) fences after it.
-// The objects below stay deferred until a collection or a link.
+// objects, objects written back one by one, another owner's after a sweep
+// freed the rest) is not freed by recovery. The buffer's rest stays the
+// thread's: its zeros are durable (PmemAllocator::take_chunk), so it
+// parses without the slot. The cut needs no fence of its own: whatever
+// makes an object above it durable (a commit, a write-back, a claim) is
+// this thread's and fences after it, and a sweep's reuse comes after a
+// safepoint. The objects below stay deferred until a collection or a link.
 void PmemDeferred::detach(Thread* thread) {
   const int i = PmemThreadLocalData::defer_slot(thread);
   if (i < 0) {
@@ -173,17 +191,12 @@ void PmemDeferred::detach(Thread* thread) {
   DeferView& v = _view[i];
   HeapWord* top = PmemThreadLocalData::buffer_top(thread);
   PmemThreadLocalData::set_defer_slot(thread, -1);
+  // This thread's stores above the cut are written back from now on; the
+  // ones it made before wait for the slot's raise or collection as before.
+  PmemThreadLocalData::set_defer_hi(thread, 0);
+  Atomic::release_store(PmemThreadLocalData::defer_lo_addr(thread), (uintptr_t)0);
   if (top == NULL || top < v.mark || top > v.end) {
     top = v.mark;   // (cannot happen: the buffer is the slot's)
-  }
-  // The buffer's rest: its zeros may never have been written back (a
-  // reused chunk claimed before it was zeroed), so it becomes a free chunk
-  // durably before the slot stops covering it, and the thread bumps no
-  // more there.
-  if (top < v.end) {
-    *(volatile uint64_t*)top = PmemWalk::free_tag(pointer_delta(v.end, top));
-    PmemWriteback::persist(top, HeapWordSize);
-    PmemThreadLocalData::set_buffer(thread, top, top);
   }
   if (top == v.mark) {
     free_locked(i, false);   // nothing deferred in it
@@ -200,7 +213,8 @@ static int find(const void* p) {
   if (Atomic::load_acquire(&_owned) == 0) {
     return -1;
   }
-  for (int i = 0; i < PmemDeferred::slot_count; i++) {
+  const int used = Atomic::load_acquire(&_used);
+  for (int i = 0; i < used; i++) {
     const DeferView& v = _view[i];
     if (Atomic::load_acquire(&v.owner) != NULL && p >= (const void*)v.mark && p < (const void*)v.end) {
       return i;
@@ -211,6 +225,16 @@ static int find(const void* p) {
 
 bool PmemDeferred::is_deferred(const void* p) {
   return find(p) >= 0;
+}
+
+bool PmemDeferred::store_waits(Thread* thread, const void* addr, size_t len) {
+  const uintptr_t a = (uintptr_t)addr;
+  volatile uintptr_t* lo = PmemThreadLocalData::defer_lo_addr(thread);
+  if (a < *lo || a + len > PmemThreadLocalData::defer_hi(thread)) {
+    return false;   // (no fence: a write-back is never wrong)
+  }
+  OrderAccess::fence();
+  return a >= Atomic::load_acquire(lo);
 }
 
 void PmemDeferred::before_reference(oop holder, oop val) {
@@ -232,6 +256,13 @@ void PmemDeferred::before_reference(oop holder, oop val) {
     return;   // ended, or raised past it, meanwhile
   }
   HeapWord* const to = p + val->size();
+  // The owner's stores below to stop waiting first (store_waits): then
+  // the write-back sees every store the owner let wait.
+  Thread* const owner = v.owner;
+  if (owner != detached()) {
+    Atomic::release_store(PmemThreadLocalData::defer_lo_addr(owner), (uintptr_t)to);
+  }
+  OrderAccess::fence();
   // The objects first, then the mark that says they are there.
   write_back(v.mark, to);
   PmemFault::reached("deferred-written-back");

@@ -50,9 +50,11 @@ struct PmemFileState;
 // mark past the holder passes the referent too. So every object below a
 // mark refers only to durable objects, and no raise has to trace.
 //
-// A thread that stops bumping in the buffer (a refill, a transaction's
+// A thread that stops deferring in the buffer (a refill, a transaction's
 // begin: the undo log's fresh ranges cover a transaction's objects) cuts
-// the slot at its top and leaves it. A collection writes back the marked
+// the slot at its top and leaves it; it may go on bumping above the cut,
+// since a buffer's zeros are durable, and its first object outside a
+// transaction after that claims a slot for the rest. A collection writes back the marked
 // objects above the marks, its sweep frees the rest, and the slots are
 // freed: garbage is never written back. A full table reclaims a detached
 // slot by writing it back whole.
@@ -64,13 +66,18 @@ public:
   // thread's buffer, which ends at end: true if its write-back may wait
   // (the thread holds a slot for the buffer, claimed here if need be).
   static bool defers(Thread* thread, HeapWord* mem, HeapWord* end);
-  // Claims a slot for [start, end), the thread holding none (a refill
-  // does, before it zeroes a reused chunk: then the zeros need no
-  // write-back). False if the table is full of current slots.
+  // Whether the object of words just bumped at mem (native path or compiled
+  // code) may skip its write-back: outside a transaction, in the thread's
+  // buffer, which defers (claimed here if need be: after a transaction
+  // the first allocation claims the buffer's rest).
+  static bool covers(Thread* thread, HeapWord* mem, size_t words);
+  // Claims a slot for [start, end) of the thread's buffer, the thread
+  // holding none. False if the table is full of current slots.
   static bool claim(Thread* thread, HeapWord* start, HeapWord* end);
-  // The thread stops bumping in its buffer (a refill, a collection's
-  // retirement, a transaction's begin, the thread's end): the slot ends at
-  // the buffer's top and its objects stay deferred.
+  // The thread stops deferring in its buffer (a refill, a collection's
+  // retirement, a transaction's begin, an object its caller writes back,
+  // the thread's end): the slot ends at the buffer's top and its objects
+  // stay deferred.
   static void detach(Thread* thread);
 
   // A collection, marking done: the marked objects above the marks written
@@ -83,6 +90,15 @@ public:
   static void before_reference(oop holder, oop val);
   // Whether p lies above the mark of some slot (not yet durable).
   static bool is_deferred(const void* p);
+  // Outside a transaction, right after a store of len bytes at addr: true
+  // if its write-back may wait, addr lying above the mark of the thread's
+  // own slot (the raise that makes the object durable writes it back).
+  // Dekker style: the store, a fence, then the thread's bound, which a
+  // raiser moves before it writes back and fences; so either the raise's
+  // write-back sees the store, or this thread sees the raise and writes
+  // the store back itself. C2 inlines the same test
+  // (PmemWritebackC2::after_store_outside_txn).
+  static bool store_waits(Thread* thread, const void* addr, size_t len);
 
   // At attach, before anything walks the heap: frees [mark, end) of every
   // slot the last run left (an orderly exit leaves them too: Java threads

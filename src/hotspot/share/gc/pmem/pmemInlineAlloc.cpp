@@ -24,9 +24,9 @@
 #include "ci/ciInstance.hpp"
 #include "ci/ciInstanceKlass.hpp"
 #include "ci/ciUtilities.inline.hpp"
+#include "gc/pmem/pmemDeferred.hpp"
 #include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemInlineAlloc.hpp"
-#include "gc/pmem/pmemThreadLocalData.hpp"
 #include "gc/pmem/pmemTxn.hpp"
 #include "gc/pmem/pmemTypeTable.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
@@ -72,8 +72,8 @@ bool PmemInlineAlloc::plan(ciKlass* k, bool want_array) {
 
 JRT_LEAF(void, PmemInlineAlloc::allocated(void* obj, jlong bytes))
   JavaThread* t = JavaThread::current();
-  if (!PmemTxn::covers(t, (HeapWord*)obj, (size_t)bytes / HeapWordSize) &&
-      (PmemTxn::in_txn(t) || PmemThreadLocalData::defer_slot(t) < 0)) {   // else deferred (PmemDeferred)
+  const size_t words = (size_t)bytes / HeapWordSize;
+  if (!PmemTxn::covers(t, (HeapWord*)obj, words) && !PmemDeferred::covers(t, (HeapWord*)obj, words)) {
     PmemWriteback::persist(obj, (size_t)bytes);
   }
   PmemFault::reached("allocated");

@@ -35,8 +35,9 @@ class Klass;
 //   pad    = (((top & 63) + 8) >> 6) << 3   (a header never crosses a line)
 //   obj    = top + pad; new top = obj + size; new top >u end: the native path
 //   stores: top, mark word, array length, narrow klass (the walker's order)
-//   write-back of the header's line and a fence, unless the thread's buffer
-//   defers it (PmemDeferred: written back when it becomes reachable)
+//   nothing more when a fresh range of the transaction's log or, outside
+//   one, the thread's deferred buffer covers the object (PmemDeferred:
+//   written back when it becomes reachable); else the allocated() leaf
 // The body is zero and durable already: a buffer's memory is made so
 // before it is handed out. Inside a transaction commit writes the new
 // objects back (they lie above the buffer top the txn began with).
@@ -62,9 +63,10 @@ public:
 
   // Leaf: writes the new object back, unless a fresh range of the open
   // transaction's log covers it (PmemTxn::covers, which logs one for the
-  // buffer), and passes the "allocated" fault point. Compiled code calls
-  // it inside a transaction when no fresh range covers the buffer yet, and
-  // outside one where PmemWriteback::by_instructions() is false.
+  // buffer) or, outside a transaction, the thread's deferred buffer does
+  // (PmemDeferred::covers, which claims a slot for the buffer's rest), and
+  // passes the "allocated" fault point. Compiled code calls it when
+  // neither is in place yet.
   static void allocated(void* obj, jlong bytes);
 };
 

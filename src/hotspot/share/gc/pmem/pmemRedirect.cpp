@@ -72,10 +72,7 @@ oop PmemRedirect::allocate_formatted(Klass* k, size_t words, int length, TRAPS) 
   // object is in a fresh range of the open transaction's log, which
   // recovery frees whole, or, outside a transaction, in a deferred buffer
   // (written back when it becomes reachable; recovery frees the rest).
-  const bool bumped = PmemThreadLocalData::buffer_top(THREAD) == mem + words;
-  if (!PmemTxn::covers(THREAD, mem, words) &&
-      !(bumped && !PmemTxn::in_txn(THREAD) &&
-        PmemDeferred::defers(THREAD, mem, PmemThreadLocalData::buffer_end(THREAD)))) {
+  if (!PmemTxn::covers(THREAD, mem, words) && !PmemDeferred::covers(THREAD, mem, words)) {
     PmemWriteback::persist(mem, words * HeapWordSize);
   }
   PmemFault::reached("allocated");

@@ -57,9 +57,17 @@ class PmemThreadLocalData {
   // The slot of the file's table of deferred buffers this thread's buffer
   // holds (PmemDeferred), or -1. A word: compiled pnew tests its sign.
   intptr_t  _defer_slot;
+  // That slot's part above its mark, [_defer_lo, _defer_hi), or empty: a
+  // store there outside a transaction needs no write-back of its own
+  // (PmemDeferred::store_waits). Another thread raising the mark moves
+  // _defer_lo up, under PmemDeferred's lock; only this thread sets the
+  // range otherwise.
+  volatile uintptr_t _defer_lo;
+  uintptr_t _defer_hi;
 
   PmemThreadLocalData() : _txn(NULL), _buffer_top(NULL), _buffer_end(NULL), _hot_lo(0), _hot_size(0),
-                          _in_txn(0), _in_clinit(0), _fresh_end(NULL), _defer_slot(-1) {}
+                          _in_txn(0), _in_clinit(0), _fresh_end(NULL), _defer_slot(-1),
+                          _defer_lo(0), _defer_hi(0) {}
 
   static PmemThreadLocalData* data(Thread* thread) {
     assert(UsePersistentHeap, "only with the persistent heap");
@@ -95,6 +103,9 @@ public:
   }
   static int  defer_slot(Thread* thread) { return (int)data(thread)->_defer_slot; }
   static void set_defer_slot(Thread* thread, int i) { data(thread)->_defer_slot = i; }
+  static volatile uintptr_t* defer_lo_addr(Thread* thread) { return &data(thread)->_defer_lo; }
+  static uintptr_t defer_hi(Thread* thread) { return data(thread)->_defer_hi; }
+  static void set_defer_hi(Thread* thread, uintptr_t hi) { data(thread)->_defer_hi = hi; }
   static void enter_clinit(Thread* thread) { data(thread)->_in_clinit++; }
   static void exit_clinit(Thread* thread)  { data(thread)->_in_clinit--; }
   static uintptr_t hot_lo(Thread* thread)   { return data(thread)->_hot_lo; }
@@ -117,6 +128,12 @@ public:
   }
   static ByteSize defer_slot_offset() {
     return Thread::gc_data_offset() + byte_offset_of(PmemThreadLocalData, _defer_slot);
+  }
+  static ByteSize defer_lo_offset() {
+    return Thread::gc_data_offset() + byte_offset_of(PmemThreadLocalData, _defer_lo);
+  }
+  static ByteSize defer_hi_offset() {
+    return Thread::gc_data_offset() + byte_offset_of(PmemThreadLocalData, _defer_hi);
   }
   static ByteSize in_txn_offset() {
     return Thread::gc_data_offset() + byte_offset_of(PmemThreadLocalData, _in_txn);

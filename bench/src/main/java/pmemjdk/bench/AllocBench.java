@@ -43,12 +43,16 @@ public class AllocBench {
 
     static final int LONGS = 64;
 
+    private Small holder;
+
     @Setup
     public void setup() {
         if (!Pmem.isEnabled()) {
             throw new IllegalStateException(
                 "AllocBench needs pmem-jdk with -XX:+UsePersistentHeap -XX:PmemFile=<file>");
         }
+        holder = Pmem.pnew(Small.class);
+        Pmem.put("alloc-bench-holder", holder);
     }
 
     @Benchmark
@@ -59,6 +63,37 @@ public class AllocBench {
     @Benchmark
     public Object pnewSmall() {
         return Pmem.pnew(Small.class);
+    }
+
+    /** The same with two fields set: stores outside a transaction into an object not yet durable. */
+    @Benchmark
+    public Object newSmallInit() {
+        Small s = new Small();
+        s.a = 1;
+        s.b = 2;
+        return s;
+    }
+
+    @Benchmark
+    public Object pnewSmallInit() {
+        Small s = Pmem.pnew(Small.class);
+        s.a = 1;
+        s.b = 2;
+        return s;
+    }
+
+    /**
+     * Built outside a transaction, published inside one: a pnew, a field
+     * set, then a transaction that links the object into a persistent
+     * holder. Each transaction cuts the thread's deferred buffer's slot,
+     * and the next pnew claims one again.
+     */
+    @Benchmark
+    public Object pnewThenTxn() {
+        Small s = Pmem.pnew(Small.class);
+        s.a = 1;
+        Pmem.txn(() -> holder.c = s);
+        return s;
     }
 
     @Benchmark

@@ -83,21 +83,18 @@ void PmemAllocStubC1::emit_code(LIR_Assembler* ce) {
   // platform or application loader, which never unload.
   __ movl(Address(obj, oopDesc::klass_offset_in_bytes()), (int32_t)CompressedKlassPointers::encode(_klass));
   // In a fresh range of the open transaction's log: nothing to write back
-  // (PmemTxn::covers). Else, in a transaction, the leaf logs one for the
-  // buffer; outside, the header is written back.
+  // (PmemTxn::covers). Outside a transaction, in a deferred buffer
+  // (PmemDeferred): written back when it becomes reachable. Else the leaf
+  // decides: in a transaction it logs a fresh range for the buffer;
+  // outside one it claims a slot for the buffer's rest (the first
+  // allocation after a transaction) or writes the object back.
   Label leaf;
   __ cmpptr(Address(r15_thread, PmemThreadLocalData::fresh_end_offset()), (int32_t)NULL_WORD);
   __ jcc(Assembler::notEqual, _continuation);
-  if (!_call) {
-    __ cmpptr(Address(r15_thread, PmemThreadLocalData::in_txn_offset()), (int32_t)0);
-    __ jcc(Assembler::notEqual, leaf);
-    // A deferred buffer (PmemDeferred): written back when it becomes reachable.
-    __ cmpptr(Address(r15_thread, PmemThreadLocalData::defer_slot_offset()), (int32_t)0);
-    __ jcc(Assembler::greaterEqual, _continuation);
-    __ cache_wb(Address(obj, 0));     // the header's line (it is in one)
-    __ cache_wbsync(false);
-    __ jmp(_continuation);
-  }
+  __ cmpptr(Address(r15_thread, PmemThreadLocalData::in_txn_offset()), (int32_t)0);
+  __ jcc(Assembler::notEqual, leaf);
+  __ cmpptr(Address(r15_thread, PmemThreadLocalData::defer_slot_offset()), (int32_t)0);
+  __ jcc(Assembler::greaterEqual, _continuation);
   __ bind(leaf);
   __ subptr(new_top, obj);            // the size, for the write-back
   __ push_CPU_state();                // every value live here survives

@@ -26,7 +26,6 @@
 #include "c1/c1_ValueType.hpp"
 #include "gc/pmem/c1/pmemIntrinsicsC1.hpp"
 #include "gc/pmem/pmemInlineAlloc.hpp"
-#include "gc/pmem/pmemWriteback.hpp"
 
 #define __ gen->lir()->
 
@@ -46,8 +45,7 @@ void PmemIntrinsicsC1::do_alloc(LIRGenerator* gen, Intrinsic* x, bool is_array) 
     len = length.result();
   }
   LIR_Opr result = gen->rlock_result(x);
-  CodeStub* stub = new PmemAllocStubC1(plan.klass, is_array, plan.size, plan.header, plan.log2_elem, plan.max_len,
-                                       !PmemWriteback::by_instructions(), len, result,
+  CodeStub* stub = new PmemAllocStubC1(plan.klass, is_array, plan.size, plan.header, plan.log2_elem, plan.max_len, len, result,
                                        gen->new_pointer_register(), gen->new_pointer_register(),
                                        gen->new_pointer_register());
   __ branch(lir_cond_always, stub);

@@ -74,15 +74,14 @@ public:
   const int     _header;      // arrays
   const int     _log2_elem;
   const jint    _max_len;
-  const bool    _call;        // write back through PmemInlineAlloc::allocated
   LIR_Opr       _len;         // arrays, else illegal
   LIR_Opr       _result;
   LIR_Opr       _tmp1, _tmp2, _tmp3;
 
-  PmemAllocStubC1(Klass* klass, bool is_array, int size, int header, int log2_elem, jint max_len, bool call,
+  PmemAllocStubC1(Klass* klass, bool is_array, int size, int header, int log2_elem, jint max_len,
                   LIR_Opr len, LIR_Opr result, LIR_Opr tmp1, LIR_Opr tmp2, LIR_Opr tmp3)
     : _klass(klass), _is_array(is_array), _size(size), _header(header), _log2_elem(log2_elem),
-      _max_len(max_len), _call(call), _len(len), _result(result), _tmp1(tmp1), _tmp2(tmp2), _tmp3(tmp3) {}
+      _max_len(max_len), _len(len), _result(result), _tmp1(tmp1), _tmp2(tmp2), _tmp3(tmp3) {}
 
   virtual void emit_code(LIR_Assembler* ce);   // cpu/*/gc/pmem/pmemIntrinsicsC1_*.cpp
   virtual void visit(LIR_OpVisitState* visitor) {

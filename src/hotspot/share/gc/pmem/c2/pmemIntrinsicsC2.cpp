@@ -234,12 +234,15 @@ static Node* inline_alloc(LibraryCallKit* kit, bool is_array) {
     // Nothing to write back: the header is durable once visible.
   } else {
     // In a fresh range of the open transaction's log (PmemTxn::covers):
-    // nothing to write back. Else, in a transaction, the leaf logs one for
-    // the buffer; outside, the header is written back. Raw memory only, as
-    // the rest of this path: the leaf writes the log and the thread's
-    // fresh end, no Java memory.
+    // nothing to write back. Outside a transaction, in a deferred buffer
+    // (PmemDeferred): written back when it becomes reachable. Else the
+    // leaf decides: in a transaction it logs a fresh range for the buffer;
+    // outside one it claims a slot for the buffer's rest (the first
+    // allocation after a transaction) or writes the object back. Raw
+    // memory only, as the rest of this path: the leaf writes the log, the
+    // slot table and thread words, no Java memory.
     Node* raw = kit->memory(Compile::AliasIdxRaw);
-    RegionNode* wb_region = new RegionNode(5);
+    RegionNode* wb_region = new RegionNode(4);
     PhiNode* wb_mem = new PhiNode(wb_region, Type::MEMORY, TypeRawPtr::BOTTOM);
     Node* fresh_end = PmemWritebackC2::thread_word(kit, PmemThreadLocalData::fresh_end_offset());
     Node* covered = gvn.transform(new BoolNode(gvn.transform(new CmpXNode(fresh_end, kit->MakeConX(0))),
@@ -248,33 +251,21 @@ static Node* inline_alloc(LibraryCallKit* kit, bool is_array) {
     wb_region->init_req(1, gvn.transform(new IfTrueNode(cov_if)));
     wb_mem->init_req(1, raw);
     kit->set_control(gvn.transform(new IfFalseNode(cov_if)));
+    RegionNode* leaf_region = new RegionNode(3);
     IfNode* txn_if = kit->create_and_map_if(kit->control(), PmemWritebackC2::in_txn(kit), PROB_FAIR, COUNT_UNKNOWN);
-    kit->set_control(gvn.transform(new IfTrueNode(txn_if)));
-    kit->make_runtime_call(GraphKit::RC_LEAF | GraphKit::RC_NO_IO | GraphKit::RC_NARROW_MEM, PmemWritebackC2::leaf_Type(),
-                           CAST_FROM_FN_PTR(address, PmemInlineAlloc::allocated), "pmem_allocated",
-                           TypeRawPtr::BOTTOM, obj, size_x, kit->top());
-    wb_region->init_req(2, kit->control());
-    wb_mem->init_req(2, kit->memory(Compile::AliasIdxRaw));
+    leaf_region->init_req(1, gvn.transform(new IfTrueNode(txn_if)));
     kit->set_control(gvn.transform(new IfFalseNode(txn_if)));
-    kit->set_memory(raw, Compile::AliasIdxRaw);
-    // Outside a transaction, in a deferred buffer (PmemDeferred): the
-    // object is written back when it becomes reachable.
     Node* slot = PmemWritebackC2::thread_word(kit, PmemThreadLocalData::defer_slot_offset());
     Node* deferred = gvn.transform(new BoolNode(gvn.transform(new CmpXNode(slot, kit->MakeConX(0))), BoolTest::ge));
     IfNode* def_if = kit->create_and_map_if(kit->control(), deferred, PROB_LIKELY_MAG(2), COUNT_UNKNOWN);
-    wb_region->init_req(4, gvn.transform(new IfTrueNode(def_if)));
-    wb_mem->init_req(4, raw);
-    kit->set_control(gvn.transform(new IfFalseNode(def_if)));
-    if (PmemWritebackC2::by_instructions()) {
-      Node* wb = gvn.transform(new CacheWBNode(kit->control(), kit->memory(Compile::AliasIdxRaw), obj));
-      kit->set_memory(wb, Compile::AliasIdxRaw);
-      Node* sync = gvn.transform(new CacheWBPostSyncNode(kit->control(), kit->memory(Compile::AliasIdxRaw)));
-      kit->set_memory(sync, Compile::AliasIdxRaw);
-    } else {
-      kit->make_runtime_call(GraphKit::RC_LEAF | GraphKit::RC_NO_IO | GraphKit::RC_NARROW_MEM,
-                             PmemWritebackC2::leaf_Type(), CAST_FROM_FN_PTR(address, PmemInlineAlloc::allocated),
-                             "pmem_allocated", TypeRawPtr::BOTTOM, obj, size_x, kit->top());
-    }
+    wb_region->init_req(2, gvn.transform(new IfTrueNode(def_if)));
+    wb_mem->init_req(2, raw);
+    leaf_region->init_req(2, gvn.transform(new IfFalseNode(def_if)));
+    kit->set_control(gvn.transform(leaf_region));
+    kit->set_memory(raw, Compile::AliasIdxRaw);
+    kit->make_runtime_call(GraphKit::RC_LEAF | GraphKit::RC_NO_IO | GraphKit::RC_NARROW_MEM,
+                           PmemWritebackC2::leaf_Type(), CAST_FROM_FN_PTR(address, PmemInlineAlloc::allocated),
+                           "pmem_allocated", TypeRawPtr::BOTTOM, obj, size_x, kit->top());
     wb_region->init_req(3, kit->control());
     wb_mem->init_req(3, kit->memory(Compile::AliasIdxRaw));
     kit->set_control(gvn.transform(wb_region));

@@ -98,6 +98,35 @@ static void write_back(GraphKit* kit, Node* adr_x) {
   }
 }
 
+// write_back, unless adr_x lies above the mark of the thread's own
+// deferred buffer (PmemDeferred::store_waits, whose test this is): in the
+// range, then a StoreLoad fence, then its lower bound again, which a
+// raise by another thread may have moved past adr_x meanwhile. The range
+// is an object's bytes whole (a raise ends at an object's end), so the
+// store's first byte decides.
+static void write_back_unless_deferred(GraphKit* kit, Node* adr_x) {
+  if (PmemWriteback::fences_only()) {
+    return;
+  }
+  PhaseGVN& gvn = kit->gvn();
+  Node* lo = PmemWritebackC2::thread_word(kit, PmemThreadLocalData::defer_lo_offset());
+  Node* hi = PmemWritebackC2::thread_word(kit, PmemThreadLocalData::defer_hi_offset());
+  Node* off = gvn.transform(new SubXNode(adr_x, lo));
+  Node* span = gvn.transform(new SubXNode(hi, lo));
+  Node* in = gvn.transform(new BoolNode(gvn.transform(new CmpULNode(off, span)), BoolTest::lt));
+  PmemDiamond deferred(kit, in, PROB_FAIR, NULL);
+  write_back(kit, adr_x);
+  deferred.end_fast(NULL);
+  kit->insert_mem_bar(Op_MemBarVolatile);
+  Node* lo_again = PmemWritebackC2::thread_word(kit, PmemThreadLocalData::defer_lo_offset());
+  Node* raised = gvn.transform(new BoolNode(gvn.transform(new CmpULNode(adr_x, lo_again)), BoolTest::lt));
+  PmemDiamond waits(kit, raised, PROB_UNLIKELY_MAG(3), NULL);
+  waits.end_fast(NULL);
+  write_back(kit, adr_x);
+  waits.end_slow(NULL);
+  deferred.end_slow(NULL);
+}
+
 // Bytecodes that push a primitive computed from locals and constants, and
 // can neither throw, call, trap nor branch.
 static bool pushes_quietly(Bytecodes::Code c) {
@@ -193,7 +222,7 @@ void PmemWritebackC2::after_store_outside_txn(GraphKit* kit, C2Access& access, N
   const int next = off >= 0 ? next_put_offset(p, base) : -1;
   const intptr_t line = (intptr_t)PmemFormat::cache_line;
   if (next < 0 || next - off >= line || off - next >= line) {
-    write_back(kit, adr_x);
+    write_back_unless_deferred(kit, adr_x);
     return;
   }
   // The next store may be in this line: then it writes it back.
@@ -204,6 +233,6 @@ void PmemWritebackC2::after_store_outside_txn(GraphKit* kit, C2Access& access, N
   Node* test = gvn.transform(new BoolNode(gvn.transform(new CmpXNode(apart, kit->MakeConX(0))), BoolTest::ne));
   PmemDiamond d(kit, test, PROB_UNLIKELY(0.2), NULL);
   d.end_fast(NULL);
-  write_back(kit, adr_x);
+  write_back_unless_deferred(kit, adr_x);
   d.end_slow(NULL);
 }

@@ -37,6 +37,9 @@ class TypeFunc;
 // goes on (README.pmem.md, "Store semantics": each such store is durable
 // on its own), with no runtime call. The write-back is two instructions (clwb or clflushopt,
 // sfence), or a leaf call where write-backs are simulated or counted.
+// A store into an object of the thread's own deferred buffer above its
+// slot's mark skips it (PmemDeferred::store_waits): the object is not
+// durable yet, and the raise that makes it so writes the store back.
 //
 // Merged write-backs. A putfield whose next effect is another putfield of
 // a primitive into the same object, in the same basic block with only
