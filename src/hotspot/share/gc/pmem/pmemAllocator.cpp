@@ -170,9 +170,11 @@ HeapWord* PmemAllocator::take_chunk(size_t min, size_t want, size_t* got) {
   // The zeros are made durable even for a buffer that will defer its
   // objects' write-backs (PmemDeferred): the part of it above a slot's cut
   // (a transaction's begin) then parses, and stays the thread's buffer.
-  // About 0.6 ns per small object, against a wasted buffer per transaction.
-  Copy::zero_to_words(c + 1, m - 1);
-  PmemWriteback::flush(c, (m < n ? m + 1 : m) * HeapWordSize);
+  // Non-temporal stores make that cheaper than zeroing alone.
+  PmemWriteback::zero_nodrain(c + 1, (m - 1) * HeapWordSize);
+  if (m < n) {
+    PmemWriteback::flush(c + m, HeapWordSize);   // the remainder's tag
+  }
   PmemWriteback::drain();
   PmemFault::reached("chunk-zeroed");
   *(volatile uint64_t*)c = 0;

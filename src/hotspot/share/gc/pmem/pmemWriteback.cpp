@@ -45,6 +45,7 @@
 typedef int  (*pmem_is_pmem_fn)(const void* addr, size_t len);
 typedef void (*pmem_flush_fn)(const void* addr, size_t len);
 typedef void (*pmem_drain_fn)(void);
+typedef void* (*pmem_memset_nodrain_fn)(void* dest, int c, size_t len);
 
 // by_fence: stores are durable once they leave the store buffer (the CPU
 // caches are in the power-fail domain, or only a process crash is to be
@@ -53,6 +54,7 @@ enum WritebackMethod { none, by_msync, by_libpmem, by_simulator, by_fence };
 
 static WritebackMethod _method = none;
 static pmem_flush_fn   _pmem_flush = NULL;
+static pmem_memset_nodrain_fn _pmem_memset_nodrain = NULL;
 static pmem_drain_fn   _pmem_drain = NULL;
 static uint64_t        _random_state = 0;
 static const char*     _domain = "none";        // PmemWriteback::domain()
@@ -122,6 +124,7 @@ void PmemWriteback::initialize(void* base, size_t size, void* shadow, bool dax, 
     is_pmem = (pmem_is_pmem_fn)os::dll_lookup(lib, "pmem_is_pmem");
     _pmem_flush = (pmem_flush_fn)os::dll_lookup(lib, "pmem_flush");
     _pmem_drain = (pmem_drain_fn)os::dll_lookup(lib, "pmem_drain");
+    _pmem_memset_nodrain = (pmem_memset_nodrain_fn)os::dll_lookup(lib, "pmem_memset_nodrain");
   }
   const bool libpmem = is_pmem != NULL && _pmem_flush != NULL && _pmem_drain != NULL;
   if (!libpmem) {
@@ -239,6 +242,18 @@ void PmemWriteback::flush(const void* addr, size_t len) {
       guarantee(rc == 0, "msync of the persistent heap failed: %s", os::strerror(errno));
     }
   }
+}
+
+void PmemWriteback::zero_nodrain(void* addr, size_t len) {
+  if (_method == by_libpmem && _pmem_memset_nodrain != NULL) {
+    if (len > 0) {
+      counted();
+      _pmem_memset_nodrain(addr, 0, len);
+    }
+    return;
+  }
+  ::memset(addr, 0, len);
+  flush(addr, len);
 }
 
 void PmemWriteback::drain() {

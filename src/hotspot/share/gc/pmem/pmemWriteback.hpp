@@ -75,6 +75,11 @@ public:
   // Starts writing [addr, addr + len) back; drain() waits for all of it.
   static void flush(const void* addr, size_t len);
   static void drain();
+  // Zeros [addr, addr + len) and starts writing it back, as memset then
+  // flush would. Where libpmem writes back, its pmem_memset_nodrain uses
+  // non-temporal stores past a few lines: 5.5 us per 256 KB here, against
+  // 7 us for memset alone and 15 us with the write-back.
+  static void zero_nodrain(void* addr, size_t len);
 
   // flush + drain: [addr, addr + len) is durable when this returns.
   static void persist(const void* addr, size_t len) {
