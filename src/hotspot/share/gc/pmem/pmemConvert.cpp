@@ -31,6 +31,7 @@
 #include "gc/pmem/pmemHeapFile.hpp"
 #include "gc/pmem/pmemLayoutText.hpp"
 #include "gc/pmem/pmemLog.hpp"
+#include "gc/pmem/pmemOs.hpp"
 #include "gc/pmem/pmemProgress.hpp"
 #include "gc/pmem/pmemRelocate.hpp"
 #include "gc/pmem/pmemRoots.hpp"
@@ -53,13 +54,7 @@
 #include "utilities/bitMap.inline.hpp"
 #include "utilities/growableArray.hpp"
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 static PmemHeapFile* _old = NULL;    // the file being converted, locked
 static char*  _old_base = NULL;      // its private mapping
@@ -76,7 +71,7 @@ bool PmemConvert::pending() {
 
 static void close_old() {
   if (_old_base != NULL) {
-    ::munmap(_old_base, _old_len);
+    PmemOs::unmap(_old_base, _old_len);
     _old_base = NULL;
   }
   delete _old;   // closes it, which drops its lock
@@ -85,7 +80,7 @@ static void close_old() {
 
 void PmemConvert::abandon() {
   if (_pending) {
-    ::unlink(_tmp);
+    PmemOs::remove(_tmp);
     close_old();
     _pending = false;
   }
@@ -104,6 +99,20 @@ static const char* split_dir(const char* path, char dir[JVM_MAXPATHLEN]) {
   return base;
 }
 
+struct StaleScan {
+  const char* dir;
+  const char* path;
+};
+
+static void remove_if_stale(const char* name, void* arg) {
+  const StaleScan* s = (const StaleScan*)arg;
+  char full[JVM_MAXPATHLEN];
+  jio_snprintf(full, sizeof(full), "%s/%s", s->dir, name);
+  if (PmemOs::remove_unlocked(full)) {
+    log_info(gc, pmem)("Removed %s, an unfinished conversion of %s", full, s->path);
+  }
+}
+
 // PATH.convert-PID files a JVM left when it died converting: removed when
 // no JVM holds their lock.
 static void remove_stale(const char* path) {
@@ -111,23 +120,8 @@ static void remove_stale(const char* path) {
   const char* base = split_dir(path, dir);
   char prefix[JVM_MAXPATHLEN];
   jio_snprintf(prefix, sizeof(prefix), "%s.convert-", base);
-  DIR* d = ::opendir(dir);
-  if (d == NULL) {
-    return;
-  }
-  for (struct dirent* e = ::readdir(d); e != NULL; e = ::readdir(d)) {
-    if (strncmp(e->d_name, prefix, strlen(prefix)) != 0) continue;
-    char full[JVM_MAXPATHLEN];
-    jio_snprintf(full, sizeof(full), "%s/%s", dir, e->d_name);
-    int fd = ::open(full, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) continue;
-    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) {
-      log_info(gc, pmem)("Removed %s, an unfinished conversion of %s", full, path);
-      ::unlink(full);
-    }
-    ::close(fd);
-  }
-  ::closedir(d);
+  StaleScan s = { dir, path };
+  PmemOs::each_entry(dir, prefix, remove_if_stale, &s);
 }
 
 PmemHeapFile* PmemConvert::prepare(PmemHeapFile* old, char* err, size_t err_len) {
@@ -147,9 +141,10 @@ PmemHeapFile* PmemConvert::prepare(PmemHeapFile* old, char* err, size_t err_len)
     return NULL;
   }
   _old_len = old->used_file_size();
-  void* p = ::mmap(NULL, _old_len, PROT_READ | PROT_WRITE, MAP_PRIVATE, old->fd(), 0);
-  if (p == MAP_FAILED) {
-    jio_snprintf(err, err_len, "cannot map %s to convert it: %s", path, os::strerror(errno));
+  int map_err = 0;
+  void* p = PmemOs::map(NULL, _old_len, old->fd(), PmemOs::map_private, &map_err);
+  if (p == NULL) {
+    jio_snprintf(err, err_len, "cannot map %s to convert it: %s", path, os::strerror(map_err));
     delete old;
     return NULL;
   }
@@ -677,21 +672,18 @@ bool PmemConvert::run(char* err, size_t err_len, TRAPS) {
   PmemWriteback::persist(PmemHeap::bottom(), top);
   PmemWriteback::persist(st, sizeof(*st));
   // The whole file durable under its temporary name, then renamed over the old one.
-  if (::fsync(PmemHeap::file()->fd()) != 0) {
-    jio_snprintf(err, err_len, "cannot sync the converted %s: %s", path, os::strerror(errno));
+  int rc = PmemOs::sync_file(PmemHeap::file()->fd());
+  if (rc != 0) {
+    jio_snprintf(err, err_len, "cannot sync the converted %s: %s", path, os::strerror(rc));
     return false;
   }
   PmemFault::reached("convert-written");
-  if (::rename(_tmp, path) != 0) {
-    jio_snprintf(err, err_len, "cannot rename the converted %s over it: %s", path, os::strerror(errno));
-    return false;
-  }
   char dir[JVM_MAXPATHLEN];
   split_dir(path, dir);   // the new name durable too
-  int dfd = ::open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    (void)::fsync(dfd);
-    ::close(dfd);
+  rc = PmemOs::rename_durably(_tmp, path, dir);
+  if (rc != 0) {
+    jio_snprintf(err, err_len, "cannot rename the converted %s over it: %s", path, os::strerror(rc));
+    return false;
   }
   _pending = false;
   PmemFault::reached("convert-renamed");

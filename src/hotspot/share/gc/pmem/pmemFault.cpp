@@ -21,12 +21,13 @@
 
 #include "precompiled.hpp"
 #include "gc/pmem/pmemFault.hpp"
+#include "gc/pmem/pmemOs.hpp"
 #include "jvm_io.h"
 #include "runtime/atomic.hpp"
 #include "runtime/java.hpp"
+#include "runtime/os.hpp"
 #include "utilities/formatBuffer.hpp"
 
-#include <unistd.h>
 
 // Every fault point, in the order a run meets them.
 static const char* const points[] = {
@@ -105,7 +106,7 @@ void PmemFault::crash(const char* name, uintx count) {
   int n = jio_snprintf(msg, sizeof(msg), "pmem fault point %s reached (#" UINTX_FORMAT ", exit %d)\n",
                        name, count, exit_code);
   if (n > 0) {
-    (void)::write(2, msg, (size_t)n);
+    (void)os::write(2, msg, (size_t)n);
   }
-  ::_exit(exit_code);
+  PmemOs::exit_now(exit_code);
 }

@@ -28,6 +28,7 @@
 #include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemHeapFile.hpp"
 #include "gc/pmem/pmemJfr.hpp"
+#include "gc/pmem/pmemOs.hpp"
 #include "gc/pmem/pmemEnums.hpp"
 #include "gc/pmem/pmemDeferred.hpp"
 #include "gc/pmem/pmemHeap.hpp"
@@ -53,16 +54,6 @@
 #include "utilities/formatBuffer.hpp"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <unistd.h>
-#include <sys/mman.h>
-
-#ifndef MAP_SHARED_VALIDATE
-#define MAP_SHARED_VALIDATE 0x03
-#endif
-#ifndef MAP_SYNC
-#define MAP_SYNC 0x80000
-#endif
 
 PmemHeapFile* PmemHeap::_file = NULL;
 volatile bool PmemHeap::_attach_pending = false;
@@ -213,28 +204,28 @@ void PmemHeap::map_file(char* at) {
   void* p;
   void* shadow = NULL;
   bool dax = false;
+  int err = 0;
   if (PmemSimulator) {
     // The heap is a private copy of the file; only write-backs reach the
     // file, through a second, shared mapping (see PmemWriteback).
-    p = ::mmap(at, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, _file->fd(), 0);
-    shadow = ::mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, _file->fd(), 0);
-    if (shadow == MAP_FAILED) {
+    p = PmemOs::map(at, size, _file->fd(), PmemOs::map_private, &err);
+    shadow = PmemOs::map(NULL, size, _file->fd(), PmemOs::map_shared, &err);
+    if (shadow == NULL) {
       vm_exit_during_initialization(err_msg("cannot map %s for the simulator: %s",
-                                            _file->path(), os::strerror(errno)));
+                                            _file->path(), os::strerror(err)));
     }
   } else {
     // MAP_SYNC makes the mapping's page tables persistent on DAX; other file
     // systems refuse it and get a plain shared mapping (write-back by msync).
-    p = ::mmap(at, size, PROT_READ | PROT_WRITE, MAP_SHARED_VALIDATE | MAP_SYNC | MAP_FIXED,
-               _file->fd(), 0);
-    dax = p != MAP_FAILED;
-    if (p == MAP_FAILED && (errno == EOPNOTSUPP || errno == EINVAL)) {
-      p = ::mmap(at, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, _file->fd(), 0);
+    p = PmemOs::map(at, size, _file->fd(), PmemOs::map_dax, &err);
+    dax = p != NULL;
+    if (p == NULL && (err == EOPNOTSUPP || err == EINVAL)) {
+      p = PmemOs::map(at, size, _file->fd(), PmemOs::map_shared, &err);
     }
   }
-  if (p == MAP_FAILED || p != at) {
+  if (p == NULL || p != at) {
     vm_exit_during_initialization(err_msg("cannot map %s at " PTR_FORMAT ": %s",
-                                          _file->path(), p2i(at), os::strerror(errno)));
+                                          _file->path(), p2i(at), os::strerror(err)));
   }
   _file_base = at;
   PmemWriteback::initialize(at, size, shadow, dax, _file->fd());
@@ -518,10 +509,7 @@ bool PmemHeap::grow(size_t bytes) {
   // The new part of the file: allocated (zero) and its length durable
   // before anything says it exists. A crash from here on leaves a longer
   // file of the old size, which grows again.
-  int rc = ::posix_fallocate(_file->fd(), (off_t)from, (off_t)(to - from));
-  if (rc == 0 && ::fdatasync(_file->fd()) != 0) {
-    rc = errno;
-  }
+  const int rc = PmemOs::extend(_file->fd(), from, to - from);
   if (rc != 0) {
     log_warning(gc, pmem)("%s cannot grow from " SIZE_FORMAT "M to " SIZE_FORMAT "M: %s", _file->path(),
                           now / M, target / M, os::strerror(rc));

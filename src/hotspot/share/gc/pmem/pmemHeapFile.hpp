@@ -27,7 +27,9 @@
 
 // The persistent heap file: created (crash-safely) when absent, locked
 // against other JVMs, its header checked before anything is written to it.
-// Linux only, as is the rest of the persistent heap.
+// Its code is the file system's calls through and through, so it lives
+// with the OS: os/linux/gc/pmem/pmemHeapFile_linux.cpp (the other calls of
+// the persistent heap go through PmemOs).
 class PmemHeapFile : public CHeapObj<mtGC> {
   int            _fd;
   char*          _path;

@@ -22,6 +22,7 @@
 #include "precompiled.hpp"
 #include "gc/pmem/pmemFault.hpp"
 #include "gc/pmem/pmemFormat.hpp"
+#include "gc/pmem/pmemOs.hpp"
 #include "gc/pmem/pmemWriteback.hpp"
 #include "gc/shared/gc_globals.hpp"
 #include "jvm_io.h"
@@ -33,14 +34,7 @@
 #include "utilities/align.hpp"
 #include "utilities/debug.hpp"
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <linux/magic.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/vfs.h>
-#include <unistd.h>
 
 typedef int  (*pmem_is_pmem_fn)(const void* addr, size_t len);
 typedef void (*pmem_flush_fn)(const void* addr, size_t len);
@@ -71,33 +65,30 @@ static void sfence() {
 
 // As PMDK's pmem_has_auto_flush: every persistent memory region says its
 // persistence domain is the CPU cache (eADR, CXL Global Persistent Flush).
+struct RegionCount {
+  const char* dir;
+  int regions;
+  int cpu_cache;
+};
+
+static void count_region(const char* name, void* arg) {
+  RegionCount* c = (RegionCount*)arg;
+  char path[JVM_MAXPATHLEN];
+  jio_snprintf(path, sizeof(path), "%s/%s/persistence_domain", c->dir, name);
+  char buf[64];
+  PmemOs::read_small(path, buf, sizeof(buf));
+  c->regions++;
+  c->cpu_cache += strncmp(buf, "cpu_cache", 9) == 0 ? 1 : 0;
+}
+
 bool PmemWriteback::caches_in_power_fail_domain(const char* sysfs_root) {
   char dir_path[JVM_MAXPATHLEN];
   jio_snprintf(dir_path, sizeof(dir_path), "%s/bus/nd/devices", sysfs_root);
-  DIR* dir = ::opendir(dir_path);
-  if (dir == NULL) {
+  RegionCount c = { dir_path, 0, 0 };
+  if (!PmemOs::each_entry(dir_path, "region", count_region, &c)) {
     return false;
   }
-  int regions = 0;
-  int cpu_cache = 0;
-  for (struct dirent* e = ::readdir(dir); e != NULL; e = ::readdir(dir)) {
-    if (strncmp(e->d_name, "region", 6) != 0) {
-      continue;
-    }
-    regions++;
-    char path[JVM_MAXPATHLEN];
-    jio_snprintf(path, sizeof(path), "%s/%s/persistence_domain", dir_path, e->d_name);
-    char buf[64] = "";
-    int fd = ::open(path, O_RDONLY);
-    if (fd >= 0) {
-      ssize_t n = ::read(fd, buf, sizeof(buf) - 1);
-      buf[n > 0 ? n : 0] = '\0';
-      ::close(fd);
-    }
-    cpu_cache += strncmp(buf, "cpu_cache", 9) == 0 ? 1 : 0;
-  }
-  ::closedir(dir);
-  return regions > 0 && cpu_cache == regions;
+  return c.regions > 0 && c.cpu_cache == c.regions;
 }
 
 static void use(WritebackMethod m, const char* domain, const char* description) {
@@ -131,8 +122,7 @@ void PmemWriteback::initialize(void* base, size_t size, void* shadow, bool dax, 
     log_info(gc, pmem)("libpmem.so.1 not found (%s): cache lines cannot be written back",
                        lib == NULL ? ebuf : "incomplete");
   }
-  struct statfs fs;
-  const bool tmpfs = ::fstatfs(fd, &fs) == 0 && fs.f_type == TMPFS_MAGIC;
+  const bool tmpfs = PmemOs::on_memory_fs(fd);
   const char* forced = PmemPersistenceDomain;
   if (strcmp(forced, "cpu-cache") == 0) {
     use(by_fence, "cpu-cache", "the CPU caches, as -XX:PmemPersistenceDomain=cpu-cache says: fences only");
@@ -238,8 +228,8 @@ void PmemWriteback::flush(const void* addr, size_t len) {
       const uintptr_t page = os::vm_page_size();
       uintptr_t start = align_down((uintptr_t)addr, page);
       uintptr_t end = align_up((uintptr_t)addr + len, page);
-      int rc = ::msync((void*)start, end - start, MS_SYNC);
-      guarantee(rc == 0, "msync of the persistent heap failed: %s", os::strerror(errno));
+      int rc = PmemOs::sync_mapping((void*)start, end - start);
+      guarantee(rc == 0, "msync of the persistent heap failed: %s", os::strerror(rc));
     }
   }
 }
