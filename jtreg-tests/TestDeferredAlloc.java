@@ -42,7 +42,8 @@
  *          the crash left it. Stores into objects not durable yet are not
  *          written back (counted under the simulator, every tier), and a
  *          pnew then a transaction, round after round, keeps the thread's
- *          buffer and claims a slot again after each transaction.
+ *          buffer and claims a slot again after each transaction; 80
+ *          threads allocating at once fill the 64-slot table.
  * @library /test/lib /pmem/lib
  * @modules java.base/jdk.internal.pmem jdk.management
  * @run driver/timeout=1200 TestDeferredAlloc
@@ -80,6 +81,7 @@ public class TestDeferredAlloc {
                 case "work" -> work(Long.parseLong(args[1]), args.length > 2);
                 case "mixed" -> mixed(Integer.parseInt(args[1]));
                 case "stores" -> stores();
+                case "many" -> many();
                 case "check" -> check(args.length > 1 ? args[1] : null);
                 default -> throw new IllegalArgumentException(args[0]);
             }
@@ -146,6 +148,20 @@ public class TestDeferredAlloc {
             expectPassed(out);
             expectPassed(PmemTest.runMain(TestDeferredAlloc.class, storesBase, "check"));
         }
+
+        // More threads allocating at once than the table has slots: the
+        // last ones write their objects back one by one, and claims fail
+        // without taking the lock until a slot is freed. (A file large
+        // enough, and buffers small enough, that no collection frees the
+        // slots before all 80 threads hold one.)
+        String manyFile = PmemTest.heapFile("deferred-many");
+        String[] manyBase = PmemTest.concat(PmemTest.flags(manyFile), new String[] {"-XX:+UnlockDiagnosticVMOptions",
+                                            "-XX:PmemSize=1g", "-XX:PmemAllocationBufferSize=16k"});
+        expectPassed(PmemTest.runMain(TestDeferredAlloc.class, manyBase, "init"));
+        out = PmemTest.runMain(TestDeferredAlloc.class, PmemTest.concat(manyBase, new String[] {"-Xlog:gc+pmem"}), "many");
+        expectPassed(out);
+        out.shouldContain("All 64 deferred allocation buffers are in use");
+        expectPassed(PmemTest.runMain(TestDeferredAlloc.class, manyBase, "check"));
 
         // Collections in the middle: the marked deferred objects are written
         // back, the rest swept, the slots freed (every full GC collects the
@@ -289,6 +305,43 @@ public class TestDeferredAlloc {
                 c.v = -c.v;
             }
             append(h, make(h.count));   // five stores into its parts before the link, which raises past them
+        }
+    }
+
+    static void many() throws Exception {
+        Head h = openList();
+        int n = 80;
+        java.util.concurrent.CyclicBarrier all = new java.util.concurrent.CyclicBarrier(n);
+        Thread[] threads = new Thread[n];
+        Throwable[] failure = new Throwable[1];
+        for (int t = 0; t < n; t++) {
+            threads[t] = new Thread(() -> {
+                try {
+                    Child[] kept = new Child[200];
+                    for (int i = 0; i < kept.length; i++) {   // a slot held by each thread from here on
+                        kept[i] = Pmem.pnew(Child.class);
+                        kept[i].v = i;
+                    }
+                    all.await();
+                    for (int i = 0; i < 2000; i++) {   // compiled, with the table full for some
+                        Pmem.pnew(Child.class).v = -1;
+                    }
+                    synchronized (h) {
+                        Node node = make(h.count);
+                        node.child.v = kept[kept.length - 1].v == kept.length - 1 ? node.child.v : 1;
+                        append(h, node);
+                    }
+                } catch (Throwable e) {
+                    failure[0] = e;
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        if (failure[0] != null) {
+            throw new RuntimeException(failure[0]);
         }
     }
 

@@ -58,6 +58,10 @@ static volatile int _owned = 0;        // slots with an owner: 0 makes the check
 static volatile int _used = 0;         // slots at this index and above were never claimed
 static Mutex* volatile _lock = NULL;   // guards claims, raises and ends
 static bool _full_logged = false;
+// Every slot is some thread's current one: claims fail without the lock
+// until a slot is detached or freed (compiled pnew asks at each object
+// while its thread holds none).
+static volatile bool _full = false;
 
 static Mutex* lock() {
   if (Atomic::load_acquire(&_lock) == NULL) {
@@ -97,6 +101,7 @@ static void free_locked(int i, bool durably) {
   }
   Atomic::release_store(&v.owner, (Thread*)NULL);
   Atomic::dec(&_owned);
+  Atomic::release_store(&_full, false);
 }
 
 // Under the lock, the table full: a detached slot (no thread bumps in it)
@@ -132,6 +137,9 @@ bool PmemDeferred::covers(Thread* thread, HeapWord* mem, size_t words) {
 
 bool PmemDeferred::claim(Thread* thread, HeapWord* mem, HeapWord* end) {
   assert(PmemThreadLocalData::defer_slot(thread) < 0, "the thread's slot is detached first");
+  if (Atomic::load_acquire(&_full)) {
+    return false;
+  }
   MutexLocker ml(lock(), Mutex::_no_safepoint_check_flag);
   int free = -1;
   for (int j = 0; j < slot_count && free < 0; j++) {
@@ -141,6 +149,7 @@ bool PmemDeferred::claim(Thread* thread, HeapWord* mem, HeapWord* end) {
     free = reclaim_locked();
   }
   if (free < 0) {
+    Atomic::release_store(&_full, true);
     if (!_full_logged) {
       _full_logged = true;
       log_info(gc, pmem)("All %d deferred allocation buffers are in use: more threads allocate outside "
@@ -206,6 +215,7 @@ void PmemDeferred::detach(Thread* thread) {
   PmemWriteback::flush(&file_slot(i)->end, sizeof(uint64_t));
   v.end = top;
   Atomic::release_store(&v.owner, detached());
+  Atomic::release_store(&_full, false);   // reclaimable now
 }
 
 // The slot whose non-durable part holds p, or -1 (racy; see DeferView).
