@@ -65,7 +65,8 @@ static volatile bool _full = false;
 
 static Mutex* lock() {
   if (Atomic::load_acquire(&_lock) == NULL) {
-    // Below the allocator's lock, under which a refill claims a slot.
+    // Nothing is locked under it; ranked below the allocator's lock, which
+    // a caller may hold.
     Mutex* m = new Mutex(Mutex::leaf - 1, "PmemDeferred_lock", true, Mutex::_safepoint_check_never);
     if (Atomic::cmpxchg(&_lock, (Mutex*)NULL, m) != NULL) {
       delete m;
@@ -93,6 +94,14 @@ static void write_back(HeapWord* from, HeapWord* to) {
 // Under the lock: frees slot i, durably unless told not to.
 static void free_locked(int i, bool durably) {
   DeferView& v = _view[i];
+  Thread* const owner = v.owner;
+  if (owner != detached() && owner != NULL) {
+    // (Slots are detached before they are freed; should a current one be
+    // freed, its owner must stop letting stores wait on it.)
+    PmemThreadLocalData::set_defer_slot(owner, -1);
+    PmemThreadLocalData::set_defer_hi(owner, 0);
+    Atomic::release_store(PmemThreadLocalData::defer_lo_addr(owner), (uintptr_t)0);
+  }
   if (durably) {
     PmemWriteback::store_persist(&file_slot(i)->start, 0);
   } else {

@@ -74,7 +74,10 @@ JRT_LEAF(void, PmemInlineAlloc::allocated(void* obj, jlong bytes))
   JavaThread* t = JavaThread::current();
   const size_t words = (size_t)bytes / HeapWordSize;
   if (!PmemTxn::covers(t, (HeapWord*)obj, words) && !PmemDeferred::covers(t, (HeapWord*)obj, words)) {
-    PmemWriteback::persist(obj, (size_t)bytes);
+    // Outside a transaction the header's line is enough: the body is zero
+    // and durable already (PmemAllocator::take_chunk), and the header never
+    // crosses a line. (A full slot table sends each object here.)
+    PmemWriteback::persist(obj, PmemTxn::in_txn(t) ? (size_t)bytes : MIN2((size_t)bytes, 2 * (size_t)HeapWordSize));
   }
   PmemFault::reached("allocated");
 JRT_END

@@ -60,8 +60,9 @@ class PmemThreadLocalData {
   // That slot's part above its mark, [_defer_lo, _defer_hi), or empty: a
   // store there outside a transaction needs no write-back of its own
   // (PmemDeferred::store_waits). Another thread raising the mark moves
-  // _defer_lo up, under PmemDeferred's lock; only this thread sets the
-  // range otherwise.
+  // _defer_lo up, under PmemDeferred's lock; otherwise the range is set by
+  // this thread, or by the VM thread at a safepoint (a collection's buffer
+  // retirement).
   volatile uintptr_t _defer_lo;
   uintptr_t _defer_hi;
 

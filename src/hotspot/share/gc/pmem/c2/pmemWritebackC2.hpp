@@ -39,7 +39,9 @@ class TypeFunc;
 // sfence), or a leaf call where write-backs are simulated or counted.
 // A store into an object of the thread's own deferred buffer above its
 // slot's mark skips it (PmemDeferred::store_waits): the object is not
-// durable yet, and the raise that makes it so writes the store back.
+// durable yet, and the raise that makes it so writes the store back. It
+// pays a StoreLoad fence (a locked add) instead, against a raise by
+// another thread.
 //
 // Merged write-backs. A putfield whose next effect is another putfield of
 // a primitive into the same object, in the same basic block with only

@@ -304,7 +304,10 @@ public final class Pmem {
      * rolled back.
      *
      * <p>A transaction gives atomicity, not isolation: share persistent
-     * objects between threads under locks, as volatile ones.
+     * objects between threads under locks, as volatile ones, and hold each
+     * lock until the transaction that stored under it has ended (take it
+     * outside {@code txn}). A lock released inside a transaction lets
+     * another thread build on stores that an abort or a crash then undoes.
      *
      * @param body the transaction's work
      * @throws TransactionTooLargeException if the transaction's undo log
