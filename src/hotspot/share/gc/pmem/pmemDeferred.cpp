@@ -91,6 +91,14 @@ static void write_back(HeapWord* from, HeapWord* to) {
   }
 }
 
+// Under the lock: the thread's slot (-1: none) and the part of it above
+// the mark, [lo, hi), where its stores may wait (store_waits).
+static void set_thread_slot(Thread* thread, int slot, HeapWord* lo, HeapWord* hi) {
+  PmemThreadLocalData::set_defer_slot(thread, slot);
+  PmemThreadLocalData::set_defer_hi(thread, (uintptr_t)hi);
+  Atomic::release_store(PmemThreadLocalData::defer_lo_addr(thread), (uintptr_t)lo);
+}
+
 // Under the lock: frees slot i, durably unless told not to.
 static void free_locked(int i, bool durably) {
   DeferView& v = _view[i];
@@ -98,9 +106,7 @@ static void free_locked(int i, bool durably) {
   if (owner != detached() && owner != NULL) {
     // (Slots are detached before they are freed; should a current one be
     // freed, its owner must stop letting stores wait on it.)
-    PmemThreadLocalData::set_defer_slot(owner, -1);
-    PmemThreadLocalData::set_defer_hi(owner, 0);
-    Atomic::release_store(PmemThreadLocalData::defer_lo_addr(owner), (uintptr_t)0);
+    set_thread_slot(owner, -1, NULL, NULL);
   }
   if (durably) {
     PmemWriteback::store_persist(&file_slot(i)->start, 0);
@@ -128,30 +134,32 @@ static int reclaim_locked() {
   return -1;
 }
 
-bool PmemDeferred::defers(Thread* thread, HeapWord* mem, HeapWord* end) {
+static bool claim(Thread* thread, HeapWord* mem, HeapWord* end);
+
+bool PmemDeferred::covers(Thread* thread, HeapWord* mem, size_t words) {
+  // Only an object bumped in the thread's buffer: a large one has a chunk
+  // of its own, which no slot covers.
+  if (PmemTxn::in_txn(thread) || PmemThreadLocalData::buffer_top(thread) != mem + words) {
+    return false;
+  }
   const int i = PmemThreadLocalData::defer_slot(thread);
   if (i >= 0) {
     const DeferView& v = _view[i];
     return mem >= v.start && mem < v.end;
   }
-  return claim(thread, mem, end);
+  return claim(thread, mem, PmemThreadLocalData::buffer_end(thread));
 }
 
-bool PmemDeferred::covers(Thread* thread, HeapWord* mem, size_t words) {
-  // Only an object bumped in the thread's buffer: a large one has a chunk
-  // of its own, which no slot covers.
-  return !PmemTxn::in_txn(thread) && PmemThreadLocalData::buffer_top(thread) == mem + words &&
-         defers(thread, mem, PmemThreadLocalData::buffer_end(thread));
-}
-
-bool PmemDeferred::claim(Thread* thread, HeapWord* mem, HeapWord* end) {
+// Claims a slot for [mem, end) of the thread's buffer, the thread holding
+// none. False if the table is full of current slots.
+static bool claim(Thread* thread, HeapWord* mem, HeapWord* end) {
   assert(PmemThreadLocalData::defer_slot(thread) < 0, "the thread's slot is detached first");
   if (Atomic::load_acquire(&_full)) {
     return false;
   }
   MutexLocker ml(lock(), Mutex::_no_safepoint_check_flag);
   int free = -1;
-  for (int j = 0; j < slot_count && free < 0; j++) {
+  for (int j = 0; j < PmemDeferred::slot_count && free < 0; j++) {
     if (_view[j].owner == NULL) free = j;
   }
   if (free < 0) {
@@ -162,7 +170,7 @@ bool PmemDeferred::claim(Thread* thread, HeapWord* mem, HeapWord* end) {
     if (!_full_logged) {
       _full_logged = true;
       log_info(gc, pmem)("All %d deferred allocation buffers are in use: more threads allocate outside "
-                         "transactions at once; their objects are written back one by one", slot_count);
+                         "transactions at once; their objects are written back one by one", PmemDeferred::slot_count);
     }
     return false;
   }
@@ -183,9 +191,7 @@ bool PmemDeferred::claim(Thread* thread, HeapWord* mem, HeapWord* end) {
   v.mark = mem;
   Atomic::release_store(&v.owner, thread);
   Atomic::inc(&_owned);
-  PmemThreadLocalData::set_defer_slot(thread, free);
-  Atomic::release_store(PmemThreadLocalData::defer_lo_addr(thread), (uintptr_t)mem);
-  PmemThreadLocalData::set_defer_hi(thread, (uintptr_t)end);
+  set_thread_slot(thread, free, mem, end);
   log_trace(gc, pmem, alloc)("Deferred buffer slot %d claimed at offset " UINT64_FORMAT " (" SIZE_FORMAT " bytes)",
                       free, offset_of_word(mem), pointer_delta(end, mem, 1));
   return true;
@@ -208,11 +214,9 @@ void PmemDeferred::detach(Thread* thread) {
   MutexLocker ml(lock(), Mutex::_no_safepoint_check_flag);
   DeferView& v = _view[i];
   HeapWord* top = PmemThreadLocalData::buffer_top(thread);
-  PmemThreadLocalData::set_defer_slot(thread, -1);
   // This thread's stores above the cut are written back from now on; the
   // ones it made before wait for the slot's raise or collection as before.
-  PmemThreadLocalData::set_defer_hi(thread, 0);
-  Atomic::release_store(PmemThreadLocalData::defer_lo_addr(thread), (uintptr_t)0);
+  set_thread_slot(thread, -1, NULL, NULL);
   if (top == NULL || top < v.mark || top > v.end) {
     top = v.mark;   // (cannot happen: the buffer is the slot's)
   }

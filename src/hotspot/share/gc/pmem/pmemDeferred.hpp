@@ -62,18 +62,11 @@ class PmemDeferred : AllStatic {
 public:
   static const int slot_count = 64;
 
-  // Outside a transaction, before an object is bumped at mem in the
-  // thread's buffer, which ends at end: true if its write-back may wait
-  // (the thread holds a slot for the buffer, claimed here if need be).
-  static bool defers(Thread* thread, HeapWord* mem, HeapWord* end);
   // Whether the object of words just bumped at mem (native path or compiled
   // code) may skip its write-back: outside a transaction, in the thread's
   // buffer, which defers (claimed here if need be: after a transaction
   // the first allocation claims the buffer's rest).
   static bool covers(Thread* thread, HeapWord* mem, size_t words);
-  // Claims a slot for [start, end) of the thread's buffer, the thread
-  // holding none. False if the table is full of current slots.
-  static bool claim(Thread* thread, HeapWord* start, HeapWord* end);
   // The thread stops deferring in its buffer (a refill, a collection's
   // retirement, a transaction's begin, an object its caller writes back,
   // the thread's end): the slot ends at the buffer's top and its objects
